@@ -1,0 +1,446 @@
+//! Coordinate reference systems: parsing CRS names, reprojecting through PROJ, and catching
+//! coordinates that cannot belong to the CRS they are declared in.
+//!
+//! Every analysis runs in one metric CRS (Lambert-93, EPSG:2154, unless `--crs` says otherwise);
+//! reprojection happens only when data enters (readers) or leaves (GeoJSON writers).
+
+use std::fmt;
+
+use geo::{Coord, Geometry, Intersects, MapCoordsInPlace, Rect};
+use proj::Proj;
+
+use crate::error::{Error, Result};
+
+/// A coordinate reference system known by its EPSG code.
+///
+/// `CRS84` (OGC's lon/lat WGS84) maps to EPSG:4326: PROJ is always asked for the
+/// "visualisation" axis order, x = easting/longitude, y = northing/latitude.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Crs(u32);
+
+impl Crs {
+    /// WGS84 longitude/latitude (RFC 7946 GeoJSON, GPS, web maps).
+    pub const WGS84: Crs = Crs(4326);
+    /// RGF93 / Lambert-93, the legal projection of metropolitan France.
+    pub const LAMBERT93: Crs = Crs(2154);
+    /// ETRS89 / LAEA Europe, the CRS of the INSEE/Eurostat 200 m grid.
+    pub const LAEA_EUROPE: Crs = Crs(3035);
+
+    /// The CRS with this EPSG code.
+    pub const fn epsg(code: u32) -> Crs {
+        Crs(code)
+    }
+
+    /// The EPSG code.
+    pub const fn code(self) -> u32 {
+        self.0
+    }
+
+    /// Parses the usual spellings: `EPSG:2154`, `2154`, `urn:ogc:def:crs:EPSG::2154`,
+    /// `urn:ogc:def:crs:OGC:1.3:CRS84`, `CRS84`, `WGS84`, `Lambert-93`.
+    ///
+    /// ```
+    /// use qpv::crs::Crs;
+    /// assert_eq!(Crs::parse("urn:ogc:def:crs:EPSG::2154").unwrap(), Crs::LAMBERT93);
+    /// assert_eq!(Crs::parse("urn:ogc:def:crs:OGC:1.3:CRS84").unwrap(), Crs::WGS84);
+    /// assert!(Crs::parse("EPSG:abc").is_err());
+    /// ```
+    pub fn parse(text: &str) -> Result<Crs> {
+        let t = text.trim();
+        let upper = t.to_ascii_uppercase();
+        if upper.ends_with("CRS84") || upper == "WGS84" || upper == "WGS 84" {
+            return Ok(Crs::WGS84);
+        }
+        if upper == "LAMBERT-93" || upper == "LAMBERT93" || upper == "RGF93 / LAMBERT-93" {
+            return Ok(Crs::LAMBERT93);
+        }
+        let digits = upper
+            .rsplit([':', '/'])
+            .find(|s| !s.is_empty())
+            .unwrap_or_default();
+        match digits.parse::<u32>() {
+            Ok(code) if code > 0 && (upper.contains("EPSG") || upper == digits) => Ok(Crs(code)),
+            _ => Err(Error::usage(
+                format!("'{text}' is not a coordinate reference system this tool understands"),
+                "write it as EPSG:<code>, e.g. EPSG:2154 (Lambert-93), EPSG:4326 (WGS84 lon/lat), EPSG:2975 (La Réunion)",
+            )),
+        }
+    }
+
+    /// Name, kind and area of use as PROJ's database knows them.
+    pub fn info(self) -> Result<CrsInfo> {
+        let srs = gdal::spatial_ref::SpatialRef::from_epsg(self.0).map_err(|e| {
+            Error::Crs(format!(
+                "EPSG:{} is unknown to PROJ/GDAL ({e}); check the code on epsg.io",
+                self.0
+            ))
+        })?;
+        let area = srs.area_of_use().map(|a| {
+            Rect::new(
+                Coord {
+                    x: a.west_lon_degree,
+                    y: a.south_lat_degree,
+                },
+                Coord {
+                    x: a.east_lon_degree,
+                    y: a.north_lat_degree,
+                },
+            )
+        });
+        Ok(CrsInfo {
+            crs: self,
+            name: srs.name().unwrap_or_default(),
+            geographic: srs.is_geographic(),
+            area_of_use_wgs84: area,
+        })
+    }
+}
+
+impl fmt::Display for Crs {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "EPSG:{}", self.0)
+    }
+}
+
+/// What PROJ's database says about a CRS.
+#[derive(Debug, Clone)]
+pub struct CrsInfo {
+    /// The CRS.
+    pub crs: Crs,
+    /// Its name, e.g. "RGF93 v1 / Lambert-93".
+    pub name: String,
+    /// True for longitude/latitude CRSs (degrees), false for projected ones (metres).
+    pub geographic: bool,
+    /// Where the CRS may be used, in WGS84 degrees.
+    pub area_of_use_wgs84: Option<Rect<f64>>,
+}
+
+/// A coordinate transformation between two CRSs through PROJ (identity when they are equal).
+///
+/// PROJ objects are not thread-safe: build one `Reprojector` per thread.
+pub struct Reprojector {
+    from: Crs,
+    to: Crs,
+    proj: Option<Proj>,
+}
+
+impl Reprojector {
+    /// A transformation `from` → `to`, in x/y (lon/lat) axis order.
+    pub fn new(from: Crs, to: Crs) -> Result<Self> {
+        let proj = if from == to {
+            None
+        } else {
+            Some(
+                Proj::new_known_crs(&from.to_string(), &to.to_string(), None).map_err(|e| {
+                    Error::Crs(format!("PROJ cannot transform {from} to {to}: {e}"))
+                })?,
+            )
+        };
+        Ok(Reprojector { from, to, proj })
+    }
+
+    /// Source CRS.
+    pub fn from(&self) -> Crs {
+        self.from
+    }
+
+    /// Target CRS.
+    pub fn to(&self) -> Crs {
+        self.to
+    }
+
+    /// Transforms one coordinate. Non-finite results are errors.
+    ///
+    /// ```
+    /// use qpv::crs::{Crs, Reprojector};
+    /// let r = Reprojector::new(Crs::WGS84, Crs::LAMBERT93).unwrap();
+    /// // The Lambert-93 origin meridian (3°E) at 46.5°N is (700000, 6600000).
+    /// let c = r.coord(geo::coord! { x: 3.0, y: 46.5 }).unwrap();
+    /// assert!((c.x - 700_000.0).abs() < 1e-3 && (c.y - 6_600_000.0).abs() < 1e-3);
+    /// ```
+    pub fn coord(&self, c: Coord<f64>) -> Result<Coord<f64>> {
+        let out = match &self.proj {
+            None => c,
+            Some(p) => {
+                let (x, y) = p.convert((c.x, c.y)).map_err(|e| {
+                    Error::Crs(format!(
+                        "PROJ could not transform ({}, {}) from {} to {}: {e}",
+                        c.x, c.y, self.from, self.to
+                    ))
+                })?;
+                Coord { x, y }
+            }
+        };
+        if out.x.is_finite() && out.y.is_finite() {
+            Ok(out)
+        } else {
+            Err(Error::Crs(format!(
+                "({}, {}) has no position in {} when read as {}",
+                c.x, c.y, self.to, self.from
+            )))
+        }
+    }
+
+    /// Transforms every coordinate of a geometry in place.
+    pub fn geometry(&self, g: &mut Geometry<f64>) -> Result<()> {
+        if self.proj.is_none() {
+            return Ok(());
+        }
+        g.try_map_coords_in_place(|c| self.coord(c))
+    }
+}
+
+/// Catches coordinates that cannot belong to their declared CRS before they reach an analysis:
+/// swapped latitude/longitude, metres declared as degrees, degrees declared as metres, points
+/// outside the working CRS's area of use.
+pub struct Plausibility {
+    source_geographic: bool,
+    /// Area of use of the working CRS in WGS84 degrees, widened by a margin.
+    area_wgs84: Rect<f64>,
+    /// The same area as an envelope in the working CRS.
+    area_target: Rect<f64>,
+    target: Crs,
+}
+
+/// Why a coordinate was rejected: a message and a hint, to be wrapped with a file location.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Implausible {
+    /// What was seen.
+    pub message: String,
+    /// How to fix it.
+    pub hint: String,
+}
+
+/// Margin around a CRS's area of use within which points are still accepted (degrees).
+const AREA_MARGIN_DEG: f64 = 0.5;
+
+impl Plausibility {
+    /// Checks for data read in `source` and analysed in `target`.
+    pub fn new(source: Crs, target: Crs) -> Result<Self> {
+        let source_info = source.info()?;
+        let target_info = target.info()?;
+        let area = target_info.area_of_use_wgs84.ok_or_else(|| {
+            Error::Crs(format!(
+                "{target} has no area of use in PROJ's database; choose a projected CRS for the analysis"
+            ))
+        })?;
+        let area_wgs84 = Rect::new(
+            Coord {
+                x: area.min().x - AREA_MARGIN_DEG,
+                y: area.min().y - AREA_MARGIN_DEG,
+            },
+            Coord {
+                x: area.max().x + AREA_MARGIN_DEG,
+                y: area.max().y + AREA_MARGIN_DEG,
+            },
+        );
+        let to_target = Reprojector::new(Crs::WGS84, target)?;
+        let (mut min, mut max) = (
+            Coord {
+                x: f64::INFINITY,
+                y: f64::INFINITY,
+            },
+            Coord {
+                x: f64::NEG_INFINITY,
+                y: f64::NEG_INFINITY,
+            },
+        );
+        const STEPS: usize = 32;
+        for i in 0..=STEPS {
+            for j in 0..=STEPS {
+                let t = i as f64 / STEPS as f64;
+                let u = j as f64 / STEPS as f64;
+                let c = Coord {
+                    x: area_wgs84.min().x + t * area_wgs84.width(),
+                    y: area_wgs84.min().y + u * area_wgs84.height(),
+                };
+                if let Ok(p) = to_target.coord(c) {
+                    min.x = min.x.min(p.x);
+                    min.y = min.y.min(p.y);
+                    max.x = max.x.max(p.x);
+                    max.y = max.y.max(p.y);
+                }
+            }
+        }
+        if !min.x.is_finite() {
+            return Err(Error::Crs(format!(
+                "PROJ cannot map the area of use of {target} into it"
+            )));
+        }
+        Ok(Plausibility {
+            source_geographic: source_info.geographic,
+            area_wgs84,
+            area_target: Rect::new(min, max),
+            target,
+        })
+    }
+
+    /// Checks a source coordinate before reprojection (catches swapped and mis-declared axes).
+    pub fn check_source(&self, c: Coord<f64>, source: Crs) -> Result<(), Implausible> {
+        if !c.x.is_finite() || !c.y.is_finite() {
+            return Err(Implausible {
+                message: format!("coordinate ({}, {}) is not a finite number", c.x, c.y),
+                hint:
+                    "remove the feature or fix its coordinates (NaN and Infinity are not positions)"
+                        .into(),
+            });
+        }
+        let looks_degrees = c.x.abs() <= 180.0 && c.y.abs() <= 90.0;
+        if self.source_geographic {
+            if !looks_degrees {
+                return Err(Implausible {
+                    message: format!(
+                        "coordinate ({}, {}) is declared in degrees ({source}) but looks like metres",
+                        c.x, c.y
+                    ),
+                    hint: "declare the real CRS (e.g. EPSG:2154 for Lambert-93 metres): a GeoJSON \"crs\" member, the CSV's EPSG column, or --source-crs".into(),
+                });
+            }
+            if !self.area_wgs84.intersects(&c) {
+                let swapped = Coord { x: c.y, y: c.x };
+                if self.area_wgs84.intersects(&swapped) {
+                    return Err(Implausible {
+                        message: format!(
+                            "coordinate ({}, {}) lies outside the area of {}, but ({}, {}) lies inside: latitude and longitude look swapped",
+                            c.x, c.y, self.target, c.y, c.x
+                        ),
+                        hint: "write longitude first (x = lon, y = lat) as RFC 7946 requires, or map the columns with --x/--y".into(),
+                    });
+                }
+                return Err(self.outside(c, source));
+            }
+        } else if looks_degrees && !self.area_target.intersects(&c) {
+            return Err(Implausible {
+                message: format!(
+                    "coordinate ({}, {}) is declared in metres ({source}) but looks like longitude/latitude degrees",
+                    c.x, c.y
+                ),
+                hint: "declare the data as EPSG:4326 (GeoJSON without a \"crs\" member, CSV lon/lat columns, or --source-crs EPSG:4326)".into(),
+            });
+        }
+        Ok(())
+    }
+
+    /// Checks a coordinate after reprojection into the working CRS.
+    pub fn check_target(
+        &self,
+        source_coord: Coord<f64>,
+        c: Coord<f64>,
+        source: Crs,
+    ) -> Result<(), Implausible> {
+        if self.area_target.intersects(&c) {
+            Ok(())
+        } else {
+            Err(self.outside(source_coord, source))
+        }
+    }
+
+    fn outside(&self, c: Coord<f64>, source: Crs) -> Implausible {
+        Implausible {
+            message: format!(
+                "coordinate ({}, {}) in {source} lies outside the area of use of the working CRS {}",
+                c.x, c.y, self.target
+            ),
+            hint: format!(
+                "check the declared CRS of the input; for overseas territories choose the local metric CRS with --crs (e.g. EPSG:2975 La Réunion, EPSG:5490 Antilles, EPSG:2972 Guyane, EPSG:4471 Mayotte); working CRS area is lon {:.1}..{:.1}, lat {:.1}..{:.1}",
+                self.area_wgs84.min().x,
+                self.area_wgs84.max().x,
+                self.area_wgs84.min().y,
+                self.area_wgs84.max().y
+            ),
+        }
+    }
+}
+
+/// A [`Reprojector`] into the working CRS together with its [`Plausibility`] checks.
+pub struct ToMetric {
+    /// The transformation.
+    pub reprojector: Reprojector,
+    /// The checks.
+    pub plausibility: Plausibility,
+}
+
+impl ToMetric {
+    /// Transformation and checks for data in `source` analysed in `target`.
+    pub fn new(source: Crs, target: Crs) -> Result<Self> {
+        Ok(ToMetric {
+            reprojector: Reprojector::new(source, target)?,
+            plausibility: Plausibility::new(source, target)?,
+        })
+    }
+
+    /// Checks and transforms one coordinate.
+    pub fn coord(&self, c: Coord<f64>) -> Result<Coord<f64>, Implausible> {
+        let source = self.reprojector.from();
+        self.plausibility.check_source(c, source)?;
+        let out = self.reprojector.coord(c).map_err(|e| Implausible {
+            message: e.to_string(),
+            hint: "check the declared CRS of the input".into(),
+        })?;
+        self.plausibility.check_target(c, out, source)?;
+        Ok(out)
+    }
+
+    /// Checks and transforms every coordinate of a geometry in place; the first failure is
+    /// returned and the geometry is then left partly transformed.
+    pub fn geometry(&self, g: &mut Geometry<f64>) -> Result<(), Implausible> {
+        g.try_map_coords_in_place(|c| self.coord(c))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use geo::coord;
+
+    // Reference values from PROJ 9.1's cs2cs (EPSG:4326 takes latitude first there):
+    //   echo "47.63252927885913 6.850322315354423" | cs2cs -f %.4f EPSG:4326 EPSG:2154
+    //   989031.7998	6732842.2045
+    // The Annuaire de l'éducation gives (989031.8, 6732842.2) for this school (Lycée Condorcet).
+    #[test]
+    fn wgs84_to_lambert93_matches_cs2cs() {
+        let r = Reprojector::new(Crs::WGS84, Crs::LAMBERT93).unwrap();
+        let c = r
+            .coord(coord! { x: 6.850322315354423, y: 47.63252927885913 })
+            .unwrap();
+        assert!((c.x - 989031.7998).abs() < 1e-3, "{c:?}");
+        assert!((c.y - 6732842.2045).abs() < 1e-3, "{c:?}");
+    }
+
+    #[test]
+    fn parse_rejects_garbage() {
+        assert!(Crs::parse("lambert").is_err());
+        assert_eq!(Crs::parse("2975").unwrap(), Crs::epsg(2975));
+        assert_eq!(Crs::parse("EPSG:3035").unwrap(), Crs::LAEA_EUROPE);
+    }
+
+    #[test]
+    fn swapped_lat_lon_is_named() {
+        let m = ToMetric::new(Crs::WGS84, Crs::LAMBERT93).unwrap();
+        let e = m.coord(coord! { x: 47.63, y: 6.85 }).unwrap_err();
+        assert!(e.message.contains("swapped"), "{e:?}");
+    }
+
+    #[test]
+    fn metres_declared_as_degrees_is_named() {
+        let m = ToMetric::new(Crs::WGS84, Crs::LAMBERT93).unwrap();
+        let e = m.coord(coord! { x: 989031.8, y: 6732842.2 }).unwrap_err();
+        assert!(e.message.contains("looks like metres"), "{e:?}");
+    }
+
+    #[test]
+    fn degrees_declared_as_metres_is_named() {
+        let m = ToMetric::new(Crs::LAMBERT93, Crs::LAMBERT93).unwrap();
+        let e = m.coord(coord! { x: 6.85, y: 47.63 }).unwrap_err();
+        assert!(e.message.contains("looks like longitude/latitude"), "{e:?}");
+    }
+
+    #[test]
+    fn point_in_reunion_is_outside_lambert93() {
+        let m = ToMetric::new(Crs::WGS84, Crs::LAMBERT93).unwrap();
+        let e = m.coord(coord! { x: 55.45, y: -20.88 }).unwrap_err();
+        assert!(e.hint.contains("EPSG:2975"), "{e:?}");
+        let reunion = ToMetric::new(Crs::WGS84, Crs::epsg(2975)).unwrap();
+        assert!(reunion.coord(coord! { x: 55.45, y: -20.88 }).is_ok());
+    }
+}

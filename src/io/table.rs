@@ -1,0 +1,349 @@
+//! Delimited text tables as French users have them: `,` or `;` (or tab) separators detected,
+//! UTF-8 with or without BOM, or Windows-1252 (what Excel writes in France) detected and decoded,
+//! read as a stream so that files of millions of rows never sit in memory.
+
+use std::fs::File;
+use std::io::{BufRead, BufReader, Cursor, Read};
+use std::path::{Path, PathBuf};
+
+use encoding_rs::{Encoding, UTF_8, WINDOWS_1252};
+use encoding_rs_io::DecodeReaderBytesBuilder;
+
+use crate::error::{Error, Location, Result};
+
+/// How to read a table.
+#[derive(Debug, Clone, Default)]
+pub struct TableOptions {
+    /// Field separator; detected from the first line when `None`.
+    pub delimiter: Option<u8>,
+    /// Column names to use when the file has no header line (BANO); `None` = first line is
+    /// the header.
+    pub headers: Option<Vec<String>>,
+}
+
+/// One data row with its 1-based line number in the file.
+#[derive(Debug, Clone)]
+pub struct Row {
+    /// Line number (the header is line 1).
+    pub line: u64,
+    /// The fields, decoded to UTF-8.
+    pub fields: csv::StringRecord,
+}
+
+/// A streaming reader over a delimited text file.
+pub struct TableReader {
+    path: PathBuf,
+    headers: Vec<String>,
+    encoding: &'static Encoding,
+    delimiter: u8,
+    reader: csv::Reader<Box<dyn Read + Send>>,
+    line_offset: u64,
+}
+
+/// How many bytes are sniffed for encoding and separator.
+const SNIFF_BYTES: usize = 64 * 1024;
+
+impl TableReader {
+    /// Opens a file.
+    pub fn open(path: &Path, options: &TableOptions) -> Result<Self> {
+        let file = File::open(path).map_err(|e| Error::io(path, e))?;
+        Self::from_reader(path, Box::new(file), options)
+    }
+
+    /// Reads from bytes already in memory (embedded data, tests); `name` is used in errors.
+    pub fn from_bytes(name: &Path, bytes: Vec<u8>, options: &TableOptions) -> Result<Self> {
+        Self::from_reader(name, Box::new(Cursor::new(bytes)), options)
+    }
+
+    fn from_reader(path: &Path, raw: Box<dyn Read + Send>, options: &TableOptions) -> Result<Self> {
+        let mut buffered = BufReader::with_capacity(SNIFF_BYTES, raw);
+        let sample = buffered
+            .fill_buf()
+            .map_err(|e| Error::io(path, e))?
+            .to_vec();
+        if sample.is_empty() {
+            return Err(Error::input(
+                path,
+                Location::File,
+                "the file is empty",
+                "give a CSV file with a header line and at least one data row",
+            ));
+        }
+        if looks_binary(&sample) {
+            return Err(Error::input(
+                path,
+                Location::File,
+                "this is not a text table (binary bytes found)",
+                "export the sheet as CSV (UTF-8 or 'CSV (séparateur: point-virgule)') and give that file",
+            ));
+        }
+        let encoding = sniff_encoding(&sample);
+        let decoded_sample = decode_lossy(encoding, &sample);
+        let first_line = decoded_sample.lines().next().unwrap_or_default();
+        let delimiter = match options.delimiter {
+            Some(d) => d,
+            None => sniff_delimiter(first_line),
+        };
+        let decoder = DecodeReaderBytesBuilder::new()
+            .encoding(Some(encoding))
+            .bom_override(true)
+            .build(buffered);
+        let mut reader = csv::ReaderBuilder::new()
+            .delimiter(delimiter)
+            .has_headers(options.headers.is_none())
+            .flexible(true)
+            .from_reader(Box::new(decoder) as Box<dyn Read + Send>);
+        let (headers, line_offset) = match &options.headers {
+            Some(h) => (h.clone(), 0),
+            None => {
+                let h = reader.headers().map_err(|e| csv_error(path, e))?;
+                (h.iter().map(|s| s.trim().to_string()).collect(), 0)
+            }
+        };
+        Ok(TableReader {
+            path: path.to_path_buf(),
+            headers,
+            encoding,
+            delimiter,
+            reader,
+            line_offset,
+        })
+    }
+
+    /// The file's path (or embedded name).
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Column names, trimmed.
+    pub fn headers(&self) -> &[String] {
+        &self.headers
+    }
+
+    /// The text encoding detected (`UTF-8` or `windows-1252`).
+    pub fn encoding(&self) -> &'static str {
+        self.encoding.name()
+    }
+
+    /// The field separator used.
+    pub fn delimiter(&self) -> char {
+        self.delimiter as char
+    }
+
+    /// Index of the first column whose name matches one of `candidates`, compared without case,
+    /// accents, spaces, `_` or `-` (so `Code postal`, `code_postal` and `CODE-POSTAL` match).
+    pub fn find_column(&self, candidates: &[&str]) -> Option<usize> {
+        find_column(&self.headers, candidates)
+    }
+
+    /// Index of the column named `name` (same loose comparison), or an error listing the
+    /// columns that exist.
+    pub fn require_column(&self, name: &str, what: &str) -> Result<usize> {
+        self.find_column(&[name]).ok_or_else(|| {
+            Error::input(
+                &self.path,
+                Location::Column(name.to_string()),
+                format!("no column '{name}' for {what}"),
+                format!("columns are: {}", self.headers.join(", ")),
+            )
+        })
+    }
+
+    /// The next row, with its line number; `None` at the end.
+    pub fn next_row(&mut self) -> Option<Result<Row>> {
+        let mut record = csv::StringRecord::new();
+        match self.reader.read_record(&mut record) {
+            Ok(false) => None,
+            Ok(true) => {
+                let line = record.position().map(|p| p.line()).unwrap_or(0) + self.line_offset;
+                Some(Ok(Row {
+                    line,
+                    fields: record,
+                }))
+            }
+            Err(e) => Some(Err(csv_error(&self.path, e))),
+        }
+    }
+}
+
+impl Iterator for TableReader {
+    type Item = Result<Row>;
+    fn next(&mut self) -> Option<Self::Item> {
+        self.next_row()
+    }
+}
+
+/// Loose column-name comparison key: lower case, no accents, no separators.
+pub fn column_key(name: &str) -> String {
+    name.trim_start_matches('\u{feff}')
+        .chars()
+        .filter_map(|c| {
+            let c = fold_accent(c.to_lowercase().next().unwrap_or(c));
+            (c.is_alphanumeric()).then_some(c)
+        })
+        .collect()
+}
+
+/// See [`TableReader::find_column`].
+pub fn find_column(headers: &[String], candidates: &[&str]) -> Option<usize> {
+    let keys: Vec<String> = headers.iter().map(|h| column_key(h)).collect();
+    candidates.iter().find_map(|c| {
+        let k = column_key(c);
+        keys.iter().position(|h| *h == k)
+    })
+}
+
+/// Folds the accented Latin letters used in French to their base letter.
+pub fn fold_accent(c: char) -> char {
+    match c {
+        'à' | 'â' | 'ä' | 'á' | 'ã' | 'å' => 'a',
+        'ç' => 'c',
+        'é' | 'è' | 'ê' | 'ë' => 'e',
+        'î' | 'ï' | 'í' | 'ì' => 'i',
+        'ô' | 'ö' | 'ó' | 'ò' | 'õ' => 'o',
+        'ù' | 'û' | 'ü' | 'ú' => 'u',
+        'ÿ' | 'ý' => 'y',
+        'ñ' => 'n',
+        'œ' => 'o',
+        'æ' => 'a',
+        other => other,
+    }
+}
+
+/// Parses a number the way French spreadsheets write it: `6.85`, `6,85`, ` 1 234,5 `.
+/// Returns `None` for empty text, words, NaN and infinities.
+///
+/// ```
+/// use qpv::io::table::parse_number;
+/// assert_eq!(parse_number("6,85"), Some(6.85));
+/// assert_eq!(parse_number(" 989031.8 "), Some(989031.8));
+/// assert_eq!(parse_number("1 234,5"), Some(1234.5));
+/// assert_eq!(parse_number("NaN"), None);
+/// ```
+pub fn parse_number(text: &str) -> Option<f64> {
+    let t: String = text
+        .trim()
+        .chars()
+        .filter(|c| !matches!(c, ' ' | '\u{a0}' | '\u{202f}'))
+        .collect();
+    if t.is_empty() {
+        return None;
+    }
+    let t = if t.contains(',') && !t.contains('.') && t.matches(',').count() == 1 {
+        t.replace(',', ".")
+    } else {
+        t
+    };
+    let v: f64 = t.parse().ok()?;
+    v.is_finite().then_some(v)
+}
+
+fn csv_error(path: &Path, e: csv::Error) -> Error {
+    let line = e.position().map(|p| p.line()).unwrap_or(0);
+    let location = if line > 0 {
+        Location::Line(line)
+    } else {
+        Location::File
+    };
+    Error::input(
+        path,
+        location,
+        format!("cannot read the table: {e}"),
+        "check that quotes are balanced and the file is a CSV export",
+    )
+}
+
+fn looks_binary(sample: &[u8]) -> bool {
+    sample.contains(&0)
+        || sample
+            .iter()
+            .filter(|&&b| b < 0x09 || (0x0e..0x20).contains(&b))
+            .count()
+            > sample.len() / 100 + 1
+}
+
+/// UTF-8 when the sample decodes as UTF-8 (a cut multi-byte character at the end is allowed),
+/// else Windows-1252, the superset of Latin-1 that Excel writes in France.
+fn sniff_encoding(sample: &[u8]) -> &'static Encoding {
+    let body = sample.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(sample);
+    match std::str::from_utf8(body) {
+        Ok(_) => UTF_8,
+        Err(e) if e.error_len().is_none() && body.len() == SNIFF_BYTES => UTF_8,
+        Err(_) => WINDOWS_1252,
+    }
+}
+
+fn decode_lossy(encoding: &'static Encoding, bytes: &[u8]) -> String {
+    let (text, _, _) = encoding.decode(bytes);
+    text.into_owned()
+}
+
+/// The most frequent of `;`, `,`, tab and `|` outside quotes in the header line (`,` when none).
+fn sniff_delimiter(line: &str) -> u8 {
+    let mut counts = [(b';', 0usize), (b',', 0), (b'\t', 0), (b'|', 0)];
+    let mut quoted = false;
+    for b in line.bytes() {
+        if b == b'"' {
+            quoted = !quoted;
+        } else if !quoted && let Some(slot) = counts.iter_mut().find(|(d, _)| *d == b) {
+            slot.1 += 1;
+        }
+    }
+    counts
+        .iter()
+        .max_by_key(|(_, n)| *n)
+        .filter(|(_, n)| *n > 0)
+        .map(|(d, _)| *d)
+        .unwrap_or(b',')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn read(bytes: &[u8]) -> (TableReader, Vec<Row>) {
+        let mut t =
+            TableReader::from_bytes(Path::new("t.csv"), bytes.to_vec(), &TableOptions::default())
+                .unwrap();
+        let rows = t.by_ref().collect::<Result<Vec<_>>>().unwrap();
+        (t, rows)
+    }
+
+    #[test]
+    fn semicolon_latin1_with_decimal_comma() {
+        let (t, rows) = read(b"nom;x;y\nCr\xe8che Ren\xe9;6,85;47,63\n");
+        assert_eq!(t.delimiter(), ';');
+        assert_eq!(t.encoding(), "windows-1252");
+        assert_eq!(&rows[0].fields[0], "Crèche René");
+        assert_eq!(parse_number(&rows[0].fields[1]), Some(6.85));
+        assert_eq!(rows[0].line, 2);
+    }
+
+    #[test]
+    fn utf8_bom_and_comma() {
+        let (t, rows) = read("\u{feff}Nom,Longitude\n\"A, b\",6.8\n".as_bytes());
+        assert_eq!(t.headers(), ["Nom", "Longitude"]);
+        assert_eq!(t.delimiter(), ',');
+        assert_eq!(&rows[0].fields[0], "A, b");
+        assert_eq!(t.find_column(&["longitude"]), Some(1));
+    }
+
+    #[test]
+    fn column_names_compare_loosely() {
+        let h = vec!["Code Postal".to_string(), "Numéro".to_string()];
+        assert_eq!(find_column(&h, &["code_postal"]), Some(0));
+        assert_eq!(find_column(&h, &["NUMERO"]), Some(1));
+    }
+
+    #[test]
+    fn empty_and_binary_are_errors() {
+        let e = TableReader::from_bytes(Path::new("e.csv"), vec![], &TableOptions::default());
+        assert!(e.err().unwrap().to_string().contains("empty"));
+        let b = TableReader::from_bytes(
+            Path::new("b.csv"),
+            vec![0, 1, 2, 3],
+            &TableOptions::default(),
+        );
+        assert!(b.err().unwrap().to_string().contains("binary"));
+    }
+}

@@ -1,0 +1,15 @@
+//! `qpv`: priority-geography analysis for French urban policy (politique de la ville).
+//!
+//! Data flows one way: [`io`] reads files into the typed [`model`] (always in a metric CRS,
+//! Lambert-93 by default, through [`crs`]); `index` builds spatial indexes once; `analysis`
+//! answers questions with plain functions; `output` writes tables, CSV, JSON, GeoJSON and
+//! GeoPackage. The `qpv` binary is a thin layer over this library.
+#![deny(missing_docs)]
+
+pub mod crs;
+pub mod error;
+pub mod io;
+pub mod model;
+pub mod output;
+
+pub use error::{Error, Location, Result};

@@ -1,0 +1,14 @@
+//! Plain typed data, always in the working metric CRS (Lambert-93 unless told otherwise).
+//!
+//! Readers (`io`) build these from files; analyses take them; writers turn results back into
+//! files. Nothing here does I/O.
+
+mod attributes;
+mod facility;
+mod grid;
+mod zone;
+
+pub use attributes::{AttrValue, Attributes};
+pub use facility::{Category, Facility};
+pub use grid::{GridCell, GridValues};
+pub use zone::Zone;

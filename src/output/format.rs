@@ -1,0 +1,57 @@
+//! The output formats every data-writing command accepts.
+
+use std::path::Path;
+
+use crate::error::{Error, Result};
+
+/// Output format (`--format`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum OutputFormat {
+    /// Aligned text table for a person.
+    Table,
+    /// CSV for spreadsheets (`,` separator, UTF-8, `.` decimals).
+    Csv,
+    /// JSON records.
+    Json,
+    /// GeoJSON FeatureCollection, RFC 7946 (WGS84 lon/lat, 7 decimals ≈ 1 cm).
+    Geojson,
+    /// OGC GeoPackage (through GDAL), in the working CRS.
+    Gpkg,
+    /// Markdown report.
+    Markdown,
+}
+
+impl OutputFormat {
+    /// The format given, else the one implied by the output file's extension, else `default`.
+    pub fn resolve(
+        given: Option<OutputFormat>,
+        output: Option<&Path>,
+        default: OutputFormat,
+    ) -> Result<Self> {
+        if let Some(f) = given {
+            return Ok(f);
+        }
+        let Some(path) = output else {
+            return Ok(default);
+        };
+        let ext = path
+            .extension()
+            .and_then(|e| e.to_str())
+            .unwrap_or_default()
+            .to_ascii_lowercase();
+        Ok(match ext.as_str() {
+            "csv" => OutputFormat::Csv,
+            "json" => OutputFormat::Json,
+            "geojson" => OutputFormat::Geojson,
+            "gpkg" => OutputFormat::Gpkg,
+            "md" => OutputFormat::Markdown,
+            "txt" => OutputFormat::Table,
+            _ => {
+                return Err(Error::usage(
+                    format!("cannot tell the output format of '{}'", path.display()),
+                    "add --format table|csv|json|geojson|gpkg|markdown, or use one of these extensions",
+                ));
+            }
+        })
+    }
+}

@@ -1,0 +1,8 @@
+//! Writers: every result is a plain struct; tables, CSV, JSON, GeoJSON (RFC 7946) and
+//! GeoPackage are views of it. Files are written to a temporary file and renamed, never
+//! half-written, and never over an input.
+
+pub mod atomic;
+mod format;
+
+pub use format::OutputFormat;
