@@ -6,7 +6,7 @@
 
 use std::fmt;
 
-use geo::{Coord, Geometry, Intersects, MapCoordsInPlace, Rect};
+use geo::{Coord, Geometry, Intersects, Rect};
 use proj::Proj;
 
 use crate::error::{Error, Result};
@@ -186,7 +186,7 @@ impl Reprojector {
         if self.proj.is_none() {
             return Ok(());
         }
-        g.try_map_coords_in_place(|c| self.coord(c))
+        crate::geometry::try_map_coords(g, &mut |c| self.coord(c))
     }
 }
 
@@ -384,7 +384,7 @@ impl ToMetric {
     /// Checks and transforms every coordinate of a geometry in place; the first failure is
     /// returned and the geometry is then left partly transformed.
     pub fn geometry(&self, g: &mut Geometry<f64>) -> Result<(), Implausible> {
-        g.try_map_coords_in_place(|c| self.coord(c))
+        crate::geometry::try_map_coords(g, &mut |c| self.coord(c))
     }
 }
 

@@ -1,0 +1,5 @@
+//! Small geometric helpers shared by readers, analyses and writers.
+
+mod map_coords;
+
+pub use map_coords::try_map_coords;
