@@ -52,9 +52,7 @@ pub fn try_map_coords<E>(
             *r = geo::Rect::new(min, max);
         }
         Geometry::Triangle(t) => {
-            t.0 = f(t.0)?;
-            t.1 = f(t.1)?;
-            t.2 = f(t.2)?;
+            *t = geo::Triangle::new(f(t.v1())?, f(t.v2())?, f(t.v3())?);
         }
     }
     Ok(())
