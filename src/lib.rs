@@ -6,6 +6,7 @@
 //! GeoPackage. The `qpv` binary is a thin layer over this library.
 #![deny(missing_docs)]
 
+pub mod analysis;
 pub mod crs;
 pub mod error;
 pub mod geometry;

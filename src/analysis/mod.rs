@@ -1,0 +1,3 @@
+//! Analyses: one algorithm per file, plain functions over model types, no I/O, no printing.
+
+pub mod interpolate;
