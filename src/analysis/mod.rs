@@ -1,3 +1,5 @@
 //! Analyses: one algorithm per file, plain functions over model types, no I/O, no printing.
 
 pub mod interpolate;
+pub mod candidate;
+pub mod eligibility;
