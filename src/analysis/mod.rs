@@ -3,3 +3,4 @@
 pub mod interpolate;
 pub mod candidate;
 pub mod eligibility;
+pub mod perimeter;
