@@ -4,3 +4,4 @@ pub mod interpolate;
 pub mod candidate;
 pub mod eligibility;
 pub mod perimeter;
+pub mod simulate;
