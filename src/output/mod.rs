@@ -6,6 +6,8 @@ pub mod atomic;
 mod format;
 pub mod geojson;
 pub mod gpkg;
+pub mod perimeter_layers;
+pub mod report_markdown;
 mod layer;
 pub mod table;
 mod views;
