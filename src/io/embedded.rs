@@ -10,10 +10,11 @@ use crate::crs::Crs;
 use crate::error::Result;
 use crate::model::{Facility, GridCell, Zone};
 
+use super::describe::{LayerInfo, describe_layer, describe_table};
 use super::facilities::{FacilityFields, facilities_from_points};
 use super::geojson::parse_geojson;
 use super::grid::grid_from_table;
-use super::points::PointReader;
+use super::points::{PointOptions, PointReader};
 use super::table::{TableOptions, TableReader};
 use super::zones::{ZoneFields, zones_from_layer};
 
@@ -80,6 +81,94 @@ pub fn facilities(target: Crs) -> Result<Vec<Facility>> {
     )?;
     let reader = PointReader::from_table(table, &fields.points, target)?;
     facilities_from_points(reader, &fields)
+}
+
+/// Descriptions of the embedded files, as `qpv info FILE` would give them.
+pub fn describe() -> Result<Vec<LayerInfo>> {
+    let opts = TableOptions::default();
+    Ok(vec![
+        describe_layer(&parse_geojson(Path::new(QPV_NAME), QPV_GEOJSON)?),
+        describe_table(
+            TableReader::from_bytes(Path::new(GRID_NAME), GRID_CSV.to_vec(), &opts)?,
+            &grid_points(),
+        )?,
+        describe_layer(&parse_geojson(Path::new(COMMUNES_NAME), COMMUNES_GEOJSON)?),
+        describe_table(
+            TableReader::from_bytes(Path::new(ANNUAIRE_NAME), ANNUAIRE_CSV.to_vec(), &opts)?,
+            &FacilityFields::annuaire_education().points,
+        )?,
+    ])
+}
+
+fn grid_points() -> PointOptions {
+    PointOptions {
+        x_column: Some("x_laea".into()),
+        y_column: Some("y_laea".into()),
+        source_crs: Some(Crs::LAEA_EUROPE),
+        ..PointOptions::default()
+    }
+}
+
+/// What the embedded layers hold once loaded (the figures `qpv info` prints).
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Summary {
+    /// QPV codes and names, sorted by code.
+    pub qpv: Vec<(String, String)>,
+    /// Number of grid cells.
+    pub grid_cells: usize,
+    /// Their population (sum of `Ind`).
+    pub grid_population: f64,
+    /// Cells whose values INSEE imputed.
+    pub grid_imputed: usize,
+    /// Number of communes.
+    pub communes: usize,
+    /// Their municipal population (sum of `pop_municipale`).
+    pub communes_population: f64,
+    /// Facilities per category, sorted by category.
+    pub facilities: Vec<(String, usize)>,
+    /// Schools in éducation prioritaire (REP or REP+).
+    pub facilities_rep: usize,
+}
+
+/// Loads every embedded layer into `target` and counts.
+pub fn summary(target: Crs) -> Result<Summary> {
+    let zones = zones(target)?;
+    let grid = grid(target)?;
+    let communes = communes(target)?;
+    let facilities = facilities(target)?;
+    let mut per_category: Vec<(String, usize)> = Vec::new();
+    for f in &facilities {
+        match per_category
+            .iter_mut()
+            .find(|(c, _)| c == f.category.as_str())
+        {
+            Some(slot) => slot.1 += 1,
+            None => per_category.push((f.category.0.clone(), 1)),
+        }
+    }
+    Ok(Summary {
+        qpv: zones
+            .iter()
+            .map(|z| (z.code.clone(), z.name.clone()))
+            .collect(),
+        grid_cells: grid.len(),
+        grid_population: grid.iter().map(|c| c.values.ind).sum(),
+        grid_imputed: grid.iter().filter(|c| c.imputed).count(),
+        communes: communes.len(),
+        communes_population: communes
+            .iter()
+            .filter_map(|c| c.attributes.get("pop_municipale").and_then(|v| v.as_f64()))
+            .sum(),
+        facilities: per_category,
+        facilities_rep: facilities
+            .iter()
+            .filter(|f| {
+                !f.attributes
+                    .text("Appartenance_Education_Prioritaire")
+                    .is_empty()
+            })
+            .count(),
+    })
 }
 
 #[cfg(test)]

@@ -245,6 +245,23 @@ pub fn check_facilities(
             attributes,
         });
     }
+    if out.is_empty() && problems.is_empty() {
+        return Err(Error::input(
+            &path,
+            Location::File,
+            if fields.category_map.is_empty() {
+                "no facilities: the file has no data rows or features".to_string()
+            } else {
+                let keys: Vec<&str> = fields
+                    .category_map
+                    .iter()
+                    .map(|(k, _)| k.as_str())
+                    .collect();
+                format!("no row has a category among {}", keys.join(", "))
+            },
+            "give at least one facility",
+        ));
+    }
     out.sort_by(|a, b| a.category.cmp(&b.category).then_with(|| a.id.cmp(&b.id)));
     Ok(out)
 }

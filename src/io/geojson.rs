@@ -16,7 +16,7 @@ use crate::crs::Crs;
 use crate::error::{Error, Location, Result};
 use crate::model::{AttrValue, Attributes};
 
-use super::vector::{Field, FieldKind, VectorFeature, VectorLayer};
+use super::vector::{Field, FieldKind, GeometryError, VectorFeature, VectorLayer};
 
 /// Reads a GeoJSON file.
 pub fn read_geojson(path: &Path) -> Result<VectorLayer> {
@@ -86,6 +86,7 @@ pub fn parse_geojson(path: &Path, bytes: &[u8]) -> Result<VectorLayer> {
                 index: 0,
                 geometry: Some(geometry),
                 attributes: Attributes::default(),
+                error: None,
             });
         }
         other => {
@@ -186,9 +187,15 @@ fn feature(path: &Path, index: usize, item: &Json) -> Result<VectorFeature> {
             "each element of \"features\" must be {\"type\": \"Feature\", \"geometry\": ..., \"properties\": ...}",
         ));
     }
-    let geometry = match obj.get("geometry") {
-        None | Some(Json::Null) => None,
-        Some(g) => Some(geometry(path, index, g)?),
+    let (geometry, error) = match obj.get("geometry") {
+        None | Some(Json::Null) => (None, None),
+        Some(g) => match geometry(path, index, g) {
+            Ok(g) => (Some(g), None),
+            Err(Error::Input { message, hint, .. }) => {
+                (None, Some(GeometryError { message, hint }))
+            }
+            Err(e) => return Err(e),
+        },
     };
     let mut attributes = Attributes::default();
     match obj.get("properties") {
@@ -218,6 +225,7 @@ fn feature(path: &Path, index: usize, item: &Json) -> Result<VectorFeature> {
         index,
         geometry,
         attributes,
+        error,
     })
 }
 
@@ -507,8 +515,9 @@ mod tests {
 
     #[test]
     fn unclosed_ring_names_feature() {
-        let e = parse(r#"{"type":"FeatureCollection","features":[{"type":"Feature","properties":{},"geometry":{"type":"Point","coordinates":[6.8,47.6]}},{"type":"Feature","properties":{},"geometry":{"type":"Polygon","coordinates":[[[6.8,47.6],[6.9,47.6],[6.9,47.7],[6.8,47.7]]]}}]}"#).unwrap_err();
-        let s = e.to_string();
+        let l = parse(r#"{"type":"FeatureCollection","features":[{"type":"Feature","properties":{},"geometry":{"type":"Point","coordinates":[6.8,47.6]}},{"type":"Feature","properties":{},"geometry":{"type":"Polygon","coordinates":[[[6.8,47.6],[6.9,47.6],[6.9,47.7],[6.8,47.7]]]}}]}"#).unwrap();
+        assert!(l.features[0].error.is_none());
+        let s = l.features[1].error_at(&l.path).unwrap().to_string();
         assert!(
             s.starts_with("t.geojson, feature 1: ring 0: the ring is not closed"),
             "{s}"

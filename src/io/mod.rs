@@ -1,6 +1,8 @@
 //! Readers: files (GeoJSON, any GDAL vector source, CSV tables, the Filosofi grid) into the
 //! typed model, reprojected into the working metric CRS at the door.
 
+pub mod check;
+pub mod describe;
 pub mod embedded;
 pub mod facilities;
 pub mod gdal_source;

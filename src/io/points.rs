@@ -381,6 +381,9 @@ impl PointReader {
             Inner::Vector(v) => {
                 let f = v.features.next()?;
                 let loc = Location::Feature(f.index);
+                if let Some(e) = f.error_at(&self.path) {
+                    return Some(Err(e));
+                }
                 let c = match f.geometry {
                     Some(Geometry::Point(p)) => p.0,
                     Some(Geometry::MultiPoint(mp)) if mp.0.len() == 1 => mp.0[0].0,

@@ -63,6 +63,32 @@ pub struct VectorFeature {
     pub geometry: Option<Geometry<f64>>,
     /// Attributes in field order.
     pub attributes: Attributes,
+    /// Why the geometry could not be read (it is then `None`): readers keep going so that
+    /// `qpv check` and `qpv info` can list every bad feature.
+    pub error: Option<GeometryError>,
+}
+
+/// A geometry that could not be read (unclosed ring, position with one number, curve...).
+#[derive(Debug, Clone, PartialEq)]
+pub struct GeometryError {
+    /// What is wrong.
+    pub message: String,
+    /// How to fix it.
+    pub hint: String,
+}
+
+impl VectorFeature {
+    /// The geometry error as an input error of `path`.
+    pub fn error_at(&self, path: &Path) -> Option<crate::Error> {
+        self.error.as_ref().map(|e| {
+            crate::Error::input(
+                path,
+                crate::Location::Feature(self.index),
+                &e.message,
+                &e.hint,
+            )
+        })
+    }
 }
 
 /// A vector layer in its source CRS.

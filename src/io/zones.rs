@@ -103,6 +103,10 @@ pub fn check_zones(
     let mut zones = Vec::with_capacity(layer.features.len());
     for f in layer.features {
         let loc = Location::Feature(f.index);
+        if let Some(e) = f.error_at(&path) {
+            problems.push(e);
+            continue;
+        }
         let code = f.attributes.text(&code_field).trim().to_string();
         if code.is_empty() {
             problems.push(Error::input(
