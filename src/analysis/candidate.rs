@@ -3,13 +3,15 @@
 //! dissolved into one MultiPolygon whose polygons are the continuous parts.
 
 use geo::{
-    Area, BooleanOps, Buffer, BoundingRect, Distance, Euclidean, MultiPolygon, Orient, Point,
-    Polygon, orient::Direction, unary_union,
+    Area, BooleanOps, BoundingRect, Buffer, Distance, Euclidean, Geometry, MultiPolygon, Orient,
+    Point, Polygon, Validation, orient::Direction, unary_union,
 };
 use serde::Serialize;
 
 use super::interpolate::{shift, unshift};
-use crate::error::{Error, Result};
+use crate::crs::{Crs, ToMetric};
+use crate::error::{Error, Location, Result};
+use crate::io::vector::VectorLayer;
 use crate::model::{GridCell, Zone};
 
 /// Union of polygons and multipolygons, computed at a local origin, outer rings
@@ -81,7 +83,9 @@ fn overlay(
     op: impl Fn(&MultiPolygon<f64>, &MultiPolygon<f64>) -> MultiPolygon<f64>,
 ) -> MultiPolygon<f64> {
     let origin = match (a.bounding_rect(), b.bounding_rect()) {
-        (Some(ra), Some(rb)) => geo::coord! { x: ra.min().x.min(rb.min().x), y: ra.min().y.min(rb.min().y) },
+        (Some(ra), Some(rb)) => {
+            geo::coord! { x: ra.min().x.min(rb.min().x), y: ra.min().y.min(rb.min().y) }
+        }
         (Some(ra), None) => ra.min(),
         (None, Some(rb)) => rb.min(),
         (None, None) => return MultiPolygon(Vec::new()),
@@ -212,8 +216,9 @@ impl CellCondition {
                 _ => return Err(Error::usage(format!("unknown cell field '{name}'"), hint)),
             };
             let raw = clause[pos + op.len()..].trim();
-            let value = crate::io::table::parse_number(raw)
-                .ok_or_else(|| Error::usage(format!("'{raw}' is not a number in '{clause}'"), hint))?;
+            let value = crate::io::table::parse_number(raw).ok_or_else(|| {
+                Error::usage(format!("'{raw}' is not a number in '{clause}'"), hint)
+            })?;
             tests.push(CellTest { field, cmp, value });
         }
         if tests.is_empty() {
@@ -266,6 +271,90 @@ pub fn cells_near(cells: &[GridCell], point: Point<f64>, distance: f64) -> Multi
     dissolve(&chosen)
 }
 
+/// A candidate read from a polygon layer (a planner's own file): every feature's polygon,
+/// reprojected into `target` with plausibility checks, dissolved. The name is the
+/// `name_field` attribute (default `name`) of the first feature, else the file name without
+/// extension.
+///
+/// Errors name the file and the feature: a feature without geometry, a point or a line, an
+/// invalid polygon (with the GIS command that repairs it), an undeclared CRS.
+pub fn from_layer(
+    layer: VectorLayer,
+    assumed: Option<Crs>,
+    target: Crs,
+    name_field: Option<&str>,
+) -> Result<(String, MultiPolygon<f64>)> {
+    let path = layer.path.clone();
+    let source = layer.crs.or(assumed).ok_or_else(|| {
+        Error::input(
+            &path,
+            Location::File,
+            "the layer declares no coordinate reference system",
+            "give it with --source-crs EPSG:<code> (e.g. EPSG:2154 for Lambert-93)",
+        )
+    })?;
+    if layer.features.is_empty() {
+        return Err(Error::input(
+            &path,
+            Location::File,
+            "the layer has no features",
+            "draw at least one polygon",
+        ));
+    }
+    let to_metric = ToMetric::new(source, target)?;
+    let name = Some(name_field.unwrap_or("name"))
+        .map(|f| layer.features[0].attributes.text(f).trim().to_string())
+        .filter(|n| !n.is_empty())
+        .unwrap_or_else(|| {
+            path.file_stem()
+                .map(|s| s.to_string_lossy().into_owned())
+                .unwrap_or_else(|| "candidate".into())
+        });
+    let mut parts = Vec::with_capacity(layer.features.len());
+    for f in layer.features {
+        if let Some(e) = f.error_at(&path) {
+            return Err(e);
+        }
+        let loc = Location::Feature(f.index);
+        let mp = match f.geometry {
+            Some(Geometry::Polygon(p)) => MultiPolygon(vec![p]),
+            Some(Geometry::MultiPolygon(mp)) => mp,
+            None => {
+                return Err(Error::input(
+                    &path,
+                    loc,
+                    "a feature without geometry",
+                    "give every feature its polygon, or remove it",
+                ));
+            }
+            Some(_) => {
+                return Err(Error::input(
+                    &path,
+                    loc,
+                    "not a polygon",
+                    "a candidate perimeter is made of Polygons or MultiPolygons",
+                ));
+            }
+        };
+        if let Err(e) = mp.check_validation() {
+            return Err(Error::input(
+                &path,
+                loc,
+                format!("invalid polygon: {e}"),
+                "repair it in a GIS (QGIS: Vector > Geometry Tools > Fix Geometries; PostGIS: ST_MakeValid)",
+            ));
+        }
+        let mut g = Geometry::MultiPolygon(mp);
+        if let Err(e) = to_metric.geometry(&mut g) {
+            return Err(Error::input(&path, loc, e.message, e.hint));
+        }
+        if let Geometry::MultiPolygon(mp) = g {
+            parts.push(mp);
+        }
+    }
+    Ok((name, dissolve(&parts)))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -273,7 +362,9 @@ mod tests {
     use geo::polygon;
 
     fn sq(x: f64, y: f64, s: f64) -> MultiPolygon<f64> {
-        MultiPolygon(vec![polygon![(x: x, y: y), (x: x + s, y: y), (x: x + s, y: y + s), (x: x, y: y + s)]])
+        MultiPolygon(vec![
+            polygon![(x: x, y: y), (x: x + s, y: y), (x: x + s, y: y + s), (x: x, y: y + s)],
+        ])
     }
 
     fn zone(code: &str, g: MultiPolygon<f64>) -> Zone {

@@ -171,7 +171,8 @@ pub fn assess(indicators: &Indicators, options: &EligibilityOptions) -> Assessme
     if !population_ok {
         reasons.push(format!(
             "population {:.0} below {:.0}",
-            indicators.population, options.min_population
+            indicators.population.round(),
+            options.min_population
         ));
     }
     let (proxy_value, income_ok) = match options.proxy {
@@ -239,7 +240,11 @@ mod tests {
     fn threshold_rounds_up_to_100() {
         // 0.6 × 20,300 = 12,180 → 12,200
         assert_eq!(EligibilityOptions::default().threshold().value, 12_200.0);
-        assert!(EligibilityOptions::default().threshold().urban_unit_median_assumed);
+        assert!(
+            EligibilityOptions::default()
+                .threshold()
+                .urban_unit_median_assumed
+        );
         // 0.6 × (0.7 × 20,000 + 0.3 × 20,000) = 12,000 exactly: stays 12,000
         assert_eq!(low_income_threshold(20_000.0, 20_000.0, None), 12_000.0);
         // ≥ 5 million: 0.6 × (0.3 × 20,000 + 0.7 × 25,000) = 14,100

@@ -378,7 +378,12 @@ mod tests {
         assert!(rel(est.poor_households, expected.men_pauv) < 1e-9);
         assert!(rel(est.area_m2, 6.0 * 40_000.0) < 1e-12);
         assert!(rel(est.grid_area_m2, 6.0 * 40_000.0) < 1e-9);
-        assert!(rel(est.imputed_population_share.unwrap(), imputed / expected.ind) < 1e-9);
+        assert!(
+            rel(
+                est.imputed_population_share.unwrap(),
+                imputed / expected.ind
+            ) < 1e-9
+        );
         assert!(
             rel(
                 est.mean_standard_of_living.unwrap(),
@@ -394,12 +399,22 @@ mod tests {
         let r = c.polygon.bounding_rect().unwrap();
         let (x0, y0, x1, y1) = (r.min().x, r.min().y, r.max().x, r.max().y);
         // Split along the diagonal: two triangles, exactly half each.
-        let a = MultiPolygon(vec![polygon![(x: x0, y: y0), (x: x1, y: y0), (x: x1, y: y1)]]);
-        let b = MultiPolygon(vec![polygon![(x: x0, y: y0), (x: x1, y: y1), (x: x0, y: y1)]]);
+        let a = MultiPolygon(vec![
+            polygon![(x: x0, y: y0), (x: x1, y: y0), (x: x1, y: y1)],
+        ]);
+        let b = MultiPolygon(vec![
+            polygon![(x: x0, y: y0), (x: x1, y: y1), (x: x0, y: y1)],
+        ]);
         let index = GridIndex::new(&cells);
         let ea = index.estimate(&a);
         let eb = index.estimate(&b);
-        assert_eq!(index.weights(&a), vec![CellWeight { index: 4, weight: 0.5 }]);
+        assert_eq!(
+            index.weights(&a),
+            vec![CellWeight {
+                index: 4,
+                weight: 0.5
+            }]
+        );
         assert!(rel(ea.population, c.values.ind / 2.0) < 1e-12);
         assert!(rel(ea.population + eb.population, c.values.ind) < 1e-12);
         assert!(rel(ea.values.ind_snv + eb.values.ind_snv, c.values.ind_snv) < 1e-12);
@@ -435,7 +450,9 @@ mod tests {
     #[test]
     fn outside_and_empty() {
         let cells = grid(2);
-        let far = MultiPolygon(vec![polygon![(x: 0.0, y: 0.0), (x: 10.0, y: 0.0), (x: 10.0, y: 10.0)]]);
+        let far = MultiPolygon(vec![
+            polygon![(x: 0.0, y: 0.0), (x: 10.0, y: 0.0), (x: 10.0, y: 10.0)],
+        ]);
         let e = interpolate(&cells, &far);
         assert_eq!(e.cells, 0);
         assert_eq!(e.population, 0.0);

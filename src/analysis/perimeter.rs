@@ -245,8 +245,12 @@ pub fn test_perimeter(
     let added = drop_slivers(difference(&candidate, &baseline));
     let removed = drop_slivers(difference(&baseline, &candidate));
 
-    let (facility_counts, rows) =
-        facilities_against(&candidate, &baseline, facilities, options.facility_distance_m);
+    let (facility_counts, rows) = facilities_against(
+        &candidate,
+        &baseline,
+        facilities,
+        options.facility_distance_m,
+    );
 
     let parts = candidate
         .0
@@ -348,7 +352,10 @@ fn facilities_against(
         a.category
             .cmp(&b.category)
             .then(a.status.cmp(&b.status))
-            .then(a.distance_to_candidate_m.total_cmp(&b.distance_to_candidate_m))
+            .then(
+                a.distance_to_candidate_m
+                    .total_cmp(&b.distance_to_candidate_m),
+            )
             .then(a.id.cmp(&b.id))
     });
     (counts.into_values().collect(), rows)
@@ -420,10 +427,19 @@ pub fn compare(
         ..options.clone()
     };
     let baseline_geom = dissolve(reference.iter().map(|z| &z.geometry));
-    let base = test_perimeter("current QPV", &baseline_geom, &reference, grid, facilities, &fixed);
+    let base = test_perimeter(
+        "current QPV",
+        &baseline_geom,
+        &reference,
+        grid,
+        facilities,
+        &fixed,
+    );
     let mut tests = vec![base];
     for (name, g) in candidates {
-        tests.push(test_perimeter(name, g, &reference, grid, facilities, &fixed));
+        tests.push(test_perimeter(
+            name, g, &reference, grid, facilities, &fixed,
+        ));
     }
     let rows = tests
         .iter()
@@ -463,7 +479,9 @@ mod tests {
     use geo::{Point, polygon};
 
     fn sq(x: f64, y: f64, w: f64, h: f64) -> MultiPolygon<f64> {
-        MultiPolygon(vec![polygon![(x: x, y: y), (x: x + w, y: y), (x: x + w, y: y + h), (x: x, y: y + h)]])
+        MultiPolygon(vec![
+            polygon![(x: x, y: y), (x: x + w, y: y), (x: x + w, y: y + h), (x: x, y: y + h)],
+        ])
     }
 
     const X: f64 = 989_000.0;
@@ -520,8 +538,19 @@ mod tests {
         let cells = cells();
         let grid = GridIndex::new(&cells);
         let z = zones();
-        let f = [fac("in", X + 50.0, Y + 50.0), fac("near", X + 450.0, Y + 50.0), fac("far", X + 5_000.0, Y)];
-        let t = test_perimeter("Q1", &z[0].geometry, &z, &grid, &f, &PerimeterOptions::default());
+        let f = [
+            fac("in", X + 50.0, Y + 50.0),
+            fac("near", X + 450.0, Y + 50.0),
+            fac("far", X + 5_000.0, Y),
+        ];
+        let t = test_perimeter(
+            "Q1",
+            &z[0].geometry,
+            &z,
+            &grid,
+            &f,
+            &PerimeterOptions::default(),
+        );
         assert_eq!(t.overlaps.len(), 1);
         assert_eq!(t.overlaps[0].code, "Q1");
         assert!((t.overlaps[0].pct_of_qpv_area - 100.0).abs() < 1e-9);
@@ -550,17 +579,30 @@ mod tests {
         let z = zones();
         // Cells 1..3 instead of 0..1: adds cells 2 and 3, removes cell 0.
         let cand = sq(X + 200.0, Y, 600.0, 200.0);
-        let f = [fac("a", X + 100.0, Y + 100.0), fac("b", X + 700.0, Y + 100.0)];
+        let f = [
+            fac("a", X + 100.0, Y + 100.0),
+            fac("b", X + 700.0, Y + 100.0),
+        ];
         let t = test_perimeter("shift", &cand, &z, &grid, &f, &PerimeterOptions::default());
         assert!((t.added.indicators.population - 800.0).abs() < 1e-9);
         assert!((t.removed.indicators.population - 400.0).abs() < 1e-9);
         assert!((t.added.indicators.area_m2 - 80_000.0).abs() < 1e-6);
         assert!((t.overlaps[0].pct_of_qpv_area - 50.0).abs() < 1e-9);
         assert!((t.overlaps[0].pct_of_candidate_area - 100.0 / 3.0).abs() < 1e-9);
-        let gained: Vec<&str> = t.with_status(FacilityStatus::Gained).map(|f| f.id.as_str()).collect();
-        let lost: Vec<&str> = t.with_status(FacilityStatus::Lost).map(|f| f.id.as_str()).collect();
+        let gained: Vec<&str> = t
+            .with_status(FacilityStatus::Gained)
+            .map(|f| f.id.as_str())
+            .collect();
+        let lost: Vec<&str> = t
+            .with_status(FacilityStatus::Lost)
+            .map(|f| f.id.as_str())
+            .collect();
         assert_eq!((gained, lost), (vec!["b"], vec!["a"]));
-        assert!(t.parts[0].assessment.eligible, "{:?}", t.parts[0].assessment);
+        assert!(
+            t.parts[0].assessment.eligible,
+            "{:?}",
+            t.parts[0].assessment
+        );
 
         let cmp = compare(
             &[("shift".into(), cand.clone())],

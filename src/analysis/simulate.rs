@@ -219,7 +219,8 @@ pub fn simulate(cells: &[GridCell], official: &[Zone], options: &SimulateOptions
         if ind.population < options.min_population {
             reasons.push(format!(
                 "population {:.0} < {:.0}",
-                ind.population, options.min_population
+                ind.population.round(),
+                options.min_population
             ));
         }
         if options.group_test && !options.criterion.passes(value, options.threshold) {
@@ -361,12 +362,18 @@ fn lattice(id: &str) -> Option<(i64, i64, i64)> {
 /// Neighbours come from the INSPIRE ids when every marked cell has one at the same
 /// resolution (exact); otherwise from shared vertices (rounded to the millimetre): two shared
 /// vertices make rook neighbours, one makes queen neighbours.
-fn connected_groups(cells: &[GridCell], marked: &[usize], contiguity: Contiguity) -> Vec<Vec<usize>> {
+fn connected_groups(
+    cells: &[GridCell],
+    marked: &[usize],
+    contiguity: Contiguity,
+) -> Vec<Vec<usize>> {
     let n = marked.len();
     let mut adjacency: Vec<Vec<usize>> = vec![Vec::new(); n];
     let lat: Vec<Option<(i64, i64, i64)>> = marked.iter().map(|&i| lattice(&cells[i].id)).collect();
     let same_res = lat.iter().all(|l| l.is_some())
-        && lat.windows(2).all(|w| w[0].map(|l| l.0) == w[1].map(|l| l.0));
+        && lat
+            .windows(2)
+            .all(|w| w[0].map(|l| l.0) == w[1].map(|l| l.0));
     if same_res {
         let pos: HashMap<(i64, i64), usize> = lat
             .iter()
@@ -499,12 +506,7 @@ mod tests {
     }
 
     const PICTURE: [&str; 6] = [
-        "##....#",
-        "##...#.",
-        "....+..",
-        "...#...",
-        "..###.#",
-        "...#..#",
+        "##....#", "##...#.", "....+..", "...#...", "..###.#", "...#..#",
     ];
 
     fn ids(z: &SimulatedZone) -> Vec<String> {
@@ -541,7 +543,11 @@ mod tests {
         let s = simulate(&cells, &[], &opts);
         // Diagonals join the two top-right singles, the '+' and the cross into one zone
         // (300 + 300 + 100 + 1,500); the block and the right pair stay apart.
-        let pops: Vec<f64> = s.zones.iter().map(|z| z.piece.indicators.population).collect();
+        let pops: Vec<f64> = s
+            .zones
+            .iter()
+            .map(|z| z.piece.indicators.population)
+            .collect();
         assert_eq!(pops, vec![2_200.0, 1_200.0]);
         assert_eq!(s.groups, 3);
         // Determinism.

@@ -10,6 +10,8 @@ use qpv::output::OutputFormat;
 
 mod check;
 mod info;
+mod perimeter;
+mod simulate;
 
 const EXAMPLES: &str = "\
 Examples:
@@ -75,6 +77,11 @@ pub enum Command {
     Info(info::InfoArgs),
     /// Load a file as zones, facilities, points or grid and list every problem (exit 2 if any).
     Check(Box<check::CheckArgs>),
+    /// Test, compare and build candidate perimeters against the current QPV geography.
+    Perimeter(Box<perimeter::PerimeterArgs>),
+    /// Delineate candidate priority zones from the 200 m grid, like the decree's method, and
+    /// compare them with the official QPV.
+    Simulate(Box<simulate::SimulateArgs>),
 }
 
 /// Runs the parsed command line.
@@ -82,5 +89,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
     match &cli.command {
         Command::Info(args) => info::run(args, &cli.global),
         Command::Check(args) => check::run(args, &cli.global),
+        Command::Perimeter(args) => perimeter::run(args, &cli.global),
+        Command::Simulate(args) => simulate::run(args, &cli.global),
     }
 }

@@ -6,9 +6,9 @@ pub mod atomic;
 mod format;
 pub mod geojson;
 pub mod gpkg;
+mod layer;
 pub mod perimeter_layers;
 pub mod report_markdown;
-mod layer;
 pub mod table;
 mod views;
 

@@ -32,7 +32,10 @@ pub fn indicator_properties(i: &Indicators, into: &mut Map<String, Value>) {
         i.mean_standard_of_living.map_or(Value::Null, r2),
     );
     into.insert("owner_share".into(), r4(i.owner_share));
-    into.insert("imputed_population_share".into(), r4(i.imputed_population_share));
+    into.insert(
+        "imputed_population_share".into(),
+        r4(i.imputed_population_share),
+    );
     into.insert("cells".into(), json!(i.cells));
 }
 
@@ -106,7 +109,14 @@ pub fn comparison_layer(c: &Comparison, crs: Crs) -> GeoLayer {
         features: c
             .tests
             .iter()
-            .map(|t| piece_feature(&t.name, "perimeter", &t.candidate.geometry, &t.candidate.indicators))
+            .map(|t| {
+                piece_feature(
+                    &t.name,
+                    "perimeter",
+                    &t.candidate.geometry,
+                    &t.candidate.indicators,
+                )
+            })
             .collect(),
     }
 }

@@ -7,7 +7,7 @@ use std::fmt::Write;
 use crate::analysis::eligibility::{IncomeProxy, Threshold};
 use crate::analysis::interpolate::Indicators;
 use crate::analysis::perimeter::{Comparison, FacilityStatus, PerimeterTest};
-use crate::analysis::simulate::{Criterion, Contiguity, Simulation};
+use crate::analysis::simulate::{Contiguity, Criterion, Simulation};
 
 /// `63478.5` → `63,479`.
 pub fn int(x: f64) -> String {
@@ -150,7 +150,10 @@ pub fn perimeter_test(t: &PerimeterTest) -> String {
         int(t.options.facility_distance_m)
     );
     if t.facility_counts.is_empty() {
-        let _ = writeln!(out, "No facility inside or near the candidate or the baseline.");
+        let _ = writeln!(
+            out,
+            "No facility inside or near the candidate or the baseline."
+        );
     } else {
         out.push_str("| category | inside | within distance | inside current QPV | gained | lost |\n|---|---:|---:|---:|---:|---:|\n");
         for c in &t.facility_counts {
@@ -161,8 +164,14 @@ pub fn perimeter_test(t: &PerimeterTest) -> String {
             );
         }
         for (status, title) in [
-            (FacilityStatus::Gained, "Gained (inside the candidate, not the current QPV)"),
-            (FacilityStatus::Lost, "Lost (inside the current QPV, not the candidate)"),
+            (
+                FacilityStatus::Gained,
+                "Gained (inside the candidate, not the current QPV)",
+            ),
+            (
+                FacilityStatus::Lost,
+                "Lost (inside the current QPV, not the candidate)",
+            ),
         ] {
             let rows: Vec<_> = t.with_status(status).collect();
             if rows.is_empty() {
@@ -176,7 +185,11 @@ pub fn perimeter_test(t: &PerimeterTest) -> String {
     }
 
     let _ = writeln!(out, "\n## Eligibility of each continuous part\n");
-    let _ = writeln!(out, "{}\n", threshold_text(&t.threshold, t.options.eligibility.proxy));
+    let _ = writeln!(
+        out,
+        "{}\n",
+        threshold_text(&t.threshold, t.options.eligibility.proxy)
+    );
     out.push_str("| part | area (ha) | population | mean standard of living | poor share | eligible | why not |\n|---:|---:|---:|---:|---:|---|---|\n");
     for p in &t.parts {
         let i = &p.piece.indicators;
@@ -225,7 +238,11 @@ pub fn comparison(c: &Comparison) -> String {
             pct(r.pct_of_current_population),
             int(r.added_population),
             int(r.removed_population),
-            if fac.is_empty() { "–".into() } else { fac.join(", ") },
+            if fac.is_empty() {
+                "–".into()
+            } else {
+                fac.join(", ")
+            },
             r.parts,
             r.eligible_parts,
         );
@@ -238,7 +255,9 @@ pub fn simulation(s: &Simulation) -> String {
     let mut out = String::new();
     let o = &s.options;
     let crit = match o.criterion {
-        Criterion::MeanIncomeBelow => format!("mean standard of living below {} €", int(o.threshold)),
+        Criterion::MeanIncomeBelow => {
+            format!("mean standard of living below {} €", int(o.threshold))
+        }
         Criterion::PoorShareAtLeast => {
             format!("poor-household share at least {:.1} %", 100.0 * o.threshold)
         }
