@@ -94,6 +94,9 @@ pub fn check_facilities(
 ) -> Result<Vec<Facility>> {
     let path = reader.path().to_path_buf();
     let headers = reader.headers().to_vec();
+    if let Some(e) = super::table::unknown_separator(&path, &headers) {
+        return Err(e);
+    }
     let column =
         |given: &Option<String>, candidates: &[&str], what: &str| -> Result<Option<usize>> {
             match given {

@@ -19,7 +19,12 @@ use crate::model::{AttrValue, Attributes};
 use super::vector::{Field, FieldKind, GeometryError, VectorFeature, VectorLayer};
 
 /// Opens a vector dataset read-only, with a clear error when GDAL cannot.
+///
+/// GDAL's own stderr messages are silenced (once, process-wide): the last one is part of the
+/// error this crate returns, with the file name and a hint.
 pub fn open_dataset(path: &Path) -> Result<Dataset> {
+    static QUIET: std::sync::Once = std::sync::Once::new();
+    QUIET.call_once(|| gdal::config::set_error_handler(|_, _, _| {}));
     if !path.exists() {
         return Err(Error::io(
             path,

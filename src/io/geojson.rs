@@ -43,7 +43,7 @@ pub fn parse_geojson(path: &Path, bytes: &[u8]) -> Result<VectorLayer> {
             "check the file: GeoJSON is UTF-8 text starting with '{'",
         ));
     }
-    let json: Json = serde_json::from_slice(body).map_err(|e| json_error(path, &e))?;
+    let json: Json = serde_json::from_slice(body).map_err(|e| json_error(path, body, &e))?;
     let Json::Object(root) = json else {
         return Err(Error::input(
             path,
@@ -115,7 +115,26 @@ pub fn parse_geojson(path: &Path, bytes: &[u8]) -> Result<VectorLayer> {
     })
 }
 
-fn json_error(path: &Path, e: &serde_json::Error) -> Error {
+fn json_error(path: &Path, bytes: &[u8], e: &serde_json::Error) -> Error {
+    let at = bytes
+        .split(|b| *b == b'\n')
+        .nth(e.line().saturating_sub(1))
+        .and_then(|l| l.get(e.column().saturating_sub(1)..))
+        .unwrap_or_default();
+    let non_finite = ["NaN", "Infinity", "-Infinity", "inf", "-inf", "nan"]
+        .iter()
+        .find(|w| at.starts_with(w.as_bytes()));
+    if let Some(word) = non_finite {
+        return Error::input(
+            path,
+            Location::Line(e.line() as u64),
+            format!(
+                "{word} at column {} is not a number JSON allows (NaN/Infinity coordinate?)",
+                e.column()
+            ),
+            "remove or fix the feature holding it: coordinates must be finite numbers",
+        );
+    }
     let (message, hint) = match e.classify() {
         serde_json::error::Category::Eof => (
             format!(

@@ -79,6 +79,9 @@ pub fn check_grid(
 ) -> Result<Vec<GridCell>> {
     let path = table.path().to_path_buf();
     let headers = table.headers().to_vec();
+    if let Some(e) = super::table::unknown_separator(&path, &headers) {
+        return Err(e);
+    }
     let missing = |name: &str| {
         Error::input(
             &path,

@@ -14,7 +14,9 @@ use crate::crs::{Crs, ToMetric};
 use crate::error::{Error, Location, Result};
 
 use super::source::{SourceKind, detect, read_vector};
-use super::table::{TableOptions, TableReader, column_key, find_column, parse_number};
+use super::table::{
+    TableOptions, TableReader, column_key, find_column, parse_number, unknown_separator,
+};
 use super::vector::VectorFeature;
 
 /// How to find the points of a file.
@@ -147,6 +149,9 @@ pub fn coordinate_columns(
                 (Some((x, y)), _) if prefer_projected || geographic.is_none() => (x, y, false),
                 (_, Some((x, y))) => (x, y, true),
                 _ => {
+                    if let Some(e) = unknown_separator(path, headers) {
+                        return Err(e);
+                    }
                     return Err(Error::input(
                         path,
                         Location::File,
