@@ -327,15 +327,26 @@ pub fn from_layer(
                     "give every feature its polygon, or remove it",
                 ));
             }
-            Some(_) => {
+            Some(other) => {
                 return Err(Error::input(
                     &path,
                     loc,
-                    "not a polygon",
+                    format!(
+                        "a {} where a polygon was expected",
+                        crate::io::points::geometry_kind(&other)
+                    ),
                     "a candidate perimeter is made of Polygons or MultiPolygons",
                 ));
             }
         };
+        if mp.0.is_empty() || mp.0.iter().all(|p| p.exterior().0.is_empty()) {
+            return Err(Error::input(
+                &path,
+                loc,
+                "an empty polygon",
+                "give the feature its perimeter, or remove it",
+            ));
+        }
         if let Err(e) = mp.check_validation() {
             return Err(Error::input(
                 &path,
@@ -352,7 +363,16 @@ pub fn from_layer(
             parts.push(mp);
         }
     }
-    Ok((name, dissolve(&parts)))
+    let merged = dissolve(&parts);
+    if merged.0.is_empty() {
+        return Err(Error::input(
+            &path,
+            Location::File,
+            "the perimeter has no area",
+            "give polygons with a surface (not degenerate rings)",
+        ));
+    }
+    Ok((name, merged))
 }
 
 #[cfg(test)]
