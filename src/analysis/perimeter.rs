@@ -9,7 +9,7 @@
 
 use std::collections::BTreeMap;
 
-use geo::{Distance, Euclidean, MultiPolygon};
+use geo::{BoundingRect, Distance, Euclidean, Intersects, MultiPolygon};
 use serde::Serialize;
 
 use super::candidate::{difference, dissolve, intersection};
@@ -216,8 +216,18 @@ pub fn test_perimeter(
     let mut overlaps = Vec::new();
     let mut baseline_parts = Vec::new();
     let mut baseline_codes = Vec::new();
+    let cand_box = candidate.bounding_rect();
     for z in sorted {
-        let inter = intersection(&candidate, &z.geometry);
+        // Bounding boxes first: at national scale most QPV are far away.
+        let near = match (cand_box, z.geometry.bounding_rect()) {
+            (Some(a), Some(b)) => a.intersects(&b),
+            _ => false,
+        };
+        let inter = if near {
+            intersection(&candidate, &z.geometry)
+        } else {
+            MultiPolygon(Vec::new())
+        };
         let inter_area = local_area_multi(&inter);
         let touched = inter_area > SLIVER_M2;
         if touched || options.baseline == Baseline::All {
@@ -313,7 +323,21 @@ fn facilities_against(
 ) -> (Vec<CategoryCount>, Vec<FacilityRow>) {
     let mut counts: BTreeMap<String, CategoryCount> = BTreeMap::new();
     let mut rows = Vec::new();
+    let grow = |r: geo::Rect<f64>, d: f64| {
+        geo::Rect::new(
+            geo::coord! { x: r.min().x - d, y: r.min().y - d },
+            geo::coord! { x: r.max().x + d, y: r.max().y + d },
+        )
+    };
+    let cand_box = candidate.bounding_rect().map(|r| grow(r, distance));
+    let base_box = baseline.bounding_rect();
     for f in facilities {
+        // Far from both boxes: neither inside nor near, no distance to compute.
+        let near_c = cand_box.is_some_and(|r| r.intersects(&f.point));
+        let near_b = base_box.is_some_and(|r| r.intersects(&f.point));
+        if !near_c && !near_b {
+            continue;
+        }
         let dc = if candidate.0.is_empty() {
             f64::INFINITY
         } else {
@@ -411,8 +435,12 @@ pub fn compare(
     let mut codes: Vec<String> = zones
         .iter()
         .filter(|z| {
+            let near = match (all.bounding_rect(), z.geometry.bounding_rect()) {
+                (Some(a), Some(b)) => a.intersects(&b),
+                _ => false,
+            };
             options.baseline == Baseline::All
-                || local_area_multi(&intersection(&all, &z.geometry)) > SLIVER_M2
+                || (near && local_area_multi(&intersection(&all, &z.geometry)) > SLIVER_M2)
         })
         .map(|z| z.code.clone())
         .collect();

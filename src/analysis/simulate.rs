@@ -12,7 +12,7 @@
 
 use std::collections::{BTreeMap, HashMap, VecDeque};
 
-use geo::MultiPolygon;
+use geo::{BoundingRect, Intersects, MultiPolygon};
 use serde::Serialize;
 
 use super::candidate::{dissolve, intersection};
@@ -262,6 +262,7 @@ pub fn simulate(cells: &[GridCell], official: &[Zone], options: &SimulateOptions
             let geometry = dissolve(&polys);
             let mut matches: Vec<QpvMatch> = official_sorted
                 .iter()
+                .filter(|z| boxes_meet(&geometry, &z.geometry))
                 .filter_map(|z| {
                     let (inter, iou) = iou(&geometry, &z.geometry);
                     (inter > SLIVER_M2).then(|| QpvMatch {
@@ -288,13 +289,19 @@ pub fn simulate(cells: &[GridCell], official: &[Zone], options: &SimulateOptions
         })
         .collect();
 
-    let all_sim = dissolve(zones.iter().map(|z| &z.piece.geometry));
     let grid = GridIndex::new(cells);
     let qpv = official_sorted
         .iter()
         .map(|z| {
             let q = grid.estimate(&z.geometry);
-            let covered = intersection(&z.geometry, &all_sim);
+            // Only the zones that overlap this QPV (their matches) can cover it.
+            let near = dissolve(
+                zones
+                    .iter()
+                    .filter(|s| s.matches.iter().any(|m| m.code == z.code))
+                    .map(|s| &s.piece.geometry),
+            );
+            let covered = intersection(&z.geometry, &near);
             let c = grid.estimate(&covered);
             let best = zones
                 .iter()
@@ -321,6 +328,7 @@ pub fn simulate(cells: &[GridCell], official: &[Zone], options: &SimulateOptions
             }
         })
         .collect();
+    let all_sim = dissolve(zones.iter().map(|z| &z.piece.geometry));
     let all_official = dissolve(official.iter().map(|z| &z.geometry));
     let overall_iou = iou(&all_sim, &all_official).1;
 
@@ -334,6 +342,13 @@ pub fn simulate(cells: &[GridCell], official: &[Zone], options: &SimulateOptions
         rejected,
         qpv,
         overall_iou,
+    }
+}
+
+fn boxes_meet(a: &MultiPolygon<f64>, b: &MultiPolygon<f64>) -> bool {
+    match (a.bounding_rect(), b.bounding_rect()) {
+        (Some(x), Some(y)) => x.intersects(&y),
+        _ => false,
     }
 }
 
