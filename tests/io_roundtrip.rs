@@ -290,12 +290,10 @@ fn csv_files(dir: &Path) -> Vec<PathBuf> {
         .collect()
 }
 
-fn all_sources(
-    dir: &Path,
-) -> (
-    Vec<(PathBuf, Option<&'static str>)>,
-    Vec<(PathBuf, Option<&'static str>)>,
-) {
+/// Files and the layer to read in each.
+type Sources = Vec<(PathBuf, Option<&'static str>)>;
+
+fn all_sources(dir: &Path) -> (Sources, Sources) {
     let mut points = Vec::new();
     let mut zones = Vec::new();
     for crs in [Crs::WGS84, Crs::LAMBERT93] {
@@ -421,10 +419,10 @@ fn gpkg_with_two_layers_needs_a_layer_name() {
 #[test]
 fn reprojection_matches_cs2cs_within_1_mm() {
     let to_l93 = Reprojector::new(Crs::WGS84, Crs::LAMBERT93).unwrap();
-    for i in 0..SCHOOLS.len() {
+    for (i, school) in SCHOOLS.iter().enumerate() {
         let (lon, lat) = lonlat(i);
         let c = to_l93.coord(coord! { x: lon, y: lat }).unwrap();
-        assert!(close(c, l93(i), 0.001), "{}: {c:?}", SCHOOLS[i].0);
+        assert!(close(c, l93(i), 0.001), "{}: {c:?}", school.0);
     }
     // echo "47.629446451764224 6.840144019496699" | cs2cs -f %.4f EPSG:4326 EPSG:3035
     // 2729054.0652	4083440.5979   (EPSG:3035 is northing, easting in cs2cs)
