@@ -140,9 +140,9 @@ fn geopackage_layers_and_lambert93_extent() {
         .collect();
     let (lon0, lon1, lat0, lat1) = (n[0], n[1], n[2], n[3]);
     assert!(lon0 <= 6.8305649 && lon0 > 6.8305649 - 0.005, "{line}");
-    assert!(lon1 >= 6.8764989 && lon1 < 6.8764989 + 0.005, "{line}");
+    assert!((6.8764989..6.8764989 + 0.005).contains(&lon1), "{line}");
     assert!(lat0 <= 47.6203467 && lat0 > 47.6203467 - 0.005, "{line}");
-    assert!(lat1 >= 47.6643107 && lat1 < 47.6643107 + 0.005, "{line}");
+    assert!((47.6643107..47.6643107 + 0.005).contains(&lat1), "{line}");
 }
 
 #[test]
