@@ -443,3 +443,27 @@ fn reprojection_matches_cs2cs_within_1_mm() {
         "{c:?}"
     );
 }
+
+#[test]
+fn annuaire_export_is_recognised_without_options() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("geodata/annuaire_education_territoire_de_belfort.csv");
+    let f = read_facilities(&path, &FacilityFields::default(), Crs::LAMBERT93).unwrap();
+    let count = |c: &str| f.iter().filter(|x| x.category.as_str() == c).count();
+    assert_eq!(
+        [
+            count("ecole_maternelle"),
+            count("ecole_elementaire"),
+            count("college"),
+            count("lycee"),
+            f.len()
+        ],
+        [39, 96, 17, 12, 164]
+    );
+    let condorcet = f.iter().find(|x| x.id == "0900002N").unwrap();
+    assert_eq!(condorcet.name, "Lycée général et technologique Condorcet");
+    assert_eq!(
+        (condorcet.point.x(), condorcet.point.y()),
+        (989031.8, 6732842.2)
+    );
+}
