@@ -41,6 +41,14 @@ pub const ANNUAIRE_NAME: &str = "<embedded:annuaire_education_territoire_de_belf
 /// The 7 QPV 2024 of the Territoire de Belfort (QN09001I … QN09007N), sorted by code;
 /// `communes` from `insee_com` (Les Résidences spans Bavilliers and Belfort, Arsot - Rives du
 /// Martinet spans Offemont and Valdoie).
+///
+/// ```
+/// use qpv::crs::Crs;
+/// let qpv = qpv::io::embedded::zones(Crs::LAMBERT93).unwrap();
+/// assert_eq!(qpv.len(), 7);
+/// assert_eq!(qpv[3].code, "QN09004M");
+/// assert_eq!(qpv[3].communes, ["90008", "90010"]);
+/// ```
 pub fn zones(target: Crs) -> Result<Vec<Zone>> {
     let layer = parse_geojson(Path::new(QPV_NAME), QPV_GEOJSON)?;
     zones_from_layer(layer, &ZoneFields::default(), target)

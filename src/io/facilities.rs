@@ -11,10 +11,15 @@ use super::points::{PointOptions, PointReader};
 use super::problems::first_problem;
 use super::table::find_column;
 
+/// Column names tried for the category.
+const CATEGORY_COLUMNS: &[&str] = &["category", "categorie", "type", "kind"];
+
 /// Where a facility's category comes from.
 #[derive(Debug, Clone, Default)]
 pub enum CategorySource {
-    /// A column named `category`, `categorie`, `type` or `kind`.
+    /// A column named `category`, `categorie`, `type` or `kind`; for an Annuaire de
+    /// l'éducation export (UAI and `code_nature` columns), the schools mapping of
+    /// [`FacilityFields::annuaire_education`].
     #[default]
     Detect,
     /// This column.
@@ -97,6 +102,24 @@ pub fn check_facilities(
     if let Some(e) = super::table::unknown_separator(&path, &headers) {
         return Err(e);
     }
+    // An export of the Annuaire de l'éducation without a category column: use its nature codes.
+    let preset;
+    let fields = if matches!(fields.category, CategorySource::Detect)
+        && fields.category_map.is_empty()
+        && find_column(&headers, CATEGORY_COLUMNS).is_none()
+        && find_column(&headers, &["code_nature"]).is_some()
+        && find_column(&headers, &["Identifiant_de_l_etablissement"]).is_some()
+    {
+        let annuaire = FacilityFields::annuaire_education();
+        preset = FacilityFields {
+            category: annuaire.category,
+            category_map: annuaire.category_map,
+            ..fields.clone()
+        };
+        &preset
+    } else {
+        fields
+    };
     let column =
         |given: &Option<String>, candidates: &[&str], what: &str| -> Result<Option<usize>> {
             match given {
@@ -139,7 +162,7 @@ pub fn check_facilities(
     let category_col = match &fields.category {
         CategorySource::Fixed(_) => None,
         CategorySource::Column(c) => column(&Some(c.clone()), &[], "category")?,
-        CategorySource::Detect => Some(column(&None, &["category", "categorie", "type", "kind"], "category")?.ok_or_else(|| {
+        CategorySource::Detect => Some(column(&None, CATEGORY_COLUMNS, "category")?.ok_or_else(|| {
             Error::input(
                 &path,
                 Location::File,

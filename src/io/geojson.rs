@@ -154,7 +154,10 @@ fn json_error(path: &Path, bytes: &[u8], e: &serde_json::Error) -> Error {
 /// The CRS of a GeoJSON object: WGS84 unless a legacy `crs` member says otherwise.
 fn legacy_crs(path: &Path, member: Option<&Json>) -> Result<(Crs, String)> {
     let Some(member) = member.filter(|m| !m.is_null()) else {
-        return Ok((Crs::WGS84, "OGC:CRS84 (RFC 7946 default)".into()));
+        return Ok((
+            Crs::WGS84,
+            "RFC 7946 default: WGS84 longitude/latitude".into(),
+        ));
     };
     let props = member.get("properties");
     let text = props

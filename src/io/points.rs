@@ -178,6 +178,22 @@ pub fn coordinate_columns(
 }
 
 /// Streaming reader of points (CSV rows, or point features of a vector layer).
+///
+/// ```
+/// use std::path::Path;
+/// use qpv::crs::Crs;
+/// use qpv::io::table::TableReader;
+/// use qpv::io::{PointOptions, PointReader};
+///
+/// let csv = "nom;latitude;longitude\nLycée Condorcet;47,63252927885913;6,850322315354423\n";
+/// let opts = PointOptions::default();
+/// let table = TableReader::from_bytes(Path::new("ecoles.csv"), csv.into(), &opts.table).unwrap();
+/// let mut points = PointReader::from_table(table, &opts, Crs::LAMBERT93).unwrap();
+/// let row = points.next().unwrap().unwrap();
+/// assert_eq!(row.fields[0], "Lycée Condorcet");
+/// // PROJ's cs2cs gives 989031.7998 6732842.2045.
+/// assert!((row.point.x - 989031.7998).abs() < 1e-3 && (row.point.y - 6732842.2045).abs() < 1e-3);
+/// ```
 pub struct PointReader {
     path: PathBuf,
     headers: Vec<String>,
@@ -506,6 +522,84 @@ mod tests {
         let r = reader("lon,lat\n6.85,47.63\n6.85,abc\n", &PointOptions::default()).unwrap();
         let e = r.collect::<Result<Vec<_>>>().unwrap_err().to_string();
         assert!(e.starts_with("p.csv, line 3: 'abc' in column 'lat'"), "{e}");
+    }
+
+    // Row 2 in Lambert-93, row 3 in WGS84 (cs2cs EPSG:4326 EPSG:2154 gives 989031.7998
+    // 6732842.2045 for the Lycée Condorcet), row 4 without a CRS: the file default (x/y names
+    // → the working CRS).
+    #[test]
+    fn per_row_epsg_is_honoured() {
+        let text = "id;x;y;epsg\nA;989031,8;6732842,2;EPSG:2154\nB;6,850322315354423;47,63252927885913;4326\nC;989031.8;6732842.2;\n";
+        let rows: Vec<PointRow> = reader(text, &PointOptions::default())
+            .unwrap()
+            .collect::<Result<_>>()
+            .unwrap();
+        assert_eq!(
+            rows[0].point,
+            Coord {
+                x: 989031.8,
+                y: 6732842.2
+            }
+        );
+        assert!(
+            (rows[1].point.x - 989031.7998).abs() < 1e-3
+                && (rows[1].point.y - 6732842.2045).abs() < 1e-3
+        );
+        assert_eq!(
+            rows[2].point,
+            Coord {
+                x: 989031.8,
+                y: 6732842.2
+            }
+        );
+        assert_eq!(rows[2].location, Location::Line(4));
+    }
+
+    #[test]
+    fn empty_rows_skipped_only_when_asked() {
+        let text = "lon,lat\n6.85,47.63\n,\n6.86,47.64\n";
+        let opts = PointOptions {
+            skip_empty: true,
+            ..PointOptions::default()
+        };
+        let mut r = reader(text, &opts).unwrap();
+        let rows: Vec<PointRow> = r.by_ref().collect::<Result<_>>().unwrap();
+        assert_eq!(rows.len(), 2);
+        assert_eq!(rows[1].location, Location::Line(4));
+        assert_eq!(r.skipped(), 1);
+        let e = reader(text, &PointOptions::default())
+            .unwrap()
+            .collect::<Result<Vec<_>>>()
+            .unwrap_err();
+        assert!(
+            e.to_string()
+                .starts_with("p.csv, line 3: empty coordinate in column 'lon'"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn given_columns_and_source_crs() {
+        let text = "a;b;c\nZ;4083440.5979;2729054.0652\n";
+        let opts = PointOptions {
+            x_column: Some("b".into()),
+            y_column: Some("c".into()),
+            source_crs: Some(Crs::LAEA_EUROPE),
+            ..PointOptions::default()
+        };
+        let rows: Vec<PointRow> = reader(text, &opts).unwrap().collect::<Result<_>>().unwrap();
+        // The same school (Collège Simone Signoret) in EPSG:3035 and, by cs2cs, in Lambert-93:
+        // 988284.9998 6732462.9045.
+        assert!(
+            (rows[0].point.x - 988284.9998).abs() < 1e-3,
+            "{:?}",
+            rows[0].point
+        );
+        assert!(
+            (rows[0].point.y - 6732462.9045).abs() < 1e-3,
+            "{:?}",
+            rows[0].point
+        );
     }
 
     #[test]

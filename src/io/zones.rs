@@ -3,6 +3,7 @@
 use std::collections::HashSet;
 use std::path::Path;
 
+use geo::orient::{Direction, Orient};
 use geo::{Geometry, MultiPolygon, Validation};
 
 use crate::crs::{Crs, ToMetric};
@@ -43,7 +44,8 @@ impl Default for ZoneFields {
     }
 }
 
-/// Reads zones from a GeoJSON or GDAL file into `target`, sorted by code.
+/// Reads zones from a GeoJSON or GDAL file into `target`, sorted by code; exterior rings
+/// counter-clockwise, holes clockwise.
 pub fn read_zones(path: &Path, fields: &ZoneFields, target: Crs) -> Result<Vec<Zone>> {
     let layer = read_vector(path, fields.layer.as_deref())?;
     zones_from_layer(layer, fields, target)
@@ -141,6 +143,9 @@ pub fn check_zones(
         let Geometry::MultiPolygon(geometry) = g else {
             unreachable!("reprojection keeps the geometry type")
         };
+        // Shapefiles store exteriors clockwise, GeoJSON counter-clockwise: one orientation in
+        // the model (exterior counter-clockwise, holes clockwise) whatever the source.
+        let geometry = geometry.orient(Direction::Default);
         let communes = communes_field
             .as_deref()
             .map(|c| split_codes(&f.attributes.text(c)))
