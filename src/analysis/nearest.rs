@@ -1,0 +1,79 @@
+//! The k nearest facilities of points (optionally of one category, optionally within a maximum
+//! distance), with the tie rule of [`crate::index::FacilityIndex`]: equal distances go to the
+//! lower facility id, then to the earlier input row.
+
+use geo::Coord;
+
+use super::batch::{Progress, for_each_ordered};
+use crate::index::{FacilityIndex, Neighbour};
+use crate::model::Category;
+
+/// What to look for.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NearestOptions {
+    /// How many facilities per point (default 1).
+    pub k: usize,
+    /// Only this category (default: every facility).
+    pub category: Option<Category>,
+    /// Only facilities at most this far, metres (inclusive).
+    pub max_distance_m: Option<f64>,
+}
+
+impl Default for NearestOptions {
+    fn default() -> Self {
+        NearestOptions {
+            k: 1,
+            category: None,
+            max_distance_m: None,
+        }
+    }
+}
+
+/// The nearest facilities of `p`, nearest first (fewer than k when the index or the maximum
+/// distance leaves fewer).
+///
+/// ```
+/// use geo::{Coord, Point};
+/// use qpv::analysis::nearest::{NearestOptions, nearest};
+/// use qpv::index::FacilityIndex;
+/// use qpv::model::{Attributes, Category, Facility};
+///
+/// let school = |id: &str, x| Facility { id: id.into(), name: id.into(),
+///     category: Category::new("college"), point: Point::new(x, 0.0), attributes: Attributes::default() };
+/// let index = FacilityIndex::new(&[school("0900001A", 300.0), school("0900002B", -100.0)]);
+/// let found = nearest(&index, Coord { x: 0.0, y: 0.0 }, &NearestOptions { k: 3, ..Default::default() });
+/// assert_eq!(found.len(), 2);
+/// assert_eq!(index.facility(found[0].index).id, "0900002B");
+/// assert_eq!(found[1].distance, 300.0);
+/// ```
+pub fn nearest(index: &FacilityIndex, p: Coord<f64>, options: &NearestOptions) -> Vec<Neighbour> {
+    index.nearest(
+        p,
+        options.k,
+        options.category.as_ref(),
+        options.max_distance_m,
+    )
+}
+
+/// Runs [`nearest`] over a stream of `(payload, point)` rows on every core, handing each row
+/// and its neighbours to `sink` in input order. Returns the number of rows.
+pub fn nearest_stream<I, T, E, S>(
+    index: &FacilityIndex,
+    rows: I,
+    options: &NearestOptions,
+    mut sink: S,
+    progress: &mut Progress,
+) -> Result<u64, E>
+where
+    I: IntoIterator<Item = Result<(T, Coord<f64>), E>>,
+    T: Send + Sync,
+    S: FnMut(T, Coord<f64>, &[Neighbour]) -> Result<(), E>,
+{
+    for_each_ordered(
+        rows,
+        super::batch::DEFAULT_CHUNK,
+        |(_, p)| nearest(index, *p, options),
+        |(payload, p), found| sink(payload, p, &found),
+        progress,
+    )
+}
