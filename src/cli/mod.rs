@@ -48,6 +48,7 @@ pub struct GlobalArgs {
 
 impl GlobalArgs {
     /// The working CRS.
+    #[allow(dead_code)] // used by the data commands as they land
     pub fn crs(&self) -> qpv::Result<Crs> {
         Crs::parse(&self.crs)
     }
