@@ -132,7 +132,12 @@ fn embedded_inputs_are_the_expected_ones() {
     let zones = coverage_common::zones();
     assert_eq!(zones.len(), 7);
     let facilities = coverage_common::facilities();
-    let count = |c: &str| facilities.iter().filter(|f| f.category.as_str() == c).count();
+    let count = |c: &str| {
+        facilities
+            .iter()
+            .filter(|f| f.category.as_str() == c)
+            .count()
+    };
     assert_eq!(
         (
             count("ecole_maternelle"),
@@ -155,10 +160,17 @@ fn counts_distances_nearest_and_area_shares_per_qpv_and_category() {
     for (r, e) in records.iter().zip(expected) {
         worst = worst.max((r.area_share_covered - e.7).abs());
         let what = format!("{} {} {} m", r.code_qp, r.category, r.distance_m);
-        assert_eq!((r.code_qp.as_str(), r.category.as_str(), r.distance_m), (e.0, e.1, e.2));
+        assert_eq!(
+            (r.code_qp.as_str(), r.category.as_str(), r.distance_m),
+            (e.0, e.1, e.2)
+        );
         assert_eq!(r.inside_count, e.3, "inside_count {what}");
         assert_eq!(r.within_count, e.4.len(), "within_count {what}");
-        let within: Vec<(&str, f64)> = r.within.iter().map(|w| (w.id.as_str(), w.distance_m)).collect();
+        let within: Vec<(&str, f64)> = r
+            .within
+            .iter()
+            .map(|w| (w.id.as_str(), w.distance_m))
+            .collect();
         assert_eq!(within, e.4, "within {what}");
         assert_eq!(r.nearest_id.as_deref(), Some(e.5), "nearest {what}");
         assert_eq!(r.nearest_distance_m, Some(e.6), "nearest distance {what}");
@@ -220,11 +232,23 @@ fn population_weighted_shares_agree_with_geos_areal_interpolation() {
         let what = format!("{} {}", r.code_qp, r.category);
         assert_eq!((r.code_qp.as_str(), r.category.as_str()), (e.0, e.1));
         let total = r.population_estimate.unwrap();
-        assert!((total - e.2).abs() <= 0.005 * e.2 + 0.01, "population {what}: {total} vs {}", e.2);
+        assert!(
+            (total - e.2).abs() <= 0.005 * e.2 + 0.01,
+            "population {what}: {total} vs {}",
+            e.2
+        );
         let part = r.population_covered_estimate.unwrap();
-        assert!((part - e.3).abs() <= 0.005 * e.2 + 0.01, "covered population {what}: {part} vs {}", e.3);
+        assert!(
+            (part - e.3).abs() <= 0.005 * e.2 + 0.01,
+            "covered population {what}: {part} vs {}",
+            e.3
+        );
         let share = r.population_share_covered.unwrap();
-        assert!((share - e.4).abs() <= 0.005, "population share {what}: {share} vs {}", e.4);
+        assert!(
+            (share - e.4).abs() <= 0.005,
+            "population share {what}: {share} vs {}",
+            e.4
+        );
     }
     eprintln!("largest population-share gap to GEOS: {worst:.5}");
 }

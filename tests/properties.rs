@@ -288,7 +288,12 @@ fn tiled_zones() -> Vec<Zone> {
     let mut zones = Vec::new();
     let codes = ["Z5", "Z2", "Z9", "Z1", "Z7", "Z3", "Z8", "Z4", "Z6"];
     for (i, code) in codes.iter().enumerate() {
-        zones.push(square_zone(code, (i % 3) as f64 * 10.0, (i / 3) as f64 * 10.0, 10.0));
+        zones.push(square_zone(
+            code,
+            (i % 3) as f64 * 10.0,
+            (i / 3) as f64 * 10.0,
+            10.0,
+        ));
     }
     zones.push(Zone {
         code: "H1".into(),
@@ -306,7 +311,9 @@ fn tiled_zones() -> Vec<Zone> {
         code: "T1".into(),
         name: "triangle".into(),
         communes: vec![],
-        geometry: MultiPolygon(vec![polygon![(x: 0.0, y: 40.0), (x: 30.0, y: 40.0), (x: 0.0, y: 70.0)]]),
+        geometry: MultiPolygon(vec![
+            polygon![(x: 0.0, y: 40.0), (x: 30.0, y: 40.0), (x: 0.0, y: 70.0)],
+        ]),
         attributes: Attributes::default(),
     });
     zones
@@ -372,7 +379,12 @@ fn facilities_within_distance_of_zones_and_nearest_to_zones_equal_brute_force() 
                 .filter(|(dist, _)| *dist <= d)
                 .collect();
             want.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
-            assert_eq!(got, want.iter().map(|w| w.1).collect::<Vec<_>>(), "{} {d}", z.code);
+            assert_eq!(
+                got,
+                want.iter().map(|w| w.1).collect::<Vec<_>>(),
+                "{} {d}",
+                z.code
+            );
         }
         let nearest = index.nearest_to(&shape, Some(&category)).unwrap();
         let best = facilities

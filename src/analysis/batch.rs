@@ -26,9 +26,9 @@ impl Progress {
     /// A counter of `what` (e.g. "points"); `enabled = false` (e.g. `--quiet`) never draws.
     pub fn new(what: &str, enabled: bool) -> Self {
         let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::hidden());
-        if let Ok(style) =
-            ProgressStyle::with_template(&format!("{{spinner}} {{human_pos}} {what} ({{per_sec}}) {{elapsed}}"))
-        {
+        if let Ok(style) = ProgressStyle::with_template(&format!(
+            "{{spinner}} {{human_pos}} {what} ({{per_sec}}) {{elapsed}}"
+        )) {
             bar.set_style(style);
         }
         Progress {

@@ -145,10 +145,7 @@ impl<'a> Grid<'a> {
                 .filter_map(|(i, c)| {
                     c.polygon.bounding_rect().map(|r| {
                         GeomWithData::new(
-                            Rectangle::from_corners(
-                                [r.min().x, r.min().y],
-                                [r.max().x, r.max().y],
-                            ),
+                            Rectangle::from_corners([r.min().x, r.min().y], [r.max().x, r.max().y]),
                             i,
                         )
                     })

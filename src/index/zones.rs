@@ -100,10 +100,7 @@ impl ZoneIndex {
                     .flat_map(|p| std::iter::once(p.exterior()).chain(p.interiors()))
                     .flat_map(|ring| ring.lines())
                     .map(move |l| {
-                        GeomWithData::new(
-                            Edge::new([l.start.x, l.start.y], [l.end.x, l.end.y]),
-                            i,
-                        )
+                        GeomWithData::new(Edge::new([l.start.x, l.start.y], [l.end.x, l.end.y]), i)
                     })
             })
             .collect();
@@ -155,9 +152,7 @@ impl ZoneIndex {
 
     /// The zones whose bounding box contains `p` (candidates for an exact test).
     pub fn candidates(&self, p: Coord<f64>) -> impl Iterator<Item = usize> + '_ {
-        self.boxes
-            .locate_all_at_point(&[p.x, p.y])
-            .map(|c| c.data)
+        self.boxes.locate_all_at_point(&[p.x, p.y]).map(|c| c.data)
     }
 
     /// The zones whose bounding box meets `rect` (candidates for an exact test).
@@ -172,7 +167,9 @@ impl ZoneIndex {
     /// The nearest zone boundary: (zone, distance). On ties (e.g. a shared boundary), the
     /// lowest code. `None` when there is no zone.
     pub fn nearest_boundary(&self, p: Coord<f64>) -> Option<(usize, f64)> {
-        let mut iter = self.edges.nearest_neighbor_iter_with_distance_2(&[p.x, p.y]);
+        let mut iter = self
+            .edges
+            .nearest_neighbor_iter_with_distance_2(&[p.x, p.y]);
         let (first, d2) = iter.next()?;
         let mut best = first.data;
         for (edge, e2) in iter {

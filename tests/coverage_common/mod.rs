@@ -92,10 +92,16 @@ pub fn grid() -> Vec<GridCell> {
             let r = r.unwrap();
             let num = |k: &str| r[k].parse::<f64>().unwrap();
             let (x, y) = (num("x_laea"), num("y_laea"));
-            let ring: Vec<Coord<f64>> = [(x, y), (x + 200.0, y), (x + 200.0, y + 200.0), (x, y + 200.0), (x, y)]
-                .into_iter()
-                .map(|(x, y)| to_l93.coord(Coord { x, y }).unwrap())
-                .collect();
+            let ring: Vec<Coord<f64>> = [
+                (x, y),
+                (x + 200.0, y),
+                (x + 200.0, y + 200.0),
+                (x, y + 200.0),
+                (x, y),
+            ]
+            .into_iter()
+            .map(|(x, y)| to_l93.coord(Coord { x, y }).unwrap())
+            .collect();
             GridCell {
                 id: r["IdINSPIRE"].clone(),
                 polygon: Polygon::new(LineString(ring), vec![]),
