@@ -77,3 +77,18 @@ where
         progress,
     )
 }
+
+/// The `k` nearest facilities of each category in `categories` (same order), within
+/// `max_distance_m` if given: "the nearest collège and the nearest école" of an address.
+pub fn nearest_per_category(
+    index: &FacilityIndex,
+    p: Coord<f64>,
+    categories: &[Category],
+    k: usize,
+    max_distance_m: Option<f64>,
+) -> Vec<Vec<Neighbour>> {
+    categories
+        .iter()
+        .map(|c| index.nearest(p, k, Some(c), max_distance_m))
+        .collect()
+}
