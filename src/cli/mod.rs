@@ -8,12 +8,14 @@ use clap::{Args, Parser, Subcommand};
 use qpv::crs::Crs;
 use qpv::output::OutputFormat;
 
+mod check;
 mod info;
 
 const EXAMPLES: &str = "\
 Examples:
   qpv info                                  describe the embedded Grand Belfort layers
   qpv info communes.gpkg                    describe any GeoJSON / GDAL / CSV file
+  qpv check ecoles.csv --as facilities      list every problem of a file (exit 2 if any)
 ";
 
 /// Priority-geography analyser for French urban policy (QPV).
@@ -71,11 +73,14 @@ pub enum Command {
     /// Describe a data file (driver, layers, CRS, counts, extent, fields, invalid geometries),
     /// or every embedded layer when no file is given.
     Info(info::InfoArgs),
+    /// Load a file as zones, facilities, points or grid and list every problem (exit 2 if any).
+    Check(Box<check::CheckArgs>),
 }
 
 /// Runs the parsed command line.
 pub fn run(cli: Cli) -> anyhow::Result<()> {
     match &cli.command {
         Command::Info(args) => info::run(args, &cli.global),
+        Command::Check(args) => check::run(args, &cli.global),
     }
 }
