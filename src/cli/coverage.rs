@@ -59,11 +59,13 @@ impl FacilityInput {
         let mut facilities = match &self.facilities {
             None => qpv::io::embedded::facilities(crs)?,
             Some(path) => {
-                let mut fields = FacilityFields::default();
-                fields.category = match (&self.category_field, wanted.as_slice()) {
-                    (Some(column), _) => CategorySource::Column(column.clone()),
-                    (None, [one]) => CategorySource::Fixed(one.clone()),
-                    (None, _) => CategorySource::Detect,
+                let fields = FacilityFields {
+                    category: match (&self.category_field, wanted.as_slice()) {
+                        (Some(column), _) => CategorySource::Column(column.clone()),
+                        (None, [one]) => CategorySource::Fixed(one.clone()),
+                        (None, _) => CategorySource::Detect,
+                    },
+                    ..FacilityFields::default()
                 };
                 read_facilities(path, &fields, crs)?
             }
@@ -84,7 +86,13 @@ pub struct CoverageArgs {
     #[command(flatten)]
     pub facilities: FacilityInput,
     /// Distances to the perimeter in metres, comma-separated (each gives its own records).
-    #[arg(long, value_name = "M[,M...]", value_delimiter = ',', default_value = "300")]
+    #[arg(
+        long,
+        value_name = "M[,M...]",
+        value_delimiter = ',',
+        default_value = "300",
+        allow_negative_numbers = true
+    )]
     pub distance: Vec<f64>,
     /// Filosofi 200 m grid (CSV) for population-weighted shares; default with the embedded QPV:
     /// the embedded grid.
@@ -146,11 +154,7 @@ pub fn run(args: &CoverageArgs, global: &GlobalArgs) -> anyhow::Result<()> {
     if !global.quiet {
         eprint!("{}", gaps_summary(&records, zones.len()));
     }
-    write_views(
-        args.output.output.as_deref(),
-        format,
-        &views(&records, crs),
-    )?;
+    write_views(args.output.output.as_deref(), format, &views(&records, crs))?;
     Ok(())
 }
 
@@ -190,10 +194,7 @@ fn flat(r: &CoverageRecord) -> Map<String, Value> {
     m.insert("nearest_id".into(), json!(r.nearest_id));
     m.insert("nearest_name".into(), json!(r.nearest_name));
     m.insert("nearest_distance_m".into(), json!(r.nearest_distance_m));
-    m.insert(
-        "area_share_covered".into(),
-        number(r.area_share_covered, 4),
-    );
+    m.insert("area_share_covered".into(), number(r.area_share_covered, 4));
     m.insert(
         "population_share_covered".into(),
         opt_number(r.population_share_covered, 4),
@@ -269,7 +270,10 @@ pub fn views(records: &[CoverageRecord], crs: Crs) -> Views {
 
 /// "college within 300 m: 4 of 7 QPV; none for QN09002M, ..." lines for stderr.
 fn gaps_summary(records: &[CoverageRecord], zones: usize) -> String {
-    let mut keys: Vec<(&Category, f64)> = records.iter().map(|r| (&r.category, r.distance_m)).collect();
+    let mut keys: Vec<(&Category, f64)> = records
+        .iter()
+        .map(|r| (&r.category, r.distance_m))
+        .collect();
     keys.sort_by(|a, b| a.0.cmp(b.0).then(a.1.total_cmp(&b.1)));
     keys.dedup();
     let mut out = String::new();

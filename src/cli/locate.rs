@@ -74,7 +74,7 @@ pub struct LocateArgs {
     #[command(flatten)]
     pub zones: ZoneInput,
     /// Distance to a boundary (metres, either side) under which the status is `near`.
-    #[arg(long, value_name = "M", default_value_t = DEFAULT_TOLERANCE_M)]
+    #[arg(long, value_name = "M", default_value_t = DEFAULT_TOLERANCE_M, allow_negative_numbers = true)]
     pub tolerance: f64,
     #[command(flatten)]
     pub output: OutputArgs,
@@ -96,7 +96,7 @@ pub fn append_columns(headers: &[String], wanted: &[String]) -> Vec<String> {
 /// Writes rows as they come (CSV, JSON, GeoJSON) or collects them (table, Markdown, GeoPackage).
 pub enum RowWriter<'w> {
     /// CSV, streamed.
-    Csv(csv::Writer<&'w mut dyn Write>),
+    Csv(Box<csv::Writer<&'w mut dyn Write>>),
     /// JSON `{"points": [...], ...}`, streamed.
     Json {
         /// Destination.
@@ -130,7 +130,7 @@ impl<'w> RowWriter<'w> {
                 let mut csv = csv::Writer::from_writer(w);
                 csv.write_record(&columns)
                     .map_err(|e| qpv::Error::Internal(format!("writing CSV: {e}")))?;
-                RowWriter::Csv(csv)
+                RowWriter::Csv(Box::new(csv))
             }
             OutputFormat::Json => {
                 w.write_all(b"{\"points\": [").map_err(io_err)?;
@@ -140,13 +140,19 @@ impl<'w> RowWriter<'w> {
                     count: 0,
                 }
             }
-            OutputFormat::Geojson => RowWriter::Geojson(GeoJsonWriter::new(w, layer, crs)?, columns),
+            OutputFormat::Geojson => {
+                RowWriter::Geojson(GeoJsonWriter::new(w, layer, crs)?, columns)
+            }
             _ => RowWriter::Collect(Table::new(columns), Vec::new()),
         })
     }
 
     /// Writes one row (values in column order) with its geometry.
-    pub fn write(&mut self, values: Vec<Value>, geometry: Option<Geometry<f64>>) -> qpv::Result<()> {
+    pub fn write(
+        &mut self,
+        values: Vec<Value>,
+        geometry: Option<Geometry<f64>>,
+    ) -> qpv::Result<()> {
         match self {
             RowWriter::Csv(csv) => csv
                 .write_record(values.iter().map(cell_text))
@@ -157,17 +163,22 @@ impl<'w> RowWriter<'w> {
                     .map_err(|e| qpv::Error::Internal(e.to_string()))?;
                 let sep = if *count == 0 { "\n" } else { ",\n" };
                 *count += 1;
-                w.write_all(format!("{sep}{text}").as_bytes()).map_err(io_err)
+                w.write_all(format!("{sep}{text}").as_bytes())
+                    .map_err(io_err)
             }
             RowWriter::Geojson(writer, columns) => {
-                let properties: Map<String, Value> =
-                    columns.iter().cloned().zip(values).collect();
+                let properties: Map<String, Value> = columns.iter().cloned().zip(values).collect();
                 writer.write_feature(geometry.as_ref(), &properties)
             }
             RowWriter::Collect(table, features) => {
                 features.push(GeoFeature {
                     geometry,
-                    properties: table.columns.iter().cloned().zip(values.iter().cloned()).collect(),
+                    properties: table
+                        .columns
+                        .iter()
+                        .cloned()
+                        .zip(values.iter().cloned())
+                        .collect(),
                 });
                 table.push(values);
                 Ok(())
@@ -274,8 +285,14 @@ pub fn run(args: &LocateArgs, global: &GlobalArgs) -> anyhow::Result<()> {
     let zones = args.zones.load(crs)?;
     let index = ZoneIndex::new(&zones);
     let reader = args.input.open(crs)?;
-    let added = ["code_qp", "lib_qp", "signed_distance_m", "status", "nearest_code_qp"]
-        .map(String::from);
+    let added = [
+        "code_qp",
+        "lib_qp",
+        "signed_distance_m",
+        "status",
+        "nearest_code_qp",
+    ]
+    .map(String::from);
     let columns = append_columns(reader.headers(), &added);
     let mut progress = Progress::new("points", !global.quiet);
     let mut summary = LocateSummary::default();

@@ -29,7 +29,7 @@ pub struct NearestArgs {
     #[arg(long)]
     pub per_category: bool,
     /// Only facilities at most this far (metres).
-    #[arg(long, value_name = "M")]
+    #[arg(long, value_name = "M", allow_negative_numbers = true)]
     pub max_distance: Option<f64>,
     /// One row per point-facility pair with a LineString from the point to the facility
     /// ("hub lines" for QGIS), instead of one row per point.
@@ -81,12 +81,20 @@ pub fn run(args: &NearestArgs, global: &GlobalArgs) -> anyhow::Result<()> {
     let reader = args.input.open(crs)?;
     let mut added = Vec::new();
     if args.lines {
-        for c in ["rank", "facility_id", "facility_name", "category", "distance_m"] {
+        for c in [
+            "rank",
+            "facility_id",
+            "facility_name",
+            "category",
+            "distance_m",
+        ] {
             added.push(c.to_string());
         }
     } else {
         for group in &groups {
-            let prefix = group.as_ref().map_or("nearest".to_string(), |c| c.to_string());
+            let prefix = group
+                .as_ref()
+                .map_or("nearest".to_string(), |c| c.to_string());
             for r in 1..=args.k {
                 for field in ["id", "name", "category", "distance_m"] {
                     if group.is_some() && field == "category" {
@@ -114,7 +122,11 @@ pub fn run(args: &NearestArgs, global: &GlobalArgs) -> anyhow::Result<()> {
         args.output.output.as_deref(),
         format,
         columns,
-        if args.lines { "nearest_lines" } else { "nearest" },
+        if args.lines {
+            "nearest_lines"
+        } else {
+            "nearest"
+        },
         crs,
         |rows| {
             let points = reader.map(|r| r.map(|row| (row.fields, row.point)));
@@ -142,11 +154,15 @@ pub fn run(args: &NearestArgs, global: &GlobalArgs) -> anyhow::Result<()> {
                     let mut values: Vec<Value> = fields.into_iter().map(Value::String).collect();
                     for (group, neighbours) in groups.iter().zip(&found) {
                         for r in 0..k {
-                            let n = neighbours.get(r).map(|n| (index.facility(n.index), n.distance));
+                            let n = neighbours
+                                .get(r)
+                                .map(|n| (index.facility(n.index), n.distance));
                             values.push(n.map_or(Value::Null, |(f, _)| text(&f.id)));
                             values.push(n.map_or(Value::Null, |(f, _)| text(&f.name)));
                             if group.is_none() {
-                                values.push(n.map_or(Value::Null, |(f, _)| text(f.category.as_str())));
+                                values.push(
+                                    n.map_or(Value::Null, |(f, _)| text(f.category.as_str())),
+                                );
                             }
                             values.push(n.map_or(Value::Null, |(_, d)| metres(d)));
                         }
