@@ -74,8 +74,10 @@ impl Drop for Progress {
 }
 
 /// Maps every `Ok` item of `rows` with `map` (in parallel, per chunk of `chunk` rows) and
-/// passes `(item, result)` to `sink` in input order. Stops at the first error of the input or
-/// the sink, after every earlier row has been sunk. Returns the number of rows processed.
+/// passes `(item, result)` to `sink` in input order. The next chunk is read while the current
+/// one is mapped, so that reading (often the bottleneck) overlaps the work. Stops at the first
+/// error of the input or the sink, after every earlier row has been sunk. Returns the number
+/// of rows processed.
 ///
 /// ```
 /// use qpv::analysis::batch::{Progress, for_each_ordered};
@@ -103,39 +105,120 @@ where
 {
     let chunk = chunk.max(1);
     let mut rows = rows.into_iter();
-    let mut buffer: Vec<T> = Vec::with_capacity(chunk.min(DEFAULT_CHUNK));
     let mut total = 0u64;
+    let (mut current, mut pending_error) = read_chunk(&mut rows, chunk);
     loop {
-        let mut pending_error = None;
-        while buffer.len() < chunk {
-            match rows.next() {
-                Some(Ok(item)) => buffer.push(item),
-                Some(Err(e)) => {
-                    pending_error = Some(e);
-                    break;
-                }
-                None => break,
-            }
+        if current.is_empty() {
+            return match pending_error {
+                Some(e) => Err(e),
+                None => Ok(total),
+            };
         }
-        if buffer.is_empty() && pending_error.is_none() {
-            return Ok(total);
-        }
-        let results: Vec<R> = if buffer.len() > 1024 {
-            buffer.par_iter().map(&map).collect()
+        let more = pending_error.is_none() && current.len() == chunk;
+        let (results, (next, next_error)) = if current.len() > 1024 && more {
+            std::thread::scope(|scope| {
+                let worker = scope.spawn(|| map_chunk(&current, &map));
+                let next = read_chunk(&mut rows, chunk);
+                let results = worker
+                    .join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+                (results, next)
+            })
         } else {
-            buffer.iter().map(&map).collect()
+            (map_chunk(&current, &map), (Vec::new(), None))
         };
-        let n = buffer.len() as u64;
-        for (item, result) in buffer.drain(..).zip(results) {
+        let n = current.len() as u64;
+        for (item, result) in current.drain(..).zip(results) {
             sink(item, result)?;
         }
         total += n;
         progress.inc(n);
-        if let Some(e) = pending_error {
-            return Err(e);
+        if pending_error.is_some() || !more {
+            // The input ended (or failed) within this chunk.
+            current = Vec::new();
+            continue;
         }
-        if (n as usize) < chunk {
-            return Ok(total);
+        current = next;
+        pending_error = next_error;
+    }
+}
+
+fn map_chunk<T: Sync, R: Send>(items: &[T], map: &(impl Fn(&T) -> R + Sync)) -> Vec<R> {
+    if items.len() > 1024 {
+        items.par_iter().map(map).collect()
+    } else {
+        items.iter().map(map).collect()
+    }
+}
+
+/// Up to `chunk` items, and the error that stopped reading early, if any.
+fn read_chunk<T, E>(
+    rows: &mut impl Iterator<Item = Result<T, E>>,
+    chunk: usize,
+) -> (Vec<T>, Option<E>) {
+    let mut buffer = Vec::with_capacity(chunk.min(DEFAULT_CHUNK));
+    while buffer.len() < chunk {
+        match rows.next() {
+            Some(Ok(item)) => buffer.push(item),
+            Some(Err(e)) => return (buffer, Some(e)),
+            None => break,
         }
+    }
+    (buffer, None)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn order_is_kept_across_chunks_and_errors_stop_after_earlier_rows() {
+        let rows = (0..10_000u32).map(Ok::<_, String>);
+        let mut seen = Vec::new();
+        let n = for_each_ordered(
+            rows,
+            2048,
+            |x| x + 1,
+            |x, y| {
+                seen.push((x, y));
+                Ok(())
+            },
+            &mut Progress::hidden(),
+        )
+        .unwrap();
+        assert_eq!(n, 10_000);
+        assert!(
+            seen.iter()
+                .enumerate()
+                .all(|(i, &(x, y))| x == i as u32 && y == x + 1)
+        );
+
+        let rows = (0..5_000u32).map(|i| {
+            if i == 3_000 {
+                Err(format!("row {i}"))
+            } else {
+                Ok(i)
+            }
+        });
+        let mut count = 0;
+        let err = for_each_ordered(
+            rows,
+            2048,
+            |x| *x,
+            |_, _| {
+                count += 1;
+                Ok(())
+            },
+            &mut Progress::hidden(),
+        )
+        .unwrap_err();
+        assert_eq!(err, "row 3000");
+        assert_eq!(count, 3_000);
+
+        // An input ending exactly on a chunk boundary.
+        let rows = (0..4_096u32).map(Ok::<_, String>);
+        let n =
+            for_each_ordered(rows, 2048, |x| *x, |_, _| Ok(()), &mut Progress::hidden()).unwrap();
+        assert_eq!(n, 4_096);
     }
 }

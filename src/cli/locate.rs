@@ -2,6 +2,7 @@
 //! QPV boundary and a status inside / near / outside; plus the point input options and the
 //! streaming row writer shared with `nearest`.
 
+use std::borrow::Cow;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
@@ -155,7 +156,10 @@ impl<'w> RowWriter<'w> {
     ) -> qpv::Result<()> {
         match self {
             RowWriter::Csv(csv) => csv
-                .write_record(values.iter().map(cell_text))
+                .write_record(values.iter().map(|v| match v {
+                    Value::String(s) => Cow::Borrowed(s.as_bytes()),
+                    other => Cow::Owned(cell_text(other).into_bytes()),
+                }))
                 .map_err(|e| qpv::Error::Internal(format!("writing CSV: {e}"))),
             RowWriter::Json { w, columns, count } => {
                 let object: Map<String, Value> = columns.iter().cloned().zip(values).collect();

@@ -90,7 +90,9 @@ pub enum Command {
     /// kept); `--lines` draws point-to-facility segments.
     Nearest(nearest::NearestArgs),
     /// For each input point, the QPV containing it, its signed distance to the nearest QPV
-    /// boundary and a status inside / near / outside (input columns kept).
+    /// boundary (negative inside) and a status: `near` within --tolerance of a boundary on
+    /// either side, else `inside` or `outside` (input columns kept). A point on a boundary is in
+    /// the QPV; on a boundary shared by two QPV, in the one with the lowest code.
     Locate(locate::LocateArgs),
 }
 
