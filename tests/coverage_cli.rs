@@ -344,3 +344,43 @@ fn nearest_lines_layer_has_one_segment_per_pair() {
         .collect();
     assert!(d[0] <= d[1] && d[1] <= d[2]);
 }
+
+#[test]
+fn locate_bad_row_names_file_and_line_and_skip_empty_goes_on() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("addresses.csv");
+    std::fs::write(
+        &input,
+        "name,lon,lat\na,6.8628,47.6383\nb,,\nc,6.87,47.64\n",
+    )
+    .unwrap();
+    let out = dir.path().join("out.csv");
+    qpv()
+        .arg("locate")
+        .arg(&input)
+        .arg("-o")
+        .arg(&out)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("addresses.csv, line 3"))
+        .stderr(predicate::str::contains("--skip-empty"));
+    assert!(!out.exists(), "no half-written output");
+    qpv()
+        .arg("locate")
+        .arg(&input)
+        .args(["--skip-empty", "-o"])
+        .arg(&out)
+        .assert()
+        .success()
+        .stderr(predicate::str::contains(
+            "1 rows without coordinates skipped",
+        ));
+    let text = std::fs::read_to_string(&out).unwrap();
+    assert_eq!(text.lines().count(), 3);
+    assert!(
+        text.lines()
+            .nth(2)
+            .unwrap()
+            .starts_with("c,6.87,47.64,,,195.63,outside,QN09002M")
+    );
+}

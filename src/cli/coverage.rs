@@ -44,7 +44,12 @@ pub struct FacilityInput {
     #[arg(long, value_name = "FILE")]
     pub facilities: Option<PathBuf>,
     /// Column of --facilities holding each facility's category.
-    #[arg(long, value_name = "NAME", requires = "facilities")]
+    #[arg(
+        long,
+        value_name = "NAME",
+        requires = "facilities",
+        alias = "category-column"
+    )]
     pub category_field: Option<String>,
     /// Work on these categories only (comma-separated, e.g. `college,lycee`). With
     /// --facilities and no --category-field, a single name is the category of every row.

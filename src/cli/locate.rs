@@ -38,7 +38,11 @@ pub struct PointInput {
     /// CRS of the coordinates when the file does not say (default: WGS84 for lon/lat columns,
     /// the working CRS for x/y).
     #[arg(long, value_name = "EPSG:CODE")]
-    pub points_crs: Option<String>,
+    pub source_crs: Option<String>,
+    /// Skip (and count) rows whose coordinates are both empty, e.g. addresses that could not be
+    /// geocoded, instead of stopping at the first one.
+    #[arg(long)]
+    pub skip_empty: bool,
     /// Column names for a CSV without header line (e.g. BANO:
     /// `id,numero,voie,code_post,nom_comm,source,lat,lon`).
     #[arg(long, value_name = "A,B,...", value_delimiter = ',')]
@@ -55,9 +59,10 @@ impl PointInput {
             x_column: self.x_column.clone(),
             y_column: self.y_column.clone(),
             layer: self.layer.clone(),
+            skip_empty: self.skip_empty,
             ..PointOptions::default()
         };
-        if let Some(c) = &self.points_crs {
+        if let Some(c) = &self.source_crs {
             options.source_crs = Some(Crs::parse(c)?);
         }
         if !self.columns.is_empty() {
@@ -288,7 +293,7 @@ pub fn run(args: &LocateArgs, global: &GlobalArgs) -> anyhow::Result<()> {
     }
     let zones = args.zones.load(crs)?;
     let index = ZoneIndex::new(&zones);
-    let reader = args.input.open(crs)?;
+    let mut reader = args.input.open(crs)?;
     let added = [
         "code_qp",
         "lib_qp",
@@ -307,7 +312,7 @@ pub fn run(args: &LocateArgs, global: &GlobalArgs) -> anyhow::Result<()> {
         "located_points",
         crs,
         |rows| {
-            let points = reader.map(|r| r.map(|row| (row.fields, row.point)));
+            let points = (&mut reader).map(|r| r.map(|row| (row.fields, row.point)));
             summary = locate_stream(
                 &index,
                 points,
@@ -340,6 +345,9 @@ pub fn run(args: &LocateArgs, global: &GlobalArgs) -> anyhow::Result<()> {
     progress.finish();
     if !global.quiet {
         eprint!("{}", summary_text(&summary));
+        if reader.skipped() > 0 {
+            eprintln!("{} rows without coordinates skipped", reader.skipped());
+        }
     }
     Ok(())
 }

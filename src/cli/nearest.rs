@@ -78,7 +78,7 @@ pub fn run(args: &NearestArgs, global: &GlobalArgs) -> anyhow::Result<()> {
     } else {
         vec![None]
     };
-    let reader = args.input.open(crs)?;
+    let mut reader = args.input.open(crs)?;
     let mut added = Vec::new();
     if args.lines {
         for c in [
@@ -129,7 +129,7 @@ pub fn run(args: &NearestArgs, global: &GlobalArgs) -> anyhow::Result<()> {
         },
         crs,
         |rows| {
-            let points = reader.map(|r| r.map(|row| (row.fields, row.point)));
+            let points = (&mut reader).map(|r| r.map(|row| (row.fields, row.point)));
             for_each_ordered(
                 points,
                 DEFAULT_CHUNK,
@@ -180,6 +180,9 @@ pub fn run(args: &NearestArgs, global: &GlobalArgs) -> anyhow::Result<()> {
             "{rows_written} points, {} facilities searched",
             index.count(None)
         );
+        if reader.skipped() > 0 {
+            eprintln!("{} rows without coordinates skipped", reader.skipped());
+        }
     }
     Ok(())
 }
