@@ -272,10 +272,108 @@ impl FacilityIndex {
                 .max((tree_box.lower()[0] - bbox.max().x).abs())
                 .max((tree_box.upper()[1] - bbox.min().y).abs())
                 .max((tree_box.lower()[1] - bbox.max().y).abs());
-            if margin > 2.0 * reach + span {
+            if margin > 4.0 * (reach + span) {
                 return None;
             }
             margin *= 4.0;
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::Attributes;
+    use geo::{MultiPolygon, Point, polygon};
+
+    fn f(id: &str, category: &str, x: f64, y: f64) -> Facility {
+        Facility {
+            id: id.into(),
+            name: id.into(),
+            category: Category::new(category),
+            point: Point::new(x, y),
+            attributes: Attributes::default(),
+        }
+    }
+
+    fn square() -> PreparedPolygon {
+        PreparedPolygon::new(MultiPolygon(vec![polygon![
+            (x: 0.0, y: 0.0), (x: 10.0, y: 0.0), (x: 10.0, y: 10.0), (x: 0.0, y: 10.0)
+        ]]))
+    }
+
+    #[test]
+    fn nearest_to_a_zone_searches_far_enough_and_breaks_ties_by_id() {
+        let index = FacilityIndex::new(&[
+            f("Z", "college", 10_010.0, 5.0),
+            f("B", "college", 5.0, 10_010.0),
+            f("A", "college", 5.0, -10_000.0),
+            f("N", "lycee", f64::NAN, 0.0),
+        ]);
+        let n = index
+            .nearest_to(&square(), Some(&Category::new("college")))
+            .unwrap();
+        assert_eq!(
+            (index.facility(n.index).id.as_str(), n.distance),
+            ("A", 10_000.0)
+        );
+        assert_eq!(
+            index.nearest_to(&square(), Some(&Category::new("lycee"))),
+            None
+        );
+        assert_eq!(
+            index.nearest_to(&square(), Some(&Category::new("other"))),
+            None
+        );
+        assert_eq!(index.count(Some(&Category::new("lycee"))), 0);
+        assert_eq!(index.len(), 4);
+    }
+
+    #[test]
+    fn within_distance_of_a_zone_counts_inside_and_boundary_as_zero() {
+        let index = FacilityIndex::new(&[
+            f("in", "c", 5.0, 5.0),
+            f("edge", "c", 10.0, 3.0),
+            f("near", "c", 13.0, 14.0),
+            f("far", "c", 30.0, 5.0),
+        ]);
+        let found: Vec<(&str, f64)> = index
+            .within_distance_of(&square(), 5.0, None)
+            .iter()
+            .map(|n| (index.facility(n.index).id.as_str(), n.distance))
+            .collect();
+        assert_eq!(found, [("edge", 0.0), ("in", 0.0), ("near", 5.0)]);
+        let around: Vec<usize> = index
+            .within_distance_of_point(Coord { x: 10.0, y: 3.0 }, 5.4, None)
+            .iter()
+            .map(|n| n.index)
+            .collect();
+        assert_eq!(around, [1, 0]);
+    }
+
+    #[test]
+    fn k_nearest_keeps_ties_by_id_then_input_order() {
+        let index = FacilityIndex::new(&[
+            f("C", "c", 1.0, 0.0),
+            f("B", "c", 0.0, 1.0),
+            f("B", "c", -1.0, 0.0),
+            f("A", "c", 0.0, -2.0),
+        ]);
+        let ids: Vec<usize> = index
+            .nearest(Coord { x: 0.0, y: 0.0 }, 2, None, None)
+            .iter()
+            .map(|n| n.index)
+            .collect();
+        assert_eq!(ids, [1, 2]);
+        assert!(
+            index
+                .nearest(Coord { x: 0.0, y: 0.0 }, 3, None, Some(0.5))
+                .is_empty()
+        );
+        assert!(
+            index
+                .nearest(Coord { x: 0.0, y: 0.0 }, 0, None, None)
+                .is_empty()
+        );
     }
 }
