@@ -124,6 +124,8 @@ where
                     .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
                 (results, next)
             })
+        } else if more {
+            (map_chunk(&current, &map), read_chunk(&mut rows, chunk))
         } else {
             (map_chunk(&current, &map), (Vec::new(), None))
         };
@@ -214,6 +216,22 @@ mod tests {
         .unwrap_err();
         assert_eq!(err, "row 3000");
         assert_eq!(count, 3_000);
+
+        // Small chunks (mapped on the calling thread).
+        let rows = (0..10u32).map(Ok::<_, String>);
+        let mut seen = Vec::new();
+        let n = for_each_ordered(
+            rows,
+            3,
+            |x| *x,
+            |x, _| {
+                seen.push(x);
+                Ok(())
+            },
+            &mut Progress::hidden(),
+        )
+        .unwrap();
+        assert_eq!((n, seen), (10, (0..10).collect::<Vec<_>>()));
 
         // An input ending exactly on a chunk boundary.
         let rows = (0..4_096u32).map(Ok::<_, String>);
