@@ -166,6 +166,27 @@ impl LocateSummary {
 /// Locates a stream of `(payload, point)` rows on every core, handing each row with its
 /// location to `sink` in input order, and returns the summary. The payload (e.g. the input
 /// columns) is carried through untouched.
+///
+/// ```
+/// use geo::{Coord, MultiPolygon, polygon};
+/// use qpv::analysis::batch::Progress;
+/// use qpv::analysis::locate::{Status, locate_stream};
+/// use qpv::index::ZoneIndex;
+/// use qpv::model::{Attributes, Zone};
+///
+/// let square = polygon![(x: 0.0, y: 0.0), (x: 100.0, y: 0.0), (x: 100.0, y: 100.0), (x: 0.0, y: 100.0)];
+/// let zones = ZoneIndex::new(&[Zone { code: "Z1".into(), name: "Square".into(), communes: vec![],
+///     geometry: MultiPolygon(vec![square]), attributes: Attributes::default() }]);
+/// let rows = (0..300).map(|i| Ok::<_, qpv::Error>((i, Coord { x: i as f64, y: 50.0 })));
+/// let mut statuses = Vec::new();
+/// let summary = locate_stream(&zones, rows, 25.0, |i, _, located| {
+///     statuses.push((i, located.status));
+///     Ok(())
+/// }, &mut Progress::hidden()).unwrap();
+/// // Inside: 26..=74; near: 0..=25, 75..=125 (boundary ± 25 m); outside: 126..=299.
+/// assert_eq!((summary.inside, summary.near, summary.outside), (49, 77, 174));
+/// assert_eq!(statuses[50], (50, Status::Inside));
+/// ```
 pub fn locate_stream<I, T, E, S>(
     index: &ZoneIndex,
     rows: I,

@@ -57,6 +57,27 @@ pub fn nearest(index: &FacilityIndex, p: Coord<f64>, options: &NearestOptions) -
 
 /// Runs [`nearest`] over a stream of `(payload, point)` rows on every core, handing each row
 /// and its neighbours to `sink` in input order. Returns the number of rows.
+///
+/// ```
+/// use geo::{Coord, Point};
+/// use qpv::analysis::batch::Progress;
+/// use qpv::analysis::nearest::{NearestOptions, nearest_stream};
+/// use qpv::index::FacilityIndex;
+/// use qpv::model::{Attributes, Category, Facility};
+///
+/// let school = |id: &str, x| Facility { id: id.into(), name: id.into(),
+///     category: Category::new("college"), point: Point::new(x, 0.0), attributes: Attributes::default() };
+/// let index = FacilityIndex::new(&[school("A", 0.0), school("B", 100.0)]);
+/// let rows = (0..100).map(|i| Ok::<_, qpv::Error>((i, Coord { x: i as f64, y: 0.0 })));
+/// let mut nearest_ids = String::new();
+/// let n = nearest_stream(&index, rows, &NearestOptions::default(), |_, _, found| {
+///     nearest_ids.push_str(&index.facility(found[0].index).id);
+///     Ok(())
+/// }, &mut Progress::hidden()).unwrap();
+/// assert_eq!(n, 100);
+/// // Ties (x = 50) go to the lower id.
+/// assert_eq!(nearest_ids, format!("{}{}", "A".repeat(51), "B".repeat(49)));
+/// ```
 pub fn nearest_stream<I, T, E, S>(
     index: &FacilityIndex,
     rows: I,
