@@ -10,6 +10,7 @@ pub mod analysis;
 pub mod crs;
 pub mod error;
 pub mod geometry;
+pub mod index;
 pub mod io;
 pub mod model;
 pub mod output;

@@ -9,7 +9,10 @@ use qpv::crs::Crs;
 use qpv::output::OutputFormat;
 
 mod check;
+mod coverage;
 mod info;
+mod locate;
+mod nearest;
 mod perimeter;
 mod simulate;
 
@@ -18,6 +21,11 @@ Examples:
   qpv info                                  describe the embedded Grand Belfort layers
   qpv info communes.gpkg                    describe any GeoJSON / GDAL / CSV file
   qpv check ecoles.csv --as facilities      list every problem of a file (exit 2 if any)
+  qpv coverage                              embedded schools vs the 7 QPV of Grand Belfort, 300 m
+  qpv coverage --distance 300,500 -o cov.geojson   uncovered parts of each QPV, for QGIS
+  qpv coverage --facilities centres.csv --category social_centre
+  qpv locate addresses.csv -o located.csv   is each address in a QPV? (inside/near/outside)
+  qpv nearest addresses.csv -k 3 --category college --lines -o hubs.geojson
 ";
 
 /// Priority-geography analyser for French urban policy (QPV).
@@ -77,6 +85,17 @@ pub enum Command {
     Info(info::InfoArgs),
     /// Load a file as zones, facilities, points or grid and list every problem (exit 2 if any).
     Check(Box<check::CheckArgs>),
+    /// Facilities inside and within D metres of each QPV, per category: counts, list, nearest,
+    /// covered share of area and population, uncovered parts as polygons.
+    Coverage(coverage::CoverageArgs),
+    /// For each input point, the k nearest facilities with their distances (input columns
+    /// kept); `--lines` draws point-to-facility segments.
+    Nearest(nearest::NearestArgs),
+    /// For each input point, the QPV containing it, its signed distance to the nearest QPV
+    /// boundary (negative inside) and a status: `near` within --tolerance of a boundary on
+    /// either side, else `inside` or `outside` (input columns kept). A point on a boundary is in
+    /// the QPV; on a boundary shared by two QPV, in the one with the lowest code.
+    Locate(locate::LocateArgs),
     /// Test, compare and build candidate perimeters against the current QPV geography.
     Perimeter(Box<perimeter::PerimeterArgs>),
     /// Delineate candidate priority zones from the 200 m grid, like the decree's method, and
@@ -89,6 +108,9 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
     match &cli.command {
         Command::Info(args) => info::run(args, &cli.global),
         Command::Check(args) => check::run(args, &cli.global),
+        Command::Coverage(args) => coverage::run(args, &cli.global),
+        Command::Nearest(args) => nearest::run(args, &cli.global),
+        Command::Locate(args) => locate::run(args, &cli.global),
         Command::Perimeter(args) => perimeter::run(args, &cli.global),
         Command::Simulate(args) => simulate::run(args, &cli.global),
     }
