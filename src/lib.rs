@@ -8,6 +8,7 @@
 
 pub mod crs;
 pub mod error;
+pub mod geocode;
 pub mod geometry;
 pub mod io;
 pub mod model;
