@@ -307,6 +307,19 @@ impl AddressIndex {
             Ok(l) => l,
             Err(reason) => return Geocoded::not_found(reason),
         };
+        if parsed
+            .street
+            .iter()
+            .all(|w| w.bytes().all(|b| b.is_ascii_digit()))
+        {
+            return Geocoded::not_found("no street name in the address");
+        }
+        let whole = commune_key_from_words(parsed.street.iter().copied());
+        if !self.communes_with_key(&whole).is_empty() {
+            return Geocoded::not_found(format!(
+                "no street name in the address, only the commune '{whole}'"
+            ));
+        }
         // Candidate splits: a commune named at the end of the street words, then none.
         let mut candidates: Vec<(usize, Locality)> = Vec::new();
         let n = parsed.street.len();
