@@ -8,12 +8,14 @@ use clap::{Args, Parser, Subcommand};
 use qpv::crs::Crs;
 use qpv::output::OutputFormat;
 
+mod geocode;
 mod info;
 
 const EXAMPLES: &str = "\
 Examples:
   qpv info                                  describe the embedded Grand Belfort layers
   qpv info communes.gpkg                    describe any GeoJSON / GDAL / CSV file
+  qpv geocode adresses.csv -o points.csv    add lon, lat, x, y, precision to an address list
 ";
 
 /// Priority-geography analyser for French urban policy (QPV).
@@ -70,11 +72,16 @@ pub enum Command {
     /// Describe a data file (driver, layers, CRS, counts, extent, fields, invalid geometries),
     /// or every embedded layer when no file is given.
     Info(info::InfoArgs),
+    /// Geocode a CSV of postal addresses offline (BANO / BAN): keeps every column and adds
+    /// lon, lat, x, y, precision (housenumber | interpolated | street | not_found), score,
+    /// matched address and reason.
+    Geocode(geocode::GeocodeArgs),
 }
 
 /// Runs the parsed command line.
 pub fn run(cli: Cli) -> anyhow::Result<()> {
     match &cli.command {
         Command::Info(args) => info::run(args, &cli.global),
+        Command::Geocode(args) => geocode::run(args, &cli.global),
     }
 }
