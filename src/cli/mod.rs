@@ -75,7 +75,7 @@ pub enum Command {
     /// Geocode a CSV of postal addresses offline (BANO / BAN): keeps every column and adds
     /// lon, lat, x, y, precision (housenumber | interpolated | street | not_found), score,
     /// matched address and reason.
-    Geocode(geocode::GeocodeArgs),
+    Geocode(Box<geocode::GeocodeArgs>),
 }
 
 /// Runs the parsed command line.

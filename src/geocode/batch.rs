@@ -245,6 +245,18 @@ impl Iterator for GeocodedRows<'_> {
     }
 }
 
+/// Geocodes a slice of rows in parallel (rayon), results in the same order: for callers that
+/// read rows in chunks (`locate` on millions of addresses).
+pub fn geocode_rows(
+    index: &AddressIndex,
+    columns: &AddressColumns,
+    rows: &[crate::io::table::Row],
+) -> Vec<Geocoded> {
+    rows.par_iter()
+        .map(|r| index.geocode(&columns.query(&r.fields)))
+        .collect()
+}
+
 /// Counts by precision.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
 pub struct Summary {
@@ -325,10 +337,7 @@ pub fn write_csv(
                 }
             }
         }
-        let results: Vec<Geocoded> = chunk
-            .par_iter()
-            .map(|r| index.geocode(&columns.query(&r.fields)))
-            .collect();
+        let results = geocode_rows(index, &columns, &chunk);
         for (row, g) in chunk.iter().zip(&results) {
             summary.add(g.precision);
             let mut fields: Vec<String> = row.fields.iter().map(str::to_string).collect();

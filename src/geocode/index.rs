@@ -12,7 +12,7 @@ use std::path::Path;
 use geo::Coord;
 
 use super::normalize::{
-    HouseNumber, StreetKey, canonical_rep, commune_key, parse_house_number, street_key,
+    HouseNumber, StreetKey, canonical_rep, commune_key, letter_mask, parse_house_number, street_key,
 };
 use super::reference::{self, RawAddress, ReferenceFormat};
 use crate::crs::{Crs, ToMetric};
@@ -49,6 +49,8 @@ pub struct Street {
     pub postcode: String,
     /// Normalised key.
     pub key: StreetKey,
+    /// [`letter_mask`] of the key and of the core.
+    pub masks: (u64, u64),
     /// Its points: `AddressIndex::points()[start..end]`, sorted by number, rep, line.
     pub start: u32,
     /// End (exclusive) of its points.
@@ -211,11 +213,13 @@ impl AddressIndex {
                     let street = *street_ids
                         .entry((commune, row.street.clone()))
                         .or_insert_with(|| {
+                            let key = street_key(&row.street);
                             streets.push(Street {
                                 name: row.street.clone(),
                                 commune,
                                 postcode: row.postcode.clone(),
-                                key: street_key(&row.street),
+                                masks: (letter_mask(&key.key), letter_mask(&key.core)),
+                                key,
                                 start: 0,
                                 end: 0,
                             });

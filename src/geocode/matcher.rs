@@ -25,8 +25,8 @@ use super::index::AddressIndex;
 use super::interpolate::{Placement, place};
 use super::normalize::{
     HouseNumber, StreetKey, canonical_rep, commune_key_from_words, edit_distance, fold,
-    is_rep_word, is_type_word, parse_house_number, split_number, street_key_from_words,
-    typo_budget,
+    is_rep_word, is_type_word, letter_mask, parse_house_number, split_number,
+    street_key_from_words, typo_budget,
 };
 
 /// What a geocoded position stands for.
@@ -44,6 +44,12 @@ pub enum Precision {
 }
 
 impl Precision {
+    /// True for positions that stand for a number missing from the reference (`interpolated`,
+    /// `street`): worth a check when they fall near a boundary.
+    pub fn is_approximate(self) -> bool {
+        matches!(self, Precision::Interpolated | Precision::Street)
+    }
+
     /// `housenumber`, `interpolated`, `street` or `not_found`.
     pub fn as_str(self) -> &'static str {
         match self {
@@ -413,12 +419,12 @@ impl AddressIndex {
     /// The communes the postcode and commune name allow.
     fn locality(&self, postcode: Option<&str>, commune_text: &str) -> Result<Locality, String> {
         let by_pc = postcode.map(|p| self.communes_with_postcode(p));
-        if let (Some(p), Some([])) = (postcode, by_pc) {
-            if commune_text.is_empty() {
-                return Err(format!(
-                    "postcode {p} is not covered by the address reference"
-                ));
-            }
+        if let (Some(p), Some([])) = (postcode, by_pc)
+            && commune_text.is_empty()
+        {
+            return Err(format!(
+                "postcode {p} is not covered by the address reference"
+            ));
         }
         if commune_text.is_empty() {
             return Ok(match by_pc {
@@ -548,18 +554,22 @@ impl AddressIndex {
         };
         let key_budget = typo_budget(key.key.len());
         let core_budget = typo_budget(key.core.len());
+        let (key_mask, core_mask) = (letter_mask(&key.key), letter_mask(&key.core));
         let mut best_score = 0.0;
         let mut best: Vec<u32> = Vec::new();
         for &s in pool {
-            let sk = &self.streets()[s as usize].key;
+            let street = &self.streets()[s as usize];
+            let sk = &street.key;
             let mut score = 0.0;
             if key_budget > 0
+                && (key_mask ^ street.masks.0).count_ones() as usize <= 2 * key_budget
                 && let Some(d) = edit_distance(&key.key, &sk.key, key_budget)
             {
                 score = 1.0 - 0.15 * d as f64;
             }
             if core_budget > 0
                 && score < 0.8
+                && (core_mask ^ street.masks.1).count_ones() as usize <= 2 * core_budget
                 && let Some(d) = edit_distance(&key.core, &sk.core, core_budget)
             {
                 score = f64::max(score, 0.8 - 0.15 * d as f64);

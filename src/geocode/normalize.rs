@@ -373,18 +373,29 @@ pub fn edit_distance(a: &str, b: &str, max: usize) -> Option<usize> {
         return Some(0);
     }
     let w = b.len() + 1;
-    // Three rows: i-2, i-1, i.
-    let mut rows = vec![0usize; 3 * w];
+    // Three rows: i-2, i-1, i; on the stack for the usual short keys.
+    let mut stack = [0u16; 3 * 64];
+    let mut heap = Vec::new();
+    let rows: &mut [u16] = if 3 * w <= stack.len() {
+        &mut stack[..3 * w]
+    } else {
+        heap.resize(3 * w, 0u16);
+        &mut heap
+    };
+    if a.len() >= u16::MAX as usize || b.len() >= u16::MAX as usize {
+        return None;
+    }
+    let max16 = max.min(u16::MAX as usize - 1) as u16;
     for (j, v) in rows[w..2 * w].iter_mut().enumerate() {
-        *v = j;
+        *v = j as u16;
     }
     for i in 1..=a.len() {
         let (older, rest) = rows.split_at_mut(w);
         let (prev, cur) = rest.split_at_mut(w);
-        cur[0] = i;
-        let mut row_min = i;
+        cur[0] = i as u16;
+        let mut row_min = cur[0];
         for j in 1..=b.len() {
-            let cost = usize::from(a[i - 1] != b[j - 1]);
+            let cost = u16::from(a[i - 1] != b[j - 1]);
             let mut d = (prev[j - 1] + cost).min(prev[j] + 1).min(cur[j - 1] + 1);
             if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
                 d = d.min(older[j - 2] + 1);
@@ -392,14 +403,27 @@ pub fn edit_distance(a: &str, b: &str, max: usize) -> Option<usize> {
             cur[j] = d;
             row_min = row_min.min(d);
         }
-        if row_min > max {
+        if row_min > max16 {
             return None;
         }
         rows.rotate_left(w);
     }
     // After the rotation the last row computed sits in the middle third.
-    let d = rows[w + b.len()];
+    let d = rows[w + b.len()] as usize;
     (d <= max).then_some(d)
+}
+
+/// The set of letters and digits of a key as bits: two keys within edit distance `d` differ
+/// in at most `2·d` bits, a cheap filter before [`edit_distance`].
+pub fn letter_mask(key: &str) -> u64 {
+    key.bytes().fold(0, |m, b| {
+        m | match b {
+            b'a'..=b'z' => 1 << (b - b'a'),
+            b'0'..=b'9' => 1 << (26 + b - b'0'),
+            b' ' => 0,
+            _ => 1 << 36,
+        }
+    })
 }
 
 /// The typo budget of a key of `len` bytes: 1 up to 10, 2 up to 20, 3 beyond; keys under 4
