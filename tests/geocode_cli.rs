@@ -266,6 +266,32 @@ fn explicit_columns_and_errors() {
         .assert()
         .code(2)
         .stderr(predicate::str::contains("also an input"));
+    // One address column with unquoted commas: the pieces are joined back.
+    let one = dir.path().join("one.csv");
+    std::fs::write(&one, "adresse\n12 rue Danton, 90000 Belfort\n").unwrap();
+    qpv()
+        .args(["-q", "geocode"])
+        .arg(&one)
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(
+            "\"12 rue Danton, 90000 Belfort\",6.8496530,47.6252660,989020.92,6732033.77,housenumber,1.00,",
+        ));
+    // Several columns and a stray field: exit 2 naming the line.
+    let stray = dir.path().join("stray.csv");
+    std::fs::write(
+        &stray,
+        "nom;adresse\nA;12 rue Danton\nB;4 rue de Madrid;x\n",
+    )
+    .unwrap();
+    qpv()
+        .args(["geocode"])
+        .arg(&stray)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "line 3: 3 fields where the header has 2",
+        ));
     qpv()
         .args(["geocode", "--format", "geojson"])
         .arg(&input)

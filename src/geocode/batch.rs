@@ -154,6 +154,33 @@ impl AddressColumns {
     }
 }
 
+/// Fits a record to the header's width: a one-column file whose address holds unquoted commas
+/// gets its pieces joined back; empty trailing fields (a trailing separator) are dropped; other
+/// extra fields are an error naming the line.
+pub fn fit_record(
+    path: &std::path::Path,
+    line: u64,
+    width: usize,
+    record: csv::StringRecord,
+) -> Result<csv::StringRecord> {
+    if record.len() <= width {
+        return Ok(record);
+    }
+    if width == 1 {
+        let joined: Vec<&str> = record.iter().collect();
+        return Ok(csv::StringRecord::from(vec![joined.join(",")]));
+    }
+    if record.iter().skip(width).all(|f| f.trim().is_empty()) {
+        return Ok(record.iter().take(width).collect());
+    }
+    Err(Error::input(
+        path,
+        Location::Line(line),
+        format!("{} fields where the header has {width}", record.len()),
+        "quote fields that contain the separator, or add the missing column names",
+    ))
+}
+
 /// One input row with its geocoding.
 #[derive(Debug, Clone)]
 pub struct GeocodedRow {
@@ -235,6 +262,15 @@ impl Iterator for GeocodedRows<'_> {
         let row = match self.reader.next()? {
             Ok(r) => r,
             Err(e) => return Some(Err(e)),
+        };
+        let width = self.reader.headers().len();
+        let fields = match fit_record(self.reader.path(), row.line, width, row.fields) {
+            Ok(f) => f,
+            Err(e) => return Some(Err(e)),
+        };
+        let row = crate::io::table::Row {
+            line: row.line,
+            fields,
         };
         let result = self.index.geocode(&self.columns.query(&row.fields));
         Some(Ok(GeocodedRow {
@@ -330,7 +366,14 @@ pub fn write_csv(
         chunk.clear();
         while chunk.len() < CHUNK {
             match reader.next() {
-                Some(row) => chunk.push(row?),
+                Some(row) => {
+                    let row = row?;
+                    let fields = fit_record(reader.path(), row.line, width, row.fields)?;
+                    chunk.push(crate::io::table::Row {
+                        line: row.line,
+                        fields,
+                    });
+                }
                 None => {
                     done = true;
                     break;
@@ -341,17 +384,6 @@ pub fn write_csv(
         for (row, g) in chunk.iter().zip(&results) {
             summary.add(g.precision);
             let mut fields: Vec<String> = row.fields.iter().map(str::to_string).collect();
-            if fields.len() > width {
-                if fields[width..].iter().any(|f| !f.trim().is_empty()) {
-                    return Err(Error::input(
-                        reader.path(),
-                        Location::Line(row.line),
-                        format!("{} fields where the header has {width}", fields.len()),
-                        "quote fields that contain the separator, or add the missing column names",
-                    ));
-                }
-                fields.truncate(width);
-            }
             fields.resize(width, String::new());
             match (g.lonlat, g.point) {
                 (Some(ll), Some(p)) => {

@@ -401,18 +401,25 @@ impl AddressIndex {
         if let Some(f) = failure {
             return Geocoded::not_found(f);
         }
-        let key = street_key_from_words(parsed.street.iter().copied());
-        if key.is_empty() {
+        // Report against the most specific reading: the first candidate with a street name.
+        let Some((key, locality)) = candidates.iter().find_map(|(k, l)| {
+            let key = street_key_from_words(parsed.street[..*k].iter().copied());
+            (!key.is_empty()).then_some((key, l))
+        }) else {
             return Geocoded::not_found("no street name in the address");
-        }
-        let place = match &candidates.last().and_then(|(_, l)| l.communes.clone()) {
+        };
+        let mut place = match &locality.communes {
             Some(ids) => ids
                 .iter()
+                .take(5)
                 .map(|&c| self.communes()[c as usize].name.as_str())
                 .collect::<Vec<_>>()
                 .join(", "),
             None => "the reference".to_string(),
         };
+        if locality.communes.as_ref().is_some_and(|c| c.len() > 5) {
+            place.push_str(", …");
+        }
         Geocoded::not_found(format!("no street like '{}' in {place}", key.key))
     }
 
