@@ -14,7 +14,7 @@ use geo::Coord;
 use super::normalize::{
     HouseNumber, StreetKey, canonical_rep, commune_key, letter_mask, parse_house_number, street_key,
 };
-use super::reference::{self, RawAddress, ReferenceFormat};
+use super::reference::{RawAddress, ReferenceFormat, ReferenceRows};
 use crate::crs::{Crs, ToMetric};
 use crate::error::Result;
 
@@ -109,39 +109,35 @@ impl AddressIndex {
     /// assert_eq!(index.point_count(), 35_847);
     /// ```
     pub fn embedded(target: Crs) -> Result<Self> {
-        let rows = reference::read_bytes(
+        let rows = ReferenceRows::from_bytes(
             Path::new("<embedded:bano-90.csv>"),
             EMBEDDED_BANO.to_vec(),
             ReferenceFormat::Bano,
         )?;
         Self::build(
-            &rows,
+            rows,
             target,
             "BANO 90 (2015-03-10, embedded)",
             BANO_ATTRIBUTION,
         )
     }
 
-    /// An index of a BANO or BAN file (`format` Auto detects it), in `target`.
+    /// An index of a BANO or BAN file (`format` Auto detects it), in `target`; the file is
+    /// streamed.
     pub fn from_file(path: &Path, format: ReferenceFormat, target: Crs) -> Result<Self> {
-        let bytes = std::fs::read(path).map_err(|e| crate::Error::io(path, e))?;
-        let detected = match format {
-            ReferenceFormat::Auto => reference::detect(&bytes),
-            f => f,
-        };
-        let rows = reference::read_bytes(path, bytes, detected)?;
-        let attribution = match detected {
+        let rows = ReferenceRows::open(path, format)?;
+        let attribution = match rows.format() {
             ReferenceFormat::Ban => "source: Base Adresse Nationale (Licence Ouverte / Etalab 2.0)",
             _ => BANO_ATTRIBUTION,
         };
-        Self::build(&rows, target, &path.display().to_string(), attribution)
+        Self::build(rows, target, &path.display().to_string(), attribution)
     }
 
     /// Builds the index from rows in WGS84; `source` and `attribution` describe them. Rows
     /// without a house number or with coordinates that cannot lie in `target` are skipped and
     /// counted ([`AddressIndex::skipped`]).
     pub fn build(
-        rows: &[RawAddress],
+        rows: impl IntoIterator<Item = Result<RawAddress>>,
         target: Crs,
         source: &str,
         attribution: &str,
@@ -163,8 +159,10 @@ impl AddressIndex {
         };
         // Rows of one street follow each other: remember the last one to skip the hash maps.
         let mut last: Option<(u32, u32)> = None;
-        let mut last_row: Option<&RawAddress> = None;
+        let mut last_row: Option<RawAddress> = None;
+        let mut points = Vec::new();
         for row in rows {
+            let row = row?;
             let Some(mut hn) = parse_house_number(&row.numero) else {
                 skip(row.line, format!("no house number in '{}'", row.numero));
                 continue;
@@ -183,7 +181,7 @@ impl AddressIndex {
                     continue;
                 }
             };
-            let same_street = last_row.is_some_and(|l| {
+            let same_street = last_row.as_ref().is_some_and(|l| {
                 l.street == row.street
                     && l.commune == row.commune
                     && l.insee == row.insee
@@ -230,7 +228,6 @@ impl AddressIndex {
                 }
             };
             last = Some((commune, street));
-            last_row = Some(row);
             let rep = match rep_ids.get(&hn.rep) {
                 Some(&id) => id,
                 None => {
@@ -247,8 +244,11 @@ impl AddressIndex {
                 lonlat,
                 line: u32::try_from(row.line).unwrap_or(u32::MAX),
             });
+            if !same_street {
+                last_row = Some(row);
+            }
         }
-        let mut points = Vec::with_capacity(rows.len());
+        points.reserve_exact(street_points.iter().map(Vec::len).sum());
         for (street, mut pts) in streets.iter_mut().zip(street_points) {
             pts.sort_by(|a, b| {
                 (a.number, reps[a.rep as usize].as_str(), a.line).cmp(&(

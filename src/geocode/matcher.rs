@@ -154,6 +154,22 @@ fn is_postcode(w: &str) -> bool {
     w.len() == 5 && w.bytes().all(|b| b.is_ascii_digit())
 }
 
+/// A postcode column as spreadsheets leave it: `90000`, `90 000`, `90000.0`, `1000` (Excel
+/// dropped the leading zero of `01000`).
+fn postcode_column(text: &str) -> Option<String> {
+    let t = text.trim();
+    let t = t
+        .strip_suffix(".0")
+        .or_else(|| t.strip_suffix(",0"))
+        .unwrap_or(t);
+    let digits: String = t.chars().filter(|c| !c.is_whitespace()).collect();
+    match digits.len() {
+        5 if is_postcode(&digits) => Some(digits),
+        4 if digits.bytes().all(|b| b.is_ascii_digit()) => Some(format!("0{digits}")),
+        _ => None,
+    }
+}
+
 fn is_small_number(w: &str) -> bool {
     !w.is_empty() && w.len() <= 4 && w.bytes().all(|b| b.is_ascii_digit())
 }
@@ -296,16 +312,15 @@ impl AddressIndex {
             return Geocoded::not_found("empty address");
         }
         // Postcode: the column, else the text.
-        let postcode = {
-            let f = fold(q.postcode).replace(' ', "");
-            if is_postcode(&f) {
-                Some(f)
-            } else {
-                parsed.postcode.clone()
-            }
-        };
+        let postcode = postcode_column(q.postcode).or_else(|| parsed.postcode.clone());
         let commune_text = if !q.commune.trim().is_empty() {
-            fold(q.commune)
+            let f = fold(q.commune);
+            let words: Vec<&str> = f.split(' ').collect();
+            let end = words
+                .iter()
+                .position(|w| *w == "cedex")
+                .unwrap_or(words.len());
+            words[..end].join(" ")
         } else {
             parsed.after_postcode.join(" ")
         };
@@ -713,6 +728,15 @@ mod tests {
             p.after_postcode.join(" "),
             p.postcode,
         )
+    }
+
+    #[test]
+    fn postcode_columns_from_spreadsheets() {
+        assert_eq!(postcode_column(" 90 000 ").as_deref(), Some("90000"));
+        assert_eq!(postcode_column("90000.0").as_deref(), Some("90000"));
+        assert_eq!(postcode_column("1000").as_deref(), Some("01000"));
+        assert_eq!(postcode_column("Belfort"), None);
+        assert_eq!(postcode_column(""), None);
     }
 
     #[test]

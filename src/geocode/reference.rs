@@ -9,10 +9,11 @@
 //!
 //! The format is detected from the first line (a BAN header names `nom_voie`) or forced.
 
-use std::path::{Path, PathBuf};
+use std::io::Read;
+use std::path::Path;
 
 use crate::error::{Error, Location, Result};
-use crate::io::table::{TableOptions, TableReader, parse_number};
+use crate::io::table::{Row, TableOptions, TableReader, parse_number};
 
 /// Which address reference format a file is in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
@@ -61,22 +62,15 @@ pub const BANO_COLUMNS: [&str; 8] = [
     "lon",
 ];
 
-/// Reads every address row of a reference file.
+/// Reads every address row of a reference file into memory (small files, tests); prefer
+/// [`ReferenceRows`], which streams.
 pub fn read_file(path: &Path, format: ReferenceFormat) -> Result<Vec<RawAddress>> {
-    let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
-    read_bytes(path, bytes, format)
+    ReferenceRows::open(path, format)?.collect()
 }
 
 /// Reads every address row from bytes in memory; `name` is used in errors.
 pub fn read_bytes(name: &Path, bytes: Vec<u8>, format: ReferenceFormat) -> Result<Vec<RawAddress>> {
-    let format = match format {
-        ReferenceFormat::Auto => detect(&bytes),
-        f => f,
-    };
-    match format {
-        ReferenceFormat::Ban => read_ban(name, bytes),
-        _ => read_bano(name, bytes),
-    }
+    ReferenceRows::from_bytes(name, bytes, format)?.collect()
 }
 
 /// BAN when the first line names `nom_voie`, else BANO.
@@ -90,6 +84,152 @@ pub fn detect(bytes: &[u8]) -> ReferenceFormat {
     }
 }
 
+/// Where the fields are.
+enum Layout {
+    Bano,
+    Ban {
+        numero: usize,
+        rep: Option<usize>,
+        nom_voie: usize,
+        code_postal: usize,
+        code_insee: Option<usize>,
+        nom_commune: usize,
+        lon: usize,
+        lat: usize,
+    },
+}
+
+/// A streaming reader of address rows (national BAN files hold 26 million rows: they are
+/// never loaded whole).
+pub struct ReferenceRows {
+    reader: TableReader,
+    layout: Layout,
+}
+
+impl ReferenceRows {
+    /// Opens a BANO or BAN file (`Auto` detects it from the first line).
+    pub fn open(path: &Path, format: ReferenceFormat) -> Result<Self> {
+        let format = match format {
+            ReferenceFormat::Auto => {
+                let mut head = Vec::with_capacity(4096);
+                std::fs::File::open(path)
+                    .and_then(|f| f.take(4096).read_to_end(&mut head))
+                    .map_err(|e| Error::io(path, e))?;
+                detect(&head)
+            }
+            f => f,
+        };
+        let reader = TableReader::open(path, &Self::options(format))?;
+        Self::with_reader(reader, format)
+    }
+
+    /// Reads from bytes in memory; `name` is used in errors.
+    pub fn from_bytes(name: &Path, bytes: Vec<u8>, format: ReferenceFormat) -> Result<Self> {
+        let format = match format {
+            ReferenceFormat::Auto => detect(&bytes),
+            f => f,
+        };
+        let reader = TableReader::from_bytes(name, bytes, &Self::options(format))?;
+        Self::with_reader(reader, format)
+    }
+
+    /// The format being read (never `Auto`).
+    pub fn format(&self) -> ReferenceFormat {
+        match self.layout {
+            Layout::Bano => ReferenceFormat::Bano,
+            Layout::Ban { .. } => ReferenceFormat::Ban,
+        }
+    }
+
+    fn options(format: ReferenceFormat) -> TableOptions {
+        match format {
+            ReferenceFormat::Ban => TableOptions::default(),
+            _ => TableOptions {
+                delimiter: Some(b','),
+                headers: Some(BANO_COLUMNS.iter().map(|s| s.to_string()).collect()),
+            },
+        }
+    }
+
+    fn with_reader(reader: TableReader, format: ReferenceFormat) -> Result<Self> {
+        let layout = match format {
+            ReferenceFormat::Ban => {
+                let col = |n: &str| reader.require_column(n, "a BAN address file");
+                Layout::Ban {
+                    numero: col("numero")?,
+                    rep: reader.find_column(&["rep"]),
+                    nom_voie: col("nom_voie")?,
+                    code_postal: col("code_postal")?,
+                    code_insee: reader.find_column(&["code_insee"]),
+                    nom_commune: col("nom_commune")?,
+                    lon: col("lon")?,
+                    lat: col("lat")?,
+                }
+            }
+            _ => Layout::Bano,
+        };
+        Ok(ReferenceRows { reader, layout })
+    }
+
+    fn convert(&self, row: Row) -> Result<RawAddress> {
+        let path = self.reader.path();
+        let f = &row.fields;
+        let get = |i: usize| f.get(i).unwrap_or_default();
+        Ok(match &self.layout {
+            Layout::Bano => {
+                if f.len() < 8 {
+                    return Err(Error::input(
+                        path,
+                        Location::Line(row.line),
+                        format!("{} fields where BANO has 8", f.len()),
+                        "BANO rows are id,numero,voie,code_post,nom_comm,source,lat,lon; give --reference-format ban for a BAN file",
+                    ));
+                }
+                RawAddress {
+                    line: row.line,
+                    insee: get(0).get(..5).unwrap_or_default().to_string(),
+                    commune: get(4).to_string(),
+                    postcode: get(3).to_string(),
+                    street: get(2).to_string(),
+                    numero: get(1).to_string(),
+                    rep: String::new(),
+                    lat: coordinate(path, row.line, get(6), "latitude")?,
+                    lon: coordinate(path, row.line, get(7), "longitude")?,
+                }
+            }
+            Layout::Ban {
+                numero,
+                rep,
+                nom_voie,
+                code_postal,
+                code_insee,
+                nom_commune,
+                lon,
+                lat,
+            } => RawAddress {
+                line: row.line,
+                insee: code_insee.map(get).unwrap_or_default().to_string(),
+                commune: get(*nom_commune).to_string(),
+                postcode: get(*code_postal).to_string(),
+                street: get(*nom_voie).to_string(),
+                numero: get(*numero).to_string(),
+                rep: rep.map(get).unwrap_or_default().to_string(),
+                lon: coordinate(path, row.line, get(*lon), "longitude")?,
+                lat: coordinate(path, row.line, get(*lat), "latitude")?,
+            },
+        })
+    }
+}
+
+impl Iterator for ReferenceRows {
+    type Item = Result<RawAddress>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        let row = self.reader.next()?;
+        Some(row.and_then(|r| self.convert(r)))
+    }
+}
+
 fn coordinate(path: &Path, line: u64, text: &str, what: &str) -> Result<f64> {
     parse_number(text).ok_or_else(|| {
         Error::input(
@@ -99,74 +239,6 @@ fn coordinate(path: &Path, line: u64, text: &str, what: &str) -> Result<f64> {
             "the address reference must give WGS84 lon/lat for every row",
         )
     })
-}
-
-fn read_bano(name: &Path, bytes: Vec<u8>) -> Result<Vec<RawAddress>> {
-    let options = TableOptions {
-        delimiter: Some(b','),
-        headers: Some(BANO_COLUMNS.iter().map(|s| s.to_string()).collect()),
-    };
-    let reader = TableReader::from_bytes(name, bytes, &options)?;
-    let mut out = Vec::with_capacity(40_000);
-    for row in reader {
-        let row = row?;
-        let f = &row.fields;
-        if f.len() < 8 {
-            return Err(Error::input(
-                name,
-                Location::Line(row.line),
-                format!("{} fields where BANO has 8", f.len()),
-                "BANO rows are id,numero,voie,code_post,nom_comm,source,lat,lon; give --reference-format ban for a BAN file",
-            ));
-        }
-        let id = &f[0];
-        out.push(RawAddress {
-            line: row.line,
-            insee: id.get(..5).unwrap_or_default().to_string(),
-            commune: f[4].to_string(),
-            postcode: f[3].to_string(),
-            street: f[2].to_string(),
-            numero: f[1].to_string(),
-            rep: String::new(),
-            lat: coordinate(name, row.line, &f[6], "latitude")?,
-            lon: coordinate(name, row.line, &f[7], "longitude")?,
-        });
-    }
-    Ok(out)
-}
-
-fn read_ban(name: &Path, bytes: Vec<u8>) -> Result<Vec<RawAddress>> {
-    let reader = TableReader::from_bytes(name, bytes, &TableOptions::default())?;
-    let path: PathBuf = name.to_path_buf();
-    let col = |n: &str| reader.require_column(n, "a BAN address file");
-    let (numero, nom_voie, code_postal, nom_commune, lon, lat) = (
-        col("numero")?,
-        col("nom_voie")?,
-        col("code_postal")?,
-        col("nom_commune")?,
-        col("lon")?,
-        col("lat")?,
-    );
-    let rep = reader.find_column(&["rep"]);
-    let insee = reader.find_column(&["code_insee"]);
-    let mut out = Vec::new();
-    for row in reader {
-        let row = row?;
-        let f = &row.fields;
-        let get = |i: usize| f.get(i).unwrap_or_default().to_string();
-        out.push(RawAddress {
-            line: row.line,
-            insee: insee.map(get).unwrap_or_default(),
-            commune: get(nom_commune),
-            postcode: get(code_postal),
-            street: get(nom_voie),
-            numero: get(numero),
-            rep: rep.map(get).unwrap_or_default(),
-            lon: coordinate(&path, row.line, f.get(lon).unwrap_or_default(), "longitude")?,
-            lat: coordinate(&path, row.line, f.get(lat).unwrap_or_default(), "latitude")?,
-        });
-    }
-    Ok(out)
 }
 
 #[cfg(test)]
