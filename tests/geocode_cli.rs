@@ -334,3 +334,35 @@ fn a_ban_reference_file_can_replace_the_embedded_bano() {
     // 14 between 12 and 16 bis (same parity).
     assert!(lines[2].contains(",interpolated,1.00,"), "{text}");
 }
+
+#[test]
+fn working_crs_is_honoured_and_a_reference_outside_it_is_refused() {
+    // x, y in LAEA Europe (EPSG:3035) with --crs; lon/lat unchanged.
+    let out = qpv()
+        .args(["-q", "--crs", "EPSG:3035", "geocode", COLUMNS])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let text = String::from_utf8(out).unwrap();
+    let line = text.lines().nth(1).unwrap();
+    let f: Vec<&str> = line.split(',').collect();
+    let r = Reprojector::new(Crs::WGS84, Crs::LAEA_EUROPE).unwrap();
+    let p = r
+        .coord(Coord {
+            x: f[4].parse().unwrap(),
+            y: f[5].parse().unwrap(),
+        })
+        .unwrap();
+    assert!((f[6].parse::<f64>().unwrap() - p.x).abs() < 0.01, "{line}");
+    assert!((f[7].parse::<f64>().unwrap() - p.y).abs() < 0.01, "{line}");
+    // Belfort is outside La Réunion's CRS: a clear error, not 5 not_found rows.
+    qpv()
+        .args(["--crs", "EPSG:2975", "geocode", COLUMNS])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "no usable address point in the reference",
+        ));
+}

@@ -248,6 +248,28 @@ impl AddressIndex {
                 last_row = Some(row);
             }
         }
+        if streets.is_empty() {
+            let (line, why) = skipped
+                .first
+                .first()
+                .cloned()
+                .unwrap_or((0, "the reference has no rows".into()));
+            return Err(crate::Error::input(
+                source,
+                if line > 0 {
+                    crate::Location::Line(line)
+                } else {
+                    crate::Location::File
+                },
+                format!(
+                    "no usable address point in the reference ({} rows skipped): {why}",
+                    skipped.count
+                ),
+                format!(
+                    "give a BANO or BAN file of the territory that {target} covers (--reference), or the right --crs"
+                ),
+            ));
+        }
         points.reserve_exact(street_points.iter().map(Vec::len).sum());
         for (street, mut pts) in streets.iter_mut().zip(street_points) {
             pts.sort_by(|a, b| {

@@ -287,7 +287,9 @@ impl AddressIndex {
         let folded = fold(text);
         let words: Vec<&str> = folded.split(' ').filter(|w| !w.is_empty()).collect();
         let mut parsed = parse_words(&words);
-        if !q.number.trim().is_empty() {
+        // `s/n`, `sn`, `sans numéro`: no number, on purpose.
+        let no_number = matches!(fold(q.number).as_str(), "" | "s n" | "sn" | "sans numero");
+        if !no_number {
             match parse_house_number(q.number) {
                 Some(n) => parsed.number = Some(n),
                 None => {
