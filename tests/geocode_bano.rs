@@ -382,6 +382,16 @@ fn typos_and_loose_forms_score_lower() {
         assert_eq!(g.point, exact.point, "'{text}'");
         assert_eq!(g.score, score, "'{text}'");
     }
+    let g = index.geocode(&AddressQuery::text("5 rue Foltz 90000"));
+    assert_eq!(g.label, "5 Rue du Général Foltz, 90000 Belfort");
+    assert_eq!((g.precision, g.score), (Precision::Housenumber, 0.75));
+    // A one-letter word after the number is tried both as an index and as part of the name.
+    let g = index.geocode(&AddressQuery::text("1 N Route Nationale Bermont"));
+    assert_eq!(g.label, "1 N Route Nationale, 90400 Bermont");
+    assert_eq!((g.precision, g.score), (Precision::Housenumber, 1.0));
+    let g = index.geocode(&AddressQuery::text("2 A rue de Madrid Belfort"));
+    assert_eq!(g.label, "2A Rue de Madrid, 90000 Belfort");
+    assert_eq!((g.precision, g.score), (Precision::Housenumber, 1.0));
     let g = index.geocode(&AddressQuery::text("12 avenue Jaen Jaurres Belfort"));
     assert_eq!(g.label, "12 Avenue Jean Jaurès, 90000 Belfort");
     assert_eq!((g.precision, g.score), (Precision::Housenumber, 0.7));

@@ -6,7 +6,9 @@
 //! - street: 1 exact key; 0.9 when the query omits the street type (`12 Danton`); 0.8 when it
 //!   names another type (`avenue` for `rue`); a typo costs 0.15 per edit (`1 − 0.15·d`, or
 //!   `0.8 − 0.15·d` on the name without its type), within 1 edit up to 10 letters, 2 up to 20,
-//!   3 beyond;
+//!   3 beyond (a swap of two neighbouring letters is one edit); 0.75 when words are left out
+//!   (`rue Foltz` for `Rue du Général Foltz`: every word of the query in the name, in a named
+//!   commune or postcode, one street only);
 //! - locality: 1 for a known commune or postcode; 0.95 when they disagree (the commune wins);
 //!   `1 − 0.1·d` for a misspelt commune; 0.9 when neither is given (the street must then be
 //!   unique, or the number must exist in only one of the communes that have it); 0.8 when an
@@ -143,8 +145,12 @@ enum StreetMatch {
 }
 
 /// Parsed free text: words, where the number, street and locality are.
+#[derive(Clone)]
 struct Parsed<'t> {
     number: Option<HouseNumber>,
+    /// A one-letter word read as the repetition index (`2 A rue…`), which may instead begin
+    /// the street name (`1 N Route Nationale`).
+    rep_letter: Option<&'t str>,
     street: Vec<&'t str>,
     after_postcode: Vec<&'t str>,
     postcode: Option<String>,
@@ -256,8 +262,13 @@ fn parse_words<'t>(words: &[&'t str]) -> Parsed<'t> {
         Some((n, j)) => (Some(n), j),
         None => (None, 0),
     };
+    let rep_letter = number.as_ref().and_then(|n| {
+        let w = words[start.checked_sub(1)?];
+        (n.rep.len() == 1 && w.len() == 1 && w.eq_ignore_ascii_case(&n.rep)).then_some(w)
+    });
     Parsed {
         number,
+        rep_letter,
         street: words[start..].to_vec(),
         after_postcode,
         postcode,
@@ -304,7 +315,27 @@ impl AddressIndex {
             && let Some(n) = parsed.number.as_mut()
         {
             n.rep = canonical_rep(q.rep);
+            parsed.rep_letter = None;
         }
+        let g = self.geocode_parsed(&parsed, q);
+        // `1 N Route Nationale`: the letter may begin the street rather than index the number.
+        if g.score < 1.0
+            && let Some(letter) = parsed.rep_letter
+        {
+            let mut alt = parsed.clone();
+            if let Some(n) = alt.number.as_mut() {
+                n.rep.clear();
+            }
+            alt.street.insert(0, letter);
+            let g2 = self.geocode_parsed(&alt, q);
+            if g2.score > g.score {
+                return g2;
+            }
+        }
+        g
+    }
+
+    fn geocode_parsed(&self, parsed: &Parsed, q: &AddressQuery) -> Geocoded {
         if parsed.street.is_empty()
             && parsed.after_postcode.is_empty()
             && parsed.postcode.is_none()
@@ -608,6 +639,20 @@ impl AddressIndex {
             } else if (score - best_score).abs() <= 1e-9 {
                 best.push(s);
             }
+        }
+        // Words left out (`rue Foltz` for `Rue du Général Foltz`): every word of the query's
+        // name in the street's name, within a named locality, one street only.
+        if best.is_empty()
+            && locality.communes.is_some()
+            && key.core.split(' ').any(|w| w.len() >= 4)
+        {
+            for &s in pool {
+                let core = &self.streets()[s as usize].key.core;
+                if key.core.split(' ').all(|w| core.split(' ').any(|x| x == w)) {
+                    best.push(s);
+                }
+            }
+            best_score = 0.75;
         }
         if best.is_empty() {
             return StreetMatch::None;
