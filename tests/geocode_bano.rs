@@ -407,3 +407,55 @@ fn typos_and_loose_forms_score_lower() {
         (Precision::Housenumber, exact.point, 1.0)
     );
 }
+
+#[test]
+fn every_point_of_the_departement_geocodes_to_itself_from_its_full_address() {
+    let r = Reprojector::new(Crs::WGS84, Crs::LAMBERT93).unwrap();
+    let index = AddressIndex::embedded(Crs::LAMBERT93).unwrap();
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .from_path(concat!(env!("CARGO_MANIFEST_DIR"), "/geodata/bano-90.csv"))
+        .unwrap();
+    let mut first: HashMap<(String, String, String), Coord<f64>> = HashMap::new();
+    let mut failures = Vec::new();
+    let mut duplicates = Vec::new();
+    let mut n = 0;
+    for rec in reader.records() {
+        let rec = rec.unwrap();
+        n += 1;
+        let p = r
+            .coord(Coord {
+                x: rec[7].parse().unwrap(),
+                y: rec[6].parse().unwrap(),
+            })
+            .unwrap();
+        let key = (
+            rec[1].to_uppercase(),
+            rec[2].to_string(),
+            rec[4].to_string(),
+        );
+        let expected = *first.entry(key).or_insert(p);
+        if expected != p {
+            duplicates.push(n);
+        }
+        let text = format!("{} {}, {} {}", &rec[1], &rec[2], &rec[3], &rec[4]);
+        let g = index.geocode(&AddressQuery::text(&text));
+        if g.precision != Precision::Housenumber || g.point != Some(expected) || g.score != 1.0 {
+            failures.push(format!(
+                "{text} → {} {} {}{}",
+                g.precision, g.score, g.label, g.reason
+            ));
+        }
+    }
+    assert_eq!(n, 35_847);
+    assert!(
+        failures.is_empty(),
+        "{} failures:\n{}",
+        failures.len(),
+        failures[..failures.len().min(40)].join("\n")
+    );
+    // The genuine duplicates of BANO 90 (same number, street and commune at two positions):
+    // 4 bis rue du Comte de la Suze (Belfort), 2 and 3 rue du Pâquis (Lepuix-Neuf). Each
+    // second row geocodes to the first.
+    assert_eq!(duplicates, [5356, 25642, 25644]);
+}
