@@ -14,12 +14,10 @@ use qpv::output::atomic::{ensure_not_input, write_atomic};
 
 use super::{GlobalArgs, OutputArgs};
 
-/// Arguments of `qpv geocode`.
+/// Address-column and reference options, shared by `qpv geocode` and `qpv locate --addresses`
+/// (flatten it into the command's arguments).
 #[derive(Debug, Args)]
-pub struct GeocodeArgs {
-    /// CSV of addresses (`,` or `;`, UTF-8 or Windows-1252). Address columns are detected from
-    /// the usual headers (adresse; numero, voie, code_postal, commune…) or named below.
-    pub file: PathBuf,
+pub struct AddressArgs {
     /// Column holding the full address (`13 rue Danton, 90000 Belfort`).
     #[arg(long, value_name = "NAME")]
     pub address_col: Option<String>,
@@ -45,11 +43,9 @@ pub struct GeocodeArgs {
     /// Format of --reference.
     #[arg(long, value_enum, default_value = "auto")]
     pub reference_format: ReferenceFormat,
-    #[command(flatten)]
-    pub output: OutputArgs,
 }
 
-impl GeocodeArgs {
+impl AddressArgs {
     /// The column names given on the command line.
     pub fn column_names(&self) -> ColumnNames {
         ColumnNames {
@@ -61,6 +57,23 @@ impl GeocodeArgs {
             commune: self.commune_col.clone(),
         }
     }
+
+    /// The address index these options ask for, in the working CRS.
+    pub fn index(&self, global: &GlobalArgs) -> anyhow::Result<AddressIndex> {
+        address_index(self.reference.as_deref(), self.reference_format, global)
+    }
+}
+
+/// Arguments of `qpv geocode`.
+#[derive(Debug, Args)]
+pub struct GeocodeArgs {
+    /// CSV of addresses (`,` or `;`, UTF-8 or Windows-1252). Address columns are detected from
+    /// the usual headers (adresse; numero, voie, code_postal, commune…) or named below.
+    pub file: PathBuf,
+    #[command(flatten)]
+    pub address: AddressArgs,
+    #[command(flatten)]
+    pub output: OutputArgs,
 }
 
 /// Builds the address index the options ask for.
@@ -96,13 +109,13 @@ pub fn run(args: &GeocodeArgs, global: &GlobalArgs) -> anyhow::Result<()> {
         .into());
     }
     let mut inputs = vec![args.file.clone()];
-    inputs.extend(args.reference.clone());
+    inputs.extend(args.address.reference.clone());
     ensure_not_input(&out, &inputs)?;
     let started = Instant::now();
-    let index = address_index(args.reference.as_deref(), args.reference_format, global)?;
+    let index = args.address.index(global)?;
     let indexed = started.elapsed();
     let reader = TableReader::open(&args.file, &TableOptions::default())?;
-    let names = args.column_names();
+    let names = args.address.column_names();
     let mut summary = None;
     write_atomic(&out, |w| {
         summary = Some(batch::write_csv(&index, reader, &names, w)?);

@@ -74,7 +74,7 @@ pub enum Command {
     Info(info::InfoArgs),
     /// Geocode a CSV of postal addresses offline (BANO / BAN): keeps every column and adds
     /// lon, lat, x, y, precision (housenumber | interpolated | street | not_found), score,
-    /// matched address and reason.
+    /// matched address and reason. Writes CSV.
     Geocode(Box<geocode::GeocodeArgs>),
 }
 
