@@ -30,4 +30,4 @@ pub use batch::{AddressColumns, GeocodedRow, GeocodedRows};
 pub use index::{AddressIndex, AddressPoint, BANO_ATTRIBUTION, Commune, Street};
 pub use matcher::{AddressQuery, Geocoded, Precision};
 pub use reference::ReferenceFormat;
-pub use social_centres::embedded_social_centres;
+pub use social_centres::{embedded_social_centres, social_centres_with};

@@ -111,10 +111,8 @@ fn expand_word(word: &str) -> Option<&'static str> {
         "lt" | "lieut" => "lieutenant",
         "prof" | "pr" => "professeur",
         "mgr" => "monseigneur",
-        "gde" | "gd" => match word {
-            "gde" => "grande",
-            _ => "grand",
-        },
+        "gde" => "grande",
+        "gd" => "grand",
         "pte" => "petite",
         "pt" => "petit",
         "vx" => "vieux",
