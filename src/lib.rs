@@ -9,6 +9,7 @@
 pub mod analysis;
 pub mod crs;
 pub mod error;
+pub mod geocode;
 pub mod geometry;
 pub mod index;
 pub mod io;

@@ -10,6 +10,7 @@ use qpv::output::OutputFormat;
 
 mod check;
 mod coverage;
+mod geocode;
 mod info;
 mod locate;
 mod nearest;
@@ -26,6 +27,7 @@ Examples:
   qpv coverage --facilities centres.csv --category social_centre
   qpv locate addresses.csv -o located.csv   is each address in a QPV? (inside/near/outside)
   qpv nearest addresses.csv -k 3 --category college --lines -o hubs.geojson
+  qpv geocode adresses.csv -o points.csv    add lon, lat, x, y, precision to an address list
 ";
 
 /// Priority-geography analyser for French urban policy (QPV).
@@ -101,6 +103,10 @@ pub enum Command {
     /// Delineate candidate priority zones from the 200 m grid, like the decree's method, and
     /// compare them with the official QPV.
     Simulate(Box<simulate::SimulateArgs>),
+    /// Geocode a CSV of postal addresses offline (BANO / BAN): keeps every column and adds
+    /// lon, lat, x, y, precision (housenumber | interpolated | street | not_found), score,
+    /// matched address and reason. Writes CSV.
+    Geocode(Box<geocode::GeocodeArgs>),
 }
 
 /// Runs the parsed command line.
@@ -113,5 +119,6 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Locate(args) => locate::run(args, &cli.global),
         Command::Perimeter(args) => perimeter::run(args, &cli.global),
         Command::Simulate(args) => simulate::run(args, &cli.global),
+        Command::Geocode(args) => geocode::run(args, &cli.global),
     }
 }
