@@ -304,7 +304,7 @@ impl Plausibility {
                             "coordinate ({}, {}) lies outside the area of {}, but ({}, {}) lies inside: latitude and longitude look swapped",
                             c.x, c.y, self.target, c.y, c.x
                         ),
-                        hint: "write longitude first (x = lon, y = lat) as RFC 7946 requires, or map the columns with --x/--y".into(),
+                        hint: "write longitude first (x = lon, y = lat) as RFC 7946 requires, or name the columns with --x-column/--y-column".into(),
                     });
                 }
                 return Err(self.outside(c, source));

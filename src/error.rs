@@ -55,13 +55,12 @@ pub enum Error {
         hint: String,
     },
     /// Reading or writing a file failed at the operating-system level.
-    #[error("{}: {source}", path.display())]
+    #[error("{}: {cause}", path.display())]
     Io {
         /// The file.
         path: PathBuf,
-        /// The OS error.
-        #[source]
-        source: std::io::Error,
+        /// The OS error (shown in the message, not chained, so it prints once).
+        cause: std::io::Error,
     },
     /// A coordinate reference system could not be set up or a transformation failed.
     #[error("coordinate reference system: {0}")]
@@ -107,7 +106,7 @@ impl Error {
     pub fn io(path: impl AsRef<Path>, source: std::io::Error) -> Self {
         Error::Io {
             path: path.as_ref().to_path_buf(),
-            source,
+            cause: source,
         }
     }
 
@@ -115,7 +114,7 @@ impl Error {
     pub fn exit_code(&self) -> i32 {
         match self {
             Error::Input { .. } | Error::Usage { .. } | Error::Crs(_) => 2,
-            Error::Io { source, .. } if source.kind() == std::io::ErrorKind::NotFound => 2,
+            Error::Io { cause, .. } if cause.kind() == std::io::ErrorKind::NotFound => 2,
             Error::Io { .. } | Error::Internal(_) => 1,
         }
     }
