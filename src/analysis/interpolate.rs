@@ -58,7 +58,8 @@ pub struct Indicators {
 impl Indicators {
     /// Indicators from interpolated sums.
     ///
-    /// `imputed_population` is the part of `values.ind` coming from imputed cells.
+    /// `imputed_population` is the part of `values.ind` coming from imputed cells. Shares are
+    /// `None` when their base is below [`MIN_RATIO_BASE`].
     pub fn from_values(
         values: GridValues,
         imputed_population: f64,
@@ -66,7 +67,9 @@ impl Indicators {
         grid_area_m2: f64,
         cells: usize,
     ) -> Self {
-        let ratio = |num: f64, den: f64| (den > 0.0).then(|| num / den);
+        // A ratio over less than half a person or household is overlay noise (slivers along
+        // shared edges), not a statistic: leave it out.
+        let ratio = |num: f64, den: f64| (den >= MIN_RATIO_BASE).then(|| num / den);
         Indicators {
             area_m2,
             grid_area_m2,
@@ -235,6 +238,9 @@ impl<'a> GridIndex<'a> {
         )
     }
 }
+
+/// Smallest population or household count a share is computed over.
+pub const MIN_RATIO_BASE: f64 = 0.5;
 
 /// Overlay noise (the integer snapping of the boolean operations) leaves weights like
 /// 0.999999998 for a whole cell and 5e-9 for a neighbour sharing an edge: weights within
