@@ -26,7 +26,7 @@ pub mod normalize;
 pub mod reference;
 mod social_centres;
 
-pub use batch::{AddressColumns, GeocodedRow, GeocodedRows};
+pub use batch::{AddressColumns, AddressRows, GeocodedRow, GeocodedRows};
 pub use index::{AddressIndex, AddressPoint, BANO_ATTRIBUTION, Commune, Street};
 pub use matcher::{AddressQuery, Geocoded, Precision};
 pub use reference::ReferenceFormat;
