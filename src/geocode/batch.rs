@@ -376,14 +376,15 @@ const CHUNK: usize = 8192;
 /// column already named like one of these gets the appended one prefixed with `geocode_`.
 pub fn write_csv(
     index: &AddressIndex,
-    mut reader: TableReader,
+    reader: TableReader,
     names: &ColumnNames,
     out: &mut dyn Write,
 ) -> Result<Summary> {
-    let columns = AddressColumns::resolve(&reader, names)?;
+    let mut rows = AddressRows::new(reader, names)?;
+    let columns = rows.columns();
     let mut writer = csv::Writer::from_writer(out);
-    let taken: Vec<String> = reader.headers().iter().map(|h| h.to_lowercase()).collect();
-    let mut header: Vec<String> = reader.headers().to_vec();
+    let taken: Vec<String> = rows.headers().iter().map(|h| h.to_lowercase()).collect();
+    let mut header: Vec<String> = rows.headers().to_vec();
     for c in OUTPUT_COLUMNS {
         if taken.iter().any(|t| t == c) {
             header.push(format!("geocode_{c}"));
@@ -395,20 +396,13 @@ pub fn write_csv(
     writer.write_record(&header).map_err(csv_err)?;
     let mut summary = Summary::default();
     let mut chunk: Vec<crate::io::table::Row> = Vec::with_capacity(CHUNK);
-    let width = reader.headers().len();
+    let width = rows.headers().len();
     let mut done = false;
     while !done {
         chunk.clear();
         while chunk.len() < CHUNK {
-            match reader.next() {
-                Some(row) => {
-                    let row = row?;
-                    let fields = fit_record(reader.path(), row.line, width, row.fields)?;
-                    chunk.push(crate::io::table::Row {
-                        line: row.line,
-                        fields,
-                    });
-                }
+            match rows.next() {
+                Some(row) => chunk.push(row?),
                 None => {
                     done = true;
                     break;
