@@ -198,6 +198,12 @@ fn messy_file_every_row_has_the_expected_status() {
             "reason"
         ]
     );
+    // Uncertainties recomputed from BANO: 4 rue de Madrid sits halfway between 2 and 6
+    // (121.33 m apart); the street point of rue Danton is 113.32 m from its farthest number.
+    assert_eq!(v["points"][1]["uncertainty_m"], 60.67);
+    assert_eq!(v["points"][0]["uncertainty_m"], 113.32);
+    assert_eq!(v["points"][2]["uncertainty_m"], 0.0);
+    assert!(v["points"][8]["uncertainty_m"].is_null());
     let p = &v["points"][1];
     assert_eq!(p["Nom"], "M. Müller");
     assert_eq!(p["matched"], "4 Rue de Madrid, 90000 Belfort");
@@ -354,4 +360,76 @@ fn address_options_need_addresses_and_address_files_get_a_hint() {
         .assert()
         .code(2)
         .stderr(predicate::str::contains("rue"));
+}
+
+#[test]
+fn whole_bano_as_addresses_gets_the_status_of_its_coordinates() {
+    // Every BANO point written back as an address (number, street, postcode, commune columns)
+    // goes through the geocoder, then locate; the coordinates go through locate directly.
+    let dir = tempfile::tempdir().unwrap();
+    let bano = format!("{}/geodata/bano-90.csv", env!("CARGO_MANIFEST_DIR"));
+    let addresses = dir.path().join("bano_addresses.csv");
+    let mut w = csv::WriterBuilder::new()
+        .delimiter(b';')
+        .from_path(&addresses)
+        .unwrap();
+    w.write_record(["id", "numero", "voie", "code_postal", "commune"])
+        .unwrap();
+    let mut r = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .from_path(&bano)
+        .unwrap();
+    for row in r.records() {
+        let row = row.unwrap();
+        w.write_record([&row[0], &row[1], &row[2], &row[3], &row[4]])
+            .unwrap();
+    }
+    w.flush().unwrap();
+    let by_address = dir.path().join("a.json");
+    qpv()
+        .args(["-q", "locate", "--addresses"])
+        .arg(&addresses)
+        .arg("-o")
+        .arg(&by_address)
+        .assert()
+        .success();
+    let by_coordinates = dir.path().join("c.json");
+    qpv()
+        .args([
+            "-q",
+            "locate",
+            &bano,
+            "--columns",
+            "id,numero,voie,code_post,nom_comm,source,lat,lon",
+            "-o",
+        ])
+        .arg(&by_coordinates)
+        .assert()
+        .success();
+    let read = |p: &std::path::Path| -> Value {
+        serde_json::from_str(&std::fs::read_to_string(p).unwrap()).unwrap()
+    };
+    let (a, c) = (read(&by_address), read(&by_coordinates));
+    let (pa, pc) = (
+        a["points"].as_array().unwrap(),
+        c["points"].as_array().unwrap(),
+    );
+    assert_eq!(pa.len(), 35_847);
+    assert_eq!(pa.len(), pc.len());
+    let mut different = Vec::new();
+    for (x, y) in pa.iter().zip(pc) {
+        assert_eq!(x["id"], y["id"]);
+        if (&x["status"], &x["code_qp"]) != (&y["status"], &y["code_qp"]) {
+            different.push((x["id"].as_str().unwrap(), x["status"].as_str().unwrap()));
+        }
+    }
+    // The one BANO row whose street is named like a house number ("N° 19 Bis", Dorans).
+    assert_eq!(different, [("900350023E-19B", "not_geocoded")]);
+    let s = &a["summary"];
+    assert_eq!(
+        [&s["inside"], &s["near"], &s["outside"], &s["not_geocoded"]],
+        [481, 637, 34_728, 1].map(Value::from).each_ref()
+    );
+    assert_eq!(s["needs_check"], 0);
+    assert_eq!(s["geocoding"]["housenumber"], 35_846);
 }
