@@ -23,23 +23,57 @@ fn json_of(cmd: &mut Command) -> Value {
 }
 
 #[test]
-fn coverage_without_arguments_reports_embedded_schools_at_300_m() {
+fn coverage_without_arguments_reports_embedded_schools_and_social_centres_at_300_m() {
     let out = qpv().arg("coverage").assert().success();
     let stdout = String::from_utf8(out.get_output().stdout.clone()).unwrap();
     let stderr = String::from_utf8(out.get_output().stderr.clone()).unwrap();
-    // 7 QPV × 4 categories, header and rule.
-    assert_eq!(stdout.lines().count(), 30);
+    // 7 QPV × 5 categories (4 of schools, social_centre), header and rule.
+    assert_eq!(stdout.lines().count(), 37);
     assert!(stdout.starts_with("code_qp "));
     assert!(
         stderr.contains("college within 300 m: 4 of 7 QPV; none for QN09002M, QN09003I, QN09005M")
     );
+    // tests/coverage_reference/compute.py (centres placed from BANO by social_centres.py).
+    assert!(
+        stderr.contains(
+            "social_centre within 300 m: 2 of 7 QPV; none for QN09001I, QN09002M, QN09003I, QN09005M, QN09006M"
+        ),
+        "{stderr}"
+    );
+    assert!(stderr.contains(
+        "social centres placed by geocoding their address (approximate): Centre Culturel et \
+         Social de la Pépinière Michel Legrand (street), Centre Culturel et Social des \
+         Résidences-Bellevue (interpolated)"
+    ));
+    assert!(stderr.contains(
+        "5 social centres without a known position are not counted: Maison de quartier Jacques \
+         Brel, Centre Culturel et Social des Barres et Mont, Centre Culturel et Social \
+         Belfort-Nord, Maison de quartier des Glacis du Château, Maison de quartier Gilberte \
+         Marin-Moskovitz"
+    ));
+    let line = stdout
+        .lines()
+        .find(|l| l.starts_with("QN09007N") && l.contains("social_centre"))
+        .unwrap();
+    assert!(
+        line.ends_with(
+            "social_centre:centre-culturel-et-social-de-la-pepiniere-michel-legrand (214.76 m, street)"
+        ),
+        "{line}"
+    );
+    // Schools only: no note about social centres.
+    qpv()
+        .args(["coverage", "--category", "college"])
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("social").not());
 }
 
 #[test]
 fn coverage_json_records_have_the_documented_fields_and_values() {
     let v = json_of(qpv().args(["coverage", "--format", "json", "--distance", "500,300"]));
     let records = v.as_array().unwrap();
-    assert_eq!(records.len(), 56);
+    assert_eq!(records.len(), 70);
     let find = |code: &str, cat: &str, d: f64| {
         records
             .iter()
@@ -64,6 +98,28 @@ fn coverage_json_records_have_the_documented_fields_and_values() {
     assert_eq!(r["area_share_covered"], 0.0);
     let r = find("QN09002M", "college", 500.0);
     assert_eq!(r["within_count"], 1);
+    let r = find("QN09004M", "social_centre", 300.0);
+    assert_eq!(r["inside_count"], 1);
+    assert_eq!(
+        r["within"][0]["id"],
+        "social_centre:centre-culturel-et-social-des-residences-bellevue"
+    );
+    assert_eq!(r["within"][0]["geocoding_precision"], "interpolated");
+    assert!((r["area_share_covered"].as_f64().unwrap() - 0.2583).abs() < 0.005);
+    assert!((r["population_share_covered"].as_f64().unwrap() - 0.2502).abs() < 0.005);
+    let r = find("QN09007N", "social_centre", 500.0);
+    assert_eq!(r["within"][0]["distance_m"], 214.76);
+    assert_eq!(r["within"][0]["geocoding_precision"], "street");
+    assert!((r["area_share_covered"].as_f64().unwrap() - 0.8016).abs() < 0.005);
+    let r = find("QN09002M", "social_centre", 500.0);
+    assert_eq!(r["within_count"], 0);
+    assert_eq!(r["nearest_distance_m"], 1799.54);
+    // Schools carry no geocoding precision.
+    assert!(
+        find("QN09004M", "college", 300.0)["within"][0]
+            .get("geocoding_precision")
+            .is_none()
+    );
     // Order: zone code, category, distance.
     assert_eq!(records[0]["code_qp"], "QN09001I");
     assert_eq!(records[0]["category"], "college");
@@ -87,7 +143,7 @@ fn coverage_geojson_opens_with_gdal_and_follows_rfc_7946() {
         .expect("ogrinfo (gdal-bin) is needed for this test");
     let text = String::from_utf8_lossy(&info.stdout);
     assert!(info.status.success(), "{text}");
-    assert!(text.contains("Feature Count: 56"), "{text}");
+    assert!(text.contains("Feature Count: 70"), "{text}");
     assert!(text.contains("Geometry: Multi Polygon"), "{text}");
     // GEOS validity through GDAL's SQLite dialect: 1 = valid, -1 = null (zone fully covered).
     let sql = Command::new("ogrinfo")
@@ -98,7 +154,7 @@ fn coverage_geojson_opens_with_gdal_and_follows_rfc_7946() {
         .unwrap();
     let text = String::from_utf8_lossy(&sql.stdout);
     assert!(
-        text.contains("v (Integer) = 1\n  n (Integer) = 51"),
+        text.contains("v (Integer) = 1\n  n (Integer) = 65"),
         "{text}"
     );
     assert!(

@@ -57,6 +57,10 @@ pub struct WithinFacility {
     pub name: String,
     /// Distance to the zone's perimeter, metres, 0 inside, rounded to 0.01 m.
     pub distance_m: f64,
+    /// For a facility placed by geocoding its address (attribute `geocoding_precision`, e.g.
+    /// the embedded social centres): `street` or `interpolated`, an approximate position.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub geocoding_precision: Option<String>,
 }
 
 /// One zone × category × distance record.
@@ -252,6 +256,7 @@ fn zone_records(
                             id: f.id.clone(),
                             name: f.name.clone(),
                             distance_m: round_cm(n.distance),
+                            geocoding_precision: f.geocoding_precision.clone(),
                         }
                     })
                     .collect(),

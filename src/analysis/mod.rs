@@ -13,6 +13,8 @@ pub mod eligibility;
 pub mod interpolate;
 /// Point location among zones: containing zone, signed distance, inside/near/outside.
 pub mod locate;
+/// Postal addresses to QPV status: geocoding then location, with checks near boundaries.
+pub mod locate_addresses;
 /// k nearest facilities of points.
 pub mod nearest;
 /// Testing and comparing candidate perimeters against the current QPV geography.

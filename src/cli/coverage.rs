@@ -9,6 +9,7 @@ use serde_json::{Map, Value, json};
 
 use qpv::analysis::coverage::{CoverageOptions, CoverageRecord, coverage};
 use qpv::crs::Crs;
+use qpv::geocode::UnplacedCentre;
 use qpv::index::{FacilityIndex, ZoneIndex};
 use qpv::io::facilities::{CategorySource, FacilityFields, read_facilities};
 use qpv::io::zones::{ZoneFields, read_zones};
@@ -40,7 +41,8 @@ impl ZoneInput {
 #[derive(Debug, Args)]
 pub struct FacilityInput {
     /// Facilities (CSV with coordinates, or a point layer); default: the embedded schools of
-    /// the Territoire de Belfort (Annuaire de l'éducation).
+    /// the Territoire de Belfort (Annuaire de l'éducation) and the embedded social centres
+    /// whose address geocodes (2 of 7, at approximate positions: see `geocoding_precision`).
     #[arg(long, value_name = "FILE")]
     pub facilities: Option<PathBuf>,
     /// Column of --facilities holding each facility's category.
@@ -58,11 +60,17 @@ pub struct FacilityInput {
 }
 
 impl FacilityInput {
-    /// The facilities (already filtered) and the requested categories, if any.
-    pub fn load(&self, crs: Crs) -> qpv::Result<(Vec<Facility>, Option<Vec<Category>>)> {
+    /// The facilities (already filtered), the requested categories, if any, and the embedded
+    /// social centres left out for want of a position (empty with --facilities).
+    pub fn load(&self, crs: Crs) -> qpv::Result<LoadedFacilities> {
         let wanted: Vec<Category> = self.category.iter().map(|c| Category::new(c)).collect();
+        let mut unplaced = Vec::new();
         let mut facilities = match &self.facilities {
-            None => qpv::io::embedded::facilities(crs)?,
+            None => {
+                let set = qpv::io::embedded::facilities_with_social_centres(crs)?;
+                unplaced = set.unplaced_social_centres;
+                set.facilities
+            }
             Some(path) => {
                 let fields = FacilityFields {
                     category: match (&self.category_field, wanted.as_slice()) {
@@ -76,12 +84,18 @@ impl FacilityInput {
             }
         };
         if wanted.is_empty() {
-            return Ok((facilities, None));
+            return Ok((facilities, None, unplaced));
         }
         facilities.retain(|f| wanted.contains(&f.category));
-        Ok((facilities, Some(wanted)))
+        if !wanted.contains(&Category::new(Category::SOCIAL_CENTRE)) {
+            unplaced.clear();
+        }
+        Ok((facilities, Some(wanted), unplaced))
     }
 }
+
+/// Facilities, requested categories, and the embedded social centres without a position.
+pub type LoadedFacilities = (Vec<Facility>, Option<Vec<Category>>, Vec<UnplacedCentre>);
 
 /// Arguments of `qpv coverage`.
 #[derive(Debug, Args)]
@@ -142,7 +156,7 @@ pub fn run(args: &CoverageArgs, global: &GlobalArgs) -> anyhow::Result<()> {
         check_distance(d, "--distance")?;
     }
     let zones = args.zones.load(crs)?;
-    let (facilities, categories) = args.facilities.load(crs)?;
+    let (facilities, categories, unplaced) = args.facilities.load(crs)?;
     let grid: Option<Vec<GridCell>> = match (&args.grid, args.no_grid, &args.zones.qpv) {
         (Some(path), _, _) => Some(qpv::io::grid::read_grid(path, crs)?),
         (None, false, None) => Some(qpv::io::embedded::grid(crs)?),
@@ -158,6 +172,7 @@ pub fn run(args: &CoverageArgs, global: &GlobalArgs) -> anyhow::Result<()> {
     let records = coverage(&zone_index, &facility_index, grid.as_deref(), &options);
     if !global.quiet {
         eprint!("{}", gaps_summary(&records, zones.len()));
+        eprint!("{}", social_centre_note(&facilities, &unplaced));
     }
     write_views(args.output.output.as_deref(), format, &views(&records, crs))?;
     Ok(())
@@ -177,11 +192,15 @@ fn opt_number(v: Option<f64>, decimals: i32) -> Value {
     v.map_or(Value::Null, |v| number(v, decimals))
 }
 
-/// "id (12.34 m); id (0 m)" for a person, CSV and QGIS attribute tables.
+/// "id (12.34 m); id (0 m)" for a person, CSV and QGIS attribute tables; a facility placed by
+/// geocoding shows its precision: "id (214.76 m, street)".
 fn within_text(r: &CoverageRecord) -> String {
     r.within
         .iter()
-        .map(|w| format!("{} ({} m)", w.id, w.distance_m))
+        .map(|w| match &w.geocoding_precision {
+            Some(p) => format!("{} ({} m, {p})", w.id, w.distance_m),
+            None => format!("{} ({} m)", w.id, w.distance_m),
+        })
         .collect::<Vec<_>>()
         .join("; ")
 }
@@ -219,7 +238,13 @@ fn record_json(r: &CoverageRecord) -> Value {
         Value::Array(
             r.within
                 .iter()
-                .map(|w| json!({"id": w.id, "name": w.name, "distance_m": w.distance_m}))
+                .map(|w| {
+                    let mut item = json!({"id": w.id, "name": w.name, "distance_m": w.distance_m});
+                    if let Some(p) = &w.geocoding_precision {
+                        item["geocoding_precision"] = json!(p);
+                    }
+                    item
+                })
                 .collect(),
         ),
     );
@@ -271,6 +296,38 @@ pub fn views(records: &[CoverageRecord], crs: Crs) -> Views {
             estimated population, areal interpolation of the 200 m grid) within that distance.\n\n"
             .into(),
     }
+}
+
+/// What the social-centre figures rest on: the centres placed by geocoding (approximate
+/// positions) and those not counted for want of a position.
+fn social_centre_note(facilities: &[Facility], unplaced: &[UnplacedCentre]) -> String {
+    let placed: Vec<String> = facilities
+        .iter()
+        .filter(|f| f.category.as_str() == Category::SOCIAL_CENTRE)
+        .filter_map(|f| {
+            let p = f.attributes.text("geocoding_precision");
+            (!p.is_empty()).then(|| format!("{} ({p})", f.name))
+        })
+        .collect();
+    let mut out = String::new();
+    if !placed.is_empty() {
+        out.push_str(&format!(
+            "  social centres placed by geocoding their address (approximate): {}\n",
+            placed.join(", ")
+        ));
+    }
+    if !unplaced.is_empty() {
+        out.push_str(&format!(
+            "  {} social centres without a known position are not counted: {}\n",
+            unplaced.len(),
+            unplaced
+                .iter()
+                .map(|c| c.name.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        ));
+    }
+    out
 }
 
 /// "college within 300 m: 4 of 7 QPV; none for QN09002M, ..." lines for stderr.

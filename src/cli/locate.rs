@@ -1,6 +1,7 @@
 //! `qpv locate`: for each input point, the QPV containing it, its signed distance to the nearest
-//! QPV boundary and a status inside / near / outside; plus the point input options and the
-//! streaming row writer shared with `nearest`.
+//! QPV boundary and a status inside / near / outside; with `--addresses`, postal addresses are
+//! geocoded first. Plus the point input options and the streaming row writer shared with
+//! `nearest`.
 
 use std::borrow::Cow;
 use std::io::Write;
@@ -11,22 +12,26 @@ use geo::{Coord, Geometry, Point};
 use serde_json::{Map, Value, json};
 
 use qpv::analysis::batch::Progress;
-use qpv::analysis::locate::{DEFAULT_TOLERANCE_M, LocateSummary, locate_stream};
+use qpv::analysis::locate::{DEFAULT_TOLERANCE_M, LocateSummary, Located, locate_stream};
+use qpv::analysis::locate_addresses::{AddressSummary, locate_address_stream};
 use qpv::crs::Crs;
+use qpv::geocode::{AddressRows, ReferenceFormat};
 use qpv::index::ZoneIndex;
 use qpv::io::points::{PointOptions, PointReader};
+use qpv::io::table::{TableOptions, TableReader};
 use qpv::output::geojson::GeoJsonWriter;
 use qpv::output::table::cell_text;
 use qpv::output::{GeoFeature, GeoLayer, OutputFormat, Table};
 
 use super::coverage::{ZoneInput, check_distance};
+use super::geocode::AddressArgs;
 use super::{GlobalArgs, OutputArgs};
 
 /// Where the points come from.
 #[derive(Debug, Args)]
 pub struct PointInput {
     /// Points: CSV with coordinate columns (lon/lat, x/y... detected), or a point layer
-    /// (GeoJSON, GeoPackage, Shapefile...).
+    /// (GeoJSON, GeoPackage, Shapefile...); with --addresses, a CSV of postal addresses.
     #[arg(value_name = "POINTS")]
     pub points: PathBuf,
     /// Column of x / longitude (default: detected).
@@ -77,6 +82,15 @@ impl PointInput {
 pub struct LocateArgs {
     #[command(flatten)]
     pub input: PointInput,
+    /// The input holds postal addresses, not coordinates: geocode each row offline (embedded
+    /// BANO, or --reference) and locate it. Appends lon, lat, x, y, precision, score,
+    /// uncertainty_m, matched, then the QPV columns, `needs_check` and `reason`. Rows that do
+    /// not geocode get status `not_geocoded` with the reason; an `interpolated` or `street`
+    /// position near a boundary, or within its uncertainty of one, gets `needs_check = true`.
+    #[arg(long, conflicts_with_all = ["x_column", "y_column", "source_crs", "skip_empty", "layer"])]
+    pub addresses: bool,
+    #[command(flatten)]
+    pub address: AddressArgs,
     #[command(flatten)]
     pub zones: ZoneInput,
     /// Distance to a boundary (metres, either side) under which the status is `near`.
@@ -277,6 +291,36 @@ fn text(s: &str) -> Value {
     Value::String(s.to_string())
 }
 
+/// The QPV columns of a located point.
+const QPV_COLUMNS: [&str; 5] = [
+    "code_qp",
+    "lib_qp",
+    "signed_distance_m",
+    "status",
+    "nearest_code_qp",
+];
+
+/// The QPV values of a located point, in [`QPV_COLUMNS`] order.
+fn qpv_values(index: &ZoneIndex, located: Option<&Located>, status: &str) -> [Value; 5] {
+    let zone = located.and_then(|l| l.zone).map(|z| index.zone(z));
+    [
+        zone.map_or(Value::Null, |z| text(&z.code)),
+        zone.map_or(Value::Null, |z| text(&z.name)),
+        located
+            .and_then(|l| l.signed_distance_m)
+            .map_or(Value::Null, |d| rounded(d, 2)),
+        text(status),
+        located
+            .and_then(|l| l.nearest_zone)
+            .map_or(Value::Null, |z| text(&index.zone(z).code)),
+    ]
+}
+
+fn rounded(v: f64, decimals: i32) -> Value {
+    let s = 10f64.powi(decimals);
+    json!((v * s).round() / s + 0.0)
+}
+
 /// Runs `qpv locate`.
 pub fn run(args: &LocateArgs, global: &GlobalArgs) -> anyhow::Result<()> {
     let crs = global.crs()?;
@@ -286,23 +330,25 @@ pub fn run(args: &LocateArgs, global: &GlobalArgs) -> anyhow::Result<()> {
         args.output.output.as_deref(),
         OutputFormat::Csv,
     )?;
+    if !args.addresses {
+        check_no_address_options(&args.address)?;
+    }
     if let Some(out) = args.output.output.as_deref() {
         let mut inputs = vec![args.input.points.clone()];
         inputs.extend(args.zones.qpv.clone());
+        inputs.extend(args.address.reference.clone());
         qpv::output::atomic::ensure_not_input(out, &inputs)?;
     }
     let zones = args.zones.load(crs)?;
     let index = ZoneIndex::new(&zones);
-    let mut reader = args.input.open(crs)?;
-    let added = [
-        "code_qp",
-        "lib_qp",
-        "signed_distance_m",
-        "status",
-        "nearest_code_qp",
-    ]
-    .map(String::from);
-    let columns = append_columns(reader.headers(), &added);
+    if args.addresses {
+        return run_addresses(args, global, &index, format, crs);
+    }
+    let mut reader = args
+        .input
+        .open(crs)
+        .map_err(|e| addresses_hint(e, &args.input))?;
+    let columns = append_columns(reader.headers(), &QPV_COLUMNS.map(String::from));
     let mut progress = Progress::new("points", !global.quiet);
     let mut summary = LocateSummary::default();
     stream_output(
@@ -319,20 +365,7 @@ pub fn run(args: &LocateArgs, global: &GlobalArgs) -> anyhow::Result<()> {
                 args.tolerance,
                 |fields: Vec<String>, p: Coord<f64>, located| {
                     let mut values: Vec<Value> = fields.into_iter().map(Value::String).collect();
-                    let zone = located.zone.map(|z| index.zone(z));
-                    values.push(zone.map_or(Value::Null, |z| text(&z.code)));
-                    values.push(zone.map_or(Value::Null, |z| text(&z.name)));
-                    values.push(
-                        located
-                            .signed_distance_m
-                            .map_or(Value::Null, |d| json!((d * 100.0).round() / 100.0 + 0.0)),
-                    );
-                    values.push(text(located.status.as_str()));
-                    values.push(
-                        located
-                            .nearest_zone
-                            .map_or(Value::Null, |z| text(&index.zone(z).code)),
-                    );
+                    values.extend(qpv_values(&index, Some(located), located.status.as_str()));
                     rows.write(values, Some(Geometry::Point(Point(p))))
                 },
                 &mut progress,
@@ -352,6 +385,165 @@ pub fn run(args: &LocateArgs, global: &GlobalArgs) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// Address options only make sense with --addresses.
+fn check_no_address_options(a: &AddressArgs) -> qpv::Result<()> {
+    let given = [
+        (a.address_col.is_some(), "--address-col"),
+        (a.number_col.is_some(), "--number-col"),
+        (a.rep_col.is_some(), "--rep-col"),
+        (a.street_col.is_some(), "--street-col"),
+        (a.postcode_col.is_some(), "--postcode-col"),
+        (a.commune_col.is_some(), "--commune-col"),
+        (a.reference.is_some(), "--reference"),
+        (
+            a.reference_format != ReferenceFormat::Auto,
+            "--reference-format",
+        ),
+    ];
+    match given.iter().find(|(g, _)| *g) {
+        Some((_, flag)) => Err(qpv::Error::usage(
+            format!("{flag} applies to postal addresses"),
+            "add --addresses to geocode the input's addresses before locating them",
+        )),
+        None => Ok(()),
+    }
+}
+
+/// A CSV without coordinates but with address columns: say that --addresses exists.
+fn addresses_hint(e: qpv::Error, input: &PointInput) -> qpv::Error {
+    let qpv::Error::Input { message, .. } = &e else {
+        return e;
+    };
+    if !message.contains("no coordinate columns") {
+        return e;
+    }
+    let mut options = TableOptions::default();
+    if !input.columns.is_empty() {
+        options.headers = Some(input.columns.clone());
+    }
+    let has_addresses = TableReader::open(&input.points, &options)
+        .and_then(|r| AddressRows::new(r, &Default::default()))
+        .is_ok();
+    if !has_addresses {
+        return e;
+    }
+    qpv::Error::usage(
+        format!(
+            "{} has no coordinate columns but has postal addresses",
+            input.points.display()
+        ),
+        "add --addresses to geocode them first (offline, embedded BANO or --reference)",
+    )
+}
+
+/// Geocoding columns appended before the QPV columns in --addresses mode.
+const GEOCODING_COLUMNS: [&str; 8] = [
+    "lon",
+    "lat",
+    "x",
+    "y",
+    "precision",
+    "score",
+    "uncertainty_m",
+    "matched",
+];
+
+/// `qpv locate --addresses`: geocode, then locate, row by row in input order.
+fn run_addresses(
+    args: &LocateArgs,
+    global: &GlobalArgs,
+    index: &ZoneIndex,
+    format: OutputFormat,
+    crs: Crs,
+) -> anyhow::Result<()> {
+    let addresses = args.address.index(global)?;
+    let mut options = TableOptions::default();
+    if !args.input.columns.is_empty() {
+        options.headers = Some(args.input.columns.clone());
+    }
+    let reader = TableReader::open(&args.input.points, &options)?;
+    let mut rows = AddressRows::new(reader, &args.address.column_names())?;
+    let address_columns = rows.columns();
+    let width = rows.headers().len();
+    let added: Vec<String> = GEOCODING_COLUMNS
+        .iter()
+        .chain(QPV_COLUMNS.iter())
+        .chain(["needs_check", "reason"].iter())
+        .map(|c| c.to_string())
+        .collect();
+    let columns = append_columns(rows.headers(), &added);
+    let mut progress = Progress::new("addresses", !global.quiet);
+    let mut summary = AddressSummary::default();
+    stream_output(
+        args.output.output.as_deref(),
+        format,
+        columns,
+        "located_addresses",
+        crs,
+        |out| {
+            summary = locate_address_stream(
+                index,
+                &addresses,
+                &address_columns,
+                &mut rows,
+                args.tolerance,
+                |row, a| {
+                    let g = &a.geocoded;
+                    let mut values: Vec<Value> = row
+                        .fields
+                        .iter()
+                        .map(|f| Value::String(f.to_string()))
+                        .collect();
+                    values.resize(width, Value::String(String::new()));
+                    let coord = |c: Option<Coord<f64>>, d: i32| -> [Value; 2] {
+                        c.map_or([Value::Null, Value::Null], |c| {
+                            [rounded(c.x, d), rounded(c.y, d)]
+                        })
+                    };
+                    values.extend(coord(g.lonlat, 7));
+                    values.extend(coord(g.point, 2));
+                    values.push(text(g.precision.as_str()));
+                    values.push(rounded(g.score, 2));
+                    values.push(g.uncertainty_m.map_or(Value::Null, |u| rounded(u, 2)));
+                    values.push(text(&g.label));
+                    values.extend(qpv_values(index, a.located.as_ref(), a.status()));
+                    values.push(Value::Bool(a.check.is_some()));
+                    values.push(text(a.check.as_deref().unwrap_or(&g.reason)));
+                    let geometry = a.point().map(|p| Geometry::Point(Point(p)));
+                    out.write(values, geometry)
+                },
+                &mut progress,
+            )?;
+            let mut extra = Map::new();
+            extra.insert(
+                "summary".into(),
+                address_summary_json(&summary, addresses.attribution()),
+            );
+            Ok(extra)
+        },
+    )?;
+    progress.finish();
+    if !global.quiet {
+        eprint!("{}", address_summary_text(&summary));
+        eprintln!("  {}: {}", addresses.source(), addresses.attribution());
+    }
+    Ok(())
+}
+
+fn per_zone_json(s: &LocateSummary) -> Value {
+    Value::Array(
+        s.per_zone
+            .iter()
+            .map(|(code, c)| {
+                json!({
+                    "code_qp": code, "lib_qp": c.name, "inside": c.inside,
+                    "near_inside": c.near_inside, "near_outside": c.near_outside,
+                })
+            })
+            .collect(),
+    )
+}
+
 fn summary_json(s: &LocateSummary) -> Value {
     let pct = |n: u64| (s.percent(n) * 100.0).round() / 100.0;
     json!({
@@ -363,25 +555,33 @@ fn summary_json(s: &LocateSummary) -> Value {
         "near_pct": pct(s.near),
         "outside_pct": pct(s.outside),
         "in_a_zone": s.in_zone,
-        "per_zone": s.per_zone.iter().map(|(code, c)| json!({
-            "code_qp": code, "lib_qp": c.name, "inside": c.inside,
-            "near_inside": c.near_inside, "near_outside": c.near_outside,
-        })).collect::<Vec<_>>(),
+        "per_zone": per_zone_json(s),
     })
 }
 
-/// The summary for stderr.
-fn summary_text(s: &LocateSummary) -> String {
-    let mut out = format!(
-        "located {} points: {} inside ({:.1} %), {} near a boundary ({:.1} %), {} outside ({:.1} %)\n",
-        s.total,
-        s.inside,
-        s.percent(s.inside),
-        s.near,
-        s.percent(s.near),
-        s.outside,
-        s.percent(s.outside)
-    );
+fn address_summary_json(s: &AddressSummary, attribution: &str) -> Value {
+    let pct = |n: u64| (s.percent(n) * 100.0).round() / 100.0;
+    let l = &s.located;
+    json!({
+        "total": s.rows,
+        "inside": l.inside,
+        "near": l.near,
+        "outside": l.outside,
+        "not_geocoded": s.not_geocoded,
+        "inside_pct": pct(l.inside),
+        "near_pct": pct(l.near),
+        "outside_pct": pct(l.outside),
+        "not_geocoded_pct": pct(s.not_geocoded),
+        "needs_check": s.needs_check,
+        "in_a_zone": l.in_zone,
+        "geocoding": s.precision,
+        "geocoding_source": attribution,
+        "per_zone": per_zone_json(l),
+    })
+}
+
+fn per_zone_text(s: &LocateSummary) -> String {
+    let mut out = String::new();
     for (code, c) in &s.per_zone {
         out.push_str(&format!(
             "  {code} {}: {} inside, {} near inside, {} near outside\n",
@@ -389,4 +589,45 @@ fn summary_text(s: &LocateSummary) -> String {
         ));
     }
     out
+}
+
+/// The summary for stderr.
+fn summary_text(s: &LocateSummary) -> String {
+    format!(
+        "located {} points: {} inside ({:.1} %), {} near a boundary ({:.1} %), {} outside ({:.1} %)\n{}",
+        s.total,
+        s.inside,
+        s.percent(s.inside),
+        s.near,
+        s.percent(s.near),
+        s.outside,
+        s.percent(s.outside),
+        per_zone_text(s)
+    )
+}
+
+/// The --addresses summary for stderr.
+fn address_summary_text(s: &AddressSummary) -> String {
+    let l = &s.located;
+    let p = &s.precision;
+    format!(
+        "located {} addresses: {} inside ({:.1} %), {} near a boundary ({:.1} %), {} outside \
+         ({:.1} %), {} not geocoded ({:.1} %); {} to check (needs_check)\n  geocoding: {} \
+         housenumber, {} interpolated, {} street, {} not_found\n{}",
+        s.rows,
+        l.inside,
+        s.percent(l.inside),
+        l.near,
+        s.percent(l.near),
+        l.outside,
+        s.percent(l.outside),
+        s.not_geocoded,
+        s.percent(s.not_geocoded),
+        s.needs_check,
+        p.housenumber,
+        p.interpolated,
+        p.street,
+        p.not_found,
+        per_zone_text(l)
+    )
 }

@@ -22,10 +22,11 @@ Examples:
   qpv info                                  describe the embedded Grand Belfort layers
   qpv info communes.gpkg                    describe any GeoJSON / GDAL / CSV file
   qpv check ecoles.csv --as facilities      list every problem of a file (exit 2 if any)
-  qpv coverage                              embedded schools vs the 7 QPV of Grand Belfort, 300 m
+  qpv coverage                              embedded schools and social centres vs the 7 QPV, 300 m
   qpv coverage --distance 300,500 -o cov.geojson   uncovered parts of each QPV, for QGIS
   qpv coverage --facilities centres.csv --category social_centre
-  qpv locate addresses.csv -o located.csv   is each address in a QPV? (inside/near/outside)
+  qpv locate points.csv -o located.csv      is each point in a QPV? (inside/near/outside)
+  qpv locate --addresses adresses.csv -o located.csv   postal addresses: geocode, then locate
   qpv nearest addresses.csv -k 3 --category college --lines -o hubs.geojson
   qpv geocode adresses.csv -o points.csv    add lon, lat, x, y, precision to an address list
 ";

@@ -66,7 +66,7 @@ pub fn run(args: &NearestArgs, global: &GlobalArgs) -> anyhow::Result<()> {
         inputs.extend(args.facilities.facilities.clone());
         qpv::output::atomic::ensure_not_input(out, &inputs)?;
     }
-    let (facilities, wanted) = args.facilities.load(crs)?;
+    let (facilities, wanted, _) = args.facilities.load(crs)?;
     let index = FacilityIndex::new(&facilities);
     // Groups of facilities searched separately: one per category with --per-category, else
     // one group over the (already filtered) facilities.

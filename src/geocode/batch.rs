@@ -209,7 +209,54 @@ impl GeocodedRow {
     }
 }
 
-/// Streams a table's rows with their geocoding, in input order (for `locate --addresses`).
+/// Streams a table's rows, fitted to the header's width ([`fit_record`]), with the address
+/// columns resolved: the input of a parallel geocoding run (`locate --addresses` maps each
+/// row with [`AddressColumns::query`] and [`AddressIndex::geocode`] on every core).
+pub struct AddressRows {
+    reader: TableReader,
+    columns: AddressColumns,
+}
+
+impl AddressRows {
+    /// `reader`'s rows with the address columns named in `names` or detected.
+    pub fn new(reader: TableReader, names: &ColumnNames) -> Result<Self> {
+        let columns = AddressColumns::resolve(&reader, names)?;
+        Ok(AddressRows { reader, columns })
+    }
+
+    /// The input's column names.
+    pub fn headers(&self) -> &[String] {
+        self.reader.headers()
+    }
+
+    /// The columns used.
+    pub fn columns(&self) -> AddressColumns {
+        self.columns
+    }
+}
+
+impl Iterator for AddressRows {
+    type Item = Result<crate::io::table::Row>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        let row = match self.reader.next()? {
+            Ok(r) => r,
+            Err(e) => return Some(Err(e)),
+        };
+        let width = self.reader.headers().len();
+        Some(
+            fit_record(self.reader.path(), row.line, width, row.fields).map(|fields| {
+                crate::io::table::Row {
+                    line: row.line,
+                    fields,
+                }
+            }),
+        )
+    }
+}
+
+/// Streams a table's rows with their geocoding, in input order, one row at a time (for
+/// parallel runs, map [`AddressRows`] instead).
 ///
 /// ```
 /// use std::path::Path;
@@ -229,29 +276,26 @@ impl GeocodedRow {
 /// ```
 pub struct GeocodedRows<'i> {
     index: &'i AddressIndex,
-    reader: TableReader,
-    columns: AddressColumns,
+    rows: AddressRows,
 }
 
 impl<'i> GeocodedRows<'i> {
     /// Geocodes `reader`'s rows against `index`, with columns named or detected.
     pub fn new(index: &'i AddressIndex, reader: TableReader, names: &ColumnNames) -> Result<Self> {
-        let columns = AddressColumns::resolve(&reader, names)?;
         Ok(GeocodedRows {
             index,
-            reader,
-            columns,
+            rows: AddressRows::new(reader, names)?,
         })
     }
 
     /// The input's column names.
     pub fn headers(&self) -> &[String] {
-        self.reader.headers()
+        self.rows.headers()
     }
 
     /// The columns used.
     pub fn columns(&self) -> AddressColumns {
-        self.columns
+        self.rows.columns()
     }
 }
 
@@ -259,24 +303,14 @@ impl Iterator for GeocodedRows<'_> {
     type Item = Result<GeocodedRow>;
 
     fn next(&mut self) -> Option<Self::Item> {
-        let row = match self.reader.next()? {
-            Ok(r) => r,
-            Err(e) => return Some(Err(e)),
-        };
-        let width = self.reader.headers().len();
-        let fields = match fit_record(self.reader.path(), row.line, width, row.fields) {
-            Ok(f) => f,
-            Err(e) => return Some(Err(e)),
-        };
-        let row = crate::io::table::Row {
-            line: row.line,
-            fields,
-        };
-        let result = self.index.geocode(&self.columns.query(&row.fields));
-        Some(Ok(GeocodedRow {
-            line: row.line,
-            fields: row.fields,
-            result,
+        let columns = self.rows.columns();
+        Some(self.rows.next()?.map(|row| {
+            let result = self.index.geocode(&columns.query(&row.fields));
+            GeocodedRow {
+                line: row.line,
+                fields: row.fields,
+                result,
+            }
         }))
     }
 }
@@ -309,7 +343,8 @@ pub struct Summary {
 }
 
 impl Summary {
-    fn add(&mut self, p: Precision) {
+    /// Counts one result of precision `p`.
+    pub fn add(&mut self, p: Precision) {
         self.rows += 1;
         match p {
             Precision::Housenumber => self.housenumber += 1,
@@ -341,14 +376,15 @@ const CHUNK: usize = 8192;
 /// column already named like one of these gets the appended one prefixed with `geocode_`.
 pub fn write_csv(
     index: &AddressIndex,
-    mut reader: TableReader,
+    reader: TableReader,
     names: &ColumnNames,
     out: &mut dyn Write,
 ) -> Result<Summary> {
-    let columns = AddressColumns::resolve(&reader, names)?;
+    let mut rows = AddressRows::new(reader, names)?;
+    let columns = rows.columns();
     let mut writer = csv::Writer::from_writer(out);
-    let taken: Vec<String> = reader.headers().iter().map(|h| h.to_lowercase()).collect();
-    let mut header: Vec<String> = reader.headers().to_vec();
+    let taken: Vec<String> = rows.headers().iter().map(|h| h.to_lowercase()).collect();
+    let mut header: Vec<String> = rows.headers().to_vec();
     for c in OUTPUT_COLUMNS {
         if taken.iter().any(|t| t == c) {
             header.push(format!("geocode_{c}"));
@@ -360,20 +396,13 @@ pub fn write_csv(
     writer.write_record(&header).map_err(csv_err)?;
     let mut summary = Summary::default();
     let mut chunk: Vec<crate::io::table::Row> = Vec::with_capacity(CHUNK);
-    let width = reader.headers().len();
+    let width = rows.headers().len();
     let mut done = false;
     while !done {
         chunk.clear();
         while chunk.len() < CHUNK {
-            match reader.next() {
-                Some(row) => {
-                    let row = row?;
-                    let fields = fit_record(reader.path(), row.line, width, row.fields)?;
-                    chunk.push(crate::io::table::Row {
-                        line: row.line,
-                        fields,
-                    });
-                }
+            match rows.next() {
+                Some(row) => chunk.push(row?),
                 None => {
                     done = true;
                     break;

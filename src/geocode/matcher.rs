@@ -114,6 +114,12 @@ pub struct Geocoded {
     pub label: String,
     /// Why nothing was found (empty otherwise).
     pub reason: String,
+    /// How far, in metres, the true address may lie from `point` as far as the reference can
+    /// tell: 0 for `housenumber`; for `interpolated`, the distance to the farther of the two
+    /// neighbours it was placed between; for `street`, the distance from the street's median
+    /// point to its farthest known address point (0 for a street with a single point, whose
+    /// extent is unknown); `None` when not found.
+    pub uncertainty_m: Option<f64>,
 }
 
 impl Geocoded {
@@ -125,6 +131,7 @@ impl Geocoded {
             lonlat: None,
             label: String::new(),
             reason: reason.into(),
+            uncertainty_m: None,
         }
     }
 }
@@ -739,26 +746,48 @@ impl AddressIndex {
                     lonlat: Some(p.lonlat),
                     label: self.label(street, Some(&self.house_number(p))),
                     reason: String::new(),
+                    uncertainty_m: Some(0.0),
                 }
             }
-            Placement::Interpolated { xy, lonlat, .. } => Geocoded {
+            Placement::Interpolated {
+                xy,
+                lonlat,
+                low,
+                high,
+            } => Geocoded {
                 precision: Precision::Interpolated,
                 score: round(score),
                 point: Some(xy),
                 lonlat: Some(lonlat),
                 label: self.label(street, number),
                 reason: String::new(),
+                uncertainty_m: Some(
+                    distance(xy, points[low].xy).max(distance(xy, points[high].xy)),
+                ),
             },
-            Placement::Street { point } => Geocoded {
-                precision: Precision::Street,
-                score: round(score),
-                point: Some(points[point].xy),
-                lonlat: Some(points[point].lonlat),
-                label: self.label(street, None),
-                reason: String::new(),
-            },
+            Placement::Street { point } => {
+                let at = points[point].xy;
+                Geocoded {
+                    precision: Precision::Street,
+                    score: round(score),
+                    point: Some(at),
+                    lonlat: Some(points[point].lonlat),
+                    label: self.label(street, None),
+                    reason: String::new(),
+                    uncertainty_m: Some(
+                        points
+                            .iter()
+                            .map(|p| distance(at, p.xy))
+                            .fold(0.0, f64::max),
+                    ),
+                }
+            }
         }
     }
+}
+
+fn distance(a: Coord<f64>, b: Coord<f64>) -> f64 {
+    (a.x - b.x).hypot(a.y - b.y)
 }
 
 #[cfg(test)]

@@ -26,8 +26,11 @@ pub mod normalize;
 pub mod reference;
 mod social_centres;
 
-pub use batch::{AddressColumns, GeocodedRow, GeocodedRows};
+pub use batch::{AddressColumns, AddressRows, GeocodedRow, GeocodedRows};
 pub use index::{AddressIndex, AddressPoint, BANO_ATTRIBUTION, Commune, Street};
 pub use matcher::{AddressQuery, Geocoded, Precision};
 pub use reference::ReferenceFormat;
-pub use social_centres::{embedded_social_centres, social_centres_with};
+pub use social_centres::{
+    SocialCentres, UnplacedCentre, embedded_social_centres, social_centres_report,
+    social_centres_with,
+};

@@ -37,23 +37,66 @@ pub fn embedded_social_centres(target: Crs) -> Result<Vec<Facility>> {
 
 /// [`embedded_social_centres`] with an index already built.
 pub fn social_centres_with(index: &AddressIndex) -> Result<Vec<Facility>> {
+    Ok(social_centres_report(index)?.placed)
+}
+
+/// A social centre of the list that has no position.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct UnplacedCentre {
+    /// Its name.
+    pub name: String,
+    /// Why: no address in the list, or the geocoder's reason.
+    pub reason: String,
+}
+
+/// The embedded social centres: those placed by geocoding, and those left out.
+#[derive(Debug, Clone)]
+pub struct SocialCentres {
+    /// Centres whose address geocodes (see [`embedded_social_centres`]), in list order.
+    pub placed: Vec<Facility>,
+    /// Centres without a known position, in list order.
+    pub unplaced: Vec<UnplacedCentre>,
+}
+
+/// Every centre of the embedded list: placed (geocoded on `index`) or left out with the reason,
+/// so that a report can say how many centres it could not count.
+///
+/// ```
+/// use qpv::crs::Crs;
+/// use qpv::geocode::{AddressIndex, social_centres_report};
+/// let index = AddressIndex::embedded(Crs::LAMBERT93).unwrap();
+/// let centres = social_centres_report(&index).unwrap();
+/// assert_eq!((centres.placed.len(), centres.unplaced.len()), (2, 5));
+/// assert_eq!(centres.unplaced[0].name, "Maison de quartier Jacques Brel");
+/// assert_eq!(centres.unplaced[0].reason, "no address in the list");
+/// ```
+pub fn social_centres_report(index: &AddressIndex) -> Result<SocialCentres> {
     let name = Path::new("<embedded:social_centres.csv>");
     let reader = TableReader::from_bytes(name, SOCIAL_CENTRES.to_vec(), &TableOptions::default())?;
     let name_col = reader.require_column("name", "the centre's name")?;
     let address_col = reader.require_column("address", "the centre's address")?;
     let headers = reader.headers().to_vec();
     let mut out = Vec::new();
+    let mut unplaced = Vec::new();
     for row in reader {
         let row = row?;
+        let centre = row.fields.get(name_col).unwrap_or_default().to_string();
         let address = row.fields.get(address_col).unwrap_or_default().trim();
         if address.is_empty() {
+            unplaced.push(UnplacedCentre {
+                name: centre,
+                reason: "no address in the list".into(),
+            });
             continue;
         }
         let g = index.geocode(&AddressQuery::text(address));
         let (Some(p), true) = (g.point, g.precision != Precision::NotFound) else {
+            unplaced.push(UnplacedCentre {
+                name: centre,
+                reason: format!("address not found: {}", g.reason),
+            });
             continue;
         };
-        let centre = row.fields.get(name_col).unwrap_or_default().to_string();
         let mut attributes = Attributes::default();
         for (i, h) in headers.iter().enumerate() {
             if i == name_col {
@@ -87,5 +130,8 @@ pub fn social_centres_with(index: &AddressIndex) -> Result<Vec<Facility>> {
             attributes,
         });
     }
-    Ok(out)
+    Ok(SocialCentres {
+        placed: out,
+        unplaced,
+    })
 }

@@ -26,6 +26,9 @@ pub struct IndexedFacility {
     pub category: Category,
     /// Position (working metric CRS).
     pub point: Coord<f64>,
+    /// The facility's `geocoding_precision` attribute, if any: a position placed by geocoding
+    /// an address (`street`, `interpolated`) is approximate, and reports say so.
+    pub geocoding_precision: Option<String>,
 }
 
 /// A facility found by a query: its position in the input `Vec` and its exact distance.
@@ -71,6 +74,7 @@ impl FacilityIndex {
                 name: f.name.clone(),
                 category: f.category.clone(),
                 point: f.point.0,
+                geocoding_precision: f.attributes.get("geocoding_precision").map(|v| v.to_text()),
             })
             .collect();
         let mut grouped: BTreeMap<Category, Vec<GeomWithData<[f64; 2], usize>>> = BTreeMap::new();

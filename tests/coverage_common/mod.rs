@@ -9,9 +9,12 @@ pub fn zones() -> Vec<Zone> {
     qpv::io::embedded::zones(Crs::LAMBERT93).unwrap()
 }
 
-/// The schools of the Annuaire de l'éducation (natures 101, 151, 340, 300, 320).
+/// The default facility set: the schools of the Annuaire de l'éducation (natures 101, 151,
+/// 340, 300, 320) and the 2 social centres whose address geocodes.
 pub fn facilities() -> Vec<Facility> {
-    qpv::io::embedded::facilities(Crs::LAMBERT93).unwrap()
+    qpv::io::embedded::facilities_with_social_centres(Crs::LAMBERT93)
+        .unwrap()
+        .facilities
 }
 
 /// The Filosofi 2015 200 m cells.

@@ -7,7 +7,9 @@ within D of it), so it shares no polygon-buffer code with the Rust implementatio
 Run: pip install shapely pyproj numpy
      python3 -W ignore tests/coverage_reference/compute.py 2 > tests/coverage_reference/expected_2m.tsv
 """
-import csv, json, sys
+import csv, json, os, sys
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from social_centres import social_centres
 import numpy as np
 from pyproj import Transformer
 from shapely.geometry import shape, Point
@@ -28,6 +30,8 @@ with open("geodata/annuaire_education_territoire_de_belfort.csv", encoding="utf-
         if r["code_nature"] in NATURE:
             fac.append((r["Identifiant_de_l_etablissement"], NATURE[r["code_nature"]],
                         float(r["coordX_origine"]), float(r["coordY_origine"])))
+# The default facility set also holds the two social centres placed by geocoding.
+fac += [(i, "social_centre", x, y) for i, x, y in social_centres()]
 cats = sorted(set(c for _, c, _, _ in fac))
 STEP = float(sys.argv[1]) if len(sys.argv) > 1 else 5.0
 for D in (300.0, 500.0):

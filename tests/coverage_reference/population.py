@@ -6,7 +6,9 @@ covered part is zone ∩ union of exact-ish buffers (256 segments per quarter ci
 
 Run: python3 -W ignore tests/coverage_reference/population.py > tests/coverage_reference/population.tsv
 """
-import csv, json
+import csv, json, os, sys
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from social_centres import social_centres
 from pyproj import Transformer
 from shapely.geometry import shape, Point, Polygon
 from shapely.ops import transform, unary_union
@@ -22,6 +24,8 @@ with open("geodata/annuaire_education_territoire_de_belfort.csv", encoding="utf-
     for r in csv.DictReader(fh, delimiter=";"):
         if r["code_nature"] in NATURE:
             fac.append((NATURE[r["code_nature"]], float(r["coordX_origine"]), float(r["coordY_origine"])))
+# The default facility set also holds the two social centres placed by geocoding.
+fac += [("social_centre", x, y) for _, x, y in social_centres()]
 cells = []
 with open("geodata/filosofi2015_200m_belfort_offemont.csv", encoding="utf-8") as fh:
     for r in csv.DictReader(fh):
