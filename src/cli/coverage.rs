@@ -1,5 +1,5 @@
 //! `qpv coverage`: facilities in and near each zone, per category and distance, with covered
-//! area and population shares; plus the input options shared with `nearest` and `locate`.
+//! area and population shares.
 
 use std::path::PathBuf;
 
@@ -11,91 +11,11 @@ use qpv::analysis::coverage::{CoverageOptions, CoverageRecord, coverage};
 use qpv::crs::Crs;
 use qpv::geocode::UnplacedCentre;
 use qpv::index::{FacilityIndex, ZoneIndex};
-use qpv::io::facilities::{CategorySource, FacilityFields, read_facilities};
-use qpv::io::zones::{ZoneFields, read_zones};
-use qpv::model::{Category, Facility, GridCell, Zone};
+use qpv::model::{Category, Facility, GridCell};
 use qpv::output::{GeoFeature, GeoLayer, OutputFormat, Table, Views, write_views};
 
+use super::layers::{FacilityInput, ZoneInput, check_distance};
 use super::{GlobalArgs, OutputArgs};
-
-/// Where the zones come from.
-#[derive(Debug, Args)]
-pub struct ZoneInput {
-    /// QPV perimeters (GeoJSON, GeoPackage, Shapefile... with `code_qp` and `lib_qp`);
-    /// default: the embedded QPV 2024 of Grand Belfort.
-    #[arg(long, value_name = "FILE")]
-    pub qpv: Option<PathBuf>,
-}
-
-impl ZoneInput {
-    /// The zones in the working CRS.
-    pub fn load(&self, crs: Crs) -> qpv::Result<Vec<Zone>> {
-        match &self.qpv {
-            Some(path) => read_zones(path, &ZoneFields::default(), crs),
-            None => qpv::io::embedded::zones(crs),
-        }
-    }
-}
-
-/// Where the facilities come from and which categories to keep.
-#[derive(Debug, Args)]
-pub struct FacilityInput {
-    /// Facilities (CSV with coordinates, or a point layer); default: the embedded schools of
-    /// the Territoire de Belfort (Annuaire de l'éducation) and the embedded social centres
-    /// whose address geocodes (2 of 7, at approximate positions: see `geocoding_precision`).
-    #[arg(long, value_name = "FILE")]
-    pub facilities: Option<PathBuf>,
-    /// Column of --facilities holding each facility's category.
-    #[arg(
-        long,
-        value_name = "NAME",
-        requires = "facilities",
-        alias = "category-column"
-    )]
-    pub category_field: Option<String>,
-    /// Work on these categories only (comma-separated, e.g. `college,lycee`). With
-    /// --facilities and no --category-field, a single name is the category of every row.
-    #[arg(long, value_name = "NAME", value_delimiter = ',')]
-    pub category: Vec<String>,
-}
-
-impl FacilityInput {
-    /// The facilities (already filtered), the requested categories, if any, and the embedded
-    /// social centres left out for want of a position (empty with --facilities).
-    pub fn load(&self, crs: Crs) -> qpv::Result<LoadedFacilities> {
-        let wanted: Vec<Category> = self.category.iter().map(|c| Category::new(c)).collect();
-        let mut unplaced = Vec::new();
-        let mut facilities = match &self.facilities {
-            None => {
-                let set = qpv::io::embedded::facilities_with_social_centres(crs)?;
-                unplaced = set.unplaced_social_centres;
-                set.facilities
-            }
-            Some(path) => {
-                let fields = FacilityFields {
-                    category: match (&self.category_field, wanted.as_slice()) {
-                        (Some(column), _) => CategorySource::Column(column.clone()),
-                        (None, [one]) => CategorySource::Fixed(one.clone()),
-                        (None, _) => CategorySource::Detect,
-                    },
-                    ..FacilityFields::default()
-                };
-                read_facilities(path, &fields, crs)?
-            }
-        };
-        if wanted.is_empty() {
-            return Ok((facilities, None, unplaced));
-        }
-        facilities.retain(|f| wanted.contains(&f.category));
-        if !wanted.contains(&Category::new(Category::SOCIAL_CENTRE)) {
-            unplaced.clear();
-        }
-        Ok((facilities, Some(wanted), unplaced))
-    }
-}
-
-/// Facilities, requested categories, and the embedded social centres without a position.
-pub type LoadedFacilities = (Vec<Facility>, Option<Vec<Category>>, Vec<UnplacedCentre>);
 
 /// Arguments of `qpv coverage`.
 #[derive(Debug, Args)]
@@ -122,18 +42,6 @@ pub struct CoverageArgs {
     pub no_grid: bool,
     #[command(flatten)]
     pub output: OutputArgs,
-}
-
-/// Checks user distances: finite and not negative.
-pub fn check_distance(value: f64, flag: &str) -> qpv::Result<()> {
-    if value.is_finite() && value >= 0.0 {
-        Ok(())
-    } else {
-        Err(qpv::Error::usage(
-            format!("{flag} {value} is not a distance in metres"),
-            format!("give a number of metres ≥ 0, e.g. {flag} 300"),
-        ))
-    }
 }
 
 /// Runs `qpv coverage`.

@@ -23,8 +23,8 @@ use qpv::output::geojson::GeoJsonWriter;
 use qpv::output::table::cell_text;
 use qpv::output::{GeoFeature, GeoLayer, OutputFormat, Table};
 
-use super::coverage::{ZoneInput, check_distance};
 use super::geocode::AddressArgs;
+use super::layers::{ZoneInput, check_distance};
 use super::{GlobalArgs, OutputArgs};
 
 /// Where the points come from.

@@ -12,6 +12,7 @@ mod check;
 mod coverage;
 mod geocode;
 mod info;
+mod layers;
 mod locate;
 mod nearest;
 mod perimeter;

@@ -11,7 +11,7 @@ use qpv::index::{FacilityIndex, Neighbour};
 use qpv::model::Category;
 use qpv::output::OutputFormat;
 
-use super::coverage::{FacilityInput, check_distance};
+use super::layers::{FacilityInput, check_distance};
 use super::locate::{PointInput, append_columns, stream_output};
 use super::{GlobalArgs, OutputArgs};
 

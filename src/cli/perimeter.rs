@@ -12,13 +12,14 @@ use qpv::analysis::eligibility::{EligibilityOptions, IncomeProxy, NATIONAL_MEDIA
 use qpv::analysis::interpolate::GridIndex;
 use qpv::analysis::perimeter::{self, Baseline, PerimeterOptions, PerimeterTest};
 use qpv::crs::Crs;
-use qpv::io::{FacilityFields, ZoneFields};
-use qpv::model::{Facility, GridCell, Zone};
+use qpv::io::ZoneFields;
+use qpv::model::Facility;
 use qpv::output::atomic::{ensure_not_input, write_atomic};
 use qpv::output::{
     GeoLayer, OutputFormat, Table, Views, geojson, perimeter_layers, report_markdown, write_views,
 };
 
+use super::layers::{DataArgs, FacilityInput};
 use super::{GlobalArgs, OutputArgs};
 
 /// Arguments of `qpv perimeter`.
@@ -37,40 +38,6 @@ enum PerimeterCommand {
     Compare(CompareArgs),
     /// Build a candidate without drawing: union of QPV, communes, grid cells, with a buffer.
     Build(BuildArgs),
-}
-
-/// The layers an analysis runs on (embedded Grand Belfort data unless replaced).
-#[derive(Debug, Args)]
-pub struct DataArgs {
-    /// Current QPV perimeters (GeoJSON/GDAL; attributes code_qp, lib_qp). Default: embedded
-    /// ANCT QPV 2024 of the Territoire de Belfort.
-    #[arg(long, value_name = "FILE")]
-    pub qpv: Option<PathBuf>,
-    /// Filosofi 200 m grid CSV (IdINSPIRE, Ind, Men, …). Default: embedded Filosofi 2015.
-    #[arg(long, value_name = "FILE")]
-    pub grid: Option<PathBuf>,
-}
-
-impl DataArgs {
-    /// The current QPV.
-    pub fn zones(&self, crs: Crs) -> qpv::Result<Vec<Zone>> {
-        match &self.qpv {
-            Some(p) => qpv::io::read_zones(p, &ZoneFields::default(), crs),
-            None => qpv::io::embedded::zones(crs),
-        }
-    }
-
-    /// The grid cells.
-    pub fn cells(&self, crs: Crs) -> qpv::Result<Vec<GridCell>> {
-        match &self.grid {
-            Some(p) => qpv::io::read_grid(p, crs),
-            None => qpv::io::embedded::grid(crs),
-        }
-    }
-
-    fn inputs(&self) -> Vec<PathBuf> {
-        self.qpv.iter().chain(&self.grid).cloned().collect()
-    }
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -94,10 +61,8 @@ enum BaselineArg {
 struct TestOptions {
     #[command(flatten)]
     data: DataArgs,
-    /// Facilities (CSV or point layer; id, name, category columns detected). Default: the
-    /// embedded schools of the Annuaire de l'éducation.
-    #[arg(long, value_name = "FILE")]
-    facilities: Option<PathBuf>,
+    #[command(flatten)]
+    facilities: FacilityInput,
     /// Facilities within this distance of the perimeter are listed as near, metres.
     #[arg(long, default_value_t = 300.0, value_name = "M")]
     distance: f64,
@@ -166,10 +131,7 @@ impl TestOptions {
     }
 
     fn facilities(&self, crs: Crs) -> qpv::Result<Vec<Facility>> {
-        match &self.facilities {
-            Some(p) => qpv::io::read_facilities(p, &FacilityFields::default(), crs),
-            None => qpv::io::embedded::facilities(crs),
-        }
+        Ok(self.facilities.load(crs)?.0)
     }
 
     fn candidate(&self, path: &Path, crs: Crs) -> anyhow::Result<(String, MultiPolygon<f64>)> {
@@ -181,7 +143,7 @@ impl TestOptions {
 
     fn inputs(&self) -> Vec<PathBuf> {
         let mut v = self.data.inputs();
-        v.extend(self.facilities.iter().cloned());
+        v.extend(self.facilities.inputs());
         v
     }
 }

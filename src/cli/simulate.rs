@@ -10,7 +10,8 @@ use qpv::analysis::simulate::{Contiguity, Criterion, SimulateOptions, simulate};
 use qpv::output::atomic::{ensure_not_input, write_atomic};
 use qpv::output::{OutputFormat, Table, Views, perimeter_layers, report_markdown, write_views};
 
-use super::perimeter::{DataArgs, write_layers};
+use super::layers::DataArgs;
+use super::perimeter::write_layers;
 use super::{GlobalArgs, OutputArgs};
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -94,14 +95,7 @@ pub fn run(args: &SimulateArgs, global: &GlobalArgs) -> anyhow::Result<()> {
         group_test: !args.no_group_test,
     };
     if let Some(out) = &args.output.output {
-        let inputs: Vec<PathBuf> = args
-            .data
-            .qpv
-            .iter()
-            .chain(&args.data.grid)
-            .cloned()
-            .collect();
-        ensure_not_input(out, &inputs)?;
+        ensure_not_input(out, &args.data.inputs())?;
     }
     let zones = args.data.zones(crs)?;
     let cells = args.data.cells(crs)?;

@@ -1,0 +1,169 @@
+//! Where each layer comes from: the embedded Grand Belfort data unless a file replaces it.
+//! Every command takes its layer options from here, so that `--qpv`, `--grid` and
+//! `--facilities` mean the same thing, with the same defaults, everywhere.
+
+use std::path::PathBuf;
+
+use clap::Args;
+
+use qpv::crs::Crs;
+use qpv::geocode::UnplacedCentre;
+use qpv::io::facilities::{CategorySource, FacilityFields, read_facilities};
+use qpv::io::zones::{ZoneFields, read_zones};
+use qpv::model::{Category, Facility, GridCell, Zone};
+
+/// Where the zones come from.
+#[derive(Debug, Args)]
+pub struct ZoneInput {
+    /// QPV perimeters (GeoJSON, GeoPackage, Shapefile... with `code_qp` and `lib_qp`);
+    /// default: the embedded QPV 2024 of Grand Belfort.
+    #[arg(long, value_name = "FILE")]
+    pub qpv: Option<PathBuf>,
+}
+
+impl ZoneInput {
+    /// The zones in the working CRS.
+    pub fn load(&self, crs: Crs) -> qpv::Result<Vec<Zone>> {
+        match &self.qpv {
+            Some(path) => read_zones(path, &ZoneFields::default(), crs),
+            None => qpv::io::embedded::zones(crs),
+        }
+    }
+}
+
+/// Where the facilities come from and which categories to keep.
+#[derive(Debug, Args)]
+pub struct FacilityInput {
+    /// Facilities (CSV with coordinates, or a point layer); default: the embedded schools of
+    /// the Territoire de Belfort (Annuaire de l'éducation) and the embedded social centres
+    /// whose address geocodes (2 of 7, at approximate positions: see `geocoding_precision`).
+    #[arg(long, value_name = "FILE")]
+    pub facilities: Option<PathBuf>,
+    /// Column of --facilities holding each facility's category.
+    #[arg(
+        long,
+        value_name = "NAME",
+        requires = "facilities",
+        alias = "category-column"
+    )]
+    pub category_field: Option<String>,
+    /// Work on these categories only (comma-separated, e.g. `college,lycee`). With
+    /// --facilities and no --category-field, a single name is the category of every row.
+    #[arg(long, value_name = "NAME", value_delimiter = ',')]
+    pub category: Vec<String>,
+}
+
+impl FacilityInput {
+    /// The facilities (already filtered), the requested categories, if any, and the embedded
+    /// social centres left out for want of a position (empty with --facilities).
+    pub fn load(&self, crs: Crs) -> qpv::Result<LoadedFacilities> {
+        let wanted: Vec<Category> = self.category.iter().map(|c| Category::new(c)).collect();
+        let mut unplaced = Vec::new();
+        let mut facilities = match &self.facilities {
+            None => {
+                let set = qpv::io::embedded::facilities_with_social_centres(crs)?;
+                unplaced = set.unplaced_social_centres;
+                set.facilities
+            }
+            Some(path) => {
+                let fields = FacilityFields {
+                    category: match (&self.category_field, wanted.as_slice()) {
+                        (Some(column), _) => CategorySource::Column(column.clone()),
+                        (None, [one]) => CategorySource::Fixed(one.clone()),
+                        (None, _) => CategorySource::Detect,
+                    },
+                    ..FacilityFields::default()
+                };
+                read_facilities(path, &fields, crs)?
+            }
+        };
+        if wanted.is_empty() {
+            return Ok((facilities, None, unplaced));
+        }
+        facilities.retain(|f| wanted.contains(&f.category));
+        if !wanted.contains(&Category::new(Category::SOCIAL_CENTRE)) {
+            unplaced.clear();
+        }
+        Ok((facilities, Some(wanted), unplaced))
+    }
+}
+
+/// Facilities, requested categories, and the embedded social centres without a position.
+pub type LoadedFacilities = (Vec<Facility>, Option<Vec<Category>>, Vec<UnplacedCentre>);
+
+impl ZoneInput {
+    /// The file given, if any (to refuse it as an output).
+    pub fn inputs(&self) -> Vec<PathBuf> {
+        self.qpv.iter().cloned().collect()
+    }
+}
+
+/// Where the 200 m grid comes from.
+#[derive(Debug, Args)]
+pub struct GridInput {
+    /// Filosofi 200 m grid CSV (IdINSPIRE, Ind, Men, …). Default: embedded Filosofi 2015.
+    #[arg(long, value_name = "FILE")]
+    pub grid: Option<PathBuf>,
+}
+
+impl GridInput {
+    /// The grid cells in the working CRS.
+    pub fn load(&self, crs: Crs) -> qpv::Result<Vec<GridCell>> {
+        match &self.grid {
+            Some(p) => qpv::io::read_grid(p, crs),
+            None => qpv::io::embedded::grid(crs),
+        }
+    }
+
+    /// The file given, if any.
+    pub fn inputs(&self) -> Vec<PathBuf> {
+        self.grid.iter().cloned().collect()
+    }
+}
+
+/// Current QPV and grid: the layers of the perimeter and simulation commands.
+#[derive(Debug, Args)]
+pub struct DataArgs {
+    #[command(flatten)]
+    pub zones: ZoneInput,
+    #[command(flatten)]
+    pub grid: GridInput,
+}
+
+impl DataArgs {
+    /// The current QPV.
+    pub fn zones(&self, crs: Crs) -> qpv::Result<Vec<Zone>> {
+        self.zones.load(crs)
+    }
+
+    /// The grid cells.
+    pub fn cells(&self, crs: Crs) -> qpv::Result<Vec<GridCell>> {
+        self.grid.load(crs)
+    }
+
+    /// The files given, if any.
+    pub fn inputs(&self) -> Vec<PathBuf> {
+        let mut v = self.zones.inputs();
+        v.extend(self.grid.inputs());
+        v
+    }
+}
+
+impl FacilityInput {
+    /// The file given, if any.
+    pub fn inputs(&self) -> Vec<PathBuf> {
+        self.facilities.iter().cloned().collect()
+    }
+}
+
+/// Checks user distances: finite and not negative.
+pub fn check_distance(value: f64, flag: &str) -> qpv::Result<()> {
+    if value.is_finite() && value >= 0.0 {
+        Ok(())
+    } else {
+        Err(qpv::Error::usage(
+            format!("{flag} {value} is not a distance in metres"),
+            format!("give a number of metres ≥ 0, e.g. {flag} 300"),
+        ))
+    }
+}
