@@ -368,3 +368,12 @@ impl National {
         })
     }
 }
+
+/// The first `n` items of a `(lon, lat, ...)` stream reprojected to Lambert-93 (for benches).
+pub fn to_l93(lonlat: impl Iterator<Item = (f64, f64)>, n: usize) -> Vec<Coord<f64>> {
+    let r = Reprojector::new(Crs::WGS84, Crs::LAMBERT93).expect("PROJ WGS84 -> Lambert-93");
+    lonlat
+        .take(n)
+        .map(|(x, y)| r.coord(Coord { x, y }).expect("reprojection"))
+        .collect()
+}
