@@ -65,6 +65,8 @@ fi
 ZONES=$DATA/zones.geojson
 FACS=$DATA/facilities.csv
 
+LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
+
 # --- timing -----------------------------------------------------------------------------------
 # run NAME TASK POINTS OUTPUT -- COMMAND...: times COMMAND, records one row.
 run() {
@@ -155,7 +157,7 @@ done
     echo "Command: \`BENCH_SCALE=$SCALE BENCH_SEED=$SEED BENCH_PEER_POINTS=$PEER_POINTS scripts/bench.sh\`"
     echo
     echo "- Inputs: $(tr -d '\n ' <"$DATA/manifest.json" | sed 's/,/, /g')"
-    echo "- Machine: $(nproc) CPU ($(lscpu | awk -F': +' '/Model name/ {print $2; exit}')), $(free -g | awk '/Mem:/ {print $2}') GiB RAM, shared; page cache warm (files just written)"
+    echo "- Machine: $(nproc) CPU ($(lscpu | awk -F': +' '/Model name/ {print $2; exit}')), $(free -g | awk '/Mem:/ {print $2}') GiB RAM, shared; load average before/after the runs: $LOAD_BEFORE / $(cut -d' ' -f1-3 /proc/loadavg); page cache warm (files just written)"
     echo "- qpv: $(git -C "$ROOT" rev-parse --short HEAD)$(git -C "$ROOT" diff --quiet || echo '+dirty'), release build"
     if [ -x "$PY" ]; then
         echo "- Peers: $("$PY" -c 'import geopandas, shapely, pyproj, duckdb, pandas; print(f"geopandas {geopandas.__version__}, shapely {shapely.__version__} (GEOS {shapely.geos_version_string}), pyproj {pyproj.__version__} (PROJ {pyproj.proj_version_str}), pandas {pandas.__version__}, duckdb {duckdb.__version__} + spatial")')"
@@ -183,7 +185,7 @@ done
                     for (p in w) {
                         split(p, a, "/")
                         if (a[2] == t && a[1] != "qpv")
-                            printf "- %s on %d points: qpv is %.1fx faster than %s (wall clock)\n", t, n, w[p] / w["qpv/" t], a[1]
+                            printf "- %s on %d points: wall-clock speed-up of qpv over %s: %.1fx\n", t, n, a[1], w[p] / w["qpv/" t]
                     }
                 }
             }
