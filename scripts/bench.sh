@@ -144,7 +144,9 @@ for task in locate nearest; do
         while IFS=$'\t' read -r name n f; do
             [ "$f" = "$ref" ] && continue
             echo "== checking $name $task ($n points) against $(basename "$ref")" >&2
-            line=$("$PY" "$ROOT/scripts/compare.py" "$task" "$ref" "$f" 2>&1 | head -1 || true)
+            extra=()
+            [ "$task" = nearest ] && extra=(--points "$SUBSET" --facilities "$FACS")
+            line=$("$PY" "$ROOT/scripts/compare.py" "$task" "$ref" "$f" "${extra[@]}" 2>&1 | head -1 || true)
             echo "   $line" >&2
             printf '%s %s (%s points) vs %s: %s\n' "$name" "$task" "$n" "$(basename "$ref")" "$line" >>"$CHECKS"
         done
@@ -201,3 +203,7 @@ echo >&2
 cat "$RESULTS"
 echo >&2
 echo "written: $RESULTS" >&2
+if grep -q "MISMATCH" "$CHECKS" || grep -qP '\tfailed\t' "$ROWS"; then
+    echo "some runs failed or disagree: see $RESULTS" >&2
+    exit 1
+fi
