@@ -6,9 +6,12 @@
 //! GeoPackage. The `qpv` binary is a thin layer over this library.
 #![deny(missing_docs)]
 
+pub mod analysis;
 pub mod crs;
 pub mod error;
+pub mod geocode;
 pub mod geometry;
+pub mod index;
 pub mod io;
 pub mod model;
 pub mod output;

@@ -8,12 +8,26 @@ use clap::{Args, Parser, Subcommand};
 use qpv::crs::Crs;
 use qpv::output::OutputFormat;
 
+mod check;
+mod coverage;
+mod geocode;
 mod info;
+mod locate;
+mod nearest;
+mod perimeter;
+mod simulate;
 
 const EXAMPLES: &str = "\
 Examples:
   qpv info                                  describe the embedded Grand Belfort layers
   qpv info communes.gpkg                    describe any GeoJSON / GDAL / CSV file
+  qpv check ecoles.csv --as facilities      list every problem of a file (exit 2 if any)
+  qpv coverage                              embedded schools vs the 7 QPV of Grand Belfort, 300 m
+  qpv coverage --distance 300,500 -o cov.geojson   uncovered parts of each QPV, for QGIS
+  qpv coverage --facilities centres.csv --category social_centre
+  qpv locate addresses.csv -o located.csv   is each address in a QPV? (inside/near/outside)
+  qpv nearest addresses.csv -k 3 --category college --lines -o hubs.geojson
+  qpv geocode adresses.csv -o points.csv    add lon, lat, x, y, precision to an address list
 ";
 
 /// Priority-geography analyser for French urban policy (QPV).
@@ -48,6 +62,7 @@ pub struct GlobalArgs {
 
 impl GlobalArgs {
     /// The working CRS.
+    #[allow(dead_code)] // used by the data commands as they land
     pub fn crs(&self) -> qpv::Result<Crs> {
         Crs::parse(&self.crs)
     }
@@ -70,11 +85,40 @@ pub enum Command {
     /// Describe a data file (driver, layers, CRS, counts, extent, fields, invalid geometries),
     /// or every embedded layer when no file is given.
     Info(info::InfoArgs),
+    /// Load a file as zones, facilities, points or grid and list every problem (exit 2 if any).
+    Check(Box<check::CheckArgs>),
+    /// Facilities inside and within D metres of each QPV, per category: counts, list, nearest,
+    /// covered share of area and population, uncovered parts as polygons.
+    Coverage(coverage::CoverageArgs),
+    /// For each input point, the k nearest facilities with their distances (input columns
+    /// kept); `--lines` draws point-to-facility segments.
+    Nearest(nearest::NearestArgs),
+    /// For each input point, the QPV containing it, its signed distance to the nearest QPV
+    /// boundary (negative inside) and a status: `near` within --tolerance of a boundary on
+    /// either side, else `inside` or `outside` (input columns kept). A point on a boundary is in
+    /// the QPV; on a boundary shared by two QPV, in the one with the lowest code.
+    Locate(locate::LocateArgs),
+    /// Test, compare and build candidate perimeters against the current QPV geography.
+    Perimeter(Box<perimeter::PerimeterArgs>),
+    /// Delineate candidate priority zones from the 200 m grid, like the decree's method, and
+    /// compare them with the official QPV.
+    Simulate(Box<simulate::SimulateArgs>),
+    /// Geocode a CSV of postal addresses offline (BANO / BAN): keeps every column and adds
+    /// lon, lat, x, y, precision (housenumber | interpolated | street | not_found), score,
+    /// matched address and reason. Writes CSV.
+    Geocode(Box<geocode::GeocodeArgs>),
 }
 
 /// Runs the parsed command line.
 pub fn run(cli: Cli) -> anyhow::Result<()> {
     match &cli.command {
         Command::Info(args) => info::run(args, &cli.global),
+        Command::Check(args) => check::run(args, &cli.global),
+        Command::Coverage(args) => coverage::run(args, &cli.global),
+        Command::Nearest(args) => nearest::run(args, &cli.global),
+        Command::Locate(args) => locate::run(args, &cli.global),
+        Command::Perimeter(args) => perimeter::run(args, &cli.global),
+        Command::Simulate(args) => simulate::run(args, &cli.global),
+        Command::Geocode(args) => geocode::run(args, &cli.global),
     }
 }

@@ -173,6 +173,23 @@ impl Iterator for TableReader {
     }
 }
 
+/// When a header has a single column that looks like several names glued by an unusual
+/// separator (`id:lon:lat`), the error to give instead of "missing column".
+pub fn unknown_separator(path: &Path, headers: &[String]) -> Option<Error> {
+    let [only] = headers else { return None };
+    let sep = only
+        .chars()
+        .find(|c| !c.is_alphanumeric() && !matches!(c, '_' | '-' | ' ' | '\'' | '"' | '.'))?;
+    Some(Error::input(
+        path,
+        Location::Line(1),
+        format!(
+            "the header is one single column '{only}': the separator '{sep}' is not one this tool reads"
+        ),
+        "save the table as CSV with ',' or ';' (or tab or '|') between columns",
+    ))
+}
+
 /// Loose column-name comparison key: lower case, no accents, no separators.
 pub fn column_key(name: &str) -> String {
     name.trim_start_matches('\u{feff}')

@@ -111,7 +111,7 @@ mod tests {
         let input = dir.path().join("in.csv");
         fs::write(&input, "a").unwrap();
         let same = dir.path().join(".").join("in.csv");
-        assert!(ensure_not_input(&same, &[input.clone()]).is_err());
+        assert!(ensure_not_input(&same, std::slice::from_ref(&input)).is_err());
         assert!(ensure_not_input(&dir.path().join("o.csv"), &[input]).is_ok());
     }
 }

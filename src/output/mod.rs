@@ -4,5 +4,15 @@
 
 pub mod atomic;
 mod format;
+pub mod geojson;
+pub mod gpkg;
+mod layer;
+pub mod perimeter_layers;
+pub mod report_markdown;
+pub mod table;
+mod views;
 
 pub use format::OutputFormat;
+pub use layer::{GeoFeature, GeoLayer};
+pub use table::Table;
+pub use views::{Views, write_views};

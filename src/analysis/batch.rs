@@ -1,0 +1,242 @@
+//! Streams rows through a per-row function on every core while keeping input order: rows are
+//! read in chunks (64k by default), each chunk is mapped in parallel with rayon, and results are
+//! handed to the sink in input order before the next chunk is read, so memory stays bounded by
+//! one chunk whatever the input size.
+
+use std::io::IsTerminal;
+use std::time::{Duration, Instant};
+
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use rayon::prelude::*;
+
+/// Default number of rows per parallel chunk.
+pub const DEFAULT_CHUNK: usize = 65_536;
+
+/// A progress counter on stderr that only appears once a run has lasted more than a second,
+/// and never when stderr is not a terminal (or when disabled): a hidden bar costs nothing.
+#[derive(Debug)]
+pub struct Progress {
+    bar: ProgressBar,
+    start: Instant,
+    enabled: bool,
+    shown: bool,
+}
+
+impl Progress {
+    /// A counter of `what` (e.g. "points"); `enabled = false` (e.g. `--quiet`) never draws.
+    pub fn new(what: &str, enabled: bool) -> Self {
+        let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::hidden());
+        if let Ok(style) = ProgressStyle::with_template(&format!(
+            "{{spinner}} {{human_pos}} {what} ({{per_sec}}) {{elapsed}}"
+        )) {
+            bar.set_style(style);
+        }
+        Progress {
+            bar,
+            start: Instant::now(),
+            enabled: enabled && std::io::stderr().is_terminal(),
+            shown: false,
+        }
+    }
+
+    /// A counter that never draws (library use, benchmarks, tests).
+    pub fn hidden() -> Self {
+        Progress::new("", false)
+    }
+
+    /// Counts `n` more rows; shows the bar once the run has lasted over a second.
+    pub fn inc(&mut self, n: u64) {
+        self.bar.inc(n);
+        if self.enabled && !self.shown && self.start.elapsed() > Duration::from_secs(1) {
+            self.bar.set_draw_target(ProgressDrawTarget::stderr());
+            self.bar.enable_steady_tick(Duration::from_millis(200));
+            self.shown = true;
+        }
+    }
+
+    /// Rows counted so far.
+    pub fn position(&self) -> u64 {
+        self.bar.position()
+    }
+
+    /// Removes the bar from the terminal.
+    pub fn finish(&self) {
+        if self.shown {
+            self.bar.finish_and_clear();
+        }
+    }
+}
+
+impl Drop for Progress {
+    fn drop(&mut self) {
+        self.finish();
+    }
+}
+
+/// Maps every `Ok` item of `rows` with `map` (in parallel, per chunk of `chunk` rows) and
+/// passes `(item, result)` to `sink` in input order. The next chunk is read while the current
+/// one is mapped, so that reading (often the bottleneck) overlaps the work. Stops at the first
+/// error of the input or the sink, after every earlier row has been sunk. Returns the number
+/// of rows processed.
+///
+/// ```
+/// use qpv::analysis::batch::{Progress, for_each_ordered};
+///
+/// let rows = (0..10u32).map(Ok::<_, String>);
+/// let mut seen = Vec::new();
+/// let n = for_each_ordered(rows, 3, |x| x * x, |x, y| { seen.push((x, y)); Ok(()) },
+///     &mut Progress::hidden()).unwrap();
+/// assert_eq!(n, 10);
+/// assert_eq!(seen[4], (4, 16));
+/// ```
+pub fn for_each_ordered<I, T, R, E, M, S>(
+    rows: I,
+    chunk: usize,
+    map: M,
+    mut sink: S,
+    progress: &mut Progress,
+) -> Result<u64, E>
+where
+    I: IntoIterator<Item = Result<T, E>>,
+    T: Send + Sync,
+    R: Send,
+    M: Fn(&T) -> R + Sync,
+    S: FnMut(T, R) -> Result<(), E>,
+{
+    let chunk = chunk.max(1);
+    let mut rows = rows.into_iter();
+    let mut total = 0u64;
+    let (mut current, mut pending_error) = read_chunk(&mut rows, chunk);
+    loop {
+        if current.is_empty() {
+            return match pending_error {
+                Some(e) => Err(e),
+                None => Ok(total),
+            };
+        }
+        let more = pending_error.is_none() && current.len() == chunk;
+        let (results, (next, next_error)) = if current.len() > 1024 && more {
+            std::thread::scope(|scope| {
+                let worker = scope.spawn(|| map_chunk(&current, &map));
+                let next = read_chunk(&mut rows, chunk);
+                let results = worker
+                    .join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+                (results, next)
+            })
+        } else if more {
+            (map_chunk(&current, &map), read_chunk(&mut rows, chunk))
+        } else {
+            (map_chunk(&current, &map), (Vec::new(), None))
+        };
+        let n = current.len() as u64;
+        for (item, result) in current.drain(..).zip(results) {
+            sink(item, result)?;
+        }
+        total += n;
+        progress.inc(n);
+        if pending_error.is_some() || !more {
+            // The input ended (or failed) within this chunk.
+            current = Vec::new();
+            continue;
+        }
+        current = next;
+        pending_error = next_error;
+    }
+}
+
+fn map_chunk<T: Sync, R: Send>(items: &[T], map: &(impl Fn(&T) -> R + Sync)) -> Vec<R> {
+    if items.len() > 1024 {
+        items.par_iter().map(map).collect()
+    } else {
+        items.iter().map(map).collect()
+    }
+}
+
+/// Up to `chunk` items, and the error that stopped reading early, if any.
+fn read_chunk<T, E>(
+    rows: &mut impl Iterator<Item = Result<T, E>>,
+    chunk: usize,
+) -> (Vec<T>, Option<E>) {
+    let mut buffer = Vec::with_capacity(chunk.min(DEFAULT_CHUNK));
+    while buffer.len() < chunk {
+        match rows.next() {
+            Some(Ok(item)) => buffer.push(item),
+            Some(Err(e)) => return (buffer, Some(e)),
+            None => break,
+        }
+    }
+    (buffer, None)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn order_is_kept_across_chunks_and_errors_stop_after_earlier_rows() {
+        let rows = (0..10_000u32).map(Ok::<_, String>);
+        let mut seen = Vec::new();
+        let n = for_each_ordered(
+            rows,
+            2048,
+            |x| x + 1,
+            |x, y| {
+                seen.push((x, y));
+                Ok(())
+            },
+            &mut Progress::hidden(),
+        )
+        .unwrap();
+        assert_eq!(n, 10_000);
+        assert!(
+            seen.iter()
+                .enumerate()
+                .all(|(i, &(x, y))| x == i as u32 && y == x + 1)
+        );
+
+        let rows = (0..5_000u32).map(|i| {
+            if i == 3_000 {
+                Err(format!("row {i}"))
+            } else {
+                Ok(i)
+            }
+        });
+        let mut count = 0;
+        let err = for_each_ordered(
+            rows,
+            2048,
+            |x| *x,
+            |_, _| {
+                count += 1;
+                Ok(())
+            },
+            &mut Progress::hidden(),
+        )
+        .unwrap_err();
+        assert_eq!(err, "row 3000");
+        assert_eq!(count, 3_000);
+
+        // Small chunks (mapped on the calling thread).
+        let rows = (0..10u32).map(Ok::<_, String>);
+        let mut seen = Vec::new();
+        let n = for_each_ordered(
+            rows,
+            3,
+            |x| *x,
+            |x, _| {
+                seen.push(x);
+                Ok(())
+            },
+            &mut Progress::hidden(),
+        )
+        .unwrap();
+        assert_eq!((n, seen), (10, (0..10).collect::<Vec<_>>()));
+
+        // An input ending exactly on a chunk boundary.
+        let rows = (0..4_096u32).map(Ok::<_, String>);
+        let n =
+            for_each_ordered(rows, 2048, |x| *x, |_, _| Ok(()), &mut Progress::hidden()).unwrap();
+        assert_eq!(n, 4_096);
+    }
+}

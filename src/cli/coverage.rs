@@ -1,0 +1,305 @@
+//! `qpv coverage`: facilities in and near each zone, per category and distance, with covered
+//! area and population shares; plus the input options shared with `nearest` and `locate`.
+
+use std::path::PathBuf;
+
+use clap::Args;
+use geo::Geometry;
+use serde_json::{Map, Value, json};
+
+use qpv::analysis::coverage::{CoverageOptions, CoverageRecord, coverage};
+use qpv::crs::Crs;
+use qpv::index::{FacilityIndex, ZoneIndex};
+use qpv::io::facilities::{CategorySource, FacilityFields, read_facilities};
+use qpv::io::zones::{ZoneFields, read_zones};
+use qpv::model::{Category, Facility, GridCell, Zone};
+use qpv::output::{GeoFeature, GeoLayer, OutputFormat, Table, Views, write_views};
+
+use super::{GlobalArgs, OutputArgs};
+
+/// Where the zones come from.
+#[derive(Debug, Args)]
+pub struct ZoneInput {
+    /// QPV perimeters (GeoJSON, GeoPackage, Shapefile... with `code_qp` and `lib_qp`);
+    /// default: the embedded QPV 2024 of Grand Belfort.
+    #[arg(long, value_name = "FILE")]
+    pub qpv: Option<PathBuf>,
+}
+
+impl ZoneInput {
+    /// The zones in the working CRS.
+    pub fn load(&self, crs: Crs) -> qpv::Result<Vec<Zone>> {
+        match &self.qpv {
+            Some(path) => read_zones(path, &ZoneFields::default(), crs),
+            None => qpv::io::embedded::zones(crs),
+        }
+    }
+}
+
+/// Where the facilities come from and which categories to keep.
+#[derive(Debug, Args)]
+pub struct FacilityInput {
+    /// Facilities (CSV with coordinates, or a point layer); default: the embedded schools of
+    /// the Territoire de Belfort (Annuaire de l'éducation).
+    #[arg(long, value_name = "FILE")]
+    pub facilities: Option<PathBuf>,
+    /// Column of --facilities holding each facility's category.
+    #[arg(
+        long,
+        value_name = "NAME",
+        requires = "facilities",
+        alias = "category-column"
+    )]
+    pub category_field: Option<String>,
+    /// Work on these categories only (comma-separated, e.g. `college,lycee`). With
+    /// --facilities and no --category-field, a single name is the category of every row.
+    #[arg(long, value_name = "NAME", value_delimiter = ',')]
+    pub category: Vec<String>,
+}
+
+impl FacilityInput {
+    /// The facilities (already filtered) and the requested categories, if any.
+    pub fn load(&self, crs: Crs) -> qpv::Result<(Vec<Facility>, Option<Vec<Category>>)> {
+        let wanted: Vec<Category> = self.category.iter().map(|c| Category::new(c)).collect();
+        let mut facilities = match &self.facilities {
+            None => qpv::io::embedded::facilities(crs)?,
+            Some(path) => {
+                let fields = FacilityFields {
+                    category: match (&self.category_field, wanted.as_slice()) {
+                        (Some(column), _) => CategorySource::Column(column.clone()),
+                        (None, [one]) => CategorySource::Fixed(one.clone()),
+                        (None, _) => CategorySource::Detect,
+                    },
+                    ..FacilityFields::default()
+                };
+                read_facilities(path, &fields, crs)?
+            }
+        };
+        if wanted.is_empty() {
+            return Ok((facilities, None));
+        }
+        facilities.retain(|f| wanted.contains(&f.category));
+        Ok((facilities, Some(wanted)))
+    }
+}
+
+/// Arguments of `qpv coverage`.
+#[derive(Debug, Args)]
+pub struct CoverageArgs {
+    #[command(flatten)]
+    pub zones: ZoneInput,
+    #[command(flatten)]
+    pub facilities: FacilityInput,
+    /// Distances to the perimeter in metres, comma-separated (each gives its own records).
+    #[arg(
+        long,
+        value_name = "M[,M...]",
+        value_delimiter = ',',
+        default_value = "300",
+        allow_negative_numbers = true
+    )]
+    pub distance: Vec<f64>,
+    /// Filosofi 200 m grid (CSV) for population-weighted shares; default with the embedded QPV:
+    /// the embedded grid.
+    #[arg(long, value_name = "FILE")]
+    pub grid: Option<PathBuf>,
+    /// No population-weighted shares.
+    #[arg(long, conflicts_with = "grid")]
+    pub no_grid: bool,
+    #[command(flatten)]
+    pub output: OutputArgs,
+}
+
+/// Checks user distances: finite and not negative.
+pub fn check_distance(value: f64, flag: &str) -> qpv::Result<()> {
+    if value.is_finite() && value >= 0.0 {
+        Ok(())
+    } else {
+        Err(qpv::Error::usage(
+            format!("{flag} {value} is not a distance in metres"),
+            format!("give a number of metres ≥ 0, e.g. {flag} 300"),
+        ))
+    }
+}
+
+/// Runs `qpv coverage`.
+pub fn run(args: &CoverageArgs, global: &GlobalArgs) -> anyhow::Result<()> {
+    let crs = global.crs()?;
+    let format = OutputFormat::resolve(
+        args.output.format,
+        args.output.output.as_deref(),
+        OutputFormat::Table,
+    )?;
+    if let Some(out) = args.output.output.as_deref() {
+        let inputs: Vec<PathBuf> = [&args.zones.qpv, &args.facilities.facilities, &args.grid]
+            .into_iter()
+            .flatten()
+            .cloned()
+            .collect();
+        qpv::output::atomic::ensure_not_input(out, &inputs)?;
+    }
+    for &d in &args.distance {
+        check_distance(d, "--distance")?;
+    }
+    let zones = args.zones.load(crs)?;
+    let (facilities, categories) = args.facilities.load(crs)?;
+    let grid: Option<Vec<GridCell>> = match (&args.grid, args.no_grid, &args.zones.qpv) {
+        (Some(path), _, _) => Some(qpv::io::grid::read_grid(path, crs)?),
+        (None, false, None) => Some(qpv::io::embedded::grid(crs)?),
+        _ => None,
+    };
+    let zone_index = ZoneIndex::new(&zones);
+    let facility_index = FacilityIndex::new(&facilities);
+    let options = CoverageOptions {
+        distances_m: args.distance.clone(),
+        categories,
+        ..CoverageOptions::default()
+    };
+    let records = coverage(&zone_index, &facility_index, grid.as_deref(), &options);
+    if !global.quiet {
+        eprint!("{}", gaps_summary(&records, zones.len()));
+    }
+    write_views(args.output.output.as_deref(), format, &views(&records, crs))?;
+    Ok(())
+}
+
+fn round(v: f64, decimals: i32) -> f64 {
+    let s = 10f64.powi(decimals);
+    let r = (v * s).round() / s;
+    if r == 0.0 { 0.0 } else { r }
+}
+
+fn number(v: f64, decimals: i32) -> Value {
+    json!(round(v, decimals))
+}
+
+fn opt_number(v: Option<f64>, decimals: i32) -> Value {
+    v.map_or(Value::Null, |v| number(v, decimals))
+}
+
+/// "id (12.34 m); id (0 m)" for a person, CSV and QGIS attribute tables.
+fn within_text(r: &CoverageRecord) -> String {
+    r.within
+        .iter()
+        .map(|w| format!("{} ({} m)", w.id, w.distance_m))
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+/// One record as flat properties (table, CSV, GeoJSON).
+fn flat(r: &CoverageRecord) -> Map<String, Value> {
+    let mut m = Map::new();
+    m.insert("code_qp".into(), json!(r.code_qp));
+    m.insert("lib_qp".into(), json!(r.lib_qp));
+    m.insert("category".into(), json!(r.category));
+    m.insert("distance_m".into(), json!(r.distance_m));
+    m.insert("inside_count".into(), json!(r.inside_count));
+    m.insert("within_count".into(), json!(r.within_count));
+    m.insert("within".into(), json!(within_text(r)));
+    m.insert("nearest_id".into(), json!(r.nearest_id));
+    m.insert("nearest_name".into(), json!(r.nearest_name));
+    m.insert("nearest_distance_m".into(), json!(r.nearest_distance_m));
+    m.insert("area_share_covered".into(), number(r.area_share_covered, 4));
+    m.insert(
+        "population_share_covered".into(),
+        opt_number(r.population_share_covered, 4),
+    );
+    m.insert(
+        "population_estimate".into(),
+        opt_number(r.population_estimate, 1),
+    );
+    m
+}
+
+/// One record for JSON: the flat fields with `within` as a list, plus areas.
+fn record_json(r: &CoverageRecord) -> Value {
+    let mut m = flat(r);
+    m.insert(
+        "within".into(),
+        Value::Array(
+            r.within
+                .iter()
+                .map(|w| json!({"id": w.id, "name": w.name, "distance_m": w.distance_m}))
+                .collect(),
+        ),
+    );
+    m.insert("zone_area_m2".into(), number(r.zone_area_m2, 1));
+    m.insert("covered_area_m2".into(), number(r.covered_area_m2, 1));
+    m.insert(
+        "population_covered_estimate".into(),
+        opt_number(r.population_covered_estimate, 1),
+    );
+    Value::Object(m)
+}
+
+/// Table, JSON and the uncovered-area layer of a coverage run.
+pub fn views(records: &[CoverageRecord], crs: Crs) -> Views {
+    let columns = [
+        "code_qp",
+        "lib_qp",
+        "category",
+        "distance_m",
+        "inside_count",
+        "within_count",
+        "nearest_id",
+        "nearest_distance_m",
+        "area_share_covered",
+        "population_share_covered",
+        "within",
+    ];
+    let mut table = Table::new(columns);
+    let mut features = Vec::with_capacity(records.len());
+    for r in records {
+        let props = flat(r);
+        table.push(columns.iter().map(|c| props[*c].clone()).collect());
+        features.push(GeoFeature {
+            geometry: (!r.uncovered.0.is_empty())
+                .then(|| Geometry::MultiPolygon(r.uncovered.clone())),
+            properties: props,
+        });
+    }
+    Views {
+        table,
+        json: Value::Array(records.iter().map(record_json).collect()),
+        layers: vec![GeoLayer {
+            name: "coverage_uncovered".into(),
+            crs,
+            features,
+        }],
+        markdown_preamble: "# Facility coverage of the QPV\n\n`within`: facilities at most \
+            `distance_m` from the perimeter (0 inside); shares: part of the zone's area (and \
+            estimated population, areal interpolation of the 200 m grid) within that distance.\n\n"
+            .into(),
+    }
+}
+
+/// "college within 300 m: 4 of 7 QPV; none for QN09002M, ..." lines for stderr.
+fn gaps_summary(records: &[CoverageRecord], zones: usize) -> String {
+    let mut keys: Vec<(&Category, f64)> = records
+        .iter()
+        .map(|r| (&r.category, r.distance_m))
+        .collect();
+    keys.sort_by(|a, b| a.0.cmp(b.0).then(a.1.total_cmp(&b.1)));
+    keys.dedup();
+    let mut out = String::new();
+    for (category, d) in keys {
+        let of: Vec<&CoverageRecord> = records
+            .iter()
+            .filter(|r| &r.category == category && r.distance_m == d)
+            .collect();
+        let missing: Vec<&str> = of
+            .iter()
+            .filter(|r| r.within_count == 0)
+            .map(|r| r.code_qp.as_str())
+            .collect();
+        out.push_str(&format!(
+            "{category} within {d} m: {} of {zones} QPV",
+            of.len() - missing.len()
+        ));
+        if !missing.is_empty() {
+            out.push_str(&format!("; none for {}", missing.join(", ")));
+        }
+        out.push('\n');
+    }
+    out
+}

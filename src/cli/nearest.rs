@@ -1,0 +1,188 @@
+//! `qpv nearest`: for each input point, the k nearest facilities (optionally of given
+//! categories, per category, within a maximum distance), input columns kept.
+
+use clap::Args;
+use geo::{Coord, Geometry, LineString, Point};
+use serde_json::{Map, Value, json};
+
+use qpv::analysis::batch::{DEFAULT_CHUNK, Progress, for_each_ordered};
+use qpv::analysis::nearest::nearest_per_category;
+use qpv::index::{FacilityIndex, Neighbour};
+use qpv::model::Category;
+use qpv::output::OutputFormat;
+
+use super::coverage::{FacilityInput, check_distance};
+use super::locate::{PointInput, append_columns, stream_output};
+use super::{GlobalArgs, OutputArgs};
+
+/// Arguments of `qpv nearest`.
+#[derive(Debug, Args)]
+pub struct NearestArgs {
+    #[command(flatten)]
+    pub input: PointInput,
+    #[command(flatten)]
+    pub facilities: FacilityInput,
+    /// How many facilities per point (per category with --per-category).
+    #[arg(short, long, default_value_t = 1)]
+    pub k: usize,
+    /// The k nearest of each category (columns `<category>_<rank>_...`).
+    #[arg(long)]
+    pub per_category: bool,
+    /// Only facilities at most this far (metres).
+    #[arg(long, value_name = "M", allow_negative_numbers = true)]
+    pub max_distance: Option<f64>,
+    /// One row per point-facility pair with a LineString from the point to the facility
+    /// ("hub lines" for QGIS), instead of one row per point.
+    #[arg(long)]
+    pub lines: bool,
+    #[command(flatten)]
+    pub output: OutputArgs,
+}
+
+fn text(s: &str) -> Value {
+    Value::String(s.to_string())
+}
+
+fn metres(d: f64) -> Value {
+    json!((d * 100.0).round() / 100.0)
+}
+
+/// Runs `qpv nearest`.
+pub fn run(args: &NearestArgs, global: &GlobalArgs) -> anyhow::Result<()> {
+    let crs = global.crs()?;
+    if let Some(m) = args.max_distance {
+        check_distance(m, "--max-distance")?;
+    }
+    if args.k == 0 {
+        return Err(qpv::Error::usage("-k 0 asks for no facility", "give -k 1 or more").into());
+    }
+    let format = OutputFormat::resolve(
+        args.output.format,
+        args.output.output.as_deref(),
+        OutputFormat::Csv,
+    )?;
+    if let Some(out) = args.output.output.as_deref() {
+        let mut inputs = vec![args.input.points.clone()];
+        inputs.extend(args.facilities.facilities.clone());
+        qpv::output::atomic::ensure_not_input(out, &inputs)?;
+    }
+    let (facilities, wanted) = args.facilities.load(crs)?;
+    let index = FacilityIndex::new(&facilities);
+    // Groups of facilities searched separately: one per category with --per-category, else
+    // one group over the (already filtered) facilities.
+    let groups: Vec<Option<Category>> = if args.per_category {
+        match wanted {
+            Some(list) => list.into_iter().map(Some).collect(),
+            None => index.categories().cloned().map(Some).collect(),
+        }
+    } else {
+        vec![None]
+    };
+    let mut reader = args.input.open(crs)?;
+    let mut added = Vec::new();
+    if args.lines {
+        for c in [
+            "rank",
+            "facility_id",
+            "facility_name",
+            "category",
+            "distance_m",
+        ] {
+            added.push(c.to_string());
+        }
+    } else {
+        for group in &groups {
+            let prefix = group
+                .as_ref()
+                .map_or("nearest".to_string(), |c| c.to_string());
+            for r in 1..=args.k {
+                for field in ["id", "name", "category", "distance_m"] {
+                    if group.is_some() && field == "category" {
+                        continue;
+                    }
+                    added.push(format!("{prefix}_{r}_{field}"));
+                }
+            }
+        }
+    }
+    let columns = append_columns(reader.headers(), &added);
+    let mut progress = Progress::new("points", !global.quiet);
+    let (k, max) = (args.k, args.max_distance);
+    let search = |p: Coord<f64>| -> Vec<Vec<Neighbour>> {
+        match groups.as_slice() {
+            [None] => vec![index.nearest(p, k, None, max)],
+            _ => {
+                let categories: Vec<Category> = groups.iter().flatten().cloned().collect();
+                nearest_per_category(&index, p, &categories, k, max)
+            }
+        }
+    };
+    let mut rows_written = 0u64;
+    stream_output(
+        args.output.output.as_deref(),
+        format,
+        columns,
+        if args.lines {
+            "nearest_lines"
+        } else {
+            "nearest"
+        },
+        crs,
+        |rows| {
+            let points = (&mut reader).map(|r| r.map(|row| (row.fields, row.point)));
+            for_each_ordered(
+                points,
+                DEFAULT_CHUNK,
+                |(_, p): &(Vec<String>, Coord<f64>)| search(*p),
+                |(fields, p), found| {
+                    rows_written += 1;
+                    if args.lines {
+                        for (rank, n) in found.iter().flatten().enumerate() {
+                            let f = index.facility(n.index);
+                            let mut values: Vec<Value> =
+                                fields.iter().cloned().map(Value::String).collect();
+                            values.push(json!(rank + 1));
+                            values.push(text(&f.id));
+                            values.push(text(&f.name));
+                            values.push(text(f.category.as_str()));
+                            values.push(metres(n.distance));
+                            let line = LineString(vec![p, f.point]);
+                            rows.write(values, Some(Geometry::LineString(line)))?;
+                        }
+                        return Ok(());
+                    }
+                    let mut values: Vec<Value> = fields.into_iter().map(Value::String).collect();
+                    for (group, neighbours) in groups.iter().zip(&found) {
+                        for r in 0..k {
+                            let n = neighbours
+                                .get(r)
+                                .map(|n| (index.facility(n.index), n.distance));
+                            values.push(n.map_or(Value::Null, |(f, _)| text(&f.id)));
+                            values.push(n.map_or(Value::Null, |(f, _)| text(&f.name)));
+                            if group.is_none() {
+                                values.push(
+                                    n.map_or(Value::Null, |(f, _)| text(f.category.as_str())),
+                                );
+                            }
+                            values.push(n.map_or(Value::Null, |(_, d)| metres(d)));
+                        }
+                    }
+                    rows.write(values, Some(Geometry::Point(Point(p))))
+                },
+                &mut progress,
+            )?;
+            Ok(Map::new())
+        },
+    )?;
+    progress.finish();
+    if !global.quiet {
+        eprintln!(
+            "{rows_written} points, {} facilities searched",
+            index.count(None)
+        );
+        if reader.skipped() > 0 {
+            eprintln!("{} rows without coordinates skipped", reader.skipped());
+        }
+    }
+    Ok(())
+}

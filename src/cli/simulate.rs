@@ -1,0 +1,165 @@
+//! `qpv simulate`.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::Context;
+use clap::{Args, ValueEnum};
+use serde_json::{Value, json};
+
+use qpv::analysis::simulate::{Contiguity, Criterion, SimulateOptions, simulate};
+use qpv::output::atomic::{ensure_not_input, write_atomic};
+use qpv::output::{OutputFormat, Table, Views, perimeter_layers, report_markdown, write_views};
+
+use super::perimeter::{DataArgs, write_layers};
+use super::{GlobalArgs, OutputArgs};
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum CriterionArg {
+    /// Poor-household share (Men_pauv / Men) at least --threshold (0–1).
+    PoorShare,
+    /// Mean standard of living (Ind_snv / Ind) below --threshold (€).
+    MeanIncome,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum ContiguityArg {
+    /// Cells sharing an edge.
+    Rook,
+    /// Cells sharing an edge or a corner.
+    Queen,
+}
+
+/// Arguments of `qpv simulate`.
+#[derive(Debug, Args)]
+pub struct SimulateArgs {
+    /// How cells are judged low-income.
+    #[arg(long, value_enum, default_value = "poor-share")]
+    criterion: CriterionArg,
+    /// Threshold: a share for poor-share (default 0.30), euros for mean-income (default
+    /// 12,200, the decree's S with INSEE 2015 national median).
+    #[arg(long, value_name = "VALUE")]
+    threshold: Option<f64>,
+    /// Which marked cells are joined.
+    #[arg(long, value_enum, default_value = "rook")]
+    contiguity: ContiguityArg,
+    /// Minimum population of a zone.
+    #[arg(long, default_value_t = 1000.0, value_name = "N")]
+    min_population: f64,
+    /// Do not require the group-level figure to pass the test (each cell passing suffices).
+    #[arg(long)]
+    no_group_test: bool,
+    /// Also write simulated_zones.geojson here.
+    #[arg(long, value_name = "DIR")]
+    layers: Option<PathBuf>,
+    #[command(flatten)]
+    data: DataArgs,
+    #[command(flatten)]
+    output: OutputArgs,
+}
+
+/// Runs `qpv simulate`.
+pub fn run(args: &SimulateArgs, global: &GlobalArgs) -> anyhow::Result<()> {
+    let crs = global.crs()?;
+    let format = OutputFormat::resolve(
+        args.output.format,
+        args.output.output.as_deref(),
+        OutputFormat::Markdown,
+    )?;
+    let criterion = match args.criterion {
+        CriterionArg::PoorShare => Criterion::PoorShareAtLeast,
+        CriterionArg::MeanIncome => Criterion::MeanIncomeBelow,
+    };
+    let threshold = args.threshold.unwrap_or(match criterion {
+        Criterion::PoorShareAtLeast => SimulateOptions::default().threshold,
+        Criterion::MeanIncomeBelow => {
+            qpv::analysis::eligibility::EligibilityOptions::default()
+                .threshold()
+                .value
+        }
+    });
+    if criterion == Criterion::PoorShareAtLeast && !(0.0..=1.0).contains(&threshold) {
+        anyhow::bail!(qpv::Error::usage(
+            format!("--threshold {threshold} is not a share"),
+            "for --criterion poor-share give a value between 0 and 1, e.g. --threshold 0.3"
+        ));
+    }
+    let options = SimulateOptions {
+        criterion,
+        threshold,
+        contiguity: match args.contiguity {
+            ContiguityArg::Rook => Contiguity::Rook,
+            ContiguityArg::Queen => Contiguity::Queen,
+        },
+        min_population: args.min_population,
+        group_test: !args.no_group_test,
+    };
+    if let Some(out) = &args.output.output {
+        let inputs: Vec<PathBuf> = args
+            .data
+            .qpv
+            .iter()
+            .chain(&args.data.grid)
+            .cloned()
+            .collect();
+        ensure_not_input(out, &inputs)?;
+    }
+    let zones = args.data.zones(crs)?;
+    let cells = args.data.cells(crs)?;
+    let s = simulate(&cells, &zones, &options);
+    let layer = perimeter_layers::simulation_layer(&s, crs);
+    if let Some(dir) = &args.layers {
+        write_layers(dir, std::slice::from_ref(&layer))?;
+    }
+    if format == OutputFormat::Markdown {
+        let text = report_markdown::simulation(&s);
+        let path = args.output.output.as_deref().unwrap_or(Path::new("-"));
+        write_atomic(path, |w| {
+            w.write_all(text.as_bytes())
+                .map_err(|e| qpv::Error::io(path, e))
+        })?;
+    } else {
+        let mut table = Table::new([
+            "zone",
+            "cells",
+            "area_m2",
+            "population",
+            "poor_share",
+            "mean_standard_of_living",
+            "best_qpv",
+            "iou",
+        ]);
+        for z in &s.zones {
+            let i = &z.piece.indicators;
+            let best = z.best_match();
+            table.push(vec![
+                json!(z.id),
+                json!(z.cell_ids.len()),
+                json!((i.area_m2 * 100.0).round() / 100.0),
+                json!((i.population * 10.0).round() / 10.0),
+                i.poor_household_share
+                    .map_or(Value::Null, |v| json!((v * 10_000.0).round() / 10_000.0)),
+                i.mean_standard_of_living
+                    .map_or(Value::Null, |v| json!(v.round())),
+                json!(best.map(|m| m.code.clone())),
+                best.map_or(Value::Null, |m| {
+                    json!((m.iou * 10_000.0).round() / 10_000.0)
+                }),
+            ]);
+        }
+        let views = Views {
+            table,
+            json: serde_json::to_value(&s).context("serialising the result")?,
+            layers: vec![layer],
+            markdown_preamble: String::new(),
+        };
+        write_views(args.output.output.as_deref(), format, &views)?;
+    }
+    if !global.quiet {
+        eprintln!(
+            "{} zones, IoU with the official QPV {:.3}",
+            s.zones.len(),
+            s.overall_iou
+        );
+    }
+    Ok(())
+}

@@ -1,0 +1,11 @@
+//! Spatial indexes, built once per run and then queried many times (never rebuilt per query):
+//! facilities in R-trees ([`FacilityIndex`]), zones as bounding boxes plus edge R-trees
+//! ([`ZoneIndex`], [`PreparedPolygon`]).
+
+mod facilities;
+mod polygon;
+mod zones;
+
+pub use facilities::{FacilityIndex, IndexedFacility, Neighbour};
+pub use polygon::{Position, PreparedPolygon};
+pub use zones::{IndexedZone, ZoneHit, ZoneIndex};

@@ -1,0 +1,212 @@
+//! A (multi)polygon prepared for many point queries: an R-tree of its edges gives an exact
+//! point-in-polygon test and exact distances to the boundary in about O(log n) per query,
+//! even on perimeters with thousands of vertices.
+
+use geo::kernels::{Kernel, Orientation, RobustKernel};
+use geo::{Area, BoundingRect, Coord, MultiPolygon, Rect};
+use rstar::primitives::Line;
+use rstar::{AABB, RTree};
+
+/// Where a point lies with respect to a (multi)polygon.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Position {
+    /// Strictly inside (in the interior, not on any ring).
+    Inside,
+    /// Exactly on an exterior or hole ring (robust orientation test, no tolerance).
+    Boundary,
+    /// Strictly outside (including inside a hole).
+    Outside,
+}
+
+impl Position {
+    /// True for `Inside` and `Boundary`: the convention of this crate is that a point on the
+    /// perimeter belongs to the zone (the closed polygon, like geo's `Intersects`).
+    pub fn is_in(self) -> bool {
+        !matches!(self, Position::Outside)
+    }
+}
+
+/// One boundary edge as stored in R-trees, as `[x, y]` pairs (rstar's native point type).
+pub(crate) type Edge = Line<[f64; 2]>;
+
+/// A multipolygon with an R-tree over every ring edge (exteriors and holes together).
+///
+/// The point-in-polygon test counts crossings of a horizontal ray going east (even-odd rule over
+/// all rings, exact for valid multipolygons), asking the R-tree only for the edges the ray can
+/// meet, and decides each crossing with robust orientation predicates (`geo`'s
+/// [`RobustKernel`]), so that points on vertices and edges are classified exactly.
+#[derive(Debug, Clone)]
+pub struct PreparedPolygon {
+    geometry: MultiPolygon<f64>,
+    edges: RTree<Edge>,
+    bbox: Option<Rect<f64>>,
+    area: f64,
+}
+
+impl PreparedPolygon {
+    /// Indexes the edges of `geometry` (built once, then queried many times).
+    pub fn new(geometry: MultiPolygon<f64>) -> Self {
+        let edges: Vec<Edge> = geometry
+            .0
+            .iter()
+            .flat_map(|p| std::iter::once(p.exterior()).chain(p.interiors()))
+            .flat_map(|ring| ring.lines())
+            .map(|l| Line::new([l.start.x, l.start.y], [l.end.x, l.end.y]))
+            .collect();
+        let bbox = geometry.bounding_rect();
+        let area = geometry.unsigned_area();
+        PreparedPolygon {
+            geometry,
+            edges: RTree::bulk_load(edges),
+            bbox,
+            area,
+        }
+    }
+
+    /// The polygon as given.
+    pub fn geometry(&self) -> &MultiPolygon<f64> {
+        &self.geometry
+    }
+
+    /// Bounding box (`None` for an empty multipolygon).
+    pub fn bbox(&self) -> Option<Rect<f64>> {
+        self.bbox
+    }
+
+    /// Planar area in square CRS units (m² in a metric CRS).
+    pub fn area(&self) -> f64 {
+        self.area
+    }
+
+    /// Number of boundary edges.
+    pub fn edge_count(&self) -> usize {
+        self.edges.size()
+    }
+
+    /// Exact position of `p`: inside, on the boundary, or outside.
+    pub fn position(&self, p: Coord<f64>) -> Position {
+        let Some(bbox) = self.bbox else {
+            return Position::Outside;
+        };
+        if p.x < bbox.min().x || p.x > bbox.max().x || p.y < bbox.min().y || p.y > bbox.max().y {
+            return Position::Outside;
+        }
+        // Every edge that the eastward ray can cross, or that contains p, has an envelope
+        // meeting the segment [p.x, max x] at height p.y.
+        let ray = AABB::from_corners([p.x, p.y], [bbox.max().x, p.y]);
+        let mut inside = false;
+        for edge in self.edges.locate_in_envelope_intersecting(&ray) {
+            let a = Coord {
+                x: edge.from[0],
+                y: edge.from[1],
+            };
+            let b = Coord {
+                x: edge.to[0],
+                y: edge.to[1],
+            };
+            let orientation = RobustKernel::orient2d(a, b, p);
+            if orientation == Orientation::Collinear
+                && p.x >= a.x.min(b.x)
+                && p.x <= a.x.max(b.x)
+                && p.y >= a.y.min(b.y)
+                && p.y <= a.y.max(b.y)
+            {
+                return Position::Boundary;
+            }
+            // Half-open rule: an edge counts when exactly one end is strictly above p.
+            if (a.y > p.y) != (b.y > p.y) {
+                let crosses_east = if b.y > a.y {
+                    orientation == Orientation::CounterClockwise
+                } else {
+                    orientation == Orientation::Clockwise
+                };
+                if crosses_east {
+                    inside = !inside;
+                }
+            }
+        }
+        if inside {
+            Position::Inside
+        } else {
+            Position::Outside
+        }
+    }
+
+    /// Distance from `p` to the nearest boundary edge (exterior or hole), whichever side `p`
+    /// is on; infinite for an empty multipolygon.
+    pub fn boundary_distance(&self, p: Coord<f64>) -> f64 {
+        self.edges
+            .nearest_neighbor_iter_with_distance_2(&[p.x, p.y])
+            .next()
+            .map_or(f64::INFINITY, |(_, d2)| d2.sqrt())
+    }
+
+    /// Distance from `p` to the polygon: 0 inside or on the boundary, else the distance to the
+    /// boundary (the usual "distance to the perimeter" of facility counts).
+    pub fn distance(&self, p: Coord<f64>) -> f64 {
+        if self.position(p).is_in() {
+            0.0
+        } else {
+            self.boundary_distance(p)
+        }
+    }
+
+    /// Signed distance to the boundary: negative inside, 0 on the boundary, positive outside.
+    pub fn signed_distance(&self, p: Coord<f64>) -> f64 {
+        match self.position(p) {
+            Position::Inside => -self.boundary_distance(p),
+            Position::Boundary => 0.0,
+            Position::Outside => self.boundary_distance(p),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use geo::{Contains, Intersects, Point, polygon};
+
+    fn square_with_hole() -> MultiPolygon<f64> {
+        MultiPolygon(vec![polygon!(
+            exterior: [(x: 0.0, y: 0.0), (x: 10.0, y: 0.0), (x: 10.0, y: 10.0), (x: 0.0, y: 10.0)],
+            interiors: [[(x: 4.0, y: 4.0), (x: 6.0, y: 4.0), (x: 6.0, y: 6.0), (x: 4.0, y: 6.0)]],
+        )])
+    }
+
+    #[test]
+    fn positions_on_vertices_edges_holes() {
+        let p = PreparedPolygon::new(square_with_hole());
+        let at = |x, y| p.position(Coord { x, y });
+        assert_eq!(at(1.0, 1.0), Position::Inside);
+        assert_eq!(at(0.0, 0.0), Position::Boundary);
+        assert_eq!(at(10.0, 5.0), Position::Boundary);
+        assert_eq!(at(5.0, 10.0), Position::Boundary);
+        assert_eq!(at(4.0, 5.0), Position::Boundary);
+        assert_eq!(at(6.0, 6.0), Position::Boundary);
+        assert_eq!(at(5.0, 5.0), Position::Outside);
+        assert_eq!(at(-1.0, 0.0), Position::Outside);
+        assert_eq!(at(11.0, 10.0), Position::Outside);
+        // A ray through a vertex (y = 4 passes the hole's corners) must not double count.
+        assert_eq!(at(1.0, 4.0), Position::Inside);
+        assert_eq!(at(7.0, 6.0), Position::Inside);
+        assert_eq!(p.signed_distance(Coord { x: 1.0, y: 5.0 }), -1.0);
+        assert_eq!(p.signed_distance(Coord { x: 5.0, y: 5.0 }), 1.0);
+        assert_eq!(p.signed_distance(Coord { x: 13.0, y: 14.0 }), 5.0);
+        assert_eq!(p.distance(Coord { x: 2.0, y: 2.0 }), 0.0);
+        assert_eq!(p.area(), 96.0);
+        let mp = square_with_hole();
+        for (x, y) in [(1.0, 4.0), (5.0, 5.0), (4.0, 5.0), (0.5, 9.5)] {
+            let pt = Point::new(x, y);
+            assert_eq!(at(x, y) == Position::Inside, mp.contains(&pt));
+            assert_eq!(at(x, y).is_in(), mp.intersects(&pt));
+        }
+    }
+
+    #[test]
+    fn empty_polygon_is_outside_everything() {
+        let p = PreparedPolygon::new(MultiPolygon(vec![]));
+        assert_eq!(p.position(Coord { x: 0.0, y: 0.0 }), Position::Outside);
+        assert_eq!(p.boundary_distance(Coord { x: 0.0, y: 0.0 }), f64::INFINITY);
+    }
+}

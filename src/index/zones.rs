@@ -1,0 +1,212 @@
+//! Index over zone polygons (QPV perimeters or candidates), built once per run: an R-tree of
+//! bounding boxes to find candidate zones, one [`PreparedPolygon`] per zone for the exact
+//! point-in-polygon test, and one R-tree of every boundary edge for the nearest boundary.
+//!
+//! Conventions (deterministic, documented once here):
+//! - a point on a zone's perimeter belongs to the zone (closed polygons);
+//! - a point in (or on the boundary of) several zones — typically a point on a boundary shared
+//!   by two adjacent zones — belongs to the zone with the lowest code (string order, then input
+//!   order);
+//! - the signed distance is negative inside a zone, 0 on a boundary, positive outside.
+
+use geo::Coord;
+use rstar::primitives::{GeomWithData, Rectangle};
+use rstar::{AABB, RTree};
+
+use super::polygon::{Edge, Position, PreparedPolygon};
+use crate::model::Zone;
+
+/// One indexed zone.
+#[derive(Debug, Clone)]
+pub struct IndexedZone {
+    /// Code (`QN09001I`).
+    pub code: String,
+    /// Name (`Bougenel - Mulhouse`).
+    pub name: String,
+    /// The perimeter, prepared for point queries.
+    pub shape: PreparedPolygon,
+}
+
+/// Where a point falls among the zones.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct ZoneHit {
+    /// The zone containing the point (interior or boundary; lowest code when several), as an
+    /// index into [`ZoneIndex::zone`].
+    pub zone: Option<usize>,
+    /// True when the point is exactly on the boundary of the zone it was assigned to.
+    pub on_boundary: bool,
+    /// Signed distance to the nearest zone boundary (metres in a metric CRS): minus the
+    /// distance to the containing zone's boundary when inside, 0 on a boundary, plus the
+    /// distance to the nearest zone otherwise. `None` when there is no zone at all.
+    pub signed_distance: Option<f64>,
+    /// The containing zone, else the zone whose boundary is nearest (lowest code on ties).
+    pub nearest_zone: Option<usize>,
+}
+
+/// Spatial index over zones; see the module documentation for the boundary conventions.
+#[derive(Debug, Clone)]
+pub struct ZoneIndex {
+    zones: Vec<IndexedZone>,
+    boxes: RTree<GeomWithData<Rectangle<[f64; 2]>, usize>>,
+    edges: RTree<GeomWithData<Edge, usize>>,
+}
+
+impl ZoneIndex {
+    /// Builds the index (copies code, name and geometry of each zone).
+    ///
+    /// ```
+    /// use geo::{Coord, MultiPolygon, polygon};
+    /// use qpv::index::ZoneIndex;
+    /// use qpv::model::{Attributes, Zone};
+    ///
+    /// let square = polygon![(x: 0.0, y: 0.0), (x: 100.0, y: 0.0), (x: 100.0, y: 100.0), (x: 0.0, y: 100.0)];
+    /// let zone = Zone { code: "Z1".into(), name: "Square".into(), communes: vec![],
+    ///     geometry: MultiPolygon(vec![square]), attributes: Attributes::default() };
+    /// let index = ZoneIndex::new(&[zone]);
+    /// let hit = index.locate(Coord { x: 10.0, y: 50.0 });
+    /// assert_eq!(hit.zone, Some(0));
+    /// assert_eq!(hit.signed_distance, Some(-10.0));
+    /// assert_eq!(index.locate(Coord { x: 130.0, y: 50.0 }).signed_distance, Some(30.0));
+    /// ```
+    pub fn new(zones: &[Zone]) -> Self {
+        let zones: Vec<IndexedZone> = zones
+            .iter()
+            .map(|z| IndexedZone {
+                code: z.code.clone(),
+                name: z.name.clone(),
+                shape: PreparedPolygon::new(z.geometry.clone()),
+            })
+            .collect();
+        let boxes = zones
+            .iter()
+            .enumerate()
+            .filter_map(|(i, z)| {
+                z.shape.bbox().map(|r| {
+                    GeomWithData::new(
+                        Rectangle::from_corners([r.min().x, r.min().y], [r.max().x, r.max().y]),
+                        i,
+                    )
+                })
+            })
+            .collect();
+        let edges = zones
+            .iter()
+            .enumerate()
+            .flat_map(|(i, z)| {
+                z.shape
+                    .geometry()
+                    .0
+                    .iter()
+                    .flat_map(|p| std::iter::once(p.exterior()).chain(p.interiors()))
+                    .flat_map(|ring| ring.lines())
+                    .map(move |l| {
+                        GeomWithData::new(Edge::new([l.start.x, l.start.y], [l.end.x, l.end.y]), i)
+                    })
+            })
+            .collect();
+        ZoneIndex {
+            zones,
+            boxes: RTree::bulk_load(boxes),
+            edges: RTree::bulk_load(edges),
+        }
+    }
+
+    /// Number of zones.
+    pub fn len(&self) -> usize {
+        self.zones.len()
+    }
+
+    /// True when there is no zone.
+    pub fn is_empty(&self) -> bool {
+        self.zones.is_empty()
+    }
+
+    /// The zone at `index` (input order).
+    pub fn zone(&self, index: usize) -> &IndexedZone {
+        &self.zones[index]
+    }
+
+    /// Every zone, in input order.
+    pub fn zones(&self) -> &[IndexedZone] {
+        &self.zones
+    }
+
+    /// True when zone `a` comes before zone `b` in the tie rule (code, then input order).
+    fn precedes(&self, a: usize, b: usize) -> bool {
+        (&self.zones[a].code, a) < (&self.zones[b].code, b)
+    }
+
+    /// The zone containing `p` (interior or boundary; lowest code when several) and whether
+    /// `p` is on its boundary.
+    pub fn containing(&self, p: Coord<f64>) -> Option<(usize, Position)> {
+        let mut best: Option<(usize, Position)> = None;
+        for candidate in self.boxes.locate_all_at_point(&[p.x, p.y]) {
+            let i = candidate.data;
+            let position = self.zones[i].shape.position(p);
+            if position.is_in() && best.is_none_or(|(b, _)| self.precedes(i, b)) {
+                best = Some((i, position));
+            }
+        }
+        best
+    }
+
+    /// The zones whose bounding box contains `p` (candidates for an exact test).
+    pub fn candidates(&self, p: Coord<f64>) -> impl Iterator<Item = usize> + '_ {
+        self.boxes.locate_all_at_point(&[p.x, p.y]).map(|c| c.data)
+    }
+
+    /// The zones whose bounding box meets `rect` (candidates for an exact test).
+    pub fn candidates_in(&self, rect: geo::Rect<f64>) -> impl Iterator<Item = usize> + '_ {
+        let envelope =
+            AABB::from_corners([rect.min().x, rect.min().y], [rect.max().x, rect.max().y]);
+        self.boxes
+            .locate_in_envelope_intersecting(&envelope)
+            .map(|c| c.data)
+    }
+
+    /// The nearest zone boundary: (zone, distance). On ties (e.g. a shared boundary), the
+    /// lowest code. `None` when there is no zone.
+    pub fn nearest_boundary(&self, p: Coord<f64>) -> Option<(usize, f64)> {
+        let mut iter = self
+            .edges
+            .nearest_neighbor_iter_with_distance_2(&[p.x, p.y]);
+        let (first, d2) = iter.next()?;
+        let mut best = first.data;
+        for (edge, e2) in iter {
+            if e2 > d2 {
+                break;
+            }
+            if self.precedes(edge.data, best) {
+                best = edge.data;
+            }
+        }
+        Some((best, d2.sqrt()))
+    }
+
+    /// Where `p` falls: containing zone, signed distance to the nearest boundary, nearest zone.
+    pub fn locate(&self, p: Coord<f64>) -> ZoneHit {
+        match self.containing(p) {
+            Some((zone, Position::Boundary)) => ZoneHit {
+                zone: Some(zone),
+                on_boundary: true,
+                signed_distance: Some(0.0),
+                nearest_zone: Some(zone),
+            },
+            Some((zone, _)) => ZoneHit {
+                zone: Some(zone),
+                on_boundary: false,
+                signed_distance: Some(-self.zones[zone].shape.boundary_distance(p)),
+                nearest_zone: Some(zone),
+            },
+            None => {
+                let nearest = self.nearest_boundary(p);
+                ZoneHit {
+                    zone: None,
+                    on_boundary: false,
+                    signed_distance: nearest.map(|(_, d)| d),
+                    nearest_zone: nearest.map(|(z, _)| z),
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,293 @@
+//! Any vector source GDAL can open (Shapefile, GeoPackage, FlatGeobuf, GML, KML...).
+//!
+//! Geometries are converted by hand (not through gdal's `TryFrom`, which panics on curve
+//! rings and rejects 3D types): Z and M are dropped, curves are reported as errors.
+
+use std::path::Path;
+
+use gdal::spatial_ref::SpatialRef;
+use gdal::vector::{
+    FieldValue, Geometry as GdalGeometry, LayerAccess, OGRFieldType, OGRwkbGeometryType,
+};
+use gdal::{Dataset, DatasetOptions, GdalOpenFlags};
+use geo::{Coord, Geometry, LineString, MultiLineString, MultiPoint, MultiPolygon, Point, Polygon};
+
+use crate::crs::Crs;
+use crate::error::{Error, Location, Result};
+use crate::model::{AttrValue, Attributes};
+
+use super::vector::{Field, FieldKind, GeometryError, VectorFeature, VectorLayer};
+
+/// Opens a vector dataset read-only, with a clear error when GDAL cannot.
+///
+/// GDAL's own stderr messages are silenced (once, process-wide): the last one is part of the
+/// error this crate returns, with the file name and a hint.
+pub fn open_dataset(path: &Path) -> Result<Dataset> {
+    static QUIET: std::sync::Once = std::sync::Once::new();
+    QUIET.call_once(|| gdal::config::set_error_handler(|_, _, _| {}));
+    if !path.exists() {
+        return Err(Error::io(
+            path,
+            std::io::Error::new(std::io::ErrorKind::NotFound, "no such file"),
+        ));
+    }
+    let options = DatasetOptions {
+        open_flags: GdalOpenFlags::GDAL_OF_VECTOR | GdalOpenFlags::GDAL_OF_READONLY,
+        ..DatasetOptions::default()
+    };
+    Dataset::open_ex(path, options).map_err(|e| {
+        Error::input(
+            path,
+            Location::File,
+            format!("GDAL cannot open this file as a vector layer ({e})"),
+            "give a GeoJSON, Shapefile (.shp with its .shx, .dbf, .prj), GeoPackage, FlatGeobuf or CSV file",
+        )
+    })
+}
+
+/// Names of the layers of a vector dataset.
+pub fn layer_names(dataset: &Dataset) -> Vec<String> {
+    dataset.layers().map(|l| l.name()).collect()
+}
+
+/// Reads one layer of a GDAL vector source: `layer` by name, else the only layer.
+pub fn read_gdal(path: &Path, layer: Option<&str>) -> Result<VectorLayer> {
+    let dataset = open_dataset(path)?;
+    let names = layer_names(&dataset);
+    let name = match (layer, names.len()) {
+        (Some(l), _) => {
+            if !names.iter().any(|n| n == l) {
+                return Err(Error::input(
+                    path,
+                    Location::File,
+                    format!("no layer '{l}'"),
+                    format!("layers are: {}", names.join(", ")),
+                ));
+            }
+            l.to_string()
+        }
+        (None, 0) => {
+            return Err(Error::input(
+                path,
+                Location::File,
+                "the source holds no vector layer",
+                "give a file with one layer of features",
+            ));
+        }
+        (None, 1) => names[0].clone(),
+        (None, _) => {
+            return Err(Error::input(
+                path,
+                Location::File,
+                format!("the source holds {} layers", names.len()),
+                format!("choose one with --layer: {}", names.join(", ")),
+            ));
+        }
+    };
+    read_layer(path, &dataset, &name, names)
+}
+
+/// Reads the layer `name` of an open dataset.
+pub fn read_layer(
+    path: &Path,
+    dataset: &Dataset,
+    name: &str,
+    layer_names: Vec<String>,
+) -> Result<VectorLayer> {
+    let mut layer = dataset.layer_by_name(name).map_err(|e| {
+        Error::input(
+            path,
+            Location::File,
+            format!("cannot open layer '{name}': {e}"),
+            "",
+        )
+    })?;
+    let fields: Vec<Field> = layer
+        .defn()
+        .fields()
+        .map(|f| Field {
+            name: f.name(),
+            kind: field_kind(f.field_type()),
+        })
+        .collect();
+    let (crs, crs_text) = match layer.spatial_ref() {
+        Some(srs) => crs_of(&srs),
+        None => (None, String::new()),
+    };
+    let mut features = Vec::new();
+    for (index, feature) in layer.features().enumerate() {
+        let (geometry, error) = match feature.geometry() {
+            None => (None, None),
+            Some(g) => match convert(g) {
+                Ok(g) => (Some(g), None),
+                Err(message) => (
+                    None,
+                    Some(GeometryError {
+                        message,
+                        hint: "convert curves to lines in a GIS, or repair the geometry".into(),
+                    }),
+                ),
+            },
+        };
+        let mut attributes = Attributes(Vec::with_capacity(fields.len()));
+        for (i, field) in fields.iter().enumerate() {
+            let value = feature
+                .field(i)
+                .ok()
+                .flatten()
+                .map(attr_value)
+                .unwrap_or(AttrValue::Null);
+            attributes.0.push((field.name.clone(), value));
+        }
+        features.push(VectorFeature {
+            index,
+            geometry,
+            attributes,
+            error,
+        });
+    }
+    Ok(VectorLayer {
+        path: path.to_path_buf(),
+        driver: dataset.driver().short_name(),
+        name: name.to_string(),
+        layer_names,
+        crs,
+        crs_text,
+        fields,
+        features,
+    })
+}
+
+/// The EPSG code of a GDAL spatial reference, identified if needed, and its name.
+pub fn crs_of(srs: &SpatialRef) -> (Option<Crs>, String) {
+    let name = srs.name().unwrap_or_default();
+    let code = |s: &SpatialRef| {
+        (s.auth_name().as_deref() == Some("EPSG"))
+            .then(|| s.auth_code().ok())
+            .flatten()
+            .filter(|c| *c > 0)
+            .map(|c| Crs::epsg(c as u32))
+    };
+    if let Some(c) = code(srs) {
+        return (Some(c), format!("{c} ({name})"));
+    }
+    if let Ok(wkt) = srs.to_wkt()
+        && let Ok(mut copy) = SpatialRef::from_wkt(&wkt)
+        && copy.auto_identify_epsg().is_ok()
+        && let Some(c) = code(&copy)
+    {
+        return (Some(c), format!("{c} ({name})"));
+    }
+    (None, name)
+}
+
+fn field_kind(t: OGRFieldType::Type) -> FieldKind {
+    match t {
+        OGRFieldType::OFTInteger | OGRFieldType::OFTInteger64 => FieldKind::Integer,
+        OGRFieldType::OFTReal => FieldKind::Real,
+        OGRFieldType::OFTString => FieldKind::String,
+        OGRFieldType::OFTDate | OGRFieldType::OFTDateTime | OGRFieldType::OFTTime => {
+            FieldKind::Date
+        }
+        _ => FieldKind::Mixed,
+    }
+}
+
+fn attr_value(v: FieldValue) -> AttrValue {
+    match v {
+        FieldValue::IntegerValue(i) => AttrValue::Int(i as i64),
+        FieldValue::Integer64Value(i) => AttrValue::Int(i),
+        FieldValue::RealValue(f) => AttrValue::Float(f),
+        FieldValue::StringValue(s) => AttrValue::Text(s),
+        FieldValue::DateValue(d) => AttrValue::Text(d.to_string()),
+        FieldValue::DateTimeValue(d) => AttrValue::Text(d.to_string()),
+        FieldValue::IntegerListValue(l) => AttrValue::Text(format!("{l:?}")),
+        FieldValue::Integer64ListValue(l) => AttrValue::Text(format!("{l:?}")),
+        FieldValue::RealListValue(l) => AttrValue::Text(format!("{l:?}")),
+        FieldValue::StringListValue(l) => AttrValue::Text(format!("{l:?}")),
+    }
+}
+
+fn coords(g: &GdalGeometry) -> Vec<Coord<f64>> {
+    let mut pts = Vec::with_capacity(g.point_count());
+    g.get_points(&mut pts);
+    pts.into_iter().map(|(x, y, _)| Coord { x, y }).collect()
+}
+
+fn polygon(g: &GdalGeometry) -> std::result::Result<Polygon<f64>, String> {
+    let n = g.geometry_count();
+    if n == 0 {
+        return Ok(Polygon::new(LineString(vec![]), vec![]));
+    }
+    let mut rings = Vec::with_capacity(n);
+    for i in 0..n {
+        let r = g.get_geometry(i);
+        let flat = gdal::vector::geometry_type_flatten(r.geometry_type());
+        if flat != OGRwkbGeometryType::wkbLineString && flat != OGRwkbGeometryType::wkbLinearRing {
+            return Err(format!(
+                "a polygon ring of type {} (curves are not supported)",
+                r.geometry_name()
+            ));
+        }
+        rings.push(LineString(coords(&r)));
+    }
+    let exterior = rings.remove(0);
+    Ok(Polygon::new(exterior, rings))
+}
+
+/// Converts a GDAL geometry to `geo`, 2D.
+fn convert(g: &GdalGeometry) -> std::result::Result<Geometry<f64>, String> {
+    let flat = gdal::vector::geometry_type_flatten(g.geometry_type());
+    let parts = |f: &dyn Fn(&GdalGeometry) -> std::result::Result<Geometry<f64>, String>| {
+        (0..g.geometry_count())
+            .map(|i| f(&g.get_geometry(i)))
+            .collect::<std::result::Result<Vec<_>, String>>()
+    };
+    if flat == OGRwkbGeometryType::wkbPoint && g.is_empty() {
+        return Err("an empty Point".into());
+    }
+    Ok(match flat {
+        OGRwkbGeometryType::wkbPoint => {
+            let (x, y, _) = g.get_point(0);
+            Geometry::Point(Point::new(x, y))
+        }
+        OGRwkbGeometryType::wkbLineString | OGRwkbGeometryType::wkbLinearRing => {
+            Geometry::LineString(LineString(coords(g)))
+        }
+        OGRwkbGeometryType::wkbPolygon => Geometry::Polygon(polygon(g)?),
+        OGRwkbGeometryType::wkbMultiPoint => Geometry::MultiPoint(MultiPoint(
+            parts(&|p| {
+                let (x, y, _) = p.get_point(0);
+                Ok(Geometry::Point(Point::new(x, y)))
+            })?
+            .into_iter()
+            .filter_map(|g| match g {
+                Geometry::Point(p) => Some(p),
+                _ => None,
+            })
+            .collect(),
+        )),
+        OGRwkbGeometryType::wkbMultiLineString => Geometry::MultiLineString(MultiLineString(
+            (0..g.geometry_count())
+                .map(|i| LineString(coords(&g.get_geometry(i))))
+                .collect(),
+        )),
+        OGRwkbGeometryType::wkbMultiPolygon => Geometry::MultiPolygon(MultiPolygon(
+            (0..g.geometry_count())
+                .map(|i| {
+                    let p = g.get_geometry(i);
+                    if gdal::vector::geometry_type_flatten(p.geometry_type())
+                        != OGRwkbGeometryType::wkbPolygon
+                    {
+                        return Err(format!("a multipolygon part of type {}", p.geometry_name()));
+                    }
+                    polygon(&p)
+                })
+                .collect::<std::result::Result<_, _>>()?,
+        )),
+        OGRwkbGeometryType::wkbGeometryCollection => {
+            Geometry::GeometryCollection(geo::GeometryCollection(parts(&convert)?))
+        }
+        _ => return Err(format!("unsupported geometry type {}", g.geometry_name())),
+    })
+}

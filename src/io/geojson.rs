@@ -1,0 +1,554 @@
+//! GeoJSON reader: RFC 7946 (WGS84 longitude/latitude) and the legacy `crs` member that ANCT
+//! and IGN still publish (`urn:ogc:def:crs:EPSG::2154`); FeatureCollection, single Feature or
+//! bare Geometry.
+//!
+//! Geometries are converted by hand rather than through `geo`'s `TryFrom`, so that an unclosed
+//! ring, a position with one number or a ring with three points is reported with its feature
+//! index instead of being silently "fixed".
+
+use std::path::Path;
+
+use geo::{Coord, Geometry, LineString, MultiLineString, MultiPoint, MultiPolygon, Point, Polygon};
+use geojson::JsonObject;
+use serde_json::Value as Json;
+
+use crate::crs::Crs;
+use crate::error::{Error, Location, Result};
+use crate::model::{AttrValue, Attributes};
+
+use super::vector::{Field, FieldKind, GeometryError, VectorFeature, VectorLayer};
+
+/// Reads a GeoJSON file.
+pub fn read_geojson(path: &Path) -> Result<VectorLayer> {
+    let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
+    parse_geojson(path, &bytes)
+}
+
+/// Parses GeoJSON bytes; `path` names the source in errors.
+pub fn parse_geojson(path: &Path, bytes: &[u8]) -> Result<VectorLayer> {
+    let body = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    if body.iter().all(u8::is_ascii_whitespace) {
+        return Err(Error::input(
+            path,
+            Location::File,
+            "the file is empty",
+            "give a GeoJSON FeatureCollection",
+        ));
+    }
+    if body.contains(&0) {
+        return Err(Error::input(
+            path,
+            Location::File,
+            "this is not GeoJSON text (binary bytes found)",
+            "check the file: GeoJSON is UTF-8 text starting with '{'",
+        ));
+    }
+    let json: Json = serde_json::from_slice(body).map_err(|e| json_error(path, body, &e))?;
+    let Json::Object(root) = json else {
+        return Err(Error::input(
+            path,
+            Location::File,
+            "the JSON text is not a GeoJSON object",
+            "GeoJSON starts with '{\"type\": \"FeatureCollection\"'",
+        ));
+    };
+    let kind = root.get("type").and_then(Json::as_str).unwrap_or("");
+    let (crs, crs_text) = legacy_crs(path, root.get("crs"))?;
+    let name = root
+        .get("name")
+        .and_then(Json::as_str)
+        .map(str::to_string)
+        .unwrap_or_else(|| {
+            path.file_stem()
+                .map(|s| s.to_string_lossy().into_owned())
+                .unwrap_or_default()
+        });
+    let mut features = Vec::new();
+    match kind {
+        "FeatureCollection" => {
+            let Some(Json::Array(items)) = root.get("features") else {
+                return Err(Error::input(
+                    path,
+                    Location::File,
+                    "a FeatureCollection without a \"features\" array",
+                    "add \"features\": [...]",
+                ));
+            };
+            for (i, item) in items.iter().enumerate() {
+                features.push(feature(path, i, item)?);
+            }
+        }
+        "Feature" => features.push(feature(path, 0, &Json::Object(root.clone()))?),
+        "Point" | "MultiPoint" | "LineString" | "MultiLineString" | "Polygon" | "MultiPolygon"
+        | "GeometryCollection" => {
+            let geometry = geometry(path, 0, &Json::Object(root.clone()))?;
+            features.push(VectorFeature {
+                index: 0,
+                geometry: Some(geometry),
+                attributes: Attributes::default(),
+                error: None,
+            });
+        }
+        other => {
+            return Err(Error::input(
+                path,
+                Location::File,
+                if other.is_empty() {
+                    "the JSON object has no GeoJSON \"type\"".to_string()
+                } else {
+                    format!("\"type\": \"{other}\" is not a GeoJSON type")
+                },
+                "GeoJSON is a FeatureCollection, a Feature or a Geometry",
+            ));
+        }
+    }
+    let fields = infer_fields(&features);
+    Ok(VectorLayer {
+        path: path.to_path_buf(),
+        driver: "GeoJSON".into(),
+        layer_names: vec![name.clone()],
+        name,
+        crs: Some(crs),
+        crs_text,
+        fields,
+        features,
+    })
+}
+
+fn json_error(path: &Path, bytes: &[u8], e: &serde_json::Error) -> Error {
+    let at = bytes
+        .split(|b| *b == b'\n')
+        .nth(e.line().saturating_sub(1))
+        .and_then(|l| l.get(e.column().saturating_sub(1)..))
+        .unwrap_or_default();
+    let non_finite = ["NaN", "Infinity", "-Infinity", "inf", "-inf", "nan"]
+        .iter()
+        .find(|w| at.starts_with(w.as_bytes()));
+    if let Some(word) = non_finite {
+        return Error::input(
+            path,
+            Location::Line(e.line() as u64),
+            format!(
+                "{word} at column {} is not a number JSON allows (NaN/Infinity coordinate?)",
+                e.column()
+            ),
+            "remove or fix the feature holding it: coordinates must be finite numbers",
+        );
+    }
+    let (message, hint) = match e.classify() {
+        serde_json::error::Category::Eof => (
+            format!(
+                "the JSON text ends too early (truncated file?) at column {}",
+                e.column()
+            ),
+            "the file was cut during download or copy: get it again",
+        ),
+        _ => (
+            format!("invalid JSON: {e}"),
+            "GeoJSON must be valid JSON; NaN and Infinity are not JSON numbers",
+        ),
+    };
+    Error::input(path, Location::Line(e.line() as u64), message, hint)
+}
+
+/// The CRS of a GeoJSON object: WGS84 unless a legacy `crs` member says otherwise.
+fn legacy_crs(path: &Path, member: Option<&Json>) -> Result<(Crs, String)> {
+    let Some(member) = member.filter(|m| !m.is_null()) else {
+        return Ok((
+            Crs::WGS84,
+            "RFC 7946 default: WGS84 longitude/latitude".into(),
+        ));
+    };
+    let props = member.get("properties");
+    let text = props
+        .and_then(|p| p.get("name"))
+        .and_then(Json::as_str)
+        .map(str::to_string)
+        .or_else(|| {
+            props.and_then(|p| p.get("code")).map(|c| {
+                format!(
+                    "EPSG:{}",
+                    c.as_str().map(str::to_string).unwrap_or(c.to_string())
+                )
+            })
+        });
+    let Some(text) = text else {
+        return Err(Error::input(
+            path,
+            Location::File,
+            format!("unreadable \"crs\" member: {member}"),
+            "write it as {\"type\": \"name\", \"properties\": {\"name\": \"urn:ogc:def:crs:EPSG::2154\"}} or remove it for WGS84",
+        ));
+    };
+    match Crs::parse(&text) {
+        Ok(c) => Ok((c, text)),
+        Err(_) => Err(Error::input(
+            path,
+            Location::File,
+            format!("the \"crs\" member '{text}' is not an EPSG code"),
+            "write it as urn:ogc:def:crs:EPSG::<code>, or reproject the file to WGS84 and remove the member",
+        )),
+    }
+}
+
+fn feature(path: &Path, index: usize, item: &Json) -> Result<VectorFeature> {
+    let loc = Location::Feature(index);
+    let Json::Object(obj) = item else {
+        return Err(Error::input(
+            path,
+            loc,
+            "a feature that is not a JSON object",
+            "each element of \"features\" must be {\"type\": \"Feature\", ...}",
+        ));
+    };
+    if obj.get("type").and_then(Json::as_str) != Some("Feature") {
+        return Err(Error::input(
+            path,
+            loc,
+            "an element of \"features\" whose \"type\" is not \"Feature\"",
+            "each element of \"features\" must be {\"type\": \"Feature\", \"geometry\": ..., \"properties\": ...}",
+        ));
+    }
+    let (geometry, error) = match obj.get("geometry") {
+        None | Some(Json::Null) => (None, None),
+        Some(g) => match geometry(path, index, g) {
+            Ok(g) => (Some(g), None),
+            Err(Error::Input { message, hint, .. }) => {
+                (None, Some(GeometryError { message, hint }))
+            }
+            Err(e) => return Err(e),
+        },
+    };
+    let mut attributes = Attributes::default();
+    match obj.get("properties") {
+        None | Some(Json::Null) => {}
+        Some(Json::Object(props)) => {
+            attributes.0.reserve(props.len());
+            for (k, v) in props {
+                attributes.0.push((k.clone(), attr_value(v)));
+            }
+        }
+        Some(_) => {
+            return Err(Error::input(
+                path,
+                loc,
+                "\"properties\" is not a JSON object",
+                "write \"properties\": {\"name\": value, ...}",
+            ));
+        }
+    }
+    if let Some(id) = obj.get("id")
+        && attributes.get("id").is_none()
+        && !id.is_null()
+    {
+        attributes.0.insert(0, ("id".into(), attr_value(id)));
+    }
+    Ok(VectorFeature {
+        index,
+        geometry,
+        attributes,
+        error,
+    })
+}
+
+/// A JSON value as an attribute (arrays and objects kept as JSON text).
+pub fn attr_value(v: &Json) -> AttrValue {
+    match v {
+        Json::Null => AttrValue::Null,
+        Json::Bool(b) => AttrValue::Bool(*b),
+        Json::Number(n) => match n.as_i64() {
+            Some(i) => AttrValue::Int(i),
+            None => AttrValue::Float(n.as_f64().unwrap_or(f64::NAN)),
+        },
+        Json::String(s) => AttrValue::Text(s.clone()),
+        other => AttrValue::Text(other.to_string()),
+    }
+}
+
+fn infer_fields(features: &[VectorFeature]) -> Vec<Field> {
+    let mut fields: Vec<Field> = Vec::new();
+    for f in features {
+        for (name, value) in &f.attributes.0 {
+            let kind = match value {
+                AttrValue::Null => None,
+                AttrValue::Bool(_) => Some(FieldKind::Boolean),
+                AttrValue::Int(_) => Some(FieldKind::Integer),
+                AttrValue::Float(_) => Some(FieldKind::Real),
+                AttrValue::Text(_) => Some(FieldKind::String),
+            };
+            match fields.iter_mut().find(|fd| fd.name == *name) {
+                None => fields.push(Field {
+                    name: name.clone(),
+                    kind: kind.unwrap_or(FieldKind::String),
+                }),
+                Some(fd) => {
+                    if let Some(k) = kind
+                        && k != fd.kind
+                    {
+                        fd.kind = match (fd.kind, k) {
+                            (FieldKind::Integer, FieldKind::Real)
+                            | (FieldKind::Real, FieldKind::Integer) => FieldKind::Real,
+                            _ => FieldKind::Mixed,
+                        };
+                    }
+                }
+            }
+        }
+    }
+    fields
+}
+
+struct Ctx<'a> {
+    path: &'a Path,
+    index: usize,
+}
+
+impl Ctx<'_> {
+    fn err(&self, message: impl Into<String>, hint: impl Into<String>) -> Error {
+        Error::input(self.path, Location::Feature(self.index), message, hint)
+    }
+}
+
+fn geometry(path: &Path, index: usize, g: &Json) -> Result<Geometry<f64>> {
+    let ctx = Ctx { path, index };
+    convert_geometry(&ctx, g, 0)
+}
+
+fn convert_geometry(ctx: &Ctx, g: &Json, depth: usize) -> Result<Geometry<f64>> {
+    let Json::Object(obj) = g else {
+        return Err(ctx.err(
+            "\"geometry\" is not a JSON object",
+            "write {\"type\": \"Polygon\", \"coordinates\": [...]}, or null",
+        ));
+    };
+    let kind = obj.get("type").and_then(Json::as_str).unwrap_or("");
+    if kind == "GeometryCollection" {
+        if depth > 8 {
+            return Err(ctx.err(
+                "GeometryCollections nested too deeply",
+                "flatten the collection",
+            ));
+        }
+        let Some(Json::Array(items)) = obj.get("geometries") else {
+            return Err(ctx.err(
+                "a GeometryCollection without a \"geometries\" array",
+                "add \"geometries\": [...]",
+            ));
+        };
+        let mut out = Vec::with_capacity(items.len());
+        for item in items {
+            out.push(convert_geometry(ctx, item, depth + 1)?);
+        }
+        return Ok(Geometry::GeometryCollection(geo::GeometryCollection(out)));
+    }
+    let coords = coordinates(ctx, obj, kind)?;
+    Ok(match kind {
+        "Point" => Geometry::Point(Point(position(ctx, coords)?)),
+        "MultiPoint" => Geometry::MultiPoint(MultiPoint(
+            array(ctx, coords, "MultiPoint")?
+                .iter()
+                .map(|p| position(ctx, p).map(Point))
+                .collect::<Result<_>>()?,
+        )),
+        "LineString" => Geometry::LineString(line(ctx, coords)?),
+        "MultiLineString" => Geometry::MultiLineString(MultiLineString(
+            array(ctx, coords, "MultiLineString")?
+                .iter()
+                .map(|l| line(ctx, l))
+                .collect::<Result<_>>()?,
+        )),
+        "Polygon" => Geometry::Polygon(polygon(ctx, coords, None)?),
+        "MultiPolygon" => Geometry::MultiPolygon(MultiPolygon(
+            array(ctx, coords, "MultiPolygon")?
+                .iter()
+                .enumerate()
+                .map(|(i, p)| polygon(ctx, p, Some(i)))
+                .collect::<Result<_>>()?,
+        )),
+        _ => unreachable!("checked by coordinates()"),
+    })
+}
+
+fn coordinates<'a>(ctx: &Ctx, obj: &'a JsonObject, kind: &str) -> Result<&'a Json> {
+    if !matches!(
+        kind,
+        "Point" | "MultiPoint" | "LineString" | "MultiLineString" | "Polygon" | "MultiPolygon"
+    ) {
+        return Err(ctx.err(
+            if kind.is_empty() {
+                "a geometry without \"type\"".to_string()
+            } else {
+                format!("\"{kind}\" is not a GeoJSON geometry type")
+            },
+            "use Point, MultiPoint, LineString, MultiLineString, Polygon, MultiPolygon or GeometryCollection",
+        ));
+    }
+    obj.get("coordinates")
+        .filter(|c| !c.is_null())
+        .ok_or_else(|| {
+            ctx.err(
+                format!("a {kind} without \"coordinates\""),
+                "add the coordinates or set the geometry to null",
+            )
+        })
+}
+
+fn array<'a>(ctx: &Ctx, v: &'a Json, what: &str) -> Result<&'a Vec<Json>> {
+    v.as_array().ok_or_else(|| {
+        ctx.err(
+            format!("the coordinates of a {what} are not an array"),
+            "check the nesting of [ ] in \"coordinates\"",
+        )
+    })
+}
+
+fn position(ctx: &Ctx, v: &Json) -> Result<Coord<f64>> {
+    let items = v.as_array().ok_or_else(|| {
+        ctx.err(
+            format!("a position is not an array of numbers: {}", short(v)),
+            "each position is [x, y] (longitude, latitude in RFC 7946 GeoJSON)",
+        )
+    })?;
+    if items.len() < 2 {
+        return Err(ctx.err(
+            format!("a position has {} number(s): {}", items.len(), short(v)),
+            "each position is [x, y]",
+        ));
+    }
+    let num = |j: &Json| {
+        j.as_f64().ok_or_else(|| {
+            ctx.err(
+                format!("a coordinate is not a number: {}", short(v)),
+                "coordinates are JSON numbers, without quotes",
+            )
+        })
+    };
+    let c = Coord {
+        x: num(&items[0])?,
+        y: num(&items[1])?,
+    };
+    if !c.x.is_finite() || !c.y.is_finite() {
+        return Err(ctx.err(
+            format!("a coordinate is not finite: {}", short(v)),
+            "remove or fix the position",
+        ));
+    }
+    Ok(c)
+}
+
+fn line(ctx: &Ctx, v: &Json) -> Result<LineString<f64>> {
+    let pts = array(ctx, v, "LineString")?;
+    if pts.len() < 2 {
+        return Err(ctx.err(
+            format!("a LineString with {} position(s)", pts.len()),
+            "a line needs at least two positions",
+        ));
+    }
+    Ok(LineString(
+        pts.iter()
+            .map(|p| position(ctx, p))
+            .collect::<Result<_>>()?,
+    ))
+}
+
+fn polygon(ctx: &Ctx, v: &Json, part: Option<usize>) -> Result<Polygon<f64>> {
+    let rings = array(ctx, v, "Polygon")?;
+    let where_ = |r: usize| match part {
+        Some(p) => format!("polygon {p}, ring {r}"),
+        None => format!("ring {r}"),
+    };
+    if rings.is_empty() {
+        return Err(ctx.err(
+            format!(
+                "{}: a polygon without any ring",
+                part.map(|p| format!("polygon {p}"))
+                    .unwrap_or_else(|| "Polygon".into())
+            ),
+            "remove the empty polygon or give its exterior ring",
+        ));
+    }
+    let mut out = Vec::with_capacity(rings.len());
+    for (r, ring) in rings.iter().enumerate() {
+        let pts = array(ctx, ring, "Polygon ring")?;
+        let coords: Vec<Coord<f64>> = pts
+            .iter()
+            .map(|p| position(ctx, p))
+            .collect::<Result<_>>()?;
+        if coords.len() < 4 {
+            return Err(ctx.err(
+                format!("{}: a ring with {} positions (at least 4 are needed, the last repeating the first)", where_(r), coords.len()),
+                "fix the polygon in a GIS (QGIS: Vector > Geometry Tools > Check Validity)",
+            ));
+        }
+        if coords.first() != coords.last() {
+            return Err(ctx.err(
+                format!("{}: the ring is not closed (its last position differs from the first)", where_(r)),
+                "GeoJSON rings must repeat their first position at the end; re-export the file from a GIS",
+            ));
+        }
+        out.push(LineString(coords));
+    }
+    let exterior = out.remove(0);
+    Ok(Polygon::new(exterior, out))
+}
+
+fn short(v: &Json) -> String {
+    let s = v.to_string();
+    if s.len() > 60 {
+        format!(
+            "{}...",
+            &s[..s
+                .char_indices()
+                .take_while(|(i, _)| *i < 60)
+                .last()
+                .map(|(i, c)| i + c.len_utf8())
+                .unwrap_or(0)]
+        )
+    } else {
+        s
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(text: &str) -> Result<VectorLayer> {
+        parse_geojson(Path::new("t.geojson"), text.as_bytes())
+    }
+
+    #[test]
+    fn legacy_crs_member_is_honoured() {
+        let l = parse(r#"{"type":"FeatureCollection","crs":{"type":"name","properties":{"name":"urn:ogc:def:crs:EPSG::2154"}},"features":[{"type":"Feature","properties":{"a":1},"geometry":{"type":"Point","coordinates":[989031.8,6732842.2]}}]}"#).unwrap();
+        assert_eq!(l.crs, Some(Crs::LAMBERT93));
+        assert_eq!(l.features.len(), 1);
+        assert_eq!(l.fields[0].kind, FieldKind::Integer);
+    }
+
+    #[test]
+    fn bare_geometry_and_single_feature() {
+        let l = parse(r#"{"type":"Point","coordinates":[6.85,47.63]}"#).unwrap();
+        assert_eq!(l.crs, Some(Crs::WGS84));
+        assert!(matches!(l.features[0].geometry, Some(Geometry::Point(_))));
+        let f = parse(r#"{"type":"Feature","id":"a","properties":null,"geometry":null}"#).unwrap();
+        assert!(f.features[0].geometry.is_none());
+        assert_eq!(f.features[0].attributes.text("id"), "a");
+    }
+
+    #[test]
+    fn unclosed_ring_names_feature() {
+        let l = parse(r#"{"type":"FeatureCollection","features":[{"type":"Feature","properties":{},"geometry":{"type":"Point","coordinates":[6.8,47.6]}},{"type":"Feature","properties":{},"geometry":{"type":"Polygon","coordinates":[[[6.8,47.6],[6.9,47.6],[6.9,47.7],[6.8,47.7]]]}}]}"#).unwrap();
+        assert!(l.features[0].error.is_none());
+        let s = l.features[1].error_at(&l.path).unwrap().to_string();
+        assert!(
+            s.starts_with("t.geojson, feature 1: ring 0: the ring is not closed"),
+            "{s}"
+        );
+    }
+
+    #[test]
+    fn truncated_json_is_named() {
+        let e = parse(r#"{"type":"FeatureCollection","features":[{"type":"#).unwrap_err();
+        assert!(e.to_string().contains("ends too early"), "{e}");
+    }
+}

@@ -1,0 +1,264 @@
+//! The INSEE Filosofi grid (200 m squares in EPSG:3035) into [`GridCell`]s.
+//!
+//! A cell's position is its lower-left corner, taken from `x_laea`/`y_laea` when present, else
+//! decoded from the INSPIRE id (`CRS3035RES200mN2730200E4079600`), as in INSEE's own files.
+//! The four corners are reprojected, so that in Lambert-93 a cell is a slightly rotated
+//! quadrilateral of the same area (± 0.1 %), not a re-squared approximation.
+
+use std::collections::HashSet;
+use std::path::Path;
+
+use geo::{Coord, LineString, Polygon};
+
+use crate::crs::{Crs, ToMetric};
+use crate::error::{Error, Location, Result};
+use crate::model::{GridCell, GridValues};
+
+use super::problems::first_problem;
+use super::table::{TableOptions, TableReader, find_column, parse_number};
+
+/// The value columns, in [`GridValues`] order.
+const VALUE_COLUMNS: [&str; 11] = [
+    "Ind", "Men", "Men_pauv", "Ind_snv", "Men_1ind", "Men_5ind", "Men_fmp", "Men_prop", "Men_coll",
+    "Men_mais", "Men_surf",
+];
+
+/// Reads a Filosofi grid CSV into `target`, in file order.
+pub fn read_grid(path: &Path, target: Crs) -> Result<Vec<GridCell>> {
+    let table = TableReader::open(path, &TableOptions::default())?;
+    grid_from_table(table, target)
+}
+
+/// Grid cells from an open table; the first problem is the error.
+pub fn grid_from_table(table: TableReader, target: Crs) -> Result<Vec<GridCell>> {
+    let mut problems = Vec::new();
+    let cells = check_grid(table, target, &mut problems)?;
+    first_problem(problems)?;
+    Ok(cells)
+}
+
+/// An INSPIRE grid id decoded: CRS, cell size (m), lower-left corner.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct InspireId {
+    /// CRS of the grid (3035 for Filosofi).
+    pub crs: Crs,
+    /// Cell size in metres.
+    pub size: f64,
+    /// Lower-left corner.
+    pub corner: Coord<f64>,
+}
+
+/// Decodes `CRS3035RES200mN2730200E4079600`.
+///
+/// ```
+/// use qpv::io::grid::parse_inspire_id;
+/// let id = parse_inspire_id("CRS3035RES200mN2730200E4079600").unwrap();
+/// assert_eq!((id.size, id.corner.x, id.corner.y), (200.0, 4079600.0, 2730200.0));
+/// ```
+pub fn parse_inspire_id(id: &str) -> Option<InspireId> {
+    let rest = id.trim().strip_prefix("CRS")?;
+    let (crs, rest) = rest.split_once("RES")?;
+    let (size, rest) = rest.split_once("mN")?;
+    let (north, east) = rest.split_once('E')?;
+    Some(InspireId {
+        crs: Crs::epsg(crs.parse().ok()?),
+        size: size.parse().ok()?,
+        corner: Coord {
+            x: east.parse().ok()?,
+            y: north.parse().ok()?,
+        },
+    })
+}
+
+/// Grid cells from an open table, pushing every per-row problem to `problems` (the row is
+/// skipped); missing columns are the error.
+pub fn check_grid(
+    table: TableReader,
+    target: Crs,
+    problems: &mut Vec<Error>,
+) -> Result<Vec<GridCell>> {
+    let path = table.path().to_path_buf();
+    let headers = table.headers().to_vec();
+    if let Some(e) = super::table::unknown_separator(&path, &headers) {
+        return Err(e);
+    }
+    let missing = |name: &str| {
+        Error::input(
+            &path,
+            Location::Column(name.to_string()),
+            format!("no column '{name}': this does not look like an INSEE Filosofi grid file"),
+            format!(
+                "a Filosofi grid has IdINSPIRE, Ind, Men, Men_pauv, Ind_snv, Men_1ind, Men_5ind, Men_fmp, Men_prop, Men_coll, Men_mais, Men_surf; columns are: {}",
+                headers.join(", ")
+            ),
+        )
+    };
+    let id_col = find_column(&headers, &["IdINSPIRE", "id_inspire", "idcar_200m", "id"])
+        .ok_or_else(|| missing("IdINSPIRE"))?;
+    let x_col = find_column(&headers, &["x_laea", "x"]);
+    let y_col = find_column(&headers, &["y_laea", "y"]);
+    let imputed_col = find_column(&headers, &["imputed", "I_est_200", "I_est_cr"]);
+    let mut value_cols = [0usize; 11];
+    for (slot, name) in value_cols.iter_mut().zip(VALUE_COLUMNS) {
+        *slot = find_column(&headers, &[name]).ok_or_else(|| missing(name))?;
+    }
+    let mut transforms: Vec<(Crs, ToMetric)> = Vec::new();
+    let mut seen = HashSet::new();
+    let mut cells = Vec::new();
+    for row in table {
+        let row = row?;
+        let loc = Location::Line(row.line);
+        let get = |i: usize| row.fields.get(i).unwrap_or("").trim();
+        let id = get(id_col);
+        let Some(inspire) = parse_inspire_id(id) else {
+            problems.push(Error::input(
+                &path,
+                loc,
+                format!("'{id}' is not an INSPIRE grid id"),
+                "ids look like CRS3035RES200mN2730200E4079600",
+            ));
+            continue;
+        };
+        let mut corner = inspire.corner;
+        if let (Some(xc), Some(yc)) = (x_col, y_col) {
+            match (parse_number(get(xc)), parse_number(get(yc))) {
+                (Some(x), Some(y)) => corner = Coord { x, y },
+                _ => {
+                    problems.push(Error::input(
+                        &path,
+                        loc,
+                        format!(
+                            "corner coordinates '{}', '{}' are not numbers",
+                            get(xc),
+                            get(yc)
+                        ),
+                        "fix the x_laea / y_laea values",
+                    ));
+                    continue;
+                }
+            }
+            if corner != inspire.corner {
+                problems.push(Error::input(
+                    &path,
+                    loc,
+                    format!(
+                        "the corner ({}, {}) does not match the id {id} (x = E{}, y = N{})",
+                        corner.x, corner.y, inspire.corner.x, inspire.corner.y
+                    ),
+                    "x_laea / y_laea are the lower-left corner in EPSG:3035; are they swapped or centres?",
+                ));
+                continue;
+            }
+        }
+        if !seen.insert(id.to_string()) {
+            problems.push(Error::input(
+                &path,
+                loc,
+                format!("duplicate cell '{id}'"),
+                "each cell must appear once",
+            ));
+            continue;
+        }
+        let mut numbers = [0.0f64; 11];
+        let mut bad = None;
+        for (slot, (&col, name)) in numbers.iter_mut().zip(value_cols.iter().zip(VALUE_COLUMNS)) {
+            match parse_number(get(col)) {
+                Some(v) if v >= 0.0 => *slot = v,
+                _ => {
+                    bad = Some((name, get(col).to_string()));
+                    break;
+                }
+            }
+        }
+        if let Some((name, text)) = bad {
+            problems.push(Error::input(
+                &path,
+                loc,
+                format!("'{text}' in column '{name}' is not a count (a finite number ≥ 0)"),
+                "INSEE values are non-negative numbers; fix the row",
+            ));
+            continue;
+        }
+        let imputed = imputed_col.is_some_and(|c| matches!(get(c), "1" | "true" | "TRUE" | "oui"));
+        let slot = match transforms.iter().position(|(c, _)| *c == inspire.crs) {
+            Some(i) => i,
+            None => {
+                transforms.push((inspire.crs, ToMetric::new(inspire.crs, target)?));
+                transforms.len() - 1
+            }
+        };
+        let to_metric = &transforms[slot].1;
+        let s = inspire.size;
+        let corners = [
+            corner,
+            Coord {
+                x: corner.x + s,
+                y: corner.y,
+            },
+            Coord {
+                x: corner.x + s,
+                y: corner.y + s,
+            },
+            Coord {
+                x: corner.x,
+                y: corner.y + s,
+            },
+        ];
+        let mut ring = Vec::with_capacity(5);
+        let mut failed = None;
+        for c in corners {
+            match to_metric.coord(c) {
+                Ok(p) => ring.push(p),
+                Err(e) => {
+                    failed = Some(e);
+                    break;
+                }
+            }
+        }
+        if let Some(e) = failed {
+            problems.push(Error::input(&path, loc, e.message, e.hint));
+            continue;
+        }
+        ring.push(ring[0]);
+        let [
+            ind,
+            men,
+            men_pauv,
+            ind_snv,
+            men_1ind,
+            men_5ind,
+            men_fmp,
+            men_prop,
+            men_coll,
+            men_mais,
+            men_surf,
+        ] = numbers;
+        cells.push(GridCell {
+            id: id.to_string(),
+            polygon: Polygon::new(LineString(ring), vec![]),
+            values: GridValues {
+                ind,
+                men,
+                men_pauv,
+                ind_snv,
+                men_1ind,
+                men_5ind,
+                men_fmp,
+                men_prop,
+                men_coll,
+                men_mais,
+                men_surf,
+            },
+            imputed,
+        });
+    }
+    if cells.is_empty() && problems.is_empty() {
+        return Err(Error::input(
+            &path,
+            Location::File,
+            "the grid file has a header but no cells",
+            "give a Filosofi grid with at least one cell",
+        ));
+    }
+    Ok(cells)
+}

@@ -1,0 +1,230 @@
+//! Zones (QPV perimeters or candidate perimeters) from any vector layer.
+
+use std::collections::HashSet;
+use std::path::Path;
+
+use geo::orient::{Direction, Orient};
+use geo::{Geometry, MultiPolygon, Validation};
+
+use crate::crs::{Crs, ToMetric};
+use crate::error::{Error, Location, Result};
+use crate::model::Zone;
+
+use super::points::geometry_kind;
+use super::problems::first_problem;
+use super::source::read_vector;
+use super::table::find_column;
+use super::vector::VectorLayer;
+
+/// Which attributes hold a zone's code, name and communes, and how to read the file.
+#[derive(Debug, Clone)]
+pub struct ZoneFields {
+    /// Code attribute (default `code_qp`, the ANCT name).
+    pub code: String,
+    /// Name attribute (default `lib_qp`).
+    pub name: String,
+    /// Attribute listing the INSEE codes of the communes, separated by `,` or `;` (default
+    /// `insee_com`); zones get no communes when it is absent.
+    pub communes: Option<String>,
+    /// Layer of a multi-layer source.
+    pub layer: Option<String>,
+    /// CRS to assume when the source declares none.
+    pub source_crs: Option<Crs>,
+}
+
+impl Default for ZoneFields {
+    fn default() -> Self {
+        ZoneFields {
+            code: "code_qp".into(),
+            name: "lib_qp".into(),
+            communes: Some("insee_com".into()),
+            layer: None,
+            source_crs: None,
+        }
+    }
+}
+
+/// Reads zones from a GeoJSON or GDAL file into `target`, sorted by code; exterior rings
+/// counter-clockwise, holes clockwise.
+pub fn read_zones(path: &Path, fields: &ZoneFields, target: Crs) -> Result<Vec<Zone>> {
+    let layer = read_vector(path, fields.layer.as_deref())?;
+    zones_from_layer(layer, fields, target)
+}
+
+/// Zones from a layer already read; the first problem is the error.
+pub fn zones_from_layer(layer: VectorLayer, fields: &ZoneFields, target: Crs) -> Result<Vec<Zone>> {
+    let mut problems = Vec::new();
+    let zones = check_zones(layer, fields, target, &mut problems)?;
+    first_problem(problems)?;
+    Ok(zones)
+}
+
+/// Zones from a layer, pushing every per-feature problem (bad geometry, duplicate code...) to
+/// `problems` and skipping that feature; whole-file problems are returned as the error.
+pub fn check_zones(
+    layer: VectorLayer,
+    fields: &ZoneFields,
+    target: Crs,
+    problems: &mut Vec<Error>,
+) -> Result<Vec<Zone>> {
+    let path = layer.path.clone();
+    let names: Vec<String> = layer.fields.iter().map(|f| f.name.clone()).collect();
+    let field = |name: &str| {
+        find_column(&names, &[name])
+            .map(|i| names[i].clone())
+            .ok_or_else(|| {
+                Error::input(
+                    &path,
+                    Location::Column(name.to_string()),
+                    format!("no attribute '{name}' for the zone code/name"),
+                    format!(
+                        "choose the attributes with --code-field / --name-field; attributes are: {}",
+                        if names.is_empty() { "(none)".to_string() } else { names.join(", ") }
+                    ),
+                )
+            })
+    };
+    if layer.features.is_empty() {
+        return Err(Error::input(
+            &path,
+            Location::File,
+            "the layer has no features",
+            "give a layer with at least one zone polygon",
+        ));
+    }
+    let code_field = field(&fields.code)?;
+    let name_field = field(&fields.name)?;
+    let communes_field = fields
+        .communes
+        .as_deref()
+        .and_then(|c| find_column(&names, &[c]))
+        .map(|i| names[i].clone());
+    let source = source_crs(&layer, fields.source_crs)?;
+    let to_metric = ToMetric::new(source, target)?;
+    let mut seen: HashSet<String> = HashSet::new();
+    let mut zones = Vec::with_capacity(layer.features.len());
+    for f in layer.features {
+        let loc = Location::Feature(f.index);
+        if let Some(e) = f.error_at(&path) {
+            problems.push(e);
+            continue;
+        }
+        let code = f.attributes.text(&code_field).trim().to_string();
+        if code.is_empty() {
+            problems.push(Error::input(
+                &path,
+                loc,
+                format!("empty zone code ('{code_field}')"),
+                "every zone needs a code",
+            ));
+            continue;
+        }
+        if !seen.insert(code.clone()) {
+            problems.push(Error::input(
+                &path,
+                loc,
+                format!("duplicate zone code '{code}'"),
+                "zone codes must be unique: merge the parts into one MultiPolygon or rename one",
+            ));
+            continue;
+        }
+        let geometry = match polygonal(&path, f.index, f.geometry) {
+            Ok(g) => g,
+            Err(e) => {
+                problems.push(e);
+                continue;
+            }
+        };
+        let mut g = Geometry::MultiPolygon(geometry);
+        if let Err(e) = to_metric.geometry(&mut g) {
+            problems.push(Error::input(&path, loc, e.message, e.hint));
+            continue;
+        }
+        let Geometry::MultiPolygon(geometry) = g else {
+            unreachable!("reprojection keeps the geometry type")
+        };
+        // Shapefiles store exteriors clockwise, GeoJSON counter-clockwise: one orientation in
+        // the model (exterior counter-clockwise, holes clockwise) whatever the source.
+        let geometry = geometry.orient(Direction::Default);
+        let communes = communes_field
+            .as_deref()
+            .map(|c| split_codes(&f.attributes.text(c)))
+            .unwrap_or_default();
+        zones.push(Zone {
+            name: f.attributes.text(&name_field).trim().to_string(),
+            code,
+            communes,
+            geometry,
+            attributes: f.attributes,
+        });
+    }
+    zones.sort_by(|a, b| a.code.cmp(&b.code));
+    Ok(zones)
+}
+
+/// The CRS of a layer, or the assumed one, or an error.
+pub(crate) fn source_crs(layer: &VectorLayer, assumed: Option<Crs>) -> Result<Crs> {
+    layer.crs.or(assumed).ok_or_else(|| {
+        Error::input(
+            &layer.path,
+            Location::File,
+            "the layer declares no coordinate reference system",
+            "give it with --source-crs EPSG:<code> (e.g. add the .prj file of a Shapefile)",
+        )
+    })
+}
+
+/// A polygonal, valid, non-empty geometry as a MultiPolygon, or the problem with it.
+pub(crate) fn polygonal(
+    path: &Path,
+    index: usize,
+    geometry: Option<Geometry<f64>>,
+) -> Result<MultiPolygon<f64>> {
+    let loc = Location::Feature(index);
+    let mp = match geometry {
+        None => {
+            return Err(Error::input(
+                path,
+                loc,
+                "a feature without geometry",
+                "give every zone its polygon, or remove the feature",
+            ));
+        }
+        Some(Geometry::Polygon(p)) => MultiPolygon(vec![p]),
+        Some(Geometry::MultiPolygon(mp)) => mp,
+        Some(other) => {
+            return Err(Error::input(
+                path,
+                loc,
+                format!("a {} where a polygon was expected", geometry_kind(&other)),
+                "zones are Polygons or MultiPolygons; points and lines cannot be perimeters",
+            ));
+        }
+    };
+    if mp.0.is_empty() || mp.0.iter().all(|p| p.exterior().0.is_empty()) {
+        return Err(Error::input(
+            path,
+            loc,
+            "an empty polygon",
+            "give the zone its perimeter, or remove the feature",
+        ));
+    }
+    if let Err(e) = mp.check_validation() {
+        return Err(Error::input(
+            path,
+            loc,
+            format!("invalid polygon: {e}"),
+            "repair it in a GIS (QGIS: Vector > Geometry Tools > Fix Geometries; PostGIS: ST_MakeValid)",
+        ));
+    }
+    Ok(mp)
+}
+
+/// Splits `90008, 90010` or `90008;90010` into codes.
+pub fn split_codes(text: &str) -> Vec<String> {
+    text.split([',', ';', '|', ' '])
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(str::to_string)
+        .collect()
+}

@@ -1,0 +1,145 @@
+//! Geometry layers of perimeter tests and simulations (candidate, added, removed, parts,
+//! simulated zones), each feature carrying its grid indicators, ready for GeoJSON or
+//! GeoPackage.
+
+use geo::{Geometry, MultiPolygon};
+use serde_json::{Map, Value, json};
+
+use super::{GeoFeature, GeoLayer};
+use crate::analysis::interpolate::Indicators;
+use crate::analysis::perimeter::{Comparison, PerimeterTest};
+use crate::analysis::simulate::Simulation;
+use crate::crs::Crs;
+
+/// Rounds to 2 decimals (cm², hundredths of a person): stable text, no float noise.
+fn r2(x: f64) -> Value {
+    json!((x * 100.0).round() / 100.0)
+}
+
+fn r4(x: Option<f64>) -> Value {
+    x.map_or(Value::Null, |v| json!((v * 10_000.0).round() / 10_000.0))
+}
+
+/// The indicator columns, in a fixed order.
+pub fn indicator_properties(i: &Indicators, into: &mut Map<String, Value>) {
+    into.insert("area_m2".into(), r2(i.area_m2));
+    into.insert("population".into(), r2(i.population));
+    into.insert("households".into(), r2(i.households));
+    into.insert("poor_households".into(), r2(i.poor_households));
+    into.insert("poor_share".into(), r4(i.poor_household_share));
+    into.insert(
+        "mean_standard_of_living".into(),
+        i.mean_standard_of_living.map_or(Value::Null, r2),
+    );
+    into.insert("owner_share".into(), r4(i.owner_share));
+    into.insert(
+        "imputed_population_share".into(),
+        r4(i.imputed_population_share),
+    );
+    into.insert("cells".into(), json!(i.cells));
+}
+
+fn feature(geometry: &MultiPolygon<f64>, props: Map<String, Value>) -> GeoFeature {
+    GeoFeature {
+        geometry: (!geometry.0.is_empty()).then(|| Geometry::MultiPolygon(geometry.clone())),
+        properties: props,
+    }
+}
+
+fn piece_feature(name: &str, kind: &str, g: &MultiPolygon<f64>, i: &Indicators) -> GeoFeature {
+    let mut p = Map::new();
+    p.insert("candidate".into(), json!(name));
+    p.insert("layer".into(), json!(kind));
+    indicator_properties(i, &mut p);
+    feature(g, p)
+}
+
+/// Layers `candidate` (one feature per continuous part, with its eligibility), `added` and
+/// `removed` (one feature each, possibly without geometry when empty).
+pub fn perimeter_layers(t: &PerimeterTest, crs: Crs) -> Vec<GeoLayer> {
+    let parts = t
+        .parts
+        .iter()
+        .map(|p| {
+            let mut props = Map::new();
+            props.insert("candidate".into(), json!(t.name));
+            props.insert("layer".into(), json!("candidate"));
+            props.insert("part".into(), json!(p.part));
+            indicator_properties(&p.piece.indicators, &mut props);
+            props.insert("eligible".into(), json!(p.assessment.eligible));
+            props.insert("threshold_eur".into(), json!(p.assessment.threshold));
+            props.insert("why_not".into(), json!(p.assessment.reasons.join("; ")));
+            feature(&p.piece.geometry, props)
+        })
+        .collect();
+    vec![
+        GeoLayer {
+            name: "candidate".into(),
+            crs,
+            features: parts,
+        },
+        GeoLayer {
+            name: "added".into(),
+            crs,
+            features: vec![piece_feature(
+                &t.name,
+                "added",
+                &t.added.geometry,
+                &t.added.indicators,
+            )],
+        },
+        GeoLayer {
+            name: "removed".into(),
+            crs,
+            features: vec![piece_feature(
+                &t.name,
+                "removed",
+                &t.removed.geometry,
+                &t.removed.indicators,
+            )],
+        },
+    ]
+}
+
+/// One layer `perimeters`: the baseline then every candidate, one feature each.
+pub fn comparison_layer(c: &Comparison, crs: Crs) -> GeoLayer {
+    GeoLayer {
+        name: "perimeters".into(),
+        crs,
+        features: c
+            .tests
+            .iter()
+            .map(|t| {
+                piece_feature(
+                    &t.name,
+                    "perimeter",
+                    &t.candidate.geometry,
+                    &t.candidate.indicators,
+                )
+            })
+            .collect(),
+    }
+}
+
+/// One layer `simulated_zones`.
+pub fn simulation_layer(s: &Simulation, crs: Crs) -> GeoLayer {
+    GeoLayer {
+        name: "simulated_zones".into(),
+        crs,
+        features: s
+            .zones
+            .iter()
+            .map(|z| {
+                let mut p = Map::new();
+                p.insert("zone".into(), json!(z.id));
+                p.insert("cell_count".into(), json!(z.cell_ids.len()));
+                indicator_properties(&z.piece.indicators, &mut p);
+                let best = z.best_match();
+                p.insert("best_qpv".into(), json!(best.map(|m| m.code.clone())));
+                p.insert("best_qpv_name".into(), json!(best.map(|m| m.name.clone())));
+                p.insert("iou".into(), r4(best.map(|m| m.iou)));
+                feature(&z.piece.geometry, p)
+            })
+            .collect(),
+    }
+}

@@ -1,0 +1,187 @@
+//! A neutral table (columns × JSON values) and its views: aligned text for a person, CSV for
+//! spreadsheets, Markdown for reports.
+
+use std::io::Write;
+
+use serde_json::Value;
+
+use crate::error::{Error, Result};
+
+/// Rows of values under named columns.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Table {
+    /// Column names.
+    pub columns: Vec<String>,
+    /// Rows, each as long as `columns`.
+    pub rows: Vec<Vec<Value>>,
+}
+
+impl Table {
+    /// An empty table with these columns.
+    pub fn new(columns: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        Table {
+            columns: columns.into_iter().map(Into::into).collect(),
+            rows: Vec::new(),
+        }
+    }
+
+    /// Appends a row.
+    pub fn push(&mut self, row: Vec<Value>) {
+        self.rows.push(row);
+    }
+
+    /// Aligned text: numbers right-aligned, text left-aligned.
+    pub fn write_text(&self, w: &mut dyn Write) -> Result<()> {
+        let cells: Vec<Vec<String>> = self
+            .rows
+            .iter()
+            .map(|r| r.iter().map(cell_text).collect())
+            .collect();
+        let mut widths: Vec<usize> = self.columns.iter().map(|c| c.chars().count()).collect();
+        for row in &cells {
+            for (i, c) in row.iter().enumerate() {
+                if i < widths.len() {
+                    widths[i] = widths[i].max(c.chars().count());
+                }
+            }
+        }
+        let mut out = String::new();
+        let header: Vec<String> = self
+            .columns
+            .iter()
+            .zip(&widths)
+            .map(|(c, w)| pad(c, *w, false))
+            .collect();
+        out.push_str(header.join("  ").trim_end());
+        out.push('\n');
+        let rule: Vec<String> = widths.iter().map(|w| "-".repeat(*w)).collect();
+        out.push_str(&rule.join("  "));
+        out.push('\n');
+        for (row, values) in cells.iter().zip(&self.rows) {
+            let line: Vec<String> = row
+                .iter()
+                .zip(&widths)
+                .zip(values)
+                .map(|((c, w), v)| pad(c, *w, v.is_number()))
+                .collect();
+            out.push_str(line.join("  ").trim_end());
+            out.push('\n');
+        }
+        w.write_all(out.as_bytes()).map_err(io_err)
+    }
+
+    /// CSV with a header line (`,` separator, UTF-8, `.` decimals).
+    pub fn write_csv(&self, w: &mut dyn Write) -> Result<()> {
+        let mut writer = csv::Writer::from_writer(w);
+        writer.write_record(&self.columns).map_err(csv_err)?;
+        for row in &self.rows {
+            writer
+                .write_record(row.iter().map(cell_text))
+                .map_err(csv_err)?;
+        }
+        writer.flush().map_err(io_err)
+    }
+
+    /// A Markdown (GitHub) table.
+    pub fn write_markdown(&self, w: &mut dyn Write) -> Result<()> {
+        let mut out = String::new();
+        out.push_str(&format!("| {} |\n", self.columns.join(" | ")));
+        let align: Vec<&str> = (0..self.columns.len())
+            .map(|i| {
+                if self
+                    .rows
+                    .iter()
+                    .any(|r| r.get(i).is_some_and(Value::is_number))
+                {
+                    "---:"
+                } else {
+                    "---"
+                }
+            })
+            .collect();
+        out.push_str(&format!("|{}|\n", align.join("|")));
+        for row in &self.rows {
+            let cells: Vec<String> = row
+                .iter()
+                .map(|v| cell_text(v).replace('|', "\\|"))
+                .collect();
+            out.push_str(&format!("| {} |\n", cells.join(" | ")));
+        }
+        w.write_all(out.as_bytes()).map_err(io_err)
+    }
+}
+
+/// How a value shows in a cell: text as is, numbers as JSON writes them, null empty,
+/// arrays and objects as compact JSON.
+pub fn cell_text(v: &Value) -> String {
+    match v {
+        Value::Null => String::new(),
+        Value::String(s) => s.clone(),
+        Value::Number(n) => n.to_string(),
+        Value::Bool(b) => b.to_string(),
+        other => other.to_string(),
+    }
+}
+
+fn pad(text: &str, width: usize, right: bool) -> String {
+    let n = text.chars().count();
+    let fill = " ".repeat(width.saturating_sub(n));
+    if right {
+        format!("{fill}{text}")
+    } else {
+        format!("{text}{fill}")
+    }
+}
+
+fn io_err(e: std::io::Error) -> Error {
+    Error::io("<output>", e)
+}
+
+fn csv_err(e: csv::Error) -> Error {
+    Error::Internal(format!("writing CSV: {e}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn sample() -> Table {
+        let mut t = Table::new(["code_qp", "inside_count", "name"]);
+        t.push(vec![json!("QN09001I"), json!(3), json!("École, \"A\"")]);
+        t.push(vec![json!("QN09002M"), json!(12), Value::Null]);
+        t
+    }
+
+    #[test]
+    fn text_aligns_numbers_right() {
+        let mut b = Vec::new();
+        sample().write_text(&mut b).unwrap();
+        assert_eq!(
+            String::from_utf8(b).unwrap(),
+            "code_qp   inside_count  name\n\
+             --------  ------------  ----------\n\
+             QN09001I             3  École, \"A\"\n\
+             QN09002M            12\n"
+        );
+    }
+
+    #[test]
+    fn csv_quotes_when_needed() {
+        let mut b = Vec::new();
+        sample().write_csv(&mut b).unwrap();
+        assert_eq!(
+            String::from_utf8(b).unwrap(),
+            "code_qp,inside_count,name\nQN09001I,3,\"École, \"\"A\"\"\"\nQN09002M,12,\n"
+        );
+    }
+
+    #[test]
+    fn markdown_escapes_pipes() {
+        let mut t = Table::new(["a"]);
+        t.push(vec![json!("x|y")]);
+        let mut b = Vec::new();
+        t.write_markdown(&mut b).unwrap();
+        assert_eq!(String::from_utf8(b).unwrap(), "| a |\n|---|\n| x\\|y |\n");
+    }
+}

@@ -1,0 +1,67 @@
+//! One result, several views: the command builds a table, a JSON value and geometry layers once,
+//! and the chosen `--format` picks the view.
+
+use std::path::Path;
+
+use serde_json::Value;
+
+use super::atomic::write_atomic;
+use super::layer::GeoLayer;
+use super::table::Table;
+use super::{OutputFormat, geojson, gpkg};
+use crate::error::{Error, Result};
+
+/// The views of one result.
+#[derive(Debug, Clone, Default)]
+pub struct Views {
+    /// Rows for table, CSV and Markdown.
+    pub table: Table,
+    /// Records for JSON (often richer than the table: nested lists).
+    pub json: Value,
+    /// Geometry layers for GeoJSON (the first one) and GeoPackage (all of them).
+    pub layers: Vec<GeoLayer>,
+    /// Free text printed above a Markdown table (title, notes); optional.
+    pub markdown_preamble: String,
+}
+
+/// Writes `views` to `output` (standard output when `None` or `-`) in `format`.
+pub fn write_views(output: Option<&Path>, format: OutputFormat, views: &Views) -> Result<()> {
+    let path = output.unwrap_or(Path::new("-"));
+    match format {
+        OutputFormat::Gpkg => {
+            if path == Path::new("-") {
+                return Err(Error::usage(
+                    "a GeoPackage cannot be written to standard output",
+                    "give -o FILE.gpkg",
+                ));
+            }
+            if views.layers.is_empty() {
+                return Err(no_geometry());
+            }
+            gpkg::write_gpkg(path, &views.layers)
+        }
+        OutputFormat::Geojson => {
+            let layer = views.layers.first().ok_or_else(no_geometry)?;
+            write_atomic(path, |w| geojson::write_layer(w, layer))
+        }
+        OutputFormat::Json => write_atomic(path, |w| {
+            serde_json::to_writer_pretty(&mut *w, &views.json)
+                .map_err(|e| Error::Internal(format!("writing JSON: {e}")))?;
+            w.write_all(b"\n").map_err(|e| Error::io(path, e))
+        }),
+        OutputFormat::Csv => write_atomic(path, |w| views.table.write_csv(w)),
+        OutputFormat::Table => write_atomic(path, |w| views.table.write_text(w)),
+        OutputFormat::Markdown => write_atomic(path, |w| {
+            w.write_all(views.markdown_preamble.as_bytes())
+                .map_err(|e| Error::io(path, e))?;
+            views.table.write_markdown(w)
+        }),
+    }
+}
+
+fn no_geometry() -> Error {
+    Error::usage(
+        "this result has no geometry layer",
+        "choose --format table, csv or json",
+    )
+}

@@ -1,0 +1,386 @@
+//! The `coverage`, `nearest` and `locate` commands end to end on the embedded data and the real
+//! BANO addresses; expected figures from independent computations (tests/coverage_reference/).
+
+use std::process::Command;
+
+use assert_cmd::prelude::*;
+use predicates::prelude::*;
+use serde_json::Value;
+
+const BANO_COLUMNS: &str = "id,numero,voie,code_post,nom_comm,source,lat,lon";
+
+fn qpv() -> Command {
+    Command::cargo_bin("qpv").unwrap()
+}
+
+fn bano() -> String {
+    format!("{}/geodata/bano-90.csv", env!("CARGO_MANIFEST_DIR"))
+}
+
+fn json_of(cmd: &mut Command) -> Value {
+    let out = cmd.assert().success().get_output().stdout.clone();
+    serde_json::from_slice(&out).unwrap()
+}
+
+#[test]
+fn coverage_without_arguments_reports_embedded_schools_at_300_m() {
+    let out = qpv().arg("coverage").assert().success();
+    let stdout = String::from_utf8(out.get_output().stdout.clone()).unwrap();
+    let stderr = String::from_utf8(out.get_output().stderr.clone()).unwrap();
+    // 7 QPV × 4 categories, header and rule.
+    assert_eq!(stdout.lines().count(), 30);
+    assert!(stdout.starts_with("code_qp "));
+    assert!(
+        stderr.contains("college within 300 m: 4 of 7 QPV; none for QN09002M, QN09003I, QN09005M")
+    );
+}
+
+#[test]
+fn coverage_json_records_have_the_documented_fields_and_values() {
+    let v = json_of(qpv().args(["coverage", "--format", "json", "--distance", "500,300"]));
+    let records = v.as_array().unwrap();
+    assert_eq!(records.len(), 56);
+    let find = |code: &str, cat: &str, d: f64| {
+        records
+            .iter()
+            .find(|r| r["code_qp"] == code && r["category"] == cat && r["distance_m"] == d)
+            .unwrap()
+    };
+    let r = find("QN09004M", "college", 300.0);
+    assert_eq!(r["lib_qp"], "Les Résidences");
+    assert_eq!(r["inside_count"], 1);
+    assert_eq!(r["within_count"], 2);
+    assert_eq!(r["within"][0]["id"], "0900351T");
+    assert_eq!(r["within"][0]["distance_m"], 0.0);
+    assert_eq!(r["within"][1]["id"], "0900006T");
+    assert_eq!(r["within"][1]["distance_m"], 130.51);
+    assert_eq!(r["nearest_id"], "0900351T");
+    assert!((r["area_share_covered"].as_f64().unwrap() - 0.3215).abs() < 0.005);
+    assert!((r["population_share_covered"].as_f64().unwrap() - 0.3495).abs() < 0.005);
+    let r = find("QN09002M", "college", 300.0);
+    assert_eq!(r["within_count"], 0);
+    assert_eq!(r["nearest_id"], "0900295G");
+    assert_eq!(r["nearest_distance_m"], 353.88);
+    assert_eq!(r["area_share_covered"], 0.0);
+    let r = find("QN09002M", "college", 500.0);
+    assert_eq!(r["within_count"], 1);
+    // Order: zone code, category, distance.
+    assert_eq!(records[0]["code_qp"], "QN09001I");
+    assert_eq!(records[0]["category"], "college");
+    assert_eq!(records[0]["distance_m"], 300.0);
+    assert_eq!(records[1]["distance_m"], 500.0);
+}
+
+#[test]
+fn coverage_geojson_opens_with_gdal_and_follows_rfc_7946() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("coverage.geojson");
+    qpv()
+        .args(["-q", "coverage", "--distance", "300,500", "-o"])
+        .arg(&path)
+        .assert()
+        .success();
+    let info = Command::new("ogrinfo")
+        .args(["-ro", "-al", "-so"])
+        .arg(&path)
+        .output()
+        .expect("ogrinfo (gdal-bin) is needed for this test");
+    let text = String::from_utf8_lossy(&info.stdout);
+    assert!(info.status.success(), "{text}");
+    assert!(text.contains("Feature Count: 56"), "{text}");
+    assert!(text.contains("Geometry: Multi Polygon"), "{text}");
+    // GEOS validity through GDAL's SQLite dialect: 1 = valid, -1 = null (zone fully covered).
+    let sql = Command::new("ogrinfo")
+        .args(["-ro", "-dialect", "sqlite", "-sql"])
+        .arg("SELECT ST_IsValid(geometry) AS v, COUNT(*) AS n FROM coverage_uncovered GROUP BY v")
+        .arg(&path)
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&sql.stdout);
+    assert!(
+        text.contains("v (Integer) = 1\n  n (Integer) = 51"),
+        "{text}"
+    );
+    assert!(
+        text.contains("v (Integer) = -1\n  n (Integer) = 5"),
+        "{text}"
+    );
+    assert!(!text.contains("v (Integer) = 0"), "{text}");
+    // Right-hand rule, closed rings, WGS84 range.
+    let v: Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    for f in v["features"].as_array().unwrap() {
+        if f["geometry"].is_null() {
+            assert_eq!(
+                f["properties"]["within_count"].as_u64().map(|n| n > 0),
+                Some(true)
+            );
+            continue;
+        }
+        for polygon in f["geometry"]["coordinates"].as_array().unwrap() {
+            for (i, ring) in polygon.as_array().unwrap().iter().enumerate() {
+                let pts: Vec<(f64, f64)> = ring
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|c| (c[0].as_f64().unwrap(), c[1].as_f64().unwrap()))
+                    .collect();
+                assert_eq!(pts.first(), pts.last());
+                assert!(
+                    pts.iter()
+                        .all(|p| (6.0..8.0).contains(&p.0) && (47.0..48.0).contains(&p.1))
+                );
+                let twice: f64 = pts
+                    .windows(2)
+                    .map(|w| w[0].0 * w[1].1 - w[1].0 * w[0].1)
+                    .sum();
+                assert_eq!(twice > 0.0, i == 0, "exterior CCW, holes CW");
+            }
+        }
+    }
+}
+
+#[test]
+fn coverage_with_a_single_category_file_and_bad_distance() {
+    let dir = tempfile::tempdir().unwrap();
+    let centres = dir.path().join("centres.csv");
+    // Positions of two real schools reused as test points for a one-category file.
+    std::fs::write(
+        &centres,
+        "id,name,x,y\nC1,Centre A,989031.8,6732842.2\nC2,Centre B,989378.8,6735061.5\n",
+    )
+    .unwrap();
+    let v = json_of(
+        qpv()
+            .args([
+                "coverage",
+                "--format",
+                "json",
+                "--category",
+                "social_centre",
+                "--facilities",
+            ])
+            .arg(&centres),
+    );
+    let records = v.as_array().unwrap();
+    assert_eq!(records.len(), 7);
+    assert!(records.iter().all(|r| r["category"] == "social_centre"));
+    qpv()
+        .args(["coverage", "--distance", "300,-5"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "--distance -5 is not a distance in metres",
+        ));
+}
+
+#[test]
+fn locate_bano_addresses_matches_shapely_exactly() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("located.json");
+    qpv()
+        .args(["-q", "locate", &bano(), "--columns", BANO_COLUMNS, "-o"])
+        .arg(&out)
+        .assert()
+        .success();
+    let v: Value = serde_json::from_str(&std::fs::read_to_string(&out).unwrap()).unwrap();
+    let s = &v["summary"];
+    // tests/coverage_reference/locate_bano.py
+    assert_eq!(
+        (
+            s["total"].as_u64(),
+            s["inside"].as_u64(),
+            s["near"].as_u64(),
+            s["outside"].as_u64()
+        ),
+        (Some(35_847), Some(481), Some(637), Some(34_729))
+    );
+    assert_eq!(s["in_a_zone"], 783);
+    let per_zone: Vec<(String, u64, u64)> = s["per_zone"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|z| {
+            (
+                z["code_qp"].as_str().unwrap().to_string(),
+                z["inside"].as_u64().unwrap(),
+                z["near_inside"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    let expected = [
+        ("QN09001I", 7, 38),
+        ("QN09002M", 43, 26),
+        ("QN09003I", 68, 64),
+        ("QN09004M", 158, 34),
+        ("QN09005M", 51, 19),
+        ("QN09006M", 114, 63),
+        ("QN09007N", 40, 58),
+    ];
+    assert_eq!(
+        per_zone,
+        expected.map(|(c, i, n)| (c.to_string(), i, n)).to_vec()
+    );
+    let points = v["points"].as_array().unwrap();
+    assert_eq!(points.len(), 35_847);
+    // Input columns kept, in order, new ones appended.
+    let first = points[0].as_object().unwrap();
+    let keys: Vec<&str> = first.keys().map(String::as_str).collect();
+    assert_eq!(
+        keys,
+        [
+            "id",
+            "numero",
+            "voie",
+            "code_post",
+            "nom_comm",
+            "source",
+            "lat",
+            "lon",
+            "code_qp",
+            "lib_qp",
+            "signed_distance_m",
+            "status",
+            "nearest_code_qp"
+        ]
+    );
+    assert_eq!(first["id"], "900010003F-1");
+    assert_eq!(first["status"], "outside");
+    assert_eq!(first["nearest_code_qp"], "QN09007N");
+}
+
+#[test]
+fn locate_csv_keeps_columns_and_reports_on_stderr() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("points.csv");
+    // A vertex of QN09001I's perimeter (from the embedded GeoJSON) and a point far away.
+    std::fs::write(
+        &input,
+        "name;longitude;latitude;code_qp\nvertex;6.850608880681231;47.6410962165527;x\nfar;6.95;47.70;y\n",
+    )
+    .unwrap();
+    let out = qpv().args(["locate"]).arg(&input).assert().success();
+    let stdout = String::from_utf8(out.get_output().stdout.clone()).unwrap();
+    let stderr = String::from_utf8(out.get_output().stderr.clone()).unwrap();
+    let lines: Vec<&str> = stdout.lines().collect();
+    assert_eq!(
+        lines[0],
+        "name,longitude,latitude,code_qp,qpv_code_qp,lib_qp,signed_distance_m,status,nearest_code_qp"
+    );
+    assert!(lines[1].starts_with("vertex,6.850608880681231,47.6410962165527,x,QN09001I,Bougenel - Mulhouse,0.0,near,QN09001I"), "{}", lines[1]);
+    assert!(lines[2].contains(",outside,"));
+    assert!(
+        stderr.contains(
+            "located 2 points: 0 inside (0.0 %), 1 near a boundary (50.0 %), 1 outside (50.0 %)"
+        ),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn nearest_school_of_a_school_is_itself_then_ties_by_id() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("points.csv");
+    // Lambert-93 positions from the Annuaire, as x/y: Lycée Condorcet, and the Raoul Follereau
+    // site shared by two lycées (0900004R, 0900236T: a tie at 0 m, broken by id).
+    std::fs::write(
+        &input,
+        "label,x,y\ncondorcet,989031.8,6732842.2\nfollereau,988626.2,6733435.3\n",
+    )
+    .unwrap();
+    let out = qpv()
+        .args(["-q", "nearest", "-k", "2", "--category", "lycee"])
+        .arg(&input)
+        .assert()
+        .success();
+    let stdout = String::from_utf8(out.get_output().stdout.clone()).unwrap();
+    let lines: Vec<&str> = stdout.lines().collect();
+    assert_eq!(
+        lines[0],
+        "label,x,y,nearest_1_id,nearest_1_name,nearest_1_category,nearest_1_distance_m,nearest_2_id,nearest_2_name,nearest_2_category,nearest_2_distance_m"
+    );
+    assert_eq!(
+        lines[1],
+        "condorcet,989031.8,6732842.2,0900002N,Lycée général et technologique Condorcet,lycee,0.0,\
+         0900035Z,Ecole d'esthétique Silvya Terrade Belfort,lycee,390.8"
+    );
+    assert_eq!(
+        lines[2],
+        "follereau,988626.2,6733435.3,0900004R,Lycée général et technologique Raoul Follereau,lycee,0.0,\
+         0900236T,Lycée professionnel Raoul Follereau,lycee,0.0"
+    );
+}
+
+#[test]
+fn nearest_lines_layer_has_one_segment_per_pair() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("points.csv");
+    std::fs::write(
+        &input,
+        "label,longitude,latitude\na,6.8628,47.6383\nb,6.8427,47.6531\nc,6.8700,47.6400\n",
+    )
+    .unwrap();
+    let out = dir.path().join("hubs.geojson");
+    qpv()
+        .args(["-q", "nearest", "-k", "3", "--lines", "-o"])
+        .arg(&out)
+        .arg(&input)
+        .assert()
+        .success();
+    let v: Value = serde_json::from_str(&std::fs::read_to_string(&out).unwrap()).unwrap();
+    let features = v["features"].as_array().unwrap();
+    assert_eq!(features.len(), 9);
+    for f in features {
+        assert_eq!(f["geometry"]["type"], "LineString");
+        assert_eq!(f["geometry"]["coordinates"].as_array().unwrap().len(), 2);
+    }
+    let ranks: Vec<u64> = features
+        .iter()
+        .map(|f| f["properties"]["rank"].as_u64().unwrap())
+        .collect();
+    assert_eq!(ranks, [1, 2, 3, 1, 2, 3, 1, 2, 3]);
+    let d: Vec<f64> = features[..3]
+        .iter()
+        .map(|f| f["properties"]["distance_m"].as_f64().unwrap())
+        .collect();
+    assert!(d[0] <= d[1] && d[1] <= d[2]);
+}
+
+#[test]
+fn locate_bad_row_names_file_and_line_and_skip_empty_goes_on() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("addresses.csv");
+    std::fs::write(
+        &input,
+        "name,lon,lat\na,6.8628,47.6383\nb,,\nc,6.87,47.64\n",
+    )
+    .unwrap();
+    let out = dir.path().join("out.csv");
+    qpv()
+        .arg("locate")
+        .arg(&input)
+        .arg("-o")
+        .arg(&out)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("addresses.csv, line 3"))
+        .stderr(predicate::str::contains("--skip-empty"));
+    assert!(!out.exists(), "no half-written output");
+    qpv()
+        .arg("locate")
+        .arg(&input)
+        .args(["--skip-empty", "-o"])
+        .arg(&out)
+        .assert()
+        .success()
+        .stderr(predicate::str::contains(
+            "1 rows without coordinates skipped",
+        ));
+    let text = std::fs::read_to_string(&out).unwrap();
+    assert_eq!(text.lines().count(), 3);
+    assert!(
+        text.lines()
+            .nth(2)
+            .unwrap()
+            .starts_with("c,6.87,47.64,,,195.63,outside,QN09002M")
+    );
+}
