@@ -95,9 +95,10 @@ for task in locate nearest; do
     has_task "$task" || continue
     if has_tool qpv; then
         if qpv_has "$task"; then
-            for pts in "$DATA/points.csv" "$SUBSET"; do
+            inputs=("$DATA/points.csv")
+            if [ "$SUBSET" != "$DATA/points.csv" ]; then inputs+=("$SUBSET"); fi
+            for pts in "${inputs[@]}"; do
                 n=$(($(wc -l <"$pts") - 1))
-                [ "$pts" = "$SUBSET" ] && [ "$n" -eq "$TOTAL" ] && continue
                 o=$OUT/qpv_$task.$n.csv
                 if [ "$task" = locate ]; then
                     # shellcheck disable=SC2086
@@ -160,7 +161,7 @@ done
     echo
     echo "- Inputs: $(tr -d '\n ' <"$DATA/manifest.json" | sed 's/,/, /g')"
     echo "- Machine: $(nproc) CPU ($(lscpu | awk -F': +' '/Model name/ {print $2; exit}')), $(free -g | awk '/Mem:/ {print $2}') GiB RAM, shared; load average before/after the runs: $LOAD_BEFORE / $(cut -d' ' -f1-3 /proc/loadavg); page cache warm (files just written)"
-    echo "- qpv: $(git -C "$ROOT" rev-parse --short HEAD)$(git -C "$ROOT" diff --quiet || echo '+dirty'), release build"
+    echo "- qpv: $(git -C "$ROOT" rev-parse --short HEAD)$(git -C "$ROOT" diff --quiet HEAD -- src Cargo.toml Cargo.lock || echo ' + uncommitted changes in src/'), release build"
     if [ -x "$PY" ]; then
         echo "- Peers: $("$PY" -c 'import geopandas, shapely, pyproj, duckdb, pandas; print(f"geopandas {geopandas.__version__}, shapely {shapely.__version__} (GEOS {shapely.geos_version_string}), pyproj {pyproj.__version__} (PROJ {pyproj.proj_version_str}), pandas {pandas.__version__}, duckdb {duckdb.__version__} + spatial")')"
     fi
