@@ -51,7 +51,7 @@ pub struct Located {
     /// Containing zone (interior or boundary), if any.
     pub zone: Option<usize>,
     /// Signed distance to the nearest zone boundary, metres (negative inside); `None` when
-    /// there is no zone.
+    /// there is no zone, or none within [`LocateOptions::distance_limit_m`].
     pub signed_distance_m: Option<f64>,
     /// Certainty status (see the module documentation).
     pub status: Status,
@@ -76,7 +76,45 @@ pub struct Located {
 /// assert_eq!(locate(&zones, Coord { x: 130.0, y: 50.0 }, 25.0).status, Status::Outside);
 /// ```
 pub fn locate(index: &ZoneIndex, p: Coord<f64>, tolerance_m: f64) -> Located {
-    let hit = index.locate(p);
+    locate_with(
+        index,
+        p,
+        &LocateOptions {
+            tolerance_m,
+            distance_limit_m: None,
+        },
+    )
+}
+
+/// How points are located.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct LocateOptions {
+    /// Distance to a boundary under which the status is `near` (metres).
+    pub tolerance_m: f64,
+    /// Points outside every zone get their distance to the nearest boundary only when it is
+    /// at most this far (`None`: always). At national scale most points are kilometres from
+    /// any QPV and their exact distance is most of the cost; the status does not depend on it
+    /// as long as the limit is at least the tolerance.
+    pub distance_limit_m: Option<f64>,
+}
+
+impl Default for LocateOptions {
+    fn default() -> Self {
+        LocateOptions {
+            tolerance_m: DEFAULT_TOLERANCE_M,
+            distance_limit_m: None,
+        }
+    }
+}
+
+/// Locates one point with [`LocateOptions`] (see [`locate`]).
+pub fn locate_with(index: &ZoneIndex, p: Coord<f64>, options: &LocateOptions) -> Located {
+    let tolerance_m = options.tolerance_m;
+    // The status needs the distance up to the tolerance, whatever the limit.
+    let limit = options
+        .distance_limit_m
+        .map_or(f64::INFINITY, |l| l.max(tolerance_m));
+    let hit = index.locate_within(p, limit);
     let status = match hit.signed_distance {
         Some(d) if d.abs() <= tolerance_m => Status::Near,
         _ if hit.zone.is_some() => Status::Inside,
@@ -191,6 +229,26 @@ pub fn locate_stream<I, T, E, S>(
     index: &ZoneIndex,
     rows: I,
     tolerance_m: f64,
+    sink: S,
+    progress: &mut Progress,
+) -> Result<LocateSummary, E>
+where
+    I: IntoIterator<Item = Result<(T, Coord<f64>), E>>,
+    T: Send + Sync,
+    S: FnMut(T, Coord<f64>, &Located) -> Result<(), E>,
+{
+    let options = LocateOptions {
+        tolerance_m,
+        distance_limit_m: None,
+    };
+    locate_stream_with(index, rows, &options, sink, progress)
+}
+
+/// [`locate_stream`] with [`LocateOptions`].
+pub fn locate_stream_with<I, T, E, S>(
+    index: &ZoneIndex,
+    rows: I,
+    options: &LocateOptions,
     mut sink: S,
     progress: &mut Progress,
 ) -> Result<LocateSummary, E>
@@ -203,7 +261,7 @@ where
     for_each_ordered(
         rows,
         super::batch::DEFAULT_CHUNK,
-        |(_, p)| locate(index, *p, tolerance_m),
+        |(_, p)| locate_with(index, *p, options),
         |(payload, p), located| {
             summary.add(index, &located);
             sink(payload, p, &located)
@@ -211,4 +269,50 @@ where
         progress,
     )?;
     Ok(summary)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::crs::Crs;
+
+    /// The distance limit changes neither statuses nor zones, and keeps every distance that is
+    /// within it, on the real QPV of Grand Belfort and a lattice of points around them.
+    #[test]
+    fn distance_limit_keeps_statuses_and_near_distances() {
+        let zones = crate::io::embedded::zones(Crs::LAMBERT93).unwrap();
+        let index = ZoneIndex::new(&zones);
+        let limited = LocateOptions {
+            tolerance_m: 25.0,
+            distance_limit_m: Some(150.0),
+        };
+        let (mut kept, mut dropped) = (0, 0);
+        for i in 0..120 {
+            for j in 0..120 {
+                let p = Coord {
+                    x: 986_000.0 + 60.0 * i as f64 + 0.13 * j as f64,
+                    y: 6_731_000.0 + 70.0 * j as f64,
+                };
+                let full = locate(&index, p, 25.0);
+                let lim = locate_with(&index, p, &limited);
+                assert_eq!((full.zone, full.status), (lim.zone, lim.status), "{p:?}");
+                match lim.signed_distance_m {
+                    Some(d) => {
+                        assert_eq!(Some(d), full.signed_distance_m);
+                        assert_eq!(lim.nearest_zone, full.nearest_zone);
+                        kept += 1;
+                    }
+                    None => {
+                        assert!(full.signed_distance_m.unwrap() > 150.0, "{p:?}");
+                        assert_eq!(lim.nearest_zone, None);
+                        dropped += 1;
+                    }
+                }
+            }
+        }
+        assert!(
+            kept > 1000 && dropped > 1000,
+            "{kept} kept, {dropped} dropped"
+        );
+    }
 }

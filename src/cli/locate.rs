@@ -12,7 +12,9 @@ use geo::{Coord, Geometry, Point};
 use serde_json::{Map, Value, json};
 
 use qpv::analysis::batch::Progress;
-use qpv::analysis::locate::{DEFAULT_TOLERANCE_M, LocateSummary, Located, locate_stream};
+use qpv::analysis::locate::{
+    DEFAULT_TOLERANCE_M, LocateOptions, LocateSummary, Located, locate_stream_with,
+};
 use qpv::analysis::locate_addresses::{AddressSummary, locate_address_stream};
 use qpv::crs::Crs;
 use qpv::geocode::{AddressRows, ReferenceFormat};
@@ -96,6 +98,12 @@ pub struct LocateArgs {
     /// Distance to a boundary (metres, either side) under which the status is `near`.
     #[arg(long, value_name = "M", default_value_t = DEFAULT_TOLERANCE_M, allow_negative_numbers = true)]
     pub tolerance: f64,
+    /// Measure the distance of points outside every QPV only up to this many metres (beyond:
+    /// empty `signed_distance_m` and `nearest_code_qp`). Statuses are unchanged. Default: no
+    /// limit. At national scale, where most points are kilometres from any QPV, this is most
+    /// of the run time.
+    #[arg(long, value_name = "M")]
+    pub distance_limit: Option<f64>,
     #[command(flatten)]
     pub output: OutputArgs,
 }
@@ -325,6 +333,9 @@ fn rounded(v: f64, decimals: i32) -> Value {
 pub fn run(args: &LocateArgs, global: &GlobalArgs) -> anyhow::Result<()> {
     let crs = global.crs()?;
     check_distance(args.tolerance, "--tolerance")?;
+    if let Some(limit) = args.distance_limit {
+        check_distance(limit, "--distance-limit")?;
+    }
     let format = OutputFormat::resolve(
         args.output.format,
         args.output.output.as_deref(),
@@ -359,10 +370,13 @@ pub fn run(args: &LocateArgs, global: &GlobalArgs) -> anyhow::Result<()> {
         crs,
         |rows| {
             let points = (&mut reader).map(|r| r.map(|row| (row.fields, row.point)));
-            summary = locate_stream(
+            summary = locate_stream_with(
                 &index,
                 points,
-                args.tolerance,
+                &LocateOptions {
+                    tolerance_m: args.tolerance,
+                    distance_limit_m: args.distance_limit,
+                },
                 |fields: Vec<String>, p: Coord<f64>, located| {
                     let mut values: Vec<Value> = fields.into_iter().map(Value::String).collect();
                     values.extend(qpv_values(&index, Some(located), located.status.as_str()));

@@ -30,6 +30,48 @@ impl Position {
 /// One boundary edge as stored in R-trees, as `[x, y]` pairs (rstar's native point type).
 pub(crate) type Edge = Line<[f64; 2]>;
 
+/// Polygons with at most this many edges measure distances by a linear scan.
+const LINEAR_SCAN_MAX_EDGES: usize = 256;
+
+/// An edge in canonical form (lexicographically smaller end first) with its direction and
+/// inverse squared length precomputed, for exact, direction-independent distances.
+#[derive(Debug, Clone, Copy)]
+struct FlatEdge {
+    ax: f64,
+    ay: f64,
+    dx: f64,
+    dy: f64,
+    inv_len2: f64,
+}
+
+impl FlatEdge {
+    fn new(from: [f64; 2], to: [f64; 2]) -> Self {
+        let (a, b) = if (from[0], from[1]) <= (to[0], to[1]) {
+            (from, to)
+        } else {
+            (to, from)
+        };
+        let (dx, dy) = (b[0] - a[0], b[1] - a[1]);
+        let len2 = dx * dx + dy * dy;
+        FlatEdge {
+            ax: a[0],
+            ay: a[1],
+            dx,
+            dy,
+            inv_len2: if len2 > 0.0 { 1.0 / len2 } else { 0.0 },
+        }
+    }
+
+    /// Squared distance from (x, y) to the segment.
+    #[inline]
+    fn distance_2(&self, x: f64, y: f64) -> f64 {
+        let (px, py) = (x - self.ax, y - self.ay);
+        let t = ((px * self.dx + py * self.dy) * self.inv_len2).clamp(0.0, 1.0);
+        let (ex, ey) = (px - t * self.dx, py - t * self.dy);
+        ex * ex + ey * ey
+    }
+}
+
 /// A multipolygon with an R-tree over every ring edge (exteriors and holes together).
 ///
 /// The point-in-polygon test counts crossings of a horizontal ray going east (even-odd rule over
@@ -40,6 +82,8 @@ pub(crate) type Edge = Line<[f64; 2]>;
 pub struct PreparedPolygon {
     geometry: MultiPolygon<f64>,
     edges: RTree<Edge>,
+    /// The same edges in canonical form, scanned linearly for distances when there are few.
+    flat: Vec<FlatEdge>,
     bbox: Option<Rect<f64>>,
     area: f64,
 }
@@ -56,8 +100,14 @@ impl PreparedPolygon {
             .collect();
         let bbox = geometry.bounding_rect();
         let area = geometry.unsigned_area();
+        let flat = if edges.len() <= LINEAR_SCAN_MAX_EDGES {
+            edges.iter().map(|e| FlatEdge::new(e.from, e.to)).collect()
+        } else {
+            Vec::new()
+        };
         PreparedPolygon {
             geometry,
+            flat,
             edges: RTree::bulk_load(edges),
             bbox,
             area,
@@ -136,10 +186,29 @@ impl PreparedPolygon {
     /// Distance from `p` to the nearest boundary edge (exterior or hole), whichever side `p`
     /// is on; infinite for an empty multipolygon.
     pub fn boundary_distance(&self, p: Coord<f64>) -> f64 {
+        self.boundary_distance_2(p).sqrt()
+    }
+
+    /// Squared [`Self::boundary_distance`] (exact comparisons without a square root).
+    ///
+    /// The value depends only on the segment, not on the direction a ring runs through it, so a
+    /// boundary shared by two zones is at exactly the same distance from both (the tie rule of
+    /// [`crate::index::ZoneIndex`] relies on it).
+    pub fn boundary_distance_2(&self, p: Coord<f64>) -> f64 {
+        if !self.flat.is_empty() {
+            // A linear scan over a few hundred edges beats a tree walk, and vectorises.
+            return self
+                .flat
+                .iter()
+                .map(|e| e.distance_2(p.x, p.y))
+                .fold(f64::INFINITY, f64::min);
+        }
+        // The single nearest-neighbour search keeps its queue on the stack.
         self.edges
-            .nearest_neighbor_iter_with_distance_2(&[p.x, p.y])
-            .next()
-            .map_or(f64::INFINITY, |(_, d2)| d2.sqrt())
+            .nearest_neighbor(&[p.x, p.y])
+            .map_or(f64::INFINITY, |e| {
+                FlatEdge::new(e.from, e.to).distance_2(p.x, p.y)
+            })
     }
 
     /// Distance from `p` to the polygon: 0 inside or on the boundary, else the distance to the
@@ -172,6 +241,52 @@ mod tests {
             exterior: [(x: 0.0, y: 0.0), (x: 10.0, y: 0.0), (x: 10.0, y: 10.0), (x: 0.0, y: 10.0)],
             interiors: [[(x: 4.0, y: 4.0), (x: 6.0, y: 4.0), (x: 6.0, y: 6.0), (x: 4.0, y: 6.0)]],
         )])
+    }
+
+    /// A slanted ring with `n` vertices (so both the linear scan and the tree path run).
+    fn slanted_ring(n: usize, clockwise: bool) -> MultiPolygon<f64> {
+        let mut ring: Vec<Coord<f64>> = (0..n)
+            .map(|i| {
+                let a = i as f64 / n as f64 * std::f64::consts::TAU;
+                Coord {
+                    x: 989_000.0 + 300.0 * a.cos() + 0.37 * i as f64,
+                    y: 6_733_000.0 + 200.0 * a.sin(),
+                }
+            })
+            .collect();
+        if clockwise {
+            ring.reverse();
+        }
+        MultiPolygon(vec![geo::Polygon::new(geo::LineString(ring), vec![])])
+    }
+
+    #[test]
+    fn boundary_distance_is_brute_force_and_direction_independent() {
+        for n in [12, LINEAR_SCAN_MAX_EDGES + 40] {
+            let ccw = PreparedPolygon::new(slanted_ring(n, false));
+            let cw = PreparedPolygon::new(slanted_ring(n, true));
+            assert_eq!(ccw.flat.is_empty(), n > LINEAR_SCAN_MAX_EDGES);
+            for k in 0..500 {
+                let t = k as f64 * 0.731;
+                let p = Coord {
+                    x: 989_000.0 + 700.0 * t.sin(),
+                    y: 6_733_000.0 + 500.0 * (1.3 * t).cos(),
+                };
+                // Brute force with geo's own segment distance.
+                let brute = ccw.geometry().0[0]
+                    .exterior()
+                    .lines()
+                    .map(|l| {
+                        use geo::{Distance, Euclidean};
+                        Euclidean.distance(&l, &Point::from(p))
+                    })
+                    .fold(f64::INFINITY, f64::min);
+                let d = ccw.boundary_distance(p);
+                assert!((d - brute).abs() < 1e-6, "n={n} p={p:?}: {d} vs {brute}");
+                // Bit-identical whichever way the ring runs (shared boundaries tie exactly).
+                assert_eq!(ccw.boundary_distance_2(p), cw.boundary_distance_2(p));
+            }
+        }
     }
 
     #[test]

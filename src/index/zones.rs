@@ -1,6 +1,6 @@
 //! Index over zone polygons (QPV perimeters or candidates), built once per run: an R-tree of
 //! bounding boxes to find candidate zones, one [`PreparedPolygon`] per zone for the exact
-//! point-in-polygon test, and one R-tree of every boundary edge for the nearest boundary.
+//! point-in-polygon test and the distance to its boundary.
 //!
 //! Conventions (deterministic, documented once here):
 //! - a point on a zone's perimeter belongs to the zone (closed polygons);
@@ -13,7 +13,7 @@ use geo::Coord;
 use rstar::primitives::{GeomWithData, Rectangle};
 use rstar::{AABB, RTree};
 
-use super::polygon::{Edge, Position, PreparedPolygon};
+use super::polygon::{Position, PreparedPolygon};
 use crate::model::Zone;
 
 /// One indexed zone.
@@ -37,7 +37,8 @@ pub struct ZoneHit {
     pub on_boundary: bool,
     /// Signed distance to the nearest zone boundary (metres in a metric CRS): minus the
     /// distance to the containing zone's boundary when inside, 0 on a boundary, plus the
-    /// distance to the nearest zone otherwise. `None` when there is no zone at all.
+    /// distance to the nearest zone otherwise. `None` when there is no zone at all (or, with
+    /// [`ZoneIndex::locate_within`], none within the limit).
     pub signed_distance: Option<f64>,
     /// The containing zone, else the zone whose boundary is nearest (lowest code on ties).
     pub nearest_zone: Option<usize>,
@@ -48,7 +49,6 @@ pub struct ZoneHit {
 pub struct ZoneIndex {
     zones: Vec<IndexedZone>,
     boxes: RTree<GeomWithData<Rectangle<[f64; 2]>, usize>>,
-    edges: RTree<GeomWithData<Edge, usize>>,
 }
 
 impl ZoneIndex {
@@ -89,25 +89,9 @@ impl ZoneIndex {
                 })
             })
             .collect();
-        let edges = zones
-            .iter()
-            .enumerate()
-            .flat_map(|(i, z)| {
-                z.shape
-                    .geometry()
-                    .0
-                    .iter()
-                    .flat_map(|p| std::iter::once(p.exterior()).chain(p.interiors()))
-                    .flat_map(|ring| ring.lines())
-                    .map(move |l| {
-                        GeomWithData::new(Edge::new([l.start.x, l.start.y], [l.end.x, l.end.y]), i)
-                    })
-            })
-            .collect();
         ZoneIndex {
             zones,
             boxes: RTree::bulk_load(boxes),
-            edges: RTree::bulk_load(edges),
         }
     }
 
@@ -167,24 +151,54 @@ impl ZoneIndex {
     /// The nearest zone boundary: (zone, distance). On ties (e.g. a shared boundary), the
     /// lowest code. `None` when there is no zone.
     pub fn nearest_boundary(&self, p: Coord<f64>) -> Option<(usize, f64)> {
-        let mut iter = self
-            .edges
-            .nearest_neighbor_iter_with_distance_2(&[p.x, p.y]);
-        let (first, d2) = iter.next()?;
-        let mut best = first.data;
-        for (edge, e2) in iter {
-            if e2 > d2 {
+        self.nearest_boundary_within(p, f64::INFINITY)
+    }
+
+    /// [`Self::nearest_boundary`] when it is at most `limit` away, else `None`: much cheaper
+    /// for points far from every zone, whose exact distance is rarely wanted at national scale.
+    pub fn nearest_boundary_within(&self, p: Coord<f64>, limit: f64) -> Option<(usize, f64)> {
+        // The zone with the nearest bounding box, measured exactly on its own edge tree, then
+        // every zone whose box is within that distance: for points far from every zone this
+        // visits one or two zones instead of searching every edge of the country, and both
+        // rstar queries keep their state on the stack.
+        use rstar::PointDistance;
+        let query = [p.x, p.y];
+        let limit2 = limit * limit;
+        let (first, box_d2) = {
+            let c = self.boxes.nearest_neighbor(&query)?;
+            (c.data, c.distance_2(&query))
+        };
+        if box_d2 > limit2 {
+            return None;
+        }
+        let mut best = (first, self.zones[first].shape.boundary_distance_2(p));
+        let mut others: Vec<(f64, usize)> = self
+            .boxes
+            .locate_within_distance(query, best.1.min(limit2))
+            .filter(|c| c.data != first)
+            .map(|c| (c.distance_2(&query), c.data))
+            .collect();
+        others.sort_unstable_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+        for (box_d2, zone) in others {
+            if box_d2 > best.1 {
                 break;
             }
-            if self.precedes(edge.data, best) {
-                best = edge.data;
+            let d2 = self.zones[zone].shape.boundary_distance_2(p);
+            if d2 < best.1 || (d2 == best.1 && self.precedes(zone, best.0)) {
+                best = (zone, d2);
             }
         }
-        Some((best, d2.sqrt()))
+        (best.1 <= limit2).then(|| (best.0, best.1.sqrt()))
     }
 
     /// Where `p` falls: containing zone, signed distance to the nearest boundary, nearest zone.
     pub fn locate(&self, p: Coord<f64>) -> ZoneHit {
+        self.locate_within(p, f64::INFINITY)
+    }
+
+    /// [`Self::locate`], measuring the distance of points outside every zone only up to
+    /// `limit` metres: beyond it `signed_distance` and `nearest_zone` are `None`.
+    pub fn locate_within(&self, p: Coord<f64>, limit: f64) -> ZoneHit {
         match self.containing(p) {
             Some((zone, Position::Boundary)) => ZoneHit {
                 zone: Some(zone),
@@ -199,7 +213,7 @@ impl ZoneIndex {
                 nearest_zone: Some(zone),
             },
             None => {
-                let nearest = self.nearest_boundary(p);
+                let nearest = self.nearest_boundary_within(p, limit);
                 ZoneHit {
                     zone: None,
                     on_boundary: false,

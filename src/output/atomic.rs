@@ -34,8 +34,7 @@ pub fn ensure_not_input(output: &Path, inputs: &[PathBuf]) -> Result<()> {
 pub fn temp_path_beside(path: &Path) -> Result<tempfile::TempPath> {
     let dir = parent_dir(path);
     let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("tmp");
-    let file = tempfile::Builder::new()
-        .prefix(".qpv-")
+    let file = output_builder()
         .suffix(&format!(".{ext}"))
         .tempfile_in(dir)
         .map_err(|e| Error::io(path, e))?;
@@ -59,8 +58,7 @@ pub fn write_atomic(path: &Path, fill: impl FnOnce(&mut dyn Write) -> Result<()>
         return flush_stdout(lock.flush());
     }
     let dir = parent_dir(path);
-    let mut temp = tempfile::Builder::new()
-        .prefix(".qpv-")
+    let mut temp = output_builder()
         .suffix(".tmp")
         .tempfile_in(dir)
         .map_err(|e| Error::io(path, e))?;
@@ -71,6 +69,19 @@ pub fn write_atomic(path: &Path, fill: impl FnOnce(&mut dyn Write) -> Result<()>
     }
     temp.persist(path).map_err(|e| Error::io(path, e.error))?;
     Ok(())
+}
+
+/// Temporary files are private (0600) by default; an output file is a normal file that
+/// colleagues and QGIS may read, so it gets the usual 0644 once renamed.
+fn output_builder<'a>() -> tempfile::Builder<'a, 'a> {
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(".qpv-");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        builder.permissions(fs::Permissions::from_mode(0o644));
+    }
+    builder
 }
 
 /// A closed pipe (`qpv ... | head`) is not an error.
@@ -103,6 +114,17 @@ mod tests {
         assert!(r.is_err());
         assert!(!out.exists());
         assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 0);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn output_is_readable_by_others() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("out.csv");
+        write_atomic(&out, |w| w.write_all(b"a\n").map_err(|e| Error::io("x", e))).unwrap();
+        let mode = fs::metadata(&out).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o644);
     }
 
     #[test]
