@@ -166,6 +166,35 @@ impl FacilityIndex {
         if k == 0 {
             return;
         }
+        if k == 1 {
+            // The common case: rstar's single nearest-neighbour search keeps its queue on the
+            // stack (the iterator spills to the heap on trees this size); then every facility
+            // at exactly that distance, for the tie rule.
+            use rstar::PointDistance;
+            let query = [p.x, p.y];
+            let Some(first) = tree.nearest_neighbor(&query) else {
+                return;
+            };
+            let d2 = first.distance_2(&query);
+            if max_distance.is_some_and(|m| d2.sqrt() > m) {
+                return;
+            }
+            let mut best = (first.data, d2);
+            for item in tree.locate_within_distance(query, d2) {
+                if item.data == first.data {
+                    continue;
+                }
+                let candidate = (item.data, item.distance_2(&query));
+                if candidate.1 <= d2 && self.cmp(candidate, best).is_lt() {
+                    best = candidate;
+                }
+            }
+            out.push(Neighbour {
+                index: best.0,
+                distance: best.1.sqrt(),
+            });
+            return;
+        }
         // Collect in distance order up to k, then every further one tied with the k-th.
         let mut found: Vec<(usize, f64)> = Vec::with_capacity(k + 1);
         for (item, d2) in tree.nearest_neighbor_iter_with_distance_2(&[p.x, p.y]) {
