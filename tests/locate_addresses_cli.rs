@@ -336,7 +336,7 @@ fn address_options_need_addresses_and_address_files_get_a_hint() {
         .assert()
         .code(2)
         .stderr(predicate::str::contains(
-            "--address-col applies to postal addresses",
+            "--address-column applies to postal addresses",
         ));
     qpv()
         .args([

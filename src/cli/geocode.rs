@@ -19,22 +19,22 @@ use super::{GlobalArgs, OutputArgs};
 #[derive(Debug, Args)]
 pub struct AddressArgs {
     /// Column holding the full address (`13 rue Danton, 90000 Belfort`).
-    #[arg(long, value_name = "NAME")]
+    #[arg(long = "address-column", alias = "address-col", value_name = "NAME")]
     pub address_col: Option<String>,
     /// Column holding the house number.
-    #[arg(long, value_name = "NAME")]
+    #[arg(long = "number-column", alias = "number-col", value_name = "NAME")]
     pub number_col: Option<String>,
     /// Column holding the repetition index (bis, ter, A…).
-    #[arg(long, value_name = "NAME")]
+    #[arg(long = "rep-column", alias = "rep-col", value_name = "NAME")]
     pub rep_col: Option<String>,
     /// Column holding the street.
-    #[arg(long, value_name = "NAME")]
+    #[arg(long = "street-column", alias = "street-col", value_name = "NAME")]
     pub street_col: Option<String>,
     /// Column holding the postcode.
-    #[arg(long, value_name = "NAME")]
+    #[arg(long = "postcode-column", alias = "postcode-col", value_name = "NAME")]
     pub postcode_col: Option<String>,
     /// Column holding the commune.
-    #[arg(long, value_name = "NAME")]
+    #[arg(long = "commune-column", alias = "commune-col", value_name = "NAME")]
     pub commune_col: Option<String>,
     /// Address reference: a BANO or BAN CSV (default: the embedded BANO of the Territoire de
     /// Belfort, 2015).

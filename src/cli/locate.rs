@@ -402,12 +402,12 @@ pub fn run(args: &LocateArgs, global: &GlobalArgs) -> anyhow::Result<()> {
 /// Address options only make sense with --addresses.
 fn check_no_address_options(a: &AddressArgs) -> qpv::Result<()> {
     let given = [
-        (a.address_col.is_some(), "--address-col"),
-        (a.number_col.is_some(), "--number-col"),
-        (a.rep_col.is_some(), "--rep-col"),
-        (a.street_col.is_some(), "--street-col"),
-        (a.postcode_col.is_some(), "--postcode-col"),
-        (a.commune_col.is_some(), "--commune-col"),
+        (a.address_col.is_some(), "--address-column"),
+        (a.number_col.is_some(), "--number-column"),
+        (a.rep_col.is_some(), "--rep-column"),
+        (a.street_col.is_some(), "--street-column"),
+        (a.postcode_col.is_some(), "--postcode-column"),
+        (a.commune_col.is_some(), "--commune-column"),
         (a.reference.is_some(), "--reference"),
         (
             a.reference_format != ReferenceFormat::Auto,

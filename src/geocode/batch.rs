@@ -132,7 +132,7 @@ impl AddressColumns {
                 Location::File,
                 "no address column found",
                 format!(
-                    "name it with --address-col (one full address) or --street-col (with --number-col, --postcode-col, --commune-col); columns are: {}",
+                    "name it with --address-column (one full address) or --street-column (with --number-column, --postcode-column, --commune-column); columns are: {}",
                     reader.headers().join(", ")
                 ),
             ));
