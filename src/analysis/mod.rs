@@ -1,23 +1,23 @@
 //! Analyses: one algorithm per file, plain functions over model types and indexes, no I/O,
 //! no printing.
 
-/// Chunked, parallel, order-preserving batch driver for streams of points.
+// Chunked, parallel, order-preserving batch driver for streams of points.
 pub mod batch;
-/// Building candidate perimeters without drawing: unions of QPV, communes, grid cells, buffers.
+// Building candidate perimeters without drawing: unions of QPV, communes, grid cells, buffers.
 pub mod candidate;
-/// Facility coverage of zones: counts inside and within D, nearest, covered area and population.
+// Facility coverage of zones: counts inside and within D, nearest, covered area and population.
 pub mod coverage;
-/// The decree's criteria (population, low-income threshold S) and the proxies Filosofi allows.
+// The decree's criteria (population, low-income threshold S) and the proxies Filosofi allows.
 pub mod eligibility;
-/// Areal interpolation of the 200 m Filosofi grid: the one routine for every polygon estimate.
+// Areal interpolation of the 200 m Filosofi grid: the one routine for every polygon estimate.
 pub mod interpolate;
-/// Point location among zones: containing zone, signed distance, inside/near/outside.
+// Point location among zones: containing zone, signed distance, inside/near/outside.
 pub mod locate;
-/// Postal addresses to QPV status: geocoding then location, with checks near boundaries.
+// Postal addresses to QPV status: geocoding then location, with checks near boundaries.
 pub mod locate_addresses;
-/// k nearest facilities of points.
+// k nearest facilities of points.
 pub mod nearest;
-/// Testing and comparing candidate perimeters against the current QPV geography.
+// Testing and comparing candidate perimeters against the current QPV geography.
 pub mod perimeter;
-/// Delineating priority zones from the grid the way the decree's method works.
+// Delineating priority zones from the grid the way the decree's method works.
 pub mod simulate;
