@@ -11,6 +11,7 @@ mod cli;
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() {
+    restore_sigpipe();
     let parsed = cli::Cli::parse();
     if let Err(err) = cli::run(parsed) {
         eprintln!("qpv: {err:#}");
@@ -20,5 +21,15 @@ fn main() {
             .map(qpv::Error::exit_code)
             .unwrap_or(1);
         std::process::exit(code);
+    }
+}
+
+/// `qpv locate big.csv | head` must stop quietly when `head` exits, like other Unix filters:
+/// Rust ignores SIGPIPE and would report a "Broken pipe" error instead.
+fn restore_sigpipe() {
+    #[cfg(unix)]
+    // SAFETY: called first thing in main, before any thread exists; SIG_DFL is a valid handler.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
     }
 }
