@@ -103,6 +103,90 @@ where
     M: Fn(&T) -> R + Sync,
     S: FnMut(T, R) -> Result<(), E>,
 {
+    drive(
+        rows,
+        chunk,
+        |items| map_chunk(items, &map),
+        |items, results| {
+            for (item, result) in items.drain(..).zip(results) {
+                sink(item, result)?;
+            }
+            Ok(())
+        },
+        progress,
+    )
+}
+
+/// Like [`for_each_ordered`], but `map` gets consecutive slices of up to `slice` rows (in
+/// parallel) and `sink` gets each slice's result in input order: the per-slice work can then
+/// reuse buffers (e.g. format a slice's output rows into one byte buffer, so that the calling
+/// thread only copies bytes). Rows are dropped after their chunk is mapped. Errors of the
+/// input are returned after every earlier slice has been sunk; `map` reports its own errors
+/// through its result.
+///
+/// ```
+/// use qpv::analysis::batch::{Progress, for_each_ordered_slices};
+///
+/// let rows = (0..10u32).map(Ok::<_, String>);
+/// let mut text = String::new();
+/// let n = for_each_ordered_slices(rows, 4, 2,
+///     |xs: &[u32]| xs.iter().map(|x| format!("{x};")).collect::<String>(),
+///     |s| { text.push_str(&s); Ok(()) },
+///     &mut Progress::hidden()).unwrap();
+/// assert_eq!((n, text.as_str()), (10, "0;1;2;3;4;5;6;7;8;9;"));
+/// ```
+pub fn for_each_ordered_slices<I, T, R, E, M, S>(
+    rows: I,
+    chunk: usize,
+    slice: usize,
+    map: M,
+    mut sink: S,
+    progress: &mut Progress,
+) -> Result<u64, E>
+where
+    I: IntoIterator<Item = Result<T, E>>,
+    T: Send + Sync,
+    R: Send,
+    M: Fn(&[T]) -> R + Sync,
+    S: FnMut(R) -> Result<(), E>,
+{
+    let slice = slice.max(1);
+    drive(
+        rows,
+        chunk,
+        |items| {
+            if items.len() > slice {
+                items.par_chunks(slice).map(&map).collect()
+            } else {
+                vec![map(items)]
+            }
+        },
+        |items, results| {
+            items.clear();
+            for result in results {
+                sink(result)?;
+            }
+            Ok(())
+        },
+        progress,
+    )
+}
+
+/// Reads chunks, maps each (while reading the next one) and sinks it, in input order.
+fn drive<I, T, R, E, M, S>(
+    rows: I,
+    chunk: usize,
+    map: M,
+    mut sink: S,
+    progress: &mut Progress,
+) -> Result<u64, E>
+where
+    I: IntoIterator<Item = Result<T, E>>,
+    T: Send + Sync,
+    R: Send,
+    M: Fn(&[T]) -> Vec<R> + Sync,
+    S: FnMut(&mut Vec<T>, Vec<R>) -> Result<(), E>,
+{
     let chunk = chunk.max(1);
     let mut rows = rows.into_iter();
     let mut total = 0u64;
@@ -117,7 +201,7 @@ where
         let more = pending_error.is_none() && current.len() == chunk;
         let (results, (next, next_error)) = if current.len() > 1024 && more {
             std::thread::scope(|scope| {
-                let worker = scope.spawn(|| map_chunk(&current, &map));
+                let worker = scope.spawn(|| map(&current));
                 let next = read_chunk(&mut rows, chunk);
                 let results = worker
                     .join()
@@ -125,14 +209,12 @@ where
                 (results, next)
             })
         } else if more {
-            (map_chunk(&current, &map), read_chunk(&mut rows, chunk))
+            (map(&current), read_chunk(&mut rows, chunk))
         } else {
-            (map_chunk(&current, &map), (Vec::new(), None))
+            (map(&current), (Vec::new(), None))
         };
         let n = current.len() as u64;
-        for (item, result) in current.drain(..).zip(results) {
-            sink(item, result)?;
-        }
+        sink(&mut current, results)?;
         total += n;
         progress.inc(n);
         if pending_error.is_some() || !more {
