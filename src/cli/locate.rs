@@ -305,7 +305,7 @@ struct CsvSlice<X> {
 pub fn stream_csv_points<X, A, F, C>(
     output: Option<&Path>,
     columns: &[String],
-    raw: qpv::io::points::RawRows<'_>,
+    mut raw: qpv::io::points::RawRows<'_>,
     parser: &qpv::io::points::PointParser,
     progress: &mut Progress,
     analyse: A,
@@ -392,7 +392,7 @@ where
             .map_err(|e| qpv::Error::Internal(format!("writing CSV: {e}")))?;
         w.write_all(&header).map_err(io_err)?;
         qpv::analysis::batch::for_each_ordered_slices(
-            raw,
+            |row| raw.read_into(row),
             qpv::analysis::batch::DEFAULT_CHUNK,
             CSV_SLICE,
             map,

@@ -384,7 +384,7 @@ impl PointReader {
 }
 
 /// One CSV row not parsed yet: its line number and its fields.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct RawPoint {
     /// Line number (the header is line 1).
     pub line: u64,
@@ -395,6 +395,17 @@ pub struct RawPoint {
 /// The raw rows of a CSV [`PointReader`] (see [`PointReader::raw_csv`]).
 pub struct RawRows<'r> {
     table: &'r mut TableReader,
+}
+
+impl RawRows<'_> {
+    /// Reads the next row into `row`, reusing its memory; `None` at the end.
+    pub fn read_into(&mut self, row: &mut RawPoint) -> Option<Result<()>> {
+        Some(
+            self.table
+                .read_into(&mut row.fields)?
+                .map(|line| row.line = line),
+        )
+    }
 }
 
 impl Iterator for RawRows<'_> {
