@@ -267,6 +267,74 @@ fn cell_bytes(v: &Value) -> Cow<'_, [u8]> {
     }
 }
 
+/// One output cell, borrowed where it can be: the fast CSV path encodes it directly, the other
+/// formats take [`Cell::to_value`]; both give the same text.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Cell<'a> {
+    /// Empty cell (JSON null).
+    Null,
+    /// Text.
+    Text(&'a str),
+    /// A number, spelt as JSON spells it (non-finite: null).
+    Number(f64),
+    /// A count or rank.
+    Int(u64),
+}
+
+impl Cell<'_> {
+    /// The JSON value of the cell.
+    pub fn to_value(self) -> Value {
+        match self {
+            Cell::Null => Value::Null,
+            Cell::Text(s) => Value::String(s.to_string()),
+            Cell::Number(x) => json!(x),
+            Cell::Int(i) => json!(i),
+        }
+    }
+}
+
+/// Encodes `fields` then `cells` as one CSV record; numbers are formatted in `scratch`.
+fn write_csv_cells<W: Write>(
+    csv: &mut csv::Writer<W>,
+    fields: &csv::StringRecord,
+    cells: &[Cell],
+    scratch: &mut String,
+    spans: &mut Vec<(usize, usize)>,
+) -> qpv::Result<()> {
+    use std::fmt::Write as _;
+    scratch.clear();
+    spans.clear();
+    for cell in cells {
+        let start = scratch.len();
+        // Writing into a String cannot fail.
+        let _ = match cell {
+            Cell::Number(x) => match serde_json::Number::from_f64(*x) {
+                Some(n) => write!(scratch, "{n}"),
+                None => Ok(()),
+            },
+            Cell::Int(i) => write!(scratch, "{i}"),
+            Cell::Null | Cell::Text(_) => Ok(()),
+        };
+        spans.push((start, scratch.len()));
+    }
+    let text = scratch.as_bytes();
+    csv.write_record(
+        fields
+            .iter()
+            .map(str::as_bytes)
+            .chain(
+                cells
+                    .iter()
+                    .zip(spans.iter())
+                    .map(|(cell, &(a, b))| match cell {
+                        Cell::Text(s) => s.as_bytes(),
+                        _ => &text[a..b],
+                    }),
+            ),
+    )
+    .map_err(|e| qpv::Error::Internal(format!("writing CSV: {e}")))
+}
+
 /// The error the streamed CSV writer gives for a row whose length differs from the header's.
 fn unequal_length_error(columns: &[String], values: &[Value]) -> qpv::Error {
     let mut csv = csv::Writer::from_writer(std::io::sink());
@@ -315,7 +383,7 @@ pub fn stream_csv_points<X, A, F, C>(
 where
     X: Send,
     A: Fn(Coord<f64>) -> X + Sync,
-    F: Fn(Coord<f64>, &X, &mut dyn FnMut(&[Value])) + Sync,
+    F: Fn(Coord<f64>, &X, &mut dyn FnMut(&[Cell])) + Sync,
     C: FnMut(X),
 {
     let width = columns.len();
@@ -326,6 +394,7 @@ where
         let mut results = Vec::with_capacity(slice.len());
         let mut skipped = 0;
         let mut error = None;
+        let (mut scratch, mut spans) = (String::new(), Vec::new());
         for row in slice {
             let p = match parser.parse(row) {
                 Ok(Some(p)) => p,
@@ -340,22 +409,16 @@ where
             };
             let x = analyse(p);
             let fields = &row.fields;
-            rows(p, &x, &mut |added: &[Value]| {
+            rows(p, &x, &mut |added: &[Cell]| {
                 if error.is_some() {
                     return;
                 }
                 let result = if fields.len() + added.len() != width {
                     let mut values: Vec<Value> = fields.iter().map(text).collect();
-                    values.extend_from_slice(added);
+                    values.extend(added.iter().map(|c| c.to_value()));
                     Err(unequal_length_error(columns, &values))
                 } else {
-                    csv.write_record(
-                        fields
-                            .iter()
-                            .map(|f| Cow::Borrowed(f.as_bytes()))
-                            .chain(added.iter().map(cell_bytes)),
-                    )
-                    .map_err(|e| qpv::Error::Internal(format!("writing CSV: {e}")))
+                    write_csv_cells(&mut csv, fields, added, &mut scratch, &mut spans)
                 };
                 if let Err(e) = result {
                     error = Some(e);
@@ -465,23 +528,37 @@ const QPV_COLUMNS: [&str; 5] = [
 
 /// The QPV values of a located point, in [`QPV_COLUMNS`] order.
 fn qpv_values(index: &ZoneIndex, located: Option<&Located>, status: &str) -> [Value; 5] {
+    qpv_cells(index, located, status).map(Cell::to_value)
+}
+
+/// The QPV cells of a located point, in [`QPV_COLUMNS`] order.
+fn qpv_cells<'a>(
+    index: &'a ZoneIndex,
+    located: Option<&Located>,
+    status: &'a str,
+) -> [Cell<'a>; 5] {
     let zone = located.and_then(|l| l.zone).map(|z| index.zone(z));
     [
-        zone.map_or(Value::Null, |z| text(&z.code)),
-        zone.map_or(Value::Null, |z| text(&z.name)),
+        zone.map_or(Cell::Null, |z| Cell::Text(&z.code)),
+        zone.map_or(Cell::Null, |z| Cell::Text(&z.name)),
         located
             .and_then(|l| l.signed_distance_m)
-            .map_or(Value::Null, |d| rounded(d, 2)),
-        text(status),
+            .map_or(Cell::Null, |d| Cell::Number(rounded_f64(d, 2))),
+        Cell::Text(status),
         located
             .and_then(|l| l.nearest_zone)
-            .map_or(Value::Null, |z| text(&index.zone(z).code)),
+            .map_or(Cell::Null, |z| Cell::Text(&index.zone(z).code)),
     ]
 }
 
-fn rounded(v: f64, decimals: i32) -> Value {
+/// `v` rounded to `decimals`, without negative zero.
+fn rounded_f64(v: f64, decimals: i32) -> f64 {
     let s = 10f64.powi(decimals);
-    json!((v * s).round() / s + 0.0)
+    (v * s).round() / s + 0.0
+}
+
+fn rounded(v: f64, decimals: i32) -> Value {
+    json!(rounded_f64(v, decimals))
 }
 
 /// Runs `qpv locate`.
@@ -533,7 +610,7 @@ pub fn run(args: &LocateArgs, global: &GlobalArgs) -> anyhow::Result<()> {
             &mut progress,
             |p| locate_with(&index, p, &options),
             |_, located, emit| {
-                emit(&qpv_values(&index, Some(located), located.status.as_str()));
+                emit(&qpv_cells(&index, Some(located), located.status.as_str()));
             },
             |located| summary.add(&index, &located),
         )?;

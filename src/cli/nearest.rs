@@ -3,7 +3,7 @@
 
 use clap::Args;
 use geo::{Coord, Geometry, LineString, Point};
-use serde_json::{Map, Value, json};
+use serde_json::{Map, Value};
 
 use qpv::analysis::batch::{DEFAULT_CHUNK, Progress, for_each_ordered};
 use qpv::analysis::nearest::nearest_per_category;
@@ -12,11 +12,11 @@ use qpv::model::Category;
 use qpv::output::OutputFormat;
 
 use super::layers::{FacilityInput, check_distance};
-use super::locate::{PointInput, append_columns, stream_csv_points, stream_output};
+use super::locate::{Cell, PointInput, append_columns, stream_csv_points, stream_output};
 use super::{GlobalArgs, OutputArgs};
 
 /// Receives one output row: the values added after the input fields, and its geometry.
-type EmitRow<'a> = dyn FnMut(&[Value], Geometry<f64>) -> qpv::Result<()> + 'a;
+type EmitRow<'a> = dyn FnMut(&[Cell], Geometry<f64>) -> qpv::Result<()> + 'a;
 
 /// Arguments of `qpv nearest`.
 #[derive(Debug, Args)]
@@ -42,12 +42,8 @@ pub struct NearestArgs {
     pub output: OutputArgs,
 }
 
-fn text(s: &str) -> Value {
-    Value::String(s.to_string())
-}
-
-fn metres(d: f64) -> Value {
-    json!((d * 100.0).round() / 100.0)
+fn metres(d: f64) -> Cell<'static> {
+    Cell::Number((d * 100.0).round() / 100.0)
 }
 
 /// Runs `qpv nearest`.
@@ -130,10 +126,10 @@ pub fn run(args: &NearestArgs, global: &GlobalArgs) -> anyhow::Result<()> {
                 for (rank, n) in found.iter().flatten().enumerate() {
                     let f = index.facility(n.index);
                     let values = [
-                        json!(rank + 1),
-                        text(&f.id),
-                        text(&f.name),
-                        text(f.category.as_str()),
+                        Cell::Int(rank as u64 + 1),
+                        Cell::Text(&f.id),
+                        Cell::Text(&f.name),
+                        Cell::Text(f.category.as_str()),
                         metres(n.distance),
                     ];
                     emit(&values, Geometry::LineString(LineString(vec![p, f.point])))?;
@@ -146,12 +142,12 @@ pub fn run(args: &NearestArgs, global: &GlobalArgs) -> anyhow::Result<()> {
                     let n = neighbours
                         .get(r)
                         .map(|n| (index.facility(n.index), n.distance));
-                    values.push(n.map_or(Value::Null, |(f, _)| text(&f.id)));
-                    values.push(n.map_or(Value::Null, |(f, _)| text(&f.name)));
+                    values.push(n.map_or(Cell::Null, |(f, _)| Cell::Text(&f.id)));
+                    values.push(n.map_or(Cell::Null, |(f, _)| Cell::Text(&f.name)));
                     if group.is_none() {
-                        values.push(n.map_or(Value::Null, |(f, _)| text(f.category.as_str())));
+                        values.push(n.map_or(Cell::Null, |(f, _)| Cell::Text(f.category.as_str())));
                     }
-                    values.push(n.map_or(Value::Null, |(_, d)| metres(d)));
+                    values.push(n.map_or(Cell::Null, |(_, d)| metres(d)));
                 }
             }
             emit(&values, Geometry::Point(Point(p)))
@@ -198,7 +194,7 @@ pub fn run(args: &NearestArgs, global: &GlobalArgs) -> anyhow::Result<()> {
                         point_rows(p, &found, &mut |added, geometry| {
                             let mut values: Vec<Value> =
                                 fields.iter().cloned().map(Value::String).collect();
-                            values.extend_from_slice(added);
+                            values.extend(added.iter().map(|c| c.to_value()));
                             rows.write(values, Some(geometry))
                         })
                     },
