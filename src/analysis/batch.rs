@@ -103,6 +103,142 @@ where
     M: Fn(&T) -> R + Sync,
     S: FnMut(T, R) -> Result<(), E>,
 {
+    drive(
+        rows,
+        chunk,
+        |items| map_chunk(items, &map),
+        |items, results| {
+            for (item, result) in items.drain(..).zip(results) {
+                sink(item, result)?;
+            }
+            Ok(())
+        },
+        progress,
+    )
+}
+
+/// Like [`for_each_ordered`], for inputs read in place: `read` fills a row buffer (reusing
+/// its memory: no allocation per row), `map` gets consecutive slices of up to `slice` rows (in
+/// parallel) and `sink` gets each slice's result in input order. The per-slice work can then
+/// reuse buffers too (e.g. format a slice's output rows into one byte buffer, so that the
+/// calling thread only copies bytes). Two chunks of row buffers are recycled for the whole
+/// run. Errors of the input are returned after every earlier slice has been sunk; `map`
+/// reports its own errors through its result.
+///
+/// ```
+/// use qpv::analysis::batch::{Progress, for_each_ordered_slices};
+///
+/// let mut input = 0..10u32;
+/// let mut text = String::new();
+/// let n = for_each_ordered_slices(
+///     |x: &mut u32| input.next().map(|v| { *x = v; Ok::<_, String>(()) }),
+///     4, 2,
+///     |xs: &[u32]| xs.iter().map(|x| format!("{x};")).collect::<String>(),
+///     |s| { text.push_str(&s); Ok(()) },
+///     &mut Progress::hidden()).unwrap();
+/// assert_eq!((n, text.as_str()), (10, "0;1;2;3;4;5;6;7;8;9;"));
+/// ```
+pub fn for_each_ordered_slices<T, R, E, F, M, S>(
+    mut read: F,
+    chunk: usize,
+    slice: usize,
+    map: M,
+    mut sink: S,
+    progress: &mut Progress,
+) -> Result<u64, E>
+where
+    T: Default + Send + Sync,
+    R: Send,
+    F: FnMut(&mut T) -> Option<Result<(), E>>,
+    M: Fn(&[T]) -> R + Sync,
+    S: FnMut(R) -> Result<(), E>,
+{
+    let (chunk, slice) = (chunk.max(1), slice.max(1));
+    let map_slices = |items: &[T]| -> Vec<R> {
+        if items.len() > slice {
+            items.par_chunks(slice).map(&map).collect()
+        } else {
+            vec![map(items)]
+        }
+    };
+    let mut total = 0u64;
+    let (mut current, mut next) = (Vec::new(), Vec::new());
+    let (mut n, mut pending_error) = refill(&mut read, &mut current, chunk);
+    loop {
+        if n == 0 {
+            return match pending_error {
+                Some(e) => Err(e),
+                None => Ok(total),
+            };
+        }
+        let more = pending_error.is_none() && n == chunk;
+        let items = &current[..n];
+        let (results, (next_n, next_error)) = if n > 1024 && more {
+            std::thread::scope(|scope| {
+                let worker = scope.spawn(|| map_slices(items));
+                let next = refill(&mut read, &mut next, chunk);
+                let results = worker
+                    .join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+                (results, next)
+            })
+        } else if more {
+            (map_slices(items), refill(&mut read, &mut next, chunk))
+        } else {
+            (map_slices(items), (0, None))
+        };
+        for result in results {
+            sink(result)?;
+        }
+        total += n as u64;
+        progress.inc(n as u64);
+        if pending_error.is_some() || !more {
+            // The input ended (or failed) within this chunk.
+            n = 0;
+            continue;
+        }
+        std::mem::swap(&mut current, &mut next);
+        n = next_n;
+        pending_error = next_error;
+    }
+}
+
+/// Reads up to `chunk` rows into `buffer` (reusing its rows); the count read, and the error
+/// that stopped reading early, if any.
+fn refill<T: Default, E>(
+    read: &mut impl FnMut(&mut T) -> Option<Result<(), E>>,
+    buffer: &mut Vec<T>,
+    chunk: usize,
+) -> (usize, Option<E>) {
+    let mut n = 0;
+    while n < chunk {
+        if n == buffer.len() {
+            buffer.push(T::default());
+        }
+        match read(&mut buffer[n]) {
+            Some(Ok(())) => n += 1,
+            Some(Err(e)) => return (n, Some(e)),
+            None => break,
+        }
+    }
+    (n, None)
+}
+
+/// Reads chunks, maps each (while reading the next one) and sinks it, in input order.
+fn drive<I, T, R, E, M, S>(
+    rows: I,
+    chunk: usize,
+    map: M,
+    mut sink: S,
+    progress: &mut Progress,
+) -> Result<u64, E>
+where
+    I: IntoIterator<Item = Result<T, E>>,
+    T: Send + Sync,
+    R: Send,
+    M: Fn(&[T]) -> Vec<R> + Sync,
+    S: FnMut(&mut Vec<T>, Vec<R>) -> Result<(), E>,
+{
     let chunk = chunk.max(1);
     let mut rows = rows.into_iter();
     let mut total = 0u64;
@@ -117,7 +253,7 @@ where
         let more = pending_error.is_none() && current.len() == chunk;
         let (results, (next, next_error)) = if current.len() > 1024 && more {
             std::thread::scope(|scope| {
-                let worker = scope.spawn(|| map_chunk(&current, &map));
+                let worker = scope.spawn(|| map(&current));
                 let next = read_chunk(&mut rows, chunk);
                 let results = worker
                     .join()
@@ -125,14 +261,12 @@ where
                 (results, next)
             })
         } else if more {
-            (map_chunk(&current, &map), read_chunk(&mut rows, chunk))
+            (map(&current), read_chunk(&mut rows, chunk))
         } else {
-            (map_chunk(&current, &map), (Vec::new(), None))
+            (map(&current), (Vec::new(), None))
         };
         let n = current.len() as u64;
-        for (item, result) in current.drain(..).zip(results) {
-            sink(item, result)?;
-        }
+        sink(&mut current, results)?;
         total += n;
         progress.inc(n);
         if pending_error.is_some() || !more {
@@ -238,5 +372,56 @@ mod tests {
         let n =
             for_each_ordered(rows, 2048, |x| *x, |_, _| Ok(()), &mut Progress::hidden()).unwrap();
         assert_eq!(n, 4_096);
+    }
+
+    /// The in-place variant: order across chunks and slices, rows re-read into recycled
+    /// buffers, an input error after every earlier row, a map error reported in its slice.
+    #[test]
+    fn slices_keep_order_and_stop_at_the_first_error() {
+        let run = |count: u32, fail_at: Option<u32>, chunk: usize, slice: usize| {
+            let mut next = 0u32;
+            let mut seen = Vec::new();
+            let result = for_each_ordered_slices(
+                |x: &mut (u32, String)| {
+                    if next == count {
+                        return None;
+                    }
+                    next += 1;
+                    if Some(next - 1) == fail_at {
+                        return Some(Err(format!("row {}", next - 1)));
+                    }
+                    x.0 = next - 1;
+                    x.1.clear();
+                    x.1.push_str(&x.0.to_string());
+                    Some(Ok(()))
+                },
+                chunk,
+                slice,
+                |xs: &[(u32, String)]| {
+                    xs.iter()
+                        .map(|(x, s)| {
+                            assert_eq!(x.to_string(), *s);
+                            *x
+                        })
+                        .collect::<Vec<u32>>()
+                },
+                |xs| {
+                    seen.extend(xs);
+                    Ok(())
+                },
+                &mut Progress::hidden(),
+            );
+            (result, seen)
+        };
+        for (count, chunk, slice) in [(10_000, 2048, 100), (4_096, 2048, 1024), (10, 3, 2)] {
+            let (n, seen) = run(count, None, chunk, slice);
+            assert_eq!(n, Ok(count as u64));
+            assert_eq!(seen, (0..count).collect::<Vec<_>>());
+        }
+        let (err, seen) = run(5_000, Some(3_000), 2048, 100);
+        assert_eq!(err, Err("row 3000".to_string()));
+        assert_eq!(seen, (0..3_000).collect::<Vec<_>>());
+        let (err, seen) = run(5_000, Some(0), 2048, 100);
+        assert_eq!((err, seen.len()), (Err("row 0".to_string()), 0));
     }
 }

@@ -13,7 +13,7 @@ use serde_json::{Map, Value, json};
 
 use qpv::analysis::batch::Progress;
 use qpv::analysis::locate::{
-    DEFAULT_TOLERANCE_M, LocateOptions, LocateSummary, Located, locate_stream_with,
+    DEFAULT_TOLERANCE_M, LocateOptions, LocateSummary, Located, locate_stream_with, locate_with,
 };
 use qpv::analysis::locate_addresses::{AddressSummary, locate_address_stream};
 use qpv::crs::Crs;
@@ -182,12 +182,7 @@ impl<'w> RowWriter<'w> {
         geometry: Option<Geometry<f64>>,
     ) -> qpv::Result<()> {
         match self {
-            RowWriter::Csv(csv) => csv
-                .write_record(values.iter().map(|v| match v {
-                    Value::String(s) => Cow::Borrowed(s.as_bytes()),
-                    other => Cow::Owned(cell_text(other).into_bytes()),
-                }))
-                .map_err(|e| qpv::Error::Internal(format!("writing CSV: {e}"))),
+            RowWriter::Csv(csv) => write_csv_values(csv, &values),
             RowWriter::Json { w, columns, count } => {
                 let object: Map<String, Value> = columns.iter().cloned().zip(values).collect();
                 let text = serde_json::to_string(&object)
@@ -257,6 +252,229 @@ impl<'w> RowWriter<'w> {
     }
 }
 
+/// Writes one row of values as CSV cells (strings as they are, numbers as JSON spells them,
+/// null as an empty cell).
+fn write_csv_values<W: Write>(csv: &mut csv::Writer<W>, values: &[Value]) -> qpv::Result<()> {
+    csv.write_record(values.iter().map(cell_bytes))
+        .map_err(|e| qpv::Error::Internal(format!("writing CSV: {e}")))
+}
+
+/// One value as a CSV cell.
+fn cell_bytes(v: &Value) -> Cow<'_, [u8]> {
+    match v {
+        Value::String(s) => Cow::Borrowed(s.as_bytes()),
+        other => Cow::Owned(cell_text(other).into_bytes()),
+    }
+}
+
+/// One output cell, borrowed where it can be: the fast CSV path encodes it directly, the other
+/// formats take [`Cell::to_value`]; both give the same text.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Cell<'a> {
+    /// Empty cell (JSON null).
+    Null,
+    /// Text.
+    Text(&'a str),
+    /// A number, spelt as JSON spells it (non-finite: null).
+    Number(f64),
+    /// A count or rank.
+    Int(u64),
+}
+
+impl Cell<'_> {
+    /// The JSON value of the cell.
+    pub fn to_value(self) -> Value {
+        match self {
+            Cell::Null => Value::Null,
+            Cell::Text(s) => Value::String(s.to_string()),
+            Cell::Number(x) => json!(x),
+            Cell::Int(i) => json!(i),
+        }
+    }
+}
+
+/// Encodes `fields` then `cells` as one CSV record; numbers are formatted in `scratch`.
+fn write_csv_cells<W: Write>(
+    csv: &mut csv::Writer<W>,
+    fields: &csv::StringRecord,
+    cells: &[Cell],
+    scratch: &mut String,
+    spans: &mut Vec<(usize, usize)>,
+) -> qpv::Result<()> {
+    use std::fmt::Write as _;
+    scratch.clear();
+    spans.clear();
+    for cell in cells {
+        let start = scratch.len();
+        // Writing into a String cannot fail.
+        let _ = match cell {
+            Cell::Number(x) => match serde_json::Number::from_f64(*x) {
+                Some(n) => write!(scratch, "{n}"),
+                None => Ok(()),
+            },
+            Cell::Int(i) => write!(scratch, "{i}"),
+            Cell::Null | Cell::Text(_) => Ok(()),
+        };
+        spans.push((start, scratch.len()));
+    }
+    let text = scratch.as_bytes();
+    csv.write_record(
+        fields
+            .iter()
+            .map(str::as_bytes)
+            .chain(
+                cells
+                    .iter()
+                    .zip(spans.iter())
+                    .map(|(cell, &(a, b))| match cell {
+                        Cell::Text(s) => s.as_bytes(),
+                        _ => &text[a..b],
+                    }),
+            ),
+    )
+    .map_err(|e| qpv::Error::Internal(format!("writing CSV: {e}")))
+}
+
+/// The error the streamed CSV writer gives for a row whose length differs from the header's.
+fn unequal_length_error(columns: &[String], values: &[Value]) -> qpv::Error {
+    let mut csv = csv::Writer::from_writer(std::io::sink());
+    if let Err(e) = csv.write_record(columns) {
+        return qpv::Error::Internal(format!("writing CSV: {e}"));
+    }
+    match write_csv_values(&mut csv, values) {
+        Err(e) => e,
+        Ok(()) => qpv::Error::Internal("writing CSV: a row of unexpected length".into()),
+    }
+}
+
+/// Rows per slice formatted by one worker in [`stream_csv_points`].
+const CSV_SLICE: usize = 1024;
+
+/// What one worker made of a slice of rows.
+struct CsvSlice<X> {
+    /// The slice's output rows, CSV-encoded.
+    bytes: Vec<u8>,
+    /// The analysis result of each point, in order.
+    results: Vec<X>,
+    /// Rows without coordinates skipped (`--skip-empty`).
+    skipped: u64,
+    /// The first error, which ends the slice.
+    error: Option<qpv::Error>,
+}
+
+/// The fast path of `locate` and `nearest` for a CSV of points written as CSV: the calling
+/// thread only splits records and writes bytes, while worker threads parse and reproject each
+/// point, run `analyse`, and encode its output rows: the input fields followed by the values
+/// that `rows` emits for each row (in `columns` order, as [`RowWriter::write`] would write
+/// them, so the output is byte for byte the row writer's). `consume` gets each result on the
+/// calling thread, in input order (summaries). Returns the number of rows skipped for lack of
+/// coordinates.
+#[allow(clippy::too_many_arguments)]
+pub fn stream_csv_points<X, A, F, C>(
+    output: Option<&Path>,
+    columns: &[String],
+    mut raw: qpv::io::points::RawRows<'_>,
+    parser: &qpv::io::points::PointParser,
+    progress: &mut Progress,
+    analyse: A,
+    rows: F,
+    mut consume: C,
+) -> qpv::Result<u64>
+where
+    X: Send,
+    A: Fn(Coord<f64>) -> X + Sync,
+    F: Fn(Coord<f64>, &X, &mut dyn FnMut(&[Cell])) + Sync,
+    C: FnMut(X),
+{
+    let width = columns.len();
+    let map = |slice: &[qpv::io::points::RawPoint]| -> CsvSlice<X> {
+        let mut csv = csv::WriterBuilder::new()
+            .buffer_capacity(16 * 1024)
+            .from_writer(Vec::with_capacity(slice.len() * 96));
+        let mut results = Vec::with_capacity(slice.len());
+        let mut skipped = 0;
+        let mut error = None;
+        let (mut scratch, mut spans) = (String::new(), Vec::new());
+        for row in slice {
+            let p = match parser.parse(row) {
+                Ok(Some(p)) => p,
+                Ok(None) => {
+                    skipped += 1;
+                    continue;
+                }
+                Err(e) => {
+                    error = Some(e);
+                    break;
+                }
+            };
+            let x = analyse(p);
+            let fields = &row.fields;
+            rows(p, &x, &mut |added: &[Cell]| {
+                if error.is_some() {
+                    return;
+                }
+                let result = if fields.len() + added.len() != width {
+                    let mut values: Vec<Value> = fields.iter().map(text).collect();
+                    values.extend(added.iter().map(|c| c.to_value()));
+                    Err(unequal_length_error(columns, &values))
+                } else {
+                    write_csv_cells(&mut csv, fields, added, &mut scratch, &mut spans)
+                };
+                if let Err(e) = result {
+                    error = Some(e);
+                }
+            });
+            if error.is_some() {
+                break;
+            }
+            results.push(x);
+        }
+        let bytes = match csv.into_inner() {
+            Ok(b) => b,
+            Err(e) => {
+                error.get_or_insert(qpv::Error::Internal(format!("writing CSV: {e}")));
+                Vec::new()
+            }
+        };
+        CsvSlice {
+            bytes,
+            results,
+            skipped,
+            error,
+        }
+    };
+    let path = output.unwrap_or(Path::new("-"));
+    let mut skipped = 0;
+    qpv::output::atomic::write_atomic(path, |w| {
+        let mut header = csv::Writer::from_writer(Vec::new());
+        header
+            .write_record(columns)
+            .map_err(|e| qpv::Error::Internal(format!("writing CSV: {e}")))?;
+        let header = header
+            .into_inner()
+            .map_err(|e| qpv::Error::Internal(format!("writing CSV: {e}")))?;
+        w.write_all(&header).map_err(io_err)?;
+        qpv::analysis::batch::for_each_ordered_slices(
+            |row| raw.read_into(row),
+            qpv::analysis::batch::DEFAULT_CHUNK,
+            CSV_SLICE,
+            map,
+            |slice: CsvSlice<X>| {
+                w.write_all(&slice.bytes).map_err(io_err)?;
+                skipped += slice.skipped;
+                slice.results.into_iter().for_each(&mut consume);
+                match slice.error {
+                    Some(e) => Err(e),
+                    None => Ok(()),
+                }
+            },
+            progress,
+        )?;
+        Ok(())
+    })?;
+    Ok(skipped)
+}
+
 /// Streams `fill` into the output: through `write_atomic` for text formats, or collected and
 /// written as a GeoPackage. `fill` gets a writer and returns the extra JSON fields.
 pub fn stream_output(
@@ -310,23 +528,37 @@ const QPV_COLUMNS: [&str; 5] = [
 
 /// The QPV values of a located point, in [`QPV_COLUMNS`] order.
 fn qpv_values(index: &ZoneIndex, located: Option<&Located>, status: &str) -> [Value; 5] {
+    qpv_cells(index, located, status).map(Cell::to_value)
+}
+
+/// The QPV cells of a located point, in [`QPV_COLUMNS`] order.
+fn qpv_cells<'a>(
+    index: &'a ZoneIndex,
+    located: Option<&Located>,
+    status: &'a str,
+) -> [Cell<'a>; 5] {
     let zone = located.and_then(|l| l.zone).map(|z| index.zone(z));
     [
-        zone.map_or(Value::Null, |z| text(&z.code)),
-        zone.map_or(Value::Null, |z| text(&z.name)),
+        zone.map_or(Cell::Null, |z| Cell::Text(&z.code)),
+        zone.map_or(Cell::Null, |z| Cell::Text(&z.name)),
         located
             .and_then(|l| l.signed_distance_m)
-            .map_or(Value::Null, |d| rounded(d, 2)),
-        text(status),
+            .map_or(Cell::Null, |d| Cell::Number(rounded_f64(d, 2))),
+        Cell::Text(status),
         located
             .and_then(|l| l.nearest_zone)
-            .map_or(Value::Null, |z| text(&index.zone(z).code)),
+            .map_or(Cell::Null, |z| Cell::Text(&index.zone(z).code)),
     ]
 }
 
-fn rounded(v: f64, decimals: i32) -> Value {
+/// `v` rounded to `decimals`, without negative zero.
+fn rounded_f64(v: f64, decimals: i32) -> f64 {
     let s = 10f64.powi(decimals);
-    json!((v * s).round() / s + 0.0)
+    (v * s).round() / s + 0.0
+}
+
+fn rounded(v: f64, decimals: i32) -> Value {
+    json!(rounded_f64(v, decimals))
 }
 
 /// Runs `qpv locate`.
@@ -362,38 +594,59 @@ pub fn run(args: &LocateArgs, global: &GlobalArgs) -> anyhow::Result<()> {
     let columns = append_columns(reader.headers(), &QPV_COLUMNS.map(String::from));
     let mut progress = Progress::new("points", !global.quiet);
     let mut summary = LocateSummary::default();
-    stream_output(
-        args.output.output.as_deref(),
-        format,
-        columns,
-        "located_points",
-        crs,
-        |rows| {
-            let points = (&mut reader).map(|r| r.map(|row| (row.fields, row.point)));
-            summary = locate_stream_with(
-                &index,
-                points,
-                &LocateOptions {
-                    tolerance_m: args.tolerance,
-                    distance_limit_m: args.distance_limit,
-                },
-                |fields: Vec<String>, p: Coord<f64>, located| {
-                    let mut values: Vec<Value> = fields.into_iter().map(Value::String).collect();
-                    values.extend(qpv_values(&index, Some(located), located.status.as_str()));
-                    rows.write(values, Some(Geometry::Point(Point(p))))
-                },
-                &mut progress,
-            )?;
-            let mut extra = Map::new();
-            extra.insert("summary".into(), summary_json(&summary));
-            Ok(extra)
-        },
-    )?;
+    let options = LocateOptions {
+        tolerance_m: args.tolerance,
+        distance_limit_m: args.distance_limit,
+    };
+    let mut skipped = 0;
+    if format == OutputFormat::Csv
+        && let Some((raw, parser)) = reader.raw_csv()
+    {
+        skipped = stream_csv_points(
+            args.output.output.as_deref(),
+            &columns,
+            raw,
+            &parser,
+            &mut progress,
+            |p| locate_with(&index, p, &options),
+            |_, located, emit| {
+                emit(&qpv_cells(&index, Some(located), located.status.as_str()));
+            },
+            |located| summary.add(&index, &located),
+        )?;
+    } else {
+        stream_output(
+            args.output.output.as_deref(),
+            format,
+            columns,
+            "located_points",
+            crs,
+            |rows| {
+                let points = (&mut reader).map(|r| r.map(|row| (row.fields, row.point)));
+                summary = locate_stream_with(
+                    &index,
+                    points,
+                    &options,
+                    |fields: Vec<String>, p: Coord<f64>, located| {
+                        let mut values: Vec<Value> =
+                            fields.into_iter().map(Value::String).collect();
+                        values.extend(qpv_values(&index, Some(located), located.status.as_str()));
+                        rows.write(values, Some(Geometry::Point(Point(p))))
+                    },
+                    &mut progress,
+                )?;
+                let mut extra = Map::new();
+                extra.insert("summary".into(), summary_json(&summary));
+                Ok(extra)
+            },
+        )?;
+    }
     progress.finish();
     if !global.quiet {
         eprint!("{}", summary_text(&summary));
-        if reader.skipped() > 0 {
-            eprintln!("{} rows without coordinates skipped", reader.skipped());
+        let skipped = skipped + reader.skipped();
+        if skipped > 0 {
+            eprintln!("{skipped} rows without coordinates skipped");
         }
     }
     Ok(())

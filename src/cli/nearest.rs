@@ -3,7 +3,7 @@
 
 use clap::Args;
 use geo::{Coord, Geometry, LineString, Point};
-use serde_json::{Map, Value, json};
+use serde_json::{Map, Value};
 
 use qpv::analysis::batch::{DEFAULT_CHUNK, Progress, for_each_ordered};
 use qpv::analysis::nearest::nearest_per_category;
@@ -12,8 +12,11 @@ use qpv::model::Category;
 use qpv::output::OutputFormat;
 
 use super::layers::{FacilityInput, check_distance};
-use super::locate::{PointInput, append_columns, stream_output};
+use super::locate::{Cell, PointInput, append_columns, stream_csv_points, stream_output};
 use super::{GlobalArgs, OutputArgs};
+
+/// Receives one output row: the values added after the input fields, and its geometry.
+type EmitRow<'a> = dyn FnMut(&[Cell], Geometry<f64>) -> qpv::Result<()> + 'a;
 
 /// Arguments of `qpv nearest`.
 #[derive(Debug, Args)]
@@ -39,12 +42,8 @@ pub struct NearestArgs {
     pub output: OutputArgs,
 }
 
-fn text(s: &str) -> Value {
-    Value::String(s.to_string())
-}
-
-fn metres(d: f64) -> Value {
-    json!((d * 100.0).round() / 100.0)
+fn metres(d: f64) -> Cell<'static> {
+    Cell::Number((d * 100.0).round() / 100.0)
 }
 
 /// Runs `qpv nearest`.
@@ -105,6 +104,7 @@ pub fn run(args: &NearestArgs, global: &GlobalArgs) -> anyhow::Result<()> {
             }
         }
     }
+    let added_count = added.len();
     let columns = append_columns(reader.headers(), &added);
     let mut progress = Progress::new("points", !global.quiet);
     let (k, max) = (args.k, args.max_distance);
@@ -118,70 +118,101 @@ pub fn run(args: &NearestArgs, global: &GlobalArgs) -> anyhow::Result<()> {
         }
     };
     let mut rows_written = 0u64;
-    stream_output(
-        args.output.output.as_deref(),
-        format,
-        columns,
-        if args.lines {
-            "nearest_lines"
-        } else {
-            "nearest"
-        },
-        crs,
-        |rows| {
-            let points = (&mut reader).map(|r| r.map(|row| (row.fields, row.point)));
-            for_each_ordered(
-                points,
-                DEFAULT_CHUNK,
-                |(_, p): &(Vec<String>, Coord<f64>)| search(*p),
-                |(fields, p), found| {
-                    rows_written += 1;
-                    if args.lines {
-                        for (rank, n) in found.iter().flatten().enumerate() {
-                            let f = index.facility(n.index);
+    // The values added to a point's output rows (after its input fields), with their
+    // geometries.
+    let point_rows =
+        |p: Coord<f64>, found: &[Vec<Neighbour>], emit: &mut EmitRow| -> qpv::Result<()> {
+            if args.lines {
+                for (rank, n) in found.iter().flatten().enumerate() {
+                    let f = index.facility(n.index);
+                    let values = [
+                        Cell::Int(rank as u64 + 1),
+                        Cell::Text(&f.id),
+                        Cell::Text(&f.name),
+                        Cell::Text(f.category.as_str()),
+                        metres(n.distance),
+                    ];
+                    emit(&values, Geometry::LineString(LineString(vec![p, f.point])))?;
+                }
+                return Ok(());
+            }
+            let mut values = Vec::with_capacity(added_count);
+            for (group, neighbours) in groups.iter().zip(found) {
+                for r in 0..k {
+                    let n = neighbours
+                        .get(r)
+                        .map(|n| (index.facility(n.index), n.distance));
+                    values.push(n.map_or(Cell::Null, |(f, _)| Cell::Text(&f.id)));
+                    values.push(n.map_or(Cell::Null, |(f, _)| Cell::Text(&f.name)));
+                    if group.is_none() {
+                        values.push(n.map_or(Cell::Null, |(f, _)| Cell::Text(f.category.as_str())));
+                    }
+                    values.push(n.map_or(Cell::Null, |(_, d)| metres(d)));
+                }
+            }
+            emit(&values, Geometry::Point(Point(p)))
+        };
+    let mut skipped = 0;
+    if format == OutputFormat::Csv
+        && let Some((raw, parser)) = reader.raw_csv()
+    {
+        skipped = stream_csv_points(
+            args.output.output.as_deref(),
+            &columns,
+            raw,
+            &parser,
+            &mut progress,
+            search,
+            |p, found, emit| {
+                // Emitting into the encoder cannot fail (it keeps its own error).
+                let _ = point_rows(p, found, &mut |values, _| {
+                    emit(values);
+                    Ok(())
+                });
+            },
+            |_| rows_written += 1,
+        )?;
+    } else {
+        stream_output(
+            args.output.output.as_deref(),
+            format,
+            columns,
+            if args.lines {
+                "nearest_lines"
+            } else {
+                "nearest"
+            },
+            crs,
+            |rows| {
+                let points = (&mut reader).map(|r| r.map(|row| (row.fields, row.point)));
+                for_each_ordered(
+                    points,
+                    DEFAULT_CHUNK,
+                    |(_, p): &(Vec<String>, Coord<f64>)| search(*p),
+                    |(fields, p), found| {
+                        rows_written += 1;
+                        point_rows(p, &found, &mut |added, geometry| {
                             let mut values: Vec<Value> =
                                 fields.iter().cloned().map(Value::String).collect();
-                            values.push(json!(rank + 1));
-                            values.push(text(&f.id));
-                            values.push(text(&f.name));
-                            values.push(text(f.category.as_str()));
-                            values.push(metres(n.distance));
-                            let line = LineString(vec![p, f.point]);
-                            rows.write(values, Some(Geometry::LineString(line)))?;
-                        }
-                        return Ok(());
-                    }
-                    let mut values: Vec<Value> = fields.into_iter().map(Value::String).collect();
-                    for (group, neighbours) in groups.iter().zip(&found) {
-                        for r in 0..k {
-                            let n = neighbours
-                                .get(r)
-                                .map(|n| (index.facility(n.index), n.distance));
-                            values.push(n.map_or(Value::Null, |(f, _)| text(&f.id)));
-                            values.push(n.map_or(Value::Null, |(f, _)| text(&f.name)));
-                            if group.is_none() {
-                                values.push(
-                                    n.map_or(Value::Null, |(f, _)| text(f.category.as_str())),
-                                );
-                            }
-                            values.push(n.map_or(Value::Null, |(_, d)| metres(d)));
-                        }
-                    }
-                    rows.write(values, Some(Geometry::Point(Point(p))))
-                },
-                &mut progress,
-            )?;
-            Ok(Map::new())
-        },
-    )?;
+                            values.extend(added.iter().map(|c| c.to_value()));
+                            rows.write(values, Some(geometry))
+                        })
+                    },
+                    &mut progress,
+                )?;
+                Ok(Map::new())
+            },
+        )?;
+    }
     progress.finish();
     if !global.quiet {
         eprintln!(
             "{rows_written} points, {} facilities searched",
             index.count(None)
         );
-        if reader.skipped() > 0 {
-            eprintln!("{} rows without coordinates skipped", reader.skipped());
+        let skipped = skipped + reader.skipped();
+        if skipped > 0 {
+            eprintln!("{skipped} rows without coordinates skipped");
         }
     }
     Ok(())

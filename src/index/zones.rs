@@ -157,37 +157,28 @@ impl ZoneIndex {
     /// [`Self::nearest_boundary`] when it is at most `limit` away, else `None`: much cheaper
     /// for points far from every zone, whose exact distance is rarely wanted at national scale.
     pub fn nearest_boundary_within(&self, p: Coord<f64>, limit: f64) -> Option<(usize, f64)> {
-        // The zone with the nearest bounding box, measured exactly on its own edge tree, then
-        // every zone whose box is within that distance: for points far from every zone this
-        // visits one or two zones instead of searching every edge of the country, and both
-        // rstar queries keep their state on the stack.
-        use rstar::PointDistance;
+        // Zones by increasing distance of their bounding box, each measured exactly on its own
+        // edges, until the next box is farther than the nearest boundary found: for points far
+        // from every zone this visits one or two zones instead of searching every edge of the
+        // country. The result is the least (distance, code, input order) over every zone,
+        // whatever the visiting order of boxes at equal distances.
         let query = [p.x, p.y];
         let limit2 = limit * limit;
-        let (first, box_d2) = {
-            let c = self.boxes.nearest_neighbor(&query)?;
-            (c.data, c.distance_2(&query))
-        };
-        if box_d2 > limit2 {
-            return None;
-        }
-        let mut best = (first, self.zones[first].shape.boundary_distance_2(p));
-        let mut others: Vec<(f64, usize)> = self
-            .boxes
-            .locate_within_distance(query, best.1.min(limit2))
-            .filter(|c| c.data != first)
-            .map(|c| (c.distance_2(&query), c.data))
-            .collect();
-        others.sort_unstable_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
-        for (box_d2, zone) in others {
-            if box_d2 > best.1 {
+        let mut best: Option<(usize, f64)> = None;
+        for (c, box_d2) in self.boxes.nearest_neighbor_iter_with_distance_2(&query) {
+            if box_d2 > limit2 || best.is_some_and(|(_, b)| box_d2 > b) {
                 break;
             }
+            let zone = c.data;
             let d2 = self.zones[zone].shape.boundary_distance_2(p);
-            if d2 < best.1 || (d2 == best.1 && self.precedes(zone, best.0)) {
-                best = (zone, d2);
-            }
+            best = match best {
+                Some((b, bd2)) if !(d2 < bd2 || (d2 == bd2 && self.precedes(zone, b))) => {
+                    Some((b, bd2))
+                }
+                _ => Some((zone, d2)),
+            };
         }
+        let best = best?;
         (best.1 <= limit2).then(|| (best.0, best.1.sqrt()))
     }
 

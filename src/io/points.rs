@@ -209,12 +209,7 @@ enum Inner {
 
 struct CsvPoints {
     table: TableReader,
-    columns: CoordinateColumns,
-    /// Transformations met so far (usually one).
-    transforms: Vec<(Crs, ToMetric)>,
-    last_crs_text: String,
-    last_crs: Crs,
-    skip_empty: bool,
+    parser: PointParser,
 }
 
 struct VectorPoints {
@@ -261,18 +256,21 @@ impl PointReader {
         let path = table.path().to_path_buf();
         let headers = table.headers().to_vec();
         let columns = coordinate_columns(&path, &headers, options, target)?;
-        let default = columns.default_crs;
+        // Fails early (before any row) when the file's CRS cannot be transformed.
+        with_transform(columns.default_crs, target, |_| ())?;
         Ok(PointReader {
-            path,
-            headers,
+            path: path.clone(),
+            headers: headers.clone(),
             target,
             inner: Inner::Csv(CsvPoints {
                 table,
-                transforms: vec![(default, ToMetric::new(default, target)?)],
-                last_crs_text: String::new(),
-                last_crs: default,
-                columns,
-                skip_empty: options.skip_empty,
+                parser: PointParser {
+                    path,
+                    headers,
+                    columns,
+                    target,
+                    skip_empty: options.skip_empty,
+                },
             }),
             skipped: 0,
         })
@@ -296,7 +294,7 @@ impl PointReader {
     /// The coordinate columns used (CSV only).
     pub fn coordinate_columns(&self) -> Option<&CoordinateColumns> {
         match &self.inner {
-            Inner::Csv(c) => Some(&c.columns),
+            Inner::Csv(c) => Some(&c.parser.columns),
             Inner::Vector(_) => None,
         }
     }
@@ -306,6 +304,21 @@ impl PointReader {
         self.skipped
     }
 
+    /// Splits a CSV reader into its raw rows and a [`PointParser`], so that the parsing and
+    /// reprojection of each row can run on worker threads while the calling thread only splits
+    /// records. `None` for vector layers (read with the iterator).
+    pub fn raw_csv(&mut self) -> Option<(RawRows<'_>, PointParser)> {
+        let Inner::Csv(c) = &mut self.inner else {
+            return None;
+        };
+        Some((
+            RawRows {
+                table: &mut c.table,
+            },
+            c.parser.clone(),
+        ))
+    }
+
     fn next_point(&mut self) -> Option<Result<PointRow>> {
         match &mut self.inner {
             Inner::Csv(c) => loop {
@@ -313,91 +326,21 @@ impl PointReader {
                     Ok(r) => r,
                     Err(e) => return Some(Err(e)),
                 };
-                let loc = Location::Line(row.line);
-                let get = |i: usize| row.fields.get(i).unwrap_or("");
-                let (xs, ys) = (get(c.columns.x), get(c.columns.y));
-                if xs.trim().is_empty() && ys.trim().is_empty() && c.skip_empty {
-                    self.skipped += 1;
-                    continue;
+                let raw = RawPoint {
+                    line: row.line,
+                    fields: row.fields,
+                };
+                match c.parser.parse(&raw) {
+                    Ok(Some(point)) => {
+                        return Some(Ok(PointRow {
+                            location: Location::Line(raw.line),
+                            fields: raw.fields.iter().map(str::to_string).collect(),
+                            point,
+                        }));
+                    }
+                    Ok(None) => self.skipped += 1,
+                    Err(e) => return Some(Err(e)),
                 }
-                let coord = match (number(xs), number(ys)) {
-                    (Some(x), Some(y)) => Coord { x, y },
-                    _ => {
-                        let (name, text) = if number(xs).is_none() {
-                            (&self.headers[c.columns.x], xs)
-                        } else {
-                            (&self.headers[c.columns.y], ys)
-                        };
-                        let what = if row.fields.len() <= c.columns.x.max(c.columns.y) {
-                            format!(
-                                "the row has {} fields, the coordinate column '{name}' is missing",
-                                row.fields.len()
-                            )
-                        } else if text.trim().is_empty() {
-                            format!("empty coordinate in column '{name}'")
-                        } else {
-                            format!("'{text}' in column '{name}' is not a finite number")
-                        };
-                        return Some(Err(Error::input(
-                            &self.path,
-                            loc,
-                            what,
-                            "fix or remove the row (decimal comma and point are both accepted); --skip-empty skips rows without coordinates",
-                        )));
-                    }
-                };
-                let crs = match c.columns.crs_column.map(get) {
-                    Some(t) if !t.trim().is_empty() => {
-                        if t != c.last_crs_text {
-                            match Crs::parse(t) {
-                                Ok(crs) => {
-                                    c.last_crs = crs;
-                                    c.last_crs_text.clear();
-                                    c.last_crs_text.push_str(t);
-                                }
-                                Err(_) => {
-                                    return Some(Err(Error::input(
-                                        &self.path,
-                                        loc,
-                                        format!(
-                                            "'{t}' in column '{}' is not a CRS",
-                                            self.headers[c.columns.crs_column.unwrap_or(0)]
-                                        ),
-                                        "write EPSG:<code>, e.g. EPSG:2154",
-                                    )));
-                                }
-                            }
-                        }
-                        c.last_crs
-                    }
-                    _ => c.columns.default_crs,
-                };
-                let slot = match c.transforms.iter().position(|(k, _)| *k == crs) {
-                    Some(i) => i,
-                    None => match ToMetric::new(crs, self.target) {
-                        Ok(t) => {
-                            c.transforms.push((crs, t));
-                            c.transforms.len() - 1
-                        }
-                        Err(e) => {
-                            return Some(Err(Error::input(
-                                &self.path,
-                                loc,
-                                e.to_string(),
-                                "check the EPSG code of the row",
-                            )));
-                        }
-                    },
-                };
-                let point = match c.transforms[slot].1.coord(coord) {
-                    Ok(p) => p,
-                    Err(e) => return Some(Err(Error::input(&self.path, loc, e.message, e.hint))),
-                };
-                return Some(Ok(PointRow {
-                    location: loc,
-                    fields: row.fields.iter().map(str::to_string).collect(),
-                    point,
-                }));
             },
             Inner::Vector(v) => {
                 let f = v.features.next()?;
@@ -436,6 +379,166 @@ impl PointReader {
                     point,
                 }))
             }
+        }
+    }
+}
+
+/// One CSV row not parsed yet: its line number and its fields.
+#[derive(Debug, Clone, Default)]
+pub struct RawPoint {
+    /// Line number (the header is line 1).
+    pub line: u64,
+    /// The row's fields, in [`PointReader::headers`] order.
+    pub fields: csv::StringRecord,
+}
+
+/// The raw rows of a CSV [`PointReader`] (see [`PointReader::raw_csv`]).
+pub struct RawRows<'r> {
+    table: &'r mut TableReader,
+}
+
+impl RawRows<'_> {
+    /// Reads the next row into `row`, reusing its memory; `None` at the end.
+    pub fn read_into(&mut self, row: &mut RawPoint) -> Option<Result<()>> {
+        Some(
+            self.table
+                .read_into(&mut row.fields)?
+                .map(|line| row.line = line),
+        )
+    }
+}
+
+impl Iterator for RawRows<'_> {
+    type Item = Result<RawPoint>;
+    fn next(&mut self) -> Option<Self::Item> {
+        Some(self.table.next_row()?.map(|row| RawPoint {
+            line: row.line,
+            fields: row.fields,
+        }))
+    }
+}
+
+/// Turns [`RawPoint`]s into coordinates in the working CRS, with the same checks and error
+/// messages as [`PointReader`]. It can be shared by threads: the PROJ transformations, which
+/// must not be, are kept per thread.
+#[derive(Debug, Clone)]
+pub struct PointParser {
+    path: PathBuf,
+    headers: Vec<String>,
+    columns: CoordinateColumns,
+    target: Crs,
+    skip_empty: bool,
+}
+
+/// Per-thread PROJ transformations (source, target) and the last CRS text parsed.
+struct ThreadTransforms {
+    transforms: Vec<(Crs, Crs, ToMetric)>,
+    last_crs: Option<(String, Crs)>,
+}
+
+thread_local! {
+    static TRANSFORMS: std::cell::RefCell<ThreadTransforms> =
+        const { std::cell::RefCell::new(ThreadTransforms { transforms: Vec::new(), last_crs: None }) };
+}
+
+/// Runs `f` with this thread's transformation `source` → `target` (built on first use).
+fn with_transform<R>(source: Crs, target: Crs, f: impl FnOnce(&ToMetric) -> R) -> Result<R> {
+    TRANSFORMS.with(|cell| {
+        let mut state = cell.borrow_mut();
+        let slot = match state
+            .transforms
+            .iter()
+            .position(|(s, t, _)| *s == source && *t == target)
+        {
+            Some(i) => i,
+            None => {
+                let t = ToMetric::new(source, target)?;
+                state.transforms.push((source, target, t));
+                state.transforms.len() - 1
+            }
+        };
+        Ok(f(&state.transforms[slot].2))
+    })
+}
+
+/// `text` parsed as a CRS, remembering the last text of this thread (usually one per file).
+fn parse_crs_cached(text: &str) -> Result<Crs> {
+    TRANSFORMS.with(|cell| {
+        let mut state = cell.borrow_mut();
+        if let Some((t, crs)) = &state.last_crs
+            && t == text
+        {
+            return Ok(*crs);
+        }
+        let crs = Crs::parse(text)?;
+        state.last_crs = Some((text.to_string(), crs));
+        Ok(crs)
+    })
+}
+
+impl PointParser {
+    /// The row's point in the working CRS; `None` for a row without coordinates skipped on
+    /// request (`skip_empty`).
+    pub fn parse(&self, row: &RawPoint) -> Result<Option<Coord<f64>>> {
+        let c = &self.columns;
+        let loc = Location::Line(row.line);
+        let get = |i: usize| row.fields.get(i).unwrap_or("");
+        let (xs, ys) = (get(c.x), get(c.y));
+        if xs.trim().is_empty() && ys.trim().is_empty() && self.skip_empty {
+            return Ok(None);
+        }
+        let coord = match (number(xs), number(ys)) {
+            (Some(x), Some(y)) => Coord { x, y },
+            _ => {
+                let (name, text) = if number(xs).is_none() {
+                    (&self.headers[c.x], xs)
+                } else {
+                    (&self.headers[c.y], ys)
+                };
+                let what = if row.fields.len() <= c.x.max(c.y) {
+                    format!(
+                        "the row has {} fields, the coordinate column '{name}' is missing",
+                        row.fields.len()
+                    )
+                } else if text.trim().is_empty() {
+                    format!("empty coordinate in column '{name}'")
+                } else {
+                    format!("'{text}' in column '{name}' is not a finite number")
+                };
+                return Err(Error::input(
+                    &self.path,
+                    loc,
+                    what,
+                    "fix or remove the row (decimal comma and point are both accepted); --skip-empty skips rows without coordinates",
+                ));
+            }
+        };
+        let crs = match c.crs_column.map(get) {
+            Some(t) if !t.trim().is_empty() => match parse_crs_cached(t) {
+                Ok(crs) => crs,
+                Err(_) => {
+                    return Err(Error::input(
+                        &self.path,
+                        loc,
+                        format!(
+                            "'{t}' in column '{}' is not a CRS",
+                            self.headers[c.crs_column.unwrap_or(0)]
+                        ),
+                        "write EPSG:<code>, e.g. EPSG:2154",
+                    ));
+                }
+            },
+            _ => c.default_crs,
+        };
+        match with_transform(crs, self.target, |t| t.coord(coord)) {
+            Ok(Ok(p)) => Ok(Some(p)),
+            Ok(Err(e)) => Err(Error::input(&self.path, loc, e.message, e.hint)),
+            Err(e) => Err(Error::input(
+                &self.path,
+                loc,
+                e.to_string(),
+                "check the EPSG code of the row",
+            )),
         }
     }
 }

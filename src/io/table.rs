@@ -152,15 +152,21 @@ impl TableReader {
     /// The next row, with its line number; `None` at the end.
     pub fn next_row(&mut self) -> Option<Result<Row>> {
         let mut record = csv::StringRecord::new();
-        match self.reader.read_record(&mut record) {
+        let line = self.read_into(&mut record)?;
+        Some(line.map(|line| Row {
+            line,
+            fields: record,
+        }))
+    }
+
+    /// Reads the next row into `record`, reusing its memory (no allocation per row once the
+    /// record is large enough); returns its line number, `None` at the end.
+    pub fn read_into(&mut self, record: &mut csv::StringRecord) -> Option<Result<u64>> {
+        match self.reader.read_record(record) {
             Ok(false) => None,
-            Ok(true) => {
-                let line = record.position().map(|p| p.line()).unwrap_or(0) + self.line_offset;
-                Some(Ok(Row {
-                    line,
-                    fields: record,
-                }))
-            }
+            Ok(true) => Some(Ok(
+                record.position().map(|p| p.line()).unwrap_or(0) + self.line_offset
+            )),
             Err(e) => Some(Err(csv_error(&self.path, e))),
         }
     }
