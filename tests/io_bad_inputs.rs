@@ -204,6 +204,13 @@ const CASES: &[(&str, &str, &[&str], &str, &str)] = &[
         "'abc' in column 'y'",
     ),
     (
+        "extra_field.csv",
+        "points",
+        &[],
+        "line 3",
+        "the row has 4 fields but the header has 3",
+    ),
+    (
         "short_row.csv",
         "points",
         &[],

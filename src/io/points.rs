@@ -482,6 +482,19 @@ impl PointParser {
     pub fn parse(&self, row: &RawPoint) -> Result<Option<Coord<f64>>> {
         let c = &self.columns;
         let loc = Location::Line(row.line);
+        if row.fields.len() > self.headers.len() {
+            // Outputs keep the input columns: a longer row would shift every column after it.
+            return Err(Error::input(
+                &self.path,
+                loc,
+                format!(
+                    "the row has {} fields but the header has {}",
+                    row.fields.len(),
+                    self.headers.len()
+                ),
+                "a separator inside a value? quote the value (\"…\"), or remove the extra field",
+            ));
+        }
         let get = |i: usize| row.fields.get(i).unwrap_or("");
         let (xs, ys) = (get(c.x), get(c.y));
         if xs.trim().is_empty() && ys.trim().is_empty() && self.skip_empty {

@@ -96,6 +96,7 @@ write("metres_in_lonlat.csv", "id,longitude,latitude\n" + lonlat_rows(s[:2]) + l
 write("degrees_in_xy_epsg2154.csv", "id,x,y,EPSG\n" + "".join(f"{r['Identifiant_de_l_etablissement']},{r['longitude']},{r['latitude']},EPSG:2154\n" for r in s[:1]))
 write("bad_number.csv", "id;x;y;epsg\n" + "".join(f"{r['Identifiant_de_l_etablissement']};{r['coordX_origine']};{r['coordY_origine']};2154\n" for r in s[:2]) + f"{s[2]['Identifiant_de_l_etablissement']};{s[2]['coordX_origine']};abc;2154\n")
 write("short_row.csv", "id,longitude,latitude\n" + lonlat_rows(s[:1]) + f"{s[1]['Identifiant_de_l_etablissement']},{s[1]['longitude']}\n")
+write("extra_field.csv", "id,longitude,latitude\n" + lonlat_rows(s[:1]) + f"{s[1]['Identifiant_de_l_etablissement']},{s[1]['longitude']},{s[1]['latitude']},Lycée Courbet\n")
 write("bad_epsg.csv", "id,x,y,EPSG\n" + "".join(f"{r['Identifiant_de_l_etablissement']},{r['coordX_origine']},{r['coordY_origine']},EPSG:Lambert\n" for r in s[:1]))
 write("empty_coordinate.csv", "id,longitude,latitude\n" + lonlat_rows(s[:2]) + f"{s[2]['Identifiant_de_l_etablissement']},,\n")
 dup = s[:3] + [s[1]]
