@@ -95,6 +95,17 @@ struct TestOptions {
     source_crs: Option<String>,
 }
 
+/// The loaded inputs of `perimeter test` and `perimeter compare`.
+struct Prepared {
+    crs: Crs,
+    options: PerimeterOptions,
+    format: OutputFormat,
+    candidates: Vec<(String, MultiPolygon<f64>)>,
+    zones: Vec<qpv::model::Zone>,
+    cells: Vec<qpv::model::GridCell>,
+    facilities: Vec<Facility>,
+}
+
 impl TestOptions {
     fn options(&self) -> anyhow::Result<PerimeterOptions> {
         if !(self.distance >= 0.0 && self.distance.is_finite()) {
@@ -132,6 +143,41 @@ impl TestOptions {
 
     fn facilities(&self, crs: Crs) -> qpv::Result<Vec<Facility>> {
         Ok(self.facilities.load(crs)?.0)
+    }
+
+    /// Everything `test` and `compare` need, loaded once: options, output format (checked not
+    /// to overwrite an input), candidates, current QPV, grid and facilities.
+    fn prepare(
+        &self,
+        candidate_paths: &[PathBuf],
+        output: &OutputArgs,
+        global: &GlobalArgs,
+    ) -> anyhow::Result<Prepared> {
+        let crs = global.crs()?;
+        let options = self.options()?;
+        let format = OutputFormat::resolve(
+            output.format,
+            output.output.as_deref(),
+            OutputFormat::Markdown,
+        )?;
+        let mut inputs = self.inputs();
+        inputs.extend(candidate_paths.iter().cloned());
+        if let Some(out) = &output.output {
+            ensure_not_input(out, &inputs)?;
+        }
+        let candidates = candidate_paths
+            .iter()
+            .map(|p| self.candidate(p, crs))
+            .collect::<anyhow::Result<Vec<_>>>()?;
+        Ok(Prepared {
+            crs,
+            options,
+            format,
+            candidates,
+            zones: self.data.zones(crs)?,
+            cells: self.data.cells(crs)?,
+            facilities: self.facilities(crs)?,
+        })
     }
 
     fn candidate(&self, path: &Path, crs: Crs) -> anyhow::Result<(String, MultiPolygon<f64>)> {
@@ -216,24 +262,14 @@ pub fn run(args: &PerimeterArgs, global: &GlobalArgs) -> anyhow::Result<()> {
 }
 
 fn run_test(args: &TestArgs, global: &GlobalArgs) -> anyhow::Result<()> {
-    let crs = global.crs()?;
-    let options = args.opts.options()?;
-    let format = OutputFormat::resolve(
-        args.output.format,
-        args.output.output.as_deref(),
-        OutputFormat::Markdown,
-    )?;
-    let mut inputs = args.opts.inputs();
-    inputs.push(args.candidate.clone());
-    if let Some(out) = &args.output.output {
-        ensure_not_input(out, &inputs)?;
-    }
-    let (name, geometry) = args.opts.candidate(&args.candidate, crs)?;
-    let zones = args.opts.data.zones(crs)?;
-    let cells = args.opts.data.cells(crs)?;
-    let facilities = args.opts.facilities(crs)?;
-    let grid = GridIndex::new(&cells);
-    let t = perimeter::test_perimeter(&name, &geometry, &zones, &grid, &facilities, &options);
+    let run = args
+        .opts
+        .prepare(std::slice::from_ref(&args.candidate), &args.output, global)?;
+    let (crs, format) = (run.crs, run.format);
+    let (name, geometry) = &run.candidates[0];
+    let grid = GridIndex::new(&run.cells);
+    let (zones, facilities, options) = (&run.zones, &run.facilities, &run.options);
+    let t = perimeter::test_perimeter(name, geometry, zones, &grid, facilities, options);
     let layers = perimeter_layers::perimeter_layers(&t, crs);
     if let Some(dir) = &args.layers {
         write_layers(dir, &layers)?;
@@ -264,27 +300,16 @@ fn run_test(args: &TestArgs, global: &GlobalArgs) -> anyhow::Result<()> {
 }
 
 fn run_compare(args: &CompareArgs, global: &GlobalArgs) -> anyhow::Result<()> {
-    let crs = global.crs()?;
-    let options = args.opts.options()?;
-    let format = OutputFormat::resolve(
-        args.output.format,
-        args.output.output.as_deref(),
-        OutputFormat::Markdown,
-    )?;
-    let mut inputs = args.opts.inputs();
-    inputs.extend(args.candidates.iter().cloned());
-    if let Some(out) = &args.output.output {
-        ensure_not_input(out, &inputs)?;
-    }
-    let mut candidates = Vec::new();
-    for p in &args.candidates {
-        candidates.push(args.opts.candidate(p, crs)?);
-    }
-    let zones = args.opts.data.zones(crs)?;
-    let cells = args.opts.data.cells(crs)?;
-    let facilities = args.opts.facilities(crs)?;
-    let grid = GridIndex::new(&cells);
-    let c = perimeter::compare(&candidates, &zones, &grid, &facilities, &options);
+    let run = args.opts.prepare(&args.candidates, &args.output, global)?;
+    let (crs, format) = (run.crs, run.format);
+    let grid = GridIndex::new(&run.cells);
+    let c = perimeter::compare(
+        &run.candidates,
+        &run.zones,
+        &grid,
+        &run.facilities,
+        &run.options,
+    );
     if format == OutputFormat::Markdown {
         write_text(
             args.output.output.as_deref(),
