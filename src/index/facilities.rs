@@ -1,5 +1,6 @@
 //! R-trees over facility points, bulk-loaded once: one over every facility and one per
-//! category, so that category-restricted queries never scan other categories.
+//! category, so that category-restricted queries never scan other categories; plus a bucket
+//! grid per set for the single nearest neighbour, the common query at national scale.
 //!
 //! Tie rule (documented, deterministic): neighbours are ordered by squared Euclidean distance
 //! computed as `dx² + dy²` in `f64`; equal distances are ordered by facility id (string order),
@@ -12,6 +13,7 @@ use geo::Coord;
 use rstar::primitives::GeomWithData;
 use rstar::{AABB, RTree};
 
+use super::point_grid::PointGrid;
 use super::polygon::PreparedPolygon;
 use crate::model::{Category, Facility};
 
@@ -48,6 +50,9 @@ pub struct FacilityIndex {
     facilities: Vec<IndexedFacility>,
     all: Tree,
     by_category: BTreeMap<Category, Tree>,
+    /// Bucket grids for the single nearest neighbour (the common query), same keys.
+    all_grid: Option<PointGrid>,
+    grid_by_category: BTreeMap<Category, PointGrid>,
 }
 
 impl FacilityIndex {
@@ -87,8 +92,16 @@ impl FacilityIndex {
             all.push(item);
             grouped.entry(f.category.clone()).or_default().push(item);
         }
+        let points = |items: &[GeomWithData<[f64; 2], usize>]| -> Vec<([f64; 2], usize)> {
+            items.iter().map(|i| (*i.geom(), i.data)).collect()
+        };
         FacilityIndex {
             facilities,
+            all_grid: PointGrid::new(&points(&all)),
+            grid_by_category: grouped
+                .iter()
+                .filter_map(|(c, items)| Some((c.clone(), PointGrid::new(&points(items))?)))
+                .collect(),
             all: RTree::bulk_load(all),
             by_category: grouped
                 .into_iter()
@@ -120,6 +133,13 @@ impl FacilityIndex {
     /// Number of indexed facilities of `category` (all of them with `None`).
     pub fn count(&self, category: Option<&Category>) -> usize {
         self.tree(category).map_or(0, RTree::size)
+    }
+
+    fn grid(&self, category: Option<&Category>) -> Option<&PointGrid> {
+        match category {
+            None => self.all_grid.as_ref(),
+            Some(c) => self.grid_by_category.get(c),
+        }
     }
 
     fn tree(&self, category: Option<&Category>) -> Option<&Tree> {
@@ -167,31 +187,37 @@ impl FacilityIndex {
             return;
         }
         if k == 1 {
-            // The common case: rstar's single nearest-neighbour search keeps its queue on the
-            // stack (the iterator spills to the heap on trees this size); then every facility
-            // at exactly that distance, for the tie rule.
+            // The common case. The bucket grid answers queries inside its extent; outside it,
+            // rstar's single nearest-neighbour search (its queue stays on the stack) followed
+            // by every facility at exactly that distance, for the tie rule.
             use rstar::PointDistance;
-            let query = [p.x, p.y];
-            let Some(first) = tree.nearest_neighbor(&query) else {
-                return;
+            let better = |a: (usize, f64), b: (usize, f64)| self.cmp(a, b).is_lt();
+            let found = match self.grid(category).and_then(|g| g.nearest(p, better)) {
+                Some(hit) => hit,
+                None => {
+                    let query = [p.x, p.y];
+                    let Some(first) = tree.nearest_neighbor(&query) else {
+                        return;
+                    };
+                    let mut best = (first.data, first.distance_2(&query));
+                    for item in tree.locate_within_distance(query, best.1) {
+                        if item.data == first.data {
+                            continue;
+                        }
+                        let candidate = (item.data, item.distance_2(&query));
+                        if candidate.1 <= best.1 && better(candidate, best) {
+                            best = candidate;
+                        }
+                    }
+                    best
+                }
             };
-            let d2 = first.distance_2(&query);
-            if max_distance.is_some_and(|m| d2.sqrt() > m) {
+            if max_distance.is_some_and(|m| found.1.sqrt() > m) {
                 return;
-            }
-            let mut best = (first.data, d2);
-            for item in tree.locate_within_distance(query, d2) {
-                if item.data == first.data {
-                    continue;
-                }
-                let candidate = (item.data, item.distance_2(&query));
-                if candidate.1 <= d2 && self.cmp(candidate, best).is_lt() {
-                    best = candidate;
-                }
             }
             out.push(Neighbour {
-                index: best.0,
-                distance: best.1.sqrt(),
+                index: found.0,
+                distance: found.1.sqrt(),
             });
             return;
         }

@@ -1,8 +1,9 @@
 //! Spatial indexes, built once per run and then queried many times (never rebuilt per query):
-//! facilities in R-trees ([`FacilityIndex`]), zones as bounding boxes plus edge R-trees
+//! facilities in R-trees and bucket grids ([`FacilityIndex`]), zones as bounding boxes plus edge R-trees
 //! ([`ZoneIndex`], [`PreparedPolygon`]).
 
 mod facilities;
+mod point_grid;
 mod polygon;
 mod zones;
 
