@@ -37,7 +37,6 @@ pub struct TableReader {
     encoding: &'static Encoding,
     delimiter: u8,
     reader: csv::Reader<Box<dyn Read + Send>>,
-    line_offset: u64,
 }
 
 /// How many bytes are sniffed for encoding and separator.
@@ -93,11 +92,11 @@ impl TableReader {
             .has_headers(options.headers.is_none())
             .flexible(true)
             .from_reader(Box::new(decoder) as Box<dyn Read + Send>);
-        let (headers, line_offset) = match &options.headers {
-            Some(h) => (h.clone(), 0),
+        let headers = match &options.headers {
+            Some(h) => h.clone(),
             None => {
                 let h = reader.headers().map_err(|e| csv_error(path, e))?;
-                (h.iter().map(|s| s.trim().to_string()).collect(), 0)
+                h.iter().map(|s| s.trim().to_string()).collect()
             }
         };
         Ok(TableReader {
@@ -106,7 +105,6 @@ impl TableReader {
             encoding,
             delimiter,
             reader,
-            line_offset,
         })
     }
 
@@ -164,9 +162,8 @@ impl TableReader {
     pub fn read_into(&mut self, record: &mut csv::StringRecord) -> Option<Result<u64>> {
         match self.reader.read_record(record) {
             Ok(false) => None,
-            Ok(true) => Some(Ok(
-                record.position().map(|p| p.line()).unwrap_or(0) + self.line_offset
-            )),
+            // csv counts lines from 1 and includes the header line, as users do.
+            Ok(true) => Some(Ok(record.position().map_or(0, |p| p.line()))),
             Err(e) => Some(Err(csv_error(&self.path, e))),
         }
     }
