@@ -366,3 +366,64 @@ fn working_crs_is_honoured_and_a_reference_outside_it_is_refused() {
             "no usable address point in the reference",
         ));
 }
+
+/// The GeoJSON view carries exactly the CSV's rows: same columns, same text, the appended
+/// numbers as numbers, a point where the CSV has lon/lat and no geometry where it has none;
+/// GDAL reads it as 20 points in WGS84.
+#[test]
+fn geojson_output_is_the_csv_rows_with_points() {
+    let dir = tempfile::tempdir().unwrap();
+    let csv_out = dir.path().join("out.csv");
+    let geojson_out = dir.path().join("out.geojson");
+    qpv()
+        .args(["-q", "geocode", MESSY, "-o"])
+        .arg(&csv_out)
+        .assert()
+        .success();
+    qpv()
+        .args(["-q", "geocode", MESSY, "-o"])
+        .arg(&geojson_out)
+        .assert()
+        .success();
+    let (headers, rows) = read_output(&csv_out);
+    let v: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&geojson_out).unwrap()).unwrap();
+    let features = v["features"].as_array().unwrap();
+    assert_eq!(features.len(), rows.len());
+    assert_eq!(rows.len(), 20);
+    let mut with_point = 0;
+    for (row, f) in rows.iter().zip(features) {
+        let props = f["properties"].as_object().unwrap();
+        assert_eq!(props.keys().cloned().collect::<Vec<_>>(), headers);
+        for (h, text) in headers.iter().zip(row) {
+            let value = &props[h];
+            match value {
+                serde_json::Value::Number(n) => {
+                    assert_eq!(n.as_f64().unwrap(), text.parse::<f64>().unwrap(), "{h}")
+                }
+                serde_json::Value::Null => assert_eq!(text, "", "{h}"),
+                other => assert_eq!(other.as_str().unwrap(), text, "{h}"),
+            }
+        }
+        let lon = &row[headers.iter().position(|h| h == "lon").unwrap()];
+        if lon.is_empty() {
+            assert!(f["geometry"].is_null());
+        } else {
+            with_point += 1;
+            let c = &f["geometry"]["coordinates"];
+            assert_eq!(c[0].as_f64().unwrap(), lon.parse::<f64>().unwrap());
+        }
+    }
+    assert_eq!(
+        with_point, 16,
+        "16 of the 20 messy rows geocode (4 not_found)"
+    );
+    let info = std::process::Command::new("ogrinfo")
+        .args(["-ro", "-so", "-al"])
+        .arg(&geojson_out)
+        .output()
+        .expect("ogrinfo (gdal-bin) is installed by scripts/test.sh");
+    let text = String::from_utf8_lossy(&info.stdout);
+    assert!(text.contains("Feature Count: 20"), "{text}");
+    assert!(text.contains("Geometry: Point"), "{text}");
+}

@@ -1,4 +1,5 @@
-//! `qpv geocode`: a CSV of postal addresses in, the same CSV with positions out.
+//! `qpv geocode`: a CSV of postal addresses in, the same rows with positions out (CSV by
+//! default; JSON, GeoJSON, GeoPackage or a table for GIS work).
 
 use std::path::{Path, PathBuf};
 use std::time::Instant;
@@ -6,12 +7,16 @@ use std::time::Instant;
 use anyhow::Context;
 use clap::Args;
 
-use qpv::geocode::batch::{self, ColumnNames};
+use geo::{Geometry, Point};
+use serde_json::{Map, Value};
+
+use qpv::geocode::batch::{self, AddressRows, ColumnNames};
 use qpv::geocode::{AddressIndex, ReferenceFormat};
 use qpv::io::table::{TableOptions, TableReader};
 use qpv::output::OutputFormat;
 use qpv::output::atomic::{ensure_not_input, write_atomic};
 
+use super::locate::stream_output;
 use super::{GlobalArgs, OutputArgs};
 
 /// Address-column and reference options, shared by `qpv geocode` and `qpv locate --addresses`
@@ -76,6 +81,24 @@ pub struct GeocodeArgs {
     pub output: OutputArgs,
 }
 
+/// Positions of the appended numeric columns (lon, lat, x, y, score) among `width` columns.
+fn numeric_columns(width: usize) -> [usize; 5] {
+    let first = width - batch::OUTPUT_COLUMNS.len();
+    [first, first + 1, first + 2, first + 3, first + 5]
+}
+
+/// A cell for JSON-like outputs: the appended numbers as numbers (same digits as the CSV),
+/// everything else as text; empty numbers are null.
+fn cell(text: String, numeric: bool) -> Value {
+    if !numeric {
+        return Value::String(text);
+    }
+    text.parse::<f64>()
+        .ok()
+        .and_then(serde_json::Number::from_f64)
+        .map_or(Value::Null, Value::Number)
+}
+
 /// Builds the address index the options ask for.
 pub fn address_index(
     reference: Option<&Path>,
@@ -101,13 +124,6 @@ pub fn run(args: &GeocodeArgs, global: &GlobalArgs) -> anyhow::Result<()> {
         args.output.output.as_deref(),
         OutputFormat::Csv,
     )?;
-    if format != OutputFormat::Csv {
-        return Err(qpv::Error::usage(
-            format!("qpv geocode writes CSV, not {format:?}"),
-            "use --format csv or an -o file ending in .csv",
-        )
-        .into());
-    }
     let mut inputs = vec![args.file.clone()];
     inputs.extend(args.address.reference.clone());
     ensure_not_input(&out, &inputs)?;
@@ -117,10 +133,34 @@ pub fn run(args: &GeocodeArgs, global: &GlobalArgs) -> anyhow::Result<()> {
     let reader = TableReader::open(&args.file, &TableOptions::default())?;
     let names = args.address.column_names();
     let mut summary = None;
-    write_atomic(&out, |w| {
-        summary = Some(batch::write_csv(&index, reader, &names, w)?);
-        Ok(())
-    })
+    if format == OutputFormat::Csv {
+        write_atomic(&out, |w| {
+            summary = Some(batch::write_csv(&index, reader, &names, w)?);
+            Ok(())
+        })
+    } else {
+        let rows = AddressRows::new(reader, &names)?;
+        let columns = batch::output_header(rows.headers());
+        let numeric = numeric_columns(columns.len());
+        stream_output(
+            args.output.output.as_deref(),
+            format,
+            columns,
+            "geocoded_addresses",
+            global.crs()?,
+            |writer| {
+                summary = Some(batch::for_each_geocoded(&index, rows, |fields, g| {
+                    let values = fields
+                        .into_iter()
+                        .enumerate()
+                        .map(|(i, text)| cell(text, numeric.contains(&i)))
+                        .collect();
+                    writer.write(values, g.point.map(|p| Geometry::Point(Point(p))))
+                })?);
+                Ok(Map::new())
+            },
+        )
+    }
     .with_context(|| format!("geocoding {}", args.file.display()))?;
     if !global.quiet
         && let Some(s) = summary

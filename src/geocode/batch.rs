@@ -380,11 +380,26 @@ pub fn write_csv(
     names: &ColumnNames,
     out: &mut dyn Write,
 ) -> Result<Summary> {
-    let mut rows = AddressRows::new(reader, names)?;
-    let columns = rows.columns();
+    let rows = AddressRows::new(reader, names)?;
     let mut writer = csv::Writer::from_writer(out);
-    let taken: Vec<String> = rows.headers().iter().map(|h| h.to_lowercase()).collect();
-    let mut header: Vec<String> = rows.headers().to_vec();
+    let csv_err = |e: csv::Error| Error::Internal(format!("writing CSV: {e}"));
+    writer
+        .write_record(output_header(rows.headers()))
+        .map_err(csv_err)?;
+    let summary = for_each_geocoded(index, rows, |fields, _| {
+        writer.write_record(&fields).map_err(csv_err)
+    })?;
+    writer
+        .flush()
+        .map_err(|e| Error::Internal(format!("writing CSV: {e}")))?;
+    Ok(summary)
+}
+
+/// The output columns: the input's, then [`OUTPUT_COLUMNS`] (prefixed with `geocode_` when
+/// the input already has a column of that name).
+pub fn output_header(headers: &[String]) -> Vec<String> {
+    let taken: Vec<String> = headers.iter().map(|h| h.to_lowercase()).collect();
+    let mut header = headers.to_vec();
     for c in OUTPUT_COLUMNS {
         if taken.iter().any(|t| t == c) {
             header.push(format!("geocode_{c}"));
@@ -392,11 +407,21 @@ pub fn write_csv(
             header.push(c.to_string());
         }
     }
-    let csv_err = |e: csv::Error| Error::Internal(format!("writing CSV: {e}"));
-    writer.write_record(&header).map_err(csv_err)?;
+    header
+}
+
+/// Geocodes every row (in parallel chunks, input order kept) and hands `sink` the output
+/// fields (input fields padded to the header, then the [`OUTPUT_COLUMNS`] as text) with the
+/// result; the one loop behind every output format of `qpv geocode`.
+pub fn for_each_geocoded(
+    index: &AddressIndex,
+    mut rows: AddressRows,
+    mut sink: impl FnMut(Vec<String>, &Geocoded) -> Result<()>,
+) -> Result<Summary> {
+    let columns = rows.columns();
+    let width = rows.headers().len();
     let mut summary = Summary::default();
     let mut chunk: Vec<crate::io::table::Row> = Vec::with_capacity(CHUNK);
-    let width = rows.headers().len();
     let mut done = false;
     while !done {
         chunk.clear();
@@ -427,11 +452,8 @@ pub fn write_csv(
             fields.push(format!("{:.2}", g.score));
             fields.push(g.label.clone());
             fields.push(g.reason.clone());
-            writer.write_record(&fields).map_err(csv_err)?;
+            sink(fields, g)?;
         }
     }
-    writer
-        .flush()
-        .map_err(|e| Error::Internal(format!("writing CSV: {e}")))?;
     Ok(summary)
 }
