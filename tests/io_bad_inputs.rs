@@ -321,21 +321,31 @@ const CASES: &[(&str, &str, &[&str], &str, &str)] = &[
     ),
 ];
 
+/// Runs `qpv check PATH --as KIND EXTRA...` and returns its output.
+fn check(path: &std::path::Path, kind: &str, extra: &[&str]) -> std::process::Output {
+    Command::cargo_bin("qpv")
+        .unwrap()
+        .arg("check")
+        .arg(path)
+        .args(["--as", kind])
+        .args(extra)
+        .output()
+        .unwrap()
+}
+
+/// A file of the corpus or of the repository, by path relative to the crate.
+fn repo_file(relative: &str) -> std::path::PathBuf {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(relative)
+}
+
 #[test]
 fn every_bad_input_exits_2_naming_file_location_and_problem() {
-    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/bad_inputs");
+    let dir = repo_file("tests/bad_inputs");
     let mut failures = Vec::new();
     for (file, kind, extra, location, fragment) in CASES {
         let path = dir.join(file);
         assert!(path.exists(), "missing corpus file {file}");
-        let out = Command::cargo_bin("qpv")
-            .unwrap()
-            .arg("check")
-            .arg(&path)
-            .args(["--as", kind])
-            .args(*extra)
-            .output()
-            .unwrap();
+        let out = check(&path, kind, extra);
         let stderr = String::from_utf8_lossy(&out.stderr);
         let first = stderr.lines().next().unwrap_or_default();
         let expected_head = format!(
@@ -370,16 +380,9 @@ fn every_bad_input_exits_2_naming_file_location_and_problem() {
 
 #[test]
 fn check_lists_every_problem_not_only_the_first() {
-    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/bad_inputs/metres_in_lonlat.csv");
+    let path = repo_file("tests/bad_inputs/metres_in_lonlat.csv");
     // One bad row: one problem, and the summary says how many loaded.
-    let out = Command::cargo_bin("qpv")
-        .unwrap()
-        .arg("check")
-        .arg(&path)
-        .args(["--as", "points"])
-        .output()
-        .unwrap();
+    let out = check(&path, "points", &[]);
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(2));
     assert!(
@@ -390,15 +393,8 @@ fn check_lists_every_problem_not_only_the_first() {
 
 #[test]
 fn check_lists_all_problems_of_a_file() {
-    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/bad_inputs/many_problems.geojson");
-    let out = Command::cargo_bin("qpv")
-        .unwrap()
-        .arg("check")
-        .arg(&path)
-        .args(["--as", "zones"])
-        .output()
-        .unwrap();
+    let path = repo_file("tests/bad_inputs/many_problems.geojson");
+    let out = check(&path, "zones", &[]);
     assert_eq!(out.status.code(), Some(2));
     let stderr = String::from_utf8_lossy(&out.stderr);
     let p = path.display();
@@ -418,15 +414,8 @@ fn check_lists_all_problems_of_a_file() {
 
 #[test]
 fn a_good_file_exits_0_with_a_one_line_summary() {
-    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("geodata/qpv_2024_territoire_de_belfort.geojson");
-    let out = Command::cargo_bin("qpv")
-        .unwrap()
-        .arg("check")
-        .arg(&path)
-        .args(["--as", "zones"])
-        .output()
-        .unwrap();
+    let path = repo_file("geodata/qpv_2024_territoire_de_belfort.geojson");
+    let out = check(&path, "zones", &[]);
     assert_eq!(out.status.code(), Some(0));
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert_eq!(

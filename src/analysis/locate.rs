@@ -208,7 +208,7 @@ impl LocateSummary {
 /// ```
 /// use geo::{Coord, MultiPolygon, polygon};
 /// use qpv::analysis::batch::Progress;
-/// use qpv::analysis::locate::{Status, locate_stream};
+/// use qpv::analysis::locate::{LocateOptions, Status, locate_stream};
 /// use qpv::index::ZoneIndex;
 /// use qpv::model::{Attributes, Zone};
 ///
@@ -217,7 +217,8 @@ impl LocateSummary {
 ///     geometry: MultiPolygon(vec![square]), attributes: Attributes::default() }]);
 /// let rows = (0..300).map(|i| Ok::<_, qpv::Error>((i, Coord { x: i as f64, y: 50.0 })));
 /// let mut statuses = Vec::new();
-/// let summary = locate_stream(&zones, rows, 25.0, |i, _, located| {
+/// let options = LocateOptions { tolerance_m: 25.0, distance_limit_m: None };
+/// let summary = locate_stream(&zones, rows, &options, |i, _, located| {
 ///     statuses.push((i, located.status));
 ///     Ok(())
 /// }, &mut Progress::hidden()).unwrap();
@@ -226,26 +227,6 @@ impl LocateSummary {
 /// assert_eq!(statuses[50], (50, Status::Inside));
 /// ```
 pub fn locate_stream<I, T, E, S>(
-    index: &ZoneIndex,
-    rows: I,
-    tolerance_m: f64,
-    sink: S,
-    progress: &mut Progress,
-) -> Result<LocateSummary, E>
-where
-    I: IntoIterator<Item = Result<(T, Coord<f64>), E>>,
-    T: Send + Sync,
-    S: FnMut(T, Coord<f64>, &Located) -> Result<(), E>,
-{
-    let options = LocateOptions {
-        tolerance_m,
-        distance_limit_m: None,
-    };
-    locate_stream_with(index, rows, &options, sink, progress)
-}
-
-/// [`locate_stream`] with [`LocateOptions`].
-pub fn locate_stream_with<I, T, E, S>(
     index: &ZoneIndex,
     rows: I,
     options: &LocateOptions,

@@ -13,7 +13,7 @@ use serde_json::{Map, Value, json};
 
 use qpv::analysis::batch::Progress;
 use qpv::analysis::locate::{
-    DEFAULT_TOLERANCE_M, LocateOptions, LocateSummary, Located, locate_stream_with, locate_with,
+    DEFAULT_TOLERANCE_M, LocateOptions, LocateSummary, Located, locate_stream, locate_with,
 };
 use qpv::analysis::locate_addresses::{AddressSummary, locate_address_stream};
 use qpv::crs::Crs;
@@ -623,7 +623,7 @@ pub fn run(args: &LocateArgs, global: &GlobalArgs) -> anyhow::Result<()> {
             crs,
             |rows| {
                 let points = (&mut reader).map(|r| r.map(|row| (row.fields, row.point)));
-                summary = locate_stream_with(
+                summary = locate_stream(
                     &index,
                     points,
                     &options,

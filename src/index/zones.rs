@@ -171,12 +171,9 @@ impl ZoneIndex {
             }
             let zone = c.data;
             let d2 = self.zones[zone].shape.boundary_distance_2(p);
-            best = match best {
-                Some((b, bd2)) if !(d2 < bd2 || (d2 == bd2 && self.precedes(zone, b))) => {
-                    Some((b, bd2))
-                }
-                _ => Some((zone, d2)),
-            };
+            if best.is_none_or(|(b, bd2)| d2 < bd2 || (d2 == bd2 && self.precedes(zone, b))) {
+                best = Some((zone, d2));
+            }
         }
         let best = best?;
         (best.1 <= limit2).then(|| (best.0, best.1.sqrt()))
