@@ -161,11 +161,25 @@ where
             vec![map(items)]
         }
     };
+    // Three stages overlap: while the workers map chunk k, the calling thread sinks the
+    // results of chunk k - 1 and reads chunk k + 1.
     let mut total = 0u64;
     let (mut current, mut next) = (Vec::new(), Vec::new());
     let (mut n, mut pending_error) = refill(&mut read, &mut current, chunk);
+    let mut pending: Option<(Vec<R>, usize)> = None;
+    let mut sink_all = |results: Vec<R>, rows: usize, total: &mut u64| -> Result<(), E> {
+        for result in results {
+            sink(result)?;
+        }
+        *total += rows as u64;
+        progress.inc(rows as u64);
+        Ok(())
+    };
     loop {
         if n == 0 {
+            if let Some((results, rows)) = pending.take() {
+                sink_all(results, rows, &mut total)?;
+            }
             return match pending_error {
                 Some(e) => Err(e),
                 None => Ok(total),
@@ -173,26 +187,25 @@ where
         }
         let more = pending_error.is_none() && n == chunk;
         let items = &current[..n];
-        let (results, (next_n, next_error)) = if n > 1024 && more {
-            std::thread::scope(|scope| {
-                let worker = scope.spawn(|| map_slices(items));
-                let next = refill(&mut read, &mut next, chunk);
-                let results = worker
-                    .join()
-                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-                (results, next)
-            })
-        } else if more {
-            (map_slices(items), refill(&mut read, &mut next, chunk))
-        } else {
-            (map_slices(items), (0, None))
-        };
-        for result in results {
-            sink(result)?;
-        }
-        total += n as u64;
-        progress.inc(n as u64);
-        if pending_error.is_some() || !more {
+        let (results, sunk, (next_n, next_error)) = std::thread::scope(|scope| {
+            let worker = scope.spawn(|| map_slices(items));
+            let sunk = match pending.take() {
+                Some((results, rows)) => sink_all(results, rows, &mut total),
+                None => Ok(()),
+            };
+            let next = if more && sunk.is_ok() {
+                refill(&mut read, &mut next, chunk)
+            } else {
+                (0, None)
+            };
+            let results = worker
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+            (results, sunk, next)
+        });
+        sunk?;
+        pending = Some((results, n));
+        if !more {
             // The input ended (or failed) within this chunk.
             n = 0;
             continue;

@@ -25,6 +25,7 @@ use qpv::output::geojson::GeoJsonWriter;
 use qpv::output::table::cell_text;
 use qpv::output::{GeoFeature, GeoLayer, OutputFormat, Table};
 
+use super::csv_stream::stream_csv_points;
 use super::geocode::AddressArgs;
 use super::layers::{ZoneInput, check_distance};
 use super::{GlobalArgs, OutputArgs};
@@ -140,7 +141,7 @@ pub enum RowWriter<'w> {
     Collect(Table, Vec<GeoFeature>),
 }
 
-fn io_err(e: std::io::Error) -> qpv::Error {
+pub(super) fn io_err(e: std::io::Error) -> qpv::Error {
     qpv::Error::io("<output>", e)
 }
 
@@ -293,50 +294,8 @@ impl Cell<'_> {
     }
 }
 
-/// Encodes `fields` then `cells` as one CSV record; numbers are formatted in `scratch`.
-fn write_csv_cells<W: Write>(
-    csv: &mut csv::Writer<W>,
-    fields: &csv::StringRecord,
-    cells: &[Cell],
-    scratch: &mut String,
-    spans: &mut Vec<(usize, usize)>,
-) -> qpv::Result<()> {
-    use std::fmt::Write as _;
-    scratch.clear();
-    spans.clear();
-    for cell in cells {
-        let start = scratch.len();
-        // Writing into a String cannot fail.
-        let _ = match cell {
-            Cell::Number(x) => match serde_json::Number::from_f64(*x) {
-                Some(n) => write!(scratch, "{n}"),
-                None => Ok(()),
-            },
-            Cell::Int(i) => write!(scratch, "{i}"),
-            Cell::Null | Cell::Text(_) => Ok(()),
-        };
-        spans.push((start, scratch.len()));
-    }
-    let text = scratch.as_bytes();
-    csv.write_record(
-        fields
-            .iter()
-            .map(str::as_bytes)
-            .chain(
-                cells
-                    .iter()
-                    .zip(spans.iter())
-                    .map(|(cell, &(a, b))| match cell {
-                        Cell::Text(s) => s.as_bytes(),
-                        _ => &text[a..b],
-                    }),
-            ),
-    )
-    .map_err(|e| qpv::Error::Internal(format!("writing CSV: {e}")))
-}
-
 /// The error the streamed CSV writer gives for a row whose length differs from the header's.
-fn unequal_length_error(columns: &[String], values: &[Value]) -> qpv::Error {
+pub(super) fn unequal_length_error(columns: &[String], values: &[Value]) -> qpv::Error {
     let mut csv = csv::Writer::from_writer(std::io::sink());
     if let Err(e) = csv.write_record(columns) {
         return qpv::Error::Internal(format!("writing CSV: {e}"));
@@ -345,134 +304,6 @@ fn unequal_length_error(columns: &[String], values: &[Value]) -> qpv::Error {
         Err(e) => e,
         Ok(()) => qpv::Error::Internal("writing CSV: a row of unexpected length".into()),
     }
-}
-
-/// Rows per slice formatted by one worker in [`stream_csv_points`].
-const CSV_SLICE: usize = 1024;
-
-/// What one worker made of a slice of rows.
-struct CsvSlice<X> {
-    /// The slice's output rows, CSV-encoded.
-    bytes: Vec<u8>,
-    /// The analysis result of each point, in order.
-    results: Vec<X>,
-    /// Rows without coordinates skipped (`--skip-empty`).
-    skipped: u64,
-    /// The first error, which ends the slice.
-    error: Option<qpv::Error>,
-}
-
-/// The fast path of `locate` and `nearest` for a CSV of points written as CSV: the calling
-/// thread only splits records and writes bytes, while worker threads parse and reproject each
-/// point, run `analyse`, and encode its output rows: the input fields followed by the values
-/// that `rows` emits for each row (in `columns` order, as [`RowWriter::write`] would write
-/// them, so the output is byte for byte the row writer's). `consume` gets each result on the
-/// calling thread, in input order (summaries). Returns the number of rows skipped for lack of
-/// coordinates.
-#[allow(clippy::too_many_arguments)]
-pub fn stream_csv_points<X, A, F, C>(
-    output: Option<&Path>,
-    columns: &[String],
-    mut raw: qpv::io::points::RawRows<'_>,
-    parser: &qpv::io::points::PointParser,
-    progress: &mut Progress,
-    analyse: A,
-    rows: F,
-    mut consume: C,
-) -> qpv::Result<u64>
-where
-    X: Send,
-    A: Fn(Coord<f64>) -> X + Sync,
-    F: Fn(Coord<f64>, &X, &mut dyn FnMut(&[Cell])) + Sync,
-    C: FnMut(X),
-{
-    let width = columns.len();
-    let map = |slice: &[qpv::io::points::RawPoint]| -> CsvSlice<X> {
-        let mut csv = csv::WriterBuilder::new()
-            .buffer_capacity(16 * 1024)
-            .from_writer(Vec::with_capacity(slice.len() * 96));
-        let mut results = Vec::with_capacity(slice.len());
-        let mut skipped = 0;
-        let mut error = None;
-        let (mut scratch, mut spans) = (String::new(), Vec::new());
-        for row in slice {
-            let p = match parser.parse(row) {
-                Ok(Some(p)) => p,
-                Ok(None) => {
-                    skipped += 1;
-                    continue;
-                }
-                Err(e) => {
-                    error = Some(e);
-                    break;
-                }
-            };
-            let x = analyse(p);
-            let fields = &row.fields;
-            rows(p, &x, &mut |added: &[Cell]| {
-                if error.is_some() {
-                    return;
-                }
-                let result = if fields.len() + added.len() != width {
-                    let mut values: Vec<Value> = fields.iter().map(text).collect();
-                    values.extend(added.iter().map(|c| c.to_value()));
-                    Err(unequal_length_error(columns, &values))
-                } else {
-                    write_csv_cells(&mut csv, fields, added, &mut scratch, &mut spans)
-                };
-                if let Err(e) = result {
-                    error = Some(e);
-                }
-            });
-            if error.is_some() {
-                break;
-            }
-            results.push(x);
-        }
-        let bytes = match csv.into_inner() {
-            Ok(b) => b,
-            Err(e) => {
-                error.get_or_insert(qpv::Error::Internal(format!("writing CSV: {e}")));
-                Vec::new()
-            }
-        };
-        CsvSlice {
-            bytes,
-            results,
-            skipped,
-            error,
-        }
-    };
-    let path = output.unwrap_or(Path::new("-"));
-    let mut skipped = 0;
-    qpv::output::atomic::write_atomic(path, |w| {
-        let mut header = csv::Writer::from_writer(Vec::new());
-        header
-            .write_record(columns)
-            .map_err(|e| qpv::Error::Internal(format!("writing CSV: {e}")))?;
-        let header = header
-            .into_inner()
-            .map_err(|e| qpv::Error::Internal(format!("writing CSV: {e}")))?;
-        w.write_all(&header).map_err(io_err)?;
-        qpv::analysis::batch::for_each_ordered_slices(
-            |row| raw.read_into(row),
-            qpv::analysis::batch::DEFAULT_CHUNK,
-            CSV_SLICE,
-            map,
-            |slice: CsvSlice<X>| {
-                w.write_all(&slice.bytes).map_err(io_err)?;
-                skipped += slice.skipped;
-                slice.results.into_iter().for_each(&mut consume);
-                match slice.error {
-                    Some(e) => Err(e),
-                    None => Ok(()),
-                }
-            },
-            progress,
-        )?;
-        Ok(())
-    })?;
-    Ok(skipped)
 }
 
 /// Streams `fill` into the output: through `write_atomic` for text formats, or collected and
@@ -513,7 +344,7 @@ pub fn stream_output(
     })
 }
 
-fn text(s: &str) -> Value {
+pub(super) fn text(s: &str) -> Value {
     Value::String(s.to_string())
 }
 

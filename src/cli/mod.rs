@@ -10,6 +10,7 @@ use qpv::output::OutputFormat;
 
 mod check;
 mod coverage;
+mod csv_stream;
 mod geocode;
 mod info;
 mod layers;

@@ -11,8 +11,9 @@ use qpv::index::{FacilityIndex, Neighbour};
 use qpv::model::Category;
 use qpv::output::OutputFormat;
 
+use super::csv_stream::stream_csv_points;
 use super::layers::{FacilityInput, check_distance};
-use super::locate::{Cell, PointInput, append_columns, stream_csv_points, stream_output};
+use super::locate::{Cell, PointInput, append_columns, stream_output};
 use super::{GlobalArgs, OutputArgs};
 
 /// Receives one output row: the values added after the input fields, and its geometry.

@@ -5,6 +5,7 @@
 mod facilities;
 mod point_grid;
 mod polygon;
+mod zone_cells;
 mod zones;
 
 pub use facilities::{FacilityIndex, IndexedFacility, Neighbour};

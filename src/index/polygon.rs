@@ -30,17 +30,21 @@ impl Position {
 /// One boundary edge as stored in R-trees, as `[x, y]` pairs (rstar's native point type).
 pub(crate) type Edge = Line<[f64; 2]>;
 
-/// Polygons with at most this many edges measure distances by a linear scan.
+/// Polygons with at most this many edges are measured by scanning groups of edges.
 const LINEAR_SCAN_MAX_EDGES: usize = 256;
 
-/// An edge in canonical form (lexicographically smaller end first) with its direction and
-/// inverse squared length precomputed, for exact, direction-independent distances.
+/// Consecutive edges of a ring per group: a group is skipped when its bounding box is
+/// farther than the best distance so far, or misses the ray of the point-in-polygon test.
+const GROUP_EDGES: usize = 8;
+
+/// An edge in canonical form (lexicographically smaller end first) with its inverse squared
+/// length precomputed, for exact, direction-independent distances.
 #[derive(Debug, Clone, Copy)]
 struct FlatEdge {
     ax: f64,
     ay: f64,
-    dx: f64,
-    dy: f64,
+    bx: f64,
+    by: f64,
     inv_len2: f64,
 }
 
@@ -56,8 +60,8 @@ impl FlatEdge {
         FlatEdge {
             ax: a[0],
             ay: a[1],
-            dx,
-            dy,
+            bx: b[0],
+            by: b[1],
             inv_len2: if len2 > 0.0 { 1.0 / len2 } else { 0.0 },
         }
     }
@@ -65,11 +69,88 @@ impl FlatEdge {
     /// Squared distance from (x, y) to the segment.
     #[inline]
     fn distance_2(&self, x: f64, y: f64) -> f64 {
+        let (dx, dy) = (self.bx - self.ax, self.by - self.ay);
         let (px, py) = (x - self.ax, y - self.ay);
-        let t = ((px * self.dx + py * self.dy) * self.inv_len2).clamp(0.0, 1.0);
-        let (ex, ey) = (px - t * self.dx, py - t * self.dy);
+        let t = ((px * dx + py * dy) * self.inv_len2).clamp(0.0, 1.0);
+        let (ex, ey) = (px - t * dx, py - t * dy);
         ex * ex + ey * ey
     }
+}
+
+/// The bounding box of [`GROUP_EDGES`] consecutive edges of `flat`.
+#[derive(Debug, Clone, Copy)]
+struct EdgeGroup {
+    min_x: f64,
+    min_y: f64,
+    max_x: f64,
+    max_y: f64,
+    start: u32,
+    end: u32,
+}
+
+impl EdgeGroup {
+    fn new(edges: &[FlatEdge], start: usize) -> Self {
+        let mut g = EdgeGroup {
+            min_x: f64::INFINITY,
+            min_y: f64::INFINITY,
+            max_x: f64::NEG_INFINITY,
+            max_y: f64::NEG_INFINITY,
+            start: start as u32,
+            end: (start + edges.len()) as u32,
+        };
+        for e in edges {
+            g.min_x = g.min_x.min(e.ax).min(e.bx);
+            g.max_x = g.max_x.max(e.ax).max(e.bx);
+            g.min_y = g.min_y.min(e.ay).min(e.by);
+            g.max_y = g.max_y.max(e.ay).max(e.by);
+        }
+        g
+    }
+
+    /// Squared distance from (x, y) to the box, rounded down a little so that it stays below
+    /// the computed distance of every edge in the group.
+    #[inline]
+    fn lower_bound_2(&self, x: f64, y: f64) -> f64 {
+        let dx = (self.min_x - x).max(x - self.max_x).max(0.0);
+        let dy = (self.min_y - y).max(y - self.max_y).max(0.0);
+        (dx * dx + dy * dy) * (1.0 - 1e-12)
+    }
+}
+
+/// How an edge meets the eastward ray from a point.
+enum Crossing {
+    /// The point is on the edge.
+    OnEdge,
+    /// The ray crosses the edge (half-open rule: exactly one end strictly above the point).
+    Crosses,
+    /// Neither.
+    Misses,
+}
+
+/// The exact crossing test of one edge (robust orientation predicate); the result does not
+/// depend on the direction of the edge.
+#[inline]
+fn crossing(a: Coord<f64>, b: Coord<f64>, p: Coord<f64>) -> Crossing {
+    let orientation = RobustKernel::orient2d(a, b, p);
+    if orientation == Orientation::Collinear
+        && p.x >= a.x.min(b.x)
+        && p.x <= a.x.max(b.x)
+        && p.y >= a.y.min(b.y)
+        && p.y <= a.y.max(b.y)
+    {
+        return Crossing::OnEdge;
+    }
+    if (a.y > p.y) != (b.y > p.y) {
+        let crosses_east = if b.y > a.y {
+            orientation == Orientation::CounterClockwise
+        } else {
+            orientation == Orientation::Clockwise
+        };
+        if crosses_east {
+            return Crossing::Crosses;
+        }
+    }
+    Crossing::Misses
 }
 
 /// A multipolygon with an R-tree over every ring edge (exteriors and holes together).
@@ -82,8 +163,9 @@ impl FlatEdge {
 pub struct PreparedPolygon {
     geometry: MultiPolygon<f64>,
     edges: RTree<Edge>,
-    /// The same edges in canonical form, scanned linearly for distances when there are few.
+    /// The same edges in canonical form and ring order when there are few, scanned by groups.
     flat: Vec<FlatEdge>,
+    groups: Vec<EdgeGroup>,
     bbox: Option<Rect<f64>>,
     area: f64,
 }
@@ -100,14 +182,20 @@ impl PreparedPolygon {
             .collect();
         let bbox = geometry.bounding_rect();
         let area = geometry.unsigned_area();
-        let flat = if edges.len() <= LINEAR_SCAN_MAX_EDGES {
+        let flat: Vec<FlatEdge> = if edges.len() <= LINEAR_SCAN_MAX_EDGES {
             edges.iter().map(|e| FlatEdge::new(e.from, e.to)).collect()
         } else {
             Vec::new()
         };
+        let groups = flat
+            .chunks(GROUP_EDGES)
+            .enumerate()
+            .map(|(i, chunk)| EdgeGroup::new(chunk, i * GROUP_EDGES))
+            .collect();
         PreparedPolygon {
             geometry,
             flat,
+            groups,
             edges: RTree::bulk_load(edges),
             bbox,
             area,
@@ -144,35 +232,40 @@ impl PreparedPolygon {
         }
         // Every edge that the eastward ray can cross, or that contains p, has an envelope
         // meeting the segment [p.x, max x] at height p.y.
-        let ray = AABB::from_corners([p.x, p.y], [bbox.max().x, p.y]);
         let mut inside = false;
-        for edge in self.edges.locate_in_envelope_intersecting(&ray) {
-            let a = Coord {
-                x: edge.from[0],
-                y: edge.from[1],
-            };
-            let b = Coord {
-                x: edge.to[0],
-                y: edge.to[1],
-            };
-            let orientation = RobustKernel::orient2d(a, b, p);
-            if orientation == Orientation::Collinear
-                && p.x >= a.x.min(b.x)
-                && p.x <= a.x.max(b.x)
-                && p.y >= a.y.min(b.y)
-                && p.y <= a.y.max(b.y)
-            {
-                return Position::Boundary;
+        if !self.groups.is_empty() {
+            for g in &self.groups {
+                if p.y < g.min_y || p.y > g.max_y || p.x > g.max_x {
+                    continue;
+                }
+                for e in &self.flat[g.start as usize..g.end as usize] {
+                    if p.y < e.ay.min(e.by) || p.y > e.ay.max(e.by) || p.x > e.ax.max(e.bx) {
+                        continue;
+                    }
+                    let a = Coord { x: e.ax, y: e.ay };
+                    let b = Coord { x: e.bx, y: e.by };
+                    match crossing(a, b, p) {
+                        Crossing::OnEdge => return Position::Boundary,
+                        Crossing::Crosses => inside = !inside,
+                        Crossing::Misses => {}
+                    }
+                }
             }
-            // Half-open rule: an edge counts when exactly one end is strictly above p.
-            if (a.y > p.y) != (b.y > p.y) {
-                let crosses_east = if b.y > a.y {
-                    orientation == Orientation::CounterClockwise
-                } else {
-                    orientation == Orientation::Clockwise
+        } else {
+            let ray = AABB::from_corners([p.x, p.y], [bbox.max().x, p.y]);
+            for edge in self.edges.locate_in_envelope_intersecting(&ray) {
+                let a = Coord {
+                    x: edge.from[0],
+                    y: edge.from[1],
                 };
-                if crosses_east {
-                    inside = !inside;
+                let b = Coord {
+                    x: edge.to[0],
+                    y: edge.to[1],
+                };
+                match crossing(a, b, p) {
+                    Crossing::OnEdge => return Position::Boundary,
+                    Crossing::Crosses => inside = !inside,
+                    Crossing::Misses => {}
                 }
             }
         }
@@ -195,13 +288,8 @@ impl PreparedPolygon {
     /// boundary shared by two zones is at exactly the same distance from both (the tie rule of
     /// [`crate::index::ZoneIndex`] relies on it).
     pub fn boundary_distance_2(&self, p: Coord<f64>) -> f64 {
-        if !self.flat.is_empty() {
-            // A linear scan over a few hundred edges beats a tree walk, and vectorises.
-            return self
-                .flat
-                .iter()
-                .map(|e| e.distance_2(p.x, p.y))
-                .fold(f64::INFINITY, f64::min);
+        if !self.groups.is_empty() {
+            return self.scan_distance_2(p);
         }
         // The single nearest-neighbour search keeps its queue on the stack.
         self.edges
@@ -209,6 +297,33 @@ impl PreparedPolygon {
             .map_or(f64::INFINITY, |e| {
                 FlatEdge::new(e.from, e.to).distance_2(p.x, p.y)
             })
+    }
+
+    /// The nearest edge by groups: the group with the nearest box first, then every group
+    /// whose box is not farther than the best distance so far. The result is the minimum over
+    /// every edge, as a plain scan would give.
+    fn scan_distance_2(&self, p: Coord<f64>) -> f64 {
+        let mut bounds = [0.0f64; LINEAR_SCAN_MAX_EDGES.div_ceil(GROUP_EDGES)];
+        let mut first = 0;
+        for (i, g) in self.groups.iter().enumerate() {
+            bounds[i] = g.lower_bound_2(p.x, p.y);
+            if bounds[i] < bounds[first] {
+                first = i;
+            }
+        }
+        let scan = |g: &EdgeGroup| {
+            self.flat[g.start as usize..g.end as usize]
+                .iter()
+                .map(|e| e.distance_2(p.x, p.y))
+                .fold(f64::INFINITY, f64::min)
+        };
+        let mut best = scan(&self.groups[first]);
+        for (i, g) in self.groups.iter().enumerate() {
+            if i != first && bounds[i] <= best {
+                best = best.min(scan(g));
+            }
+        }
+        best
     }
 
     /// Distance from `p` to the polygon: 0 inside or on the boundary, else the distance to the

@@ -9,11 +9,12 @@
 //!   order);
 //! - the signed distance is negative inside a zone, 0 on a boundary, positive outside.
 
-use geo::Coord;
+use geo::{Coord, Rect};
 use rstar::primitives::{GeomWithData, Rectangle};
 use rstar::{AABB, RTree};
 
 use super::polygon::{Position, PreparedPolygon};
+use super::zone_cells::{CellCandidate, ZoneCells, point_rect_distance_2, rect_distance_2};
 use crate::model::Zone;
 
 /// One indexed zone.
@@ -49,6 +50,10 @@ pub struct ZoneHit {
 pub struct ZoneIndex {
     zones: Vec<IndexedZone>,
     boxes: RTree<GeomWithData<Rectangle<[f64; 2]>, usize>>,
+    /// Bounding box of each zone (empty zones: an inverted box no point is in or near).
+    bboxes: Vec<Rect<f64>>,
+    /// Candidate zones per grid cell, for [`Self::locate_within`].
+    cells: Option<ZoneCells>,
 }
 
 impl ZoneIndex {
@@ -89,9 +94,27 @@ impl ZoneIndex {
                 })
             })
             .collect();
+        let bboxes: Vec<Rect<f64>> = zones
+            .iter()
+            .map(|z| {
+                z.shape.bbox().unwrap_or(Rect::new(
+                    Coord {
+                        x: f64::INFINITY,
+                        y: f64::INFINITY,
+                    },
+                    Coord {
+                        x: f64::INFINITY,
+                        y: f64::INFINITY,
+                    },
+                ))
+            })
+            .collect();
+        let non_empty: Vec<Rect<f64>> = zones.iter().filter_map(|z| z.shape.bbox()).collect();
         ZoneIndex {
             zones,
             boxes: RTree::bulk_load(boxes),
+            bboxes,
+            cells: ZoneCells::new(&non_empty),
         }
     }
 
@@ -187,28 +210,121 @@ impl ZoneIndex {
     /// [`Self::locate`], measuring the distance of points outside every zone only up to
     /// `limit` metres: beyond it `signed_distance` and `nearest_zone` are `None`.
     pub fn locate_within(&self, p: Coord<f64>, limit: f64) -> ZoneHit {
-        match self.containing(p) {
-            Some((zone, Position::Boundary)) => ZoneHit {
-                zone: Some(zone),
-                on_boundary: true,
-                signed_distance: Some(0.0),
-                nearest_zone: Some(zone),
-            },
-            Some((zone, _)) => ZoneHit {
-                zone: Some(zone),
-                on_boundary: false,
-                signed_distance: Some(-self.zones[zone].shape.boundary_distance(p)),
-                nearest_zone: Some(zone),
-            },
-            None => {
-                let nearest = self.nearest_boundary_within(p, limit);
-                ZoneHit {
-                    zone: None,
-                    on_boundary: false,
-                    signed_distance: nearest.map(|(_, d)| d),
-                    nearest_zone: nearest.map(|(z, _)| z),
-                }
+        let candidates = self
+            .cells
+            .as_ref()
+            .and_then(|cells| cells.candidates(p, |cell| self.cell_candidates(cell)));
+        let Some(candidates) = candidates else {
+            return self.locate_within_all(p, limit);
+        };
+        // Same answers as `locate_within_all`, from the zones that can matter to this cell.
+        let mut inside: Option<(usize, Position)> = None;
+        for c in candidates.iter().take_while(|c| c.lower_bound_2 == 0.0) {
+            let zone = c.zone as usize;
+            let position = self.zones[zone].shape.position(p);
+            if position.is_in() && inside.is_none_or(|(b, _)| self.precedes(zone, b)) {
+                inside = Some((zone, position));
             }
+        }
+        if let Some((zone, position)) = inside {
+            return self.hit_inside(p, zone, position);
+        }
+        let limit2 = limit * limit;
+        let mut best: Option<(usize, f64)> = None;
+        for c in candidates {
+            if c.lower_bound_2 > limit2 || best.is_some_and(|(_, b)| c.lower_bound_2 > b) {
+                break;
+            }
+            let zone = c.zone as usize;
+            let box_d2 = point_rect_distance_2(p, &self.bboxes[zone]);
+            if box_d2 > limit2 || best.is_some_and(|(_, b)| box_d2 > b) {
+                continue;
+            }
+            let d2 = self.zones[zone].shape.boundary_distance_2(p);
+            if best.is_none_or(|(b, bd2)| d2 < bd2 || (d2 == bd2 && self.precedes(zone, b))) {
+                best = Some((zone, d2));
+            }
+        }
+        let nearest = best.filter(|b| b.1 <= limit2).map(|(z, d2)| (z, d2.sqrt()));
+        ZoneHit {
+            zone: None,
+            on_boundary: false,
+            signed_distance: nearest.map(|(_, d)| d),
+            nearest_zone: nearest.map(|(z, _)| z),
+        }
+    }
+
+    /// The zones that can contain, or hold the nearest boundary of, a point of `cell` (see
+    /// [`super::zone_cells`]), nearest box first (then input order).
+    fn cell_candidates(&self, cell: Rect<f64>) -> Box<[CellCandidate]> {
+        // One walk of the boxes from the cell's centre, nearest first: it finds the nearest
+        // boundary `d` of the centre (boxes nearer than the best distance so far are measured)
+        // and collects every box that may lie within `d + h` of the cell, i.e. within
+        // `d + 2h` of the centre; it stops at the first box farther than that.
+        let center = cell.center();
+        let h = 0.5 * cell.width().hypot(cell.height());
+        let mut d2_best = f64::INFINITY;
+        let mut seen: Vec<(usize, f64)> = Vec::new();
+        for (c, box_d2) in self
+            .boxes
+            .nearest_neighbor_iter_with_distance_2(&[center.x, center.y])
+        {
+            let reach = d2_best.sqrt() + 2.0 * h;
+            if box_d2 > reach * reach * (1.0 + 1e-9) + 1e-6 {
+                break;
+            }
+            if box_d2 < d2_best {
+                d2_best = d2_best.min(self.zones[c.data].shape.boundary_distance_2(center));
+            }
+            seen.push((c.data, box_d2));
+        }
+        // Widened by a relative margin so that rounding can only add candidates.
+        let reach = (d2_best.sqrt() + h) * (1.0 + 1e-9) + 1e-6;
+        let mut out: Vec<CellCandidate> = seen
+            .into_iter()
+            .filter_map(|(zone, _)| {
+                let d2 = rect_distance_2(&cell, &self.bboxes[zone]);
+                (d2 <= reach * reach).then_some(CellCandidate {
+                    // Rounded down so that it stays a lower bound.
+                    lower_bound_2: d2 * (1.0 - 1e-12),
+                    zone: zone as u32,
+                })
+            })
+            .collect();
+        out.sort_by(|a, b| {
+            a.lower_bound_2
+                .total_cmp(&b.lower_bound_2)
+                .then(a.zone.cmp(&b.zone))
+        });
+        out.into_boxed_slice()
+    }
+
+    /// The hit of a point inside (or on the boundary of) `inside`.
+    fn hit_inside(&self, p: Coord<f64>, zone: usize, position: Position) -> ZoneHit {
+        let on_boundary = position == Position::Boundary;
+        ZoneHit {
+            zone: Some(zone),
+            on_boundary,
+            signed_distance: Some(if on_boundary {
+                0.0
+            } else {
+                -self.zones[zone].shape.boundary_distance(p)
+            }),
+            nearest_zone: Some(zone),
+        }
+    }
+
+    /// [`Self::locate_within`] over every zone (points outside the grid of cells).
+    fn locate_within_all(&self, p: Coord<f64>, limit: f64) -> ZoneHit {
+        if let Some((zone, position)) = self.containing(p) {
+            return self.hit_inside(p, zone, position);
+        }
+        let nearest = self.nearest_boundary_within(p, limit);
+        ZoneHit {
+            zone: None,
+            on_boundary: false,
+            signed_distance: nearest.map(|(_, d)| d),
+            nearest_zone: nearest.map(|(z, _)| z),
         }
     }
 }

@@ -3,6 +3,7 @@
 //! half-written, and never over an input.
 
 pub mod atomic;
+pub mod csv_record;
 mod format;
 pub mod geojson;
 pub mod gpkg;
