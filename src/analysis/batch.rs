@@ -117,102 +117,106 @@ where
     )
 }
 
-/// Like [`for_each_ordered`], for inputs read in place: `read` fills a row buffer (reusing
-/// its memory: no allocation per row), `map` gets consecutive slices of up to `slice` rows (in
-/// parallel) and `sink` gets each slice's result in input order. The per-slice work can then
-/// reuse buffers too (e.g. format a slice's output rows into one byte buffer, so that the
-/// calling thread only copies bytes). Two chunks of row buffers are recycled for the whole
-/// run. Errors of the input are returned after every earlier slice has been sunk; `map`
-/// reports its own errors through its result.
+/// Like [`for_each_ordered`], for inputs read in place and mapped a whole chunk at a time:
+/// `read` fills a row buffer (reusing its memory: no allocation per row), `map` gets each
+/// chunk of up to `chunk` rows on a worker thread, several chunks at once (one per worker,
+/// plus one being read), and `sink` gets each chunk's result on the calling thread, in input
+/// order. A chunk is one task from start to end, with no synchronisation inside it: `map` can
+/// sort its rows, reuse buffers and keep its data in one core's cache. Row buffers are
+/// recycled for the whole run. Errors of the input are returned after every earlier chunk has
+/// been sunk; `map` reports its own errors through its result.
 ///
 /// ```
-/// use qpv::analysis::batch::{Progress, for_each_ordered_slices};
+/// use qpv::analysis::batch::{Progress, for_each_ordered_chunks};
 ///
 /// let mut input = 0..10u32;
 /// let mut text = String::new();
-/// let n = for_each_ordered_slices(
+/// let n = for_each_ordered_chunks(
 ///     |x: &mut u32| input.next().map(|v| { *x = v; Ok::<_, String>(()) }),
-///     4, 2,
+///     4,
 ///     |xs: &[u32]| xs.iter().map(|x| format!("{x};")).collect::<String>(),
 ///     |s| { text.push_str(&s); Ok(()) },
 ///     &mut Progress::hidden()).unwrap();
 /// assert_eq!((n, text.as_str()), (10, "0;1;2;3;4;5;6;7;8;9;"));
 /// ```
-pub fn for_each_ordered_slices<T, R, E, F, M, S>(
+pub fn for_each_ordered_chunks<T, R, E, F, M, S>(
     mut read: F,
     chunk: usize,
-    slice: usize,
     map: M,
     mut sink: S,
     progress: &mut Progress,
 ) -> Result<u64, E>
 where
-    T: Default + Send + Sync,
+    T: Default + Send,
     R: Send,
     F: FnMut(&mut T) -> Option<Result<(), E>>,
     M: Fn(&[T]) -> R + Sync,
     S: FnMut(R) -> Result<(), E>,
 {
-    let (chunk, slice) = (chunk.max(1), slice.max(1));
-    let map_slices = |items: &[T]| -> Vec<R> {
-        if items.len() > slice {
-            items.par_chunks(slice).map(&map).collect()
-        } else {
-            vec![map(items)]
-        }
-    };
-    // Three stages overlap: while the workers map chunk k, the calling thread sinks the
-    // results of chunk k - 1 and reads chunk k + 1.
+    type Done<T, R> = (u64, Vec<T>, usize, std::thread::Result<R>);
+    let chunk = chunk.max(1);
+    let in_flight = rayon::current_num_threads() as u64 + 1;
+    // From a worker thread of a pool, waiting for tasks could leave none to run them.
+    let inline = rayon::current_thread_index().is_some();
+    let (tx, rx) = std::sync::mpsc::channel::<Done<T, R>>();
+    let mut free: Vec<Vec<T>> = Vec::new();
     let mut total = 0u64;
-    let (mut current, mut next) = (Vec::new(), Vec::new());
-    let (mut n, mut pending_error) = refill(&mut read, &mut current, chunk);
-    let mut pending: Option<(Vec<R>, usize)> = None;
-    let mut sink_all = |results: Vec<R>, rows: usize, total: &mut u64| -> Result<(), E> {
-        for result in results {
-            sink(result)?;
-        }
-        *total += rows as u64;
-        progress.inc(rows as u64);
-        Ok(())
-    };
-    loop {
-        if n == 0 {
-            if let Some((results, rows)) = pending.take() {
-                sink_all(results, rows, &mut total)?;
+    let mut input_error: Option<E> = None;
+    let outcome = rayon::in_place_scope(|scope| -> Result<(), E> {
+        let (mut sent, mut sunk) = (0u64, 0u64);
+        let mut input_done = false;
+        let mut waiting: std::collections::BTreeMap<u64, (Vec<T>, usize, R)> =
+            std::collections::BTreeMap::new();
+        loop {
+            while !input_done && sent - sunk < in_flight {
+                let mut buffer = free.pop().unwrap_or_default();
+                let (n, error) = refill(&mut read, &mut buffer, chunk);
+                if error.is_some() || n < chunk {
+                    input_done = true;
+                    input_error = error;
+                }
+                if n == 0 {
+                    break;
+                }
+                let (tx, map, seq) = (tx.clone(), &map, sent);
+                if inline {
+                    let result = map(&buffer[..n]);
+                    let _ = tx.send((seq, buffer, n, Ok(result)));
+                    sent += 1;
+                    continue;
+                }
+                scope.spawn(move |_| {
+                    let result =
+                        std::panic::catch_unwind(std::panic::AssertUnwindSafe(
+                            || map(&buffer[..n]),
+                        ));
+                    // The receiver outlives every task of the scope.
+                    let _ = tx.send((seq, buffer, n, result));
+                });
+                sent += 1;
             }
-            return match pending_error {
-                Some(e) => Err(e),
-                None => Ok(total),
+            if sunk == sent {
+                return Ok(());
+            }
+            // Every task sends exactly once and the sender is alive here: recv cannot fail.
+            let Ok((seq, buffer, n, result)) = rx.recv() else {
+                return Ok(());
             };
+            let result = result.unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+            waiting.insert(seq, (buffer, n, result));
+            while let Some((buffer, n, result)) = waiting.remove(&sunk) {
+                sink(result)?;
+                total += n as u64;
+                progress.inc(n as u64);
+                free.push(buffer);
+                sunk += 1;
+            }
         }
-        let more = pending_error.is_none() && n == chunk;
-        let items = &current[..n];
-        let (results, sunk, (next_n, next_error)) = std::thread::scope(|scope| {
-            let worker = scope.spawn(|| map_slices(items));
-            let sunk = match pending.take() {
-                Some((results, rows)) => sink_all(results, rows, &mut total),
-                None => Ok(()),
-            };
-            let next = if more && sunk.is_ok() {
-                refill(&mut read, &mut next, chunk)
-            } else {
-                (0, None)
-            };
-            let results = worker
-                .join()
-                .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-            (results, sunk, next)
-        });
-        sunk?;
-        pending = Some((results, n));
-        if !more {
-            // The input ended (or failed) within this chunk.
-            n = 0;
-            continue;
-        }
-        std::mem::swap(&mut current, &mut next);
-        n = next_n;
-        pending_error = next_error;
+    });
+    outcome?;
+    match input_error {
+        Some(e) => Err(e),
+        None => Ok(total),
     }
 }
 
@@ -387,14 +391,14 @@ mod tests {
         assert_eq!(n, 4_096);
     }
 
-    /// The in-place variant: order across chunks and slices, rows re-read into recycled
-    /// buffers, an input error after every earlier row, a map error reported in its slice.
+    /// The in-place variant: order across chunks (mapped concurrently), rows re-read into
+    /// recycled buffers, an input error after every earlier row, a sink error.
     #[test]
-    fn slices_keep_order_and_stop_at_the_first_error() {
-        let run = |count: u32, fail_at: Option<u32>, chunk: usize, slice: usize| {
+    fn chunks_keep_order_and_stop_at_the_first_error() {
+        let run = |count: u32, fail_at: Option<u32>, chunk: usize, sink_fails_at: Option<u32>| {
             let mut next = 0u32;
             let mut seen = Vec::new();
-            let result = for_each_ordered_slices(
+            let result = for_each_ordered_chunks(
                 |x: &mut (u32, String)| {
                     if next == count {
                         return None;
@@ -409,7 +413,6 @@ mod tests {
                     Some(Ok(()))
                 },
                 chunk,
-                slice,
                 |xs: &[(u32, String)]| {
                     xs.iter()
                         .map(|(x, s)| {
@@ -418,7 +421,12 @@ mod tests {
                         })
                         .collect::<Vec<u32>>()
                 },
-                |xs| {
+                |xs: Vec<u32>| {
+                    if let Some(f) = sink_fails_at
+                        && xs.contains(&f)
+                    {
+                        return Err(format!("sink {f}"));
+                    }
                     seen.extend(xs);
                     Ok(())
                 },
@@ -426,15 +434,52 @@ mod tests {
             );
             (result, seen)
         };
-        for (count, chunk, slice) in [(10_000, 2048, 100), (4_096, 2048, 1024), (10, 3, 2)] {
-            let (n, seen) = run(count, None, chunk, slice);
+        for (count, chunk) in [
+            (100_000, 100),
+            (10_000, 2048),
+            (4_096, 2048),
+            (10, 3),
+            (0, 5),
+        ] {
+            let (n, seen) = run(count, None, chunk, None);
             assert_eq!(n, Ok(count as u64));
             assert_eq!(seen, (0..count).collect::<Vec<_>>());
         }
-        let (err, seen) = run(5_000, Some(3_000), 2048, 100);
+        let (err, seen) = run(5_000, Some(3_000), 100, None);
         assert_eq!(err, Err("row 3000".to_string()));
         assert_eq!(seen, (0..3_000).collect::<Vec<_>>());
-        let (err, seen) = run(5_000, Some(0), 2048, 100);
+        let (err, seen) = run(5_000, Some(0), 100, None);
         assert_eq!((err, seen.len()), (Err("row 0".to_string()), 0));
+        let (err, seen) = run(50_000, None, 100, Some(2_345));
+        assert_eq!(err, Err("sink 2345".to_string()));
+        assert_eq!(seen, (0..2_300).collect::<Vec<_>>());
+    }
+
+    #[test]
+    fn chunks_run_inline_from_a_worker_thread() {
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(1)
+            .build()
+            .unwrap();
+        let mut input = 0..1_000u32;
+        let mut total = 0u64;
+        let n = pool.install(|| {
+            for_each_ordered_chunks(
+                |x: &mut u32| {
+                    input.next().map(|v| {
+                        *x = v;
+                        Ok::<_, String>(())
+                    })
+                },
+                64,
+                |xs: &[u32]| xs.iter().map(|&x| u64::from(x)).sum::<u64>(),
+                |s| {
+                    total += s;
+                    Ok(())
+                },
+                &mut Progress::hidden(),
+            )
+        });
+        assert_eq!((n, total), (Ok(1_000), 499_500));
     }
 }

@@ -1,18 +1,17 @@
 //! The fast path of `locate` and `nearest` for a CSV of points written as CSV, at national
 //! scale (tens of millions of rows).
 //!
-//! The calling thread only splits records and writes bytes. Each chunk of rows then goes
-//! through three parallel passes: parse and reproject (in input order), analyse (in spatial
-//! order: points of one neighbourhood one after the other find the index data they need
-//! already in cache, several times faster than input order on a shuffled national file), and
-//! encode the output rows (in input order again). The output is byte for byte what
+//! The calling thread only splits records and writes bytes. Each chunk of rows is one task on a
+//! worker thread (one chunk per core at a time): parse and reproject (in input order), analyse
+//! (in spatial order: points of one neighbourhood one after the other find the index data they
+//! need already in cache, faster than input order on a shuffled national file), and encode the
+//! output rows (in input order again). The output is byte for byte what
 //! [`super::locate::RowWriter`] writes, and the first bad row ends the output exactly where
 //! a row-by-row run would.
 
 use std::path::Path;
 
 use geo::Coord;
-use rayon::prelude::*;
 use serde_json::Value;
 
 use qpv::analysis::batch::Progress;
@@ -20,9 +19,6 @@ use qpv::io::points::{PointParser, RawPoint, RawRows};
 use qpv::output::csv_record::push_field;
 
 use super::locate::{Cell, io_err, text, unequal_length_error};
-
-/// Rows per parallel task within a chunk.
-const TASK_ROWS: usize = 4096;
 
 /// Low bits of a processing-order key that hold the row's index in its chunk.
 const ORDER_INDEX_BITS: u32 = 20;
@@ -87,20 +83,59 @@ fn push_csv_cells(
     out.push(b'\n');
 }
 
+/// Buffers reused from chunk to chunk: allocating tens of megabytes per chunk would make the
+/// allocator hand pages back to the system and fault them in again, a noticeable share of
+/// the run.
+struct Buffers<X> {
+    points: Vec<(u32, Coord<f64>)>,
+    order: Vec<u64>,
+    sorted: Vec<Coord<f64>>,
+    analysed: Vec<Option<X>>,
+    bytes: Vec<u8>,
+    results: Vec<X>,
+}
+
+impl<X> Default for Buffers<X> {
+    fn default() -> Self {
+        Buffers {
+            points: Vec::new(),
+            order: Vec::new(),
+            sorted: Vec::new(),
+            analysed: Vec::new(),
+            bytes: Vec::new(),
+            results: Vec::new(),
+        }
+    }
+}
+
+/// A few [`Buffers`] shared by the worker tasks and the writing thread.
+struct Pool<X>(std::sync::Mutex<Vec<Buffers<X>>>);
+
+impl<X> Pool<X> {
+    fn take(&self) -> Buffers<X> {
+        self.0
+            .lock()
+            .map(|mut v| v.pop().unwrap_or_default())
+            .unwrap_or_default()
+    }
+
+    fn put(&self, b: Buffers<X>) {
+        if let Ok(mut v) = self.0.lock() {
+            v.push(b);
+        }
+    }
+}
+
 /// What the passes made of one chunk.
 struct CsvChunk<X> {
-    /// Output rows, CSV-encoded, one buffer per task, in input order.
-    bytes: Vec<Vec<u8>>,
-    /// The analysis result of each written row, in input order.
-    results: Vec<X>,
+    /// `bytes`: output rows, CSV-encoded, in input order; `results`: the analysis result of
+    /// each written row, in input order.
+    buffers: Buffers<X>,
     /// Rows without coordinates skipped (`--skip-empty`).
     skipped: u64,
     /// The first error, which ends the output.
     error: Option<qpv::Error>,
 }
-
-/// One parsed row: its index in the chunk and its point in the working CRS.
-type Parsed = (u32, Coord<f64>);
 
 /// Streams the CSV rows of `raw` to `output` (or stdout): each row's fields followed by the
 /// values that `rows` emits for it (in `columns` order), where `analyse` gives the result of
@@ -118,107 +153,82 @@ pub fn stream_csv_points<X, A, F, C>(
     mut consume: C,
 ) -> qpv::Result<u64>
 where
-    X: Send + Sync,
+    X: Send,
     A: Fn(Coord<f64>) -> X + Sync,
     F: Fn(Coord<f64>, &X, &mut dyn FnMut(&[Cell])) + Sync,
     C: FnMut(X),
 {
     let width = columns.len();
+    let pool: Pool<X> = Pool(std::sync::Mutex::new(Vec::new()));
     let map = |chunk: &[RawPoint]| -> CsvChunk<X> {
-        // 1. Parse and reproject, in parallel; keep the rows before the first bad one.
-        let parsed: Vec<(Vec<Parsed>, u64, Option<qpv::Error>)> = chunk
-            .par_chunks(TASK_ROWS)
-            .enumerate()
-            .map(|(t, rows)| {
-                let (mut points, mut skipped) = (Vec::with_capacity(rows.len()), 0);
-                for (i, row) in rows.iter().enumerate() {
-                    match parser.parse(row) {
-                        Ok(Some(p)) => points.push(((t * TASK_ROWS + i) as u32, p)),
-                        Ok(None) => skipped += 1,
-                        Err(e) => return (points, skipped, Some(e)),
-                    }
-                }
-                (points, skipped, None)
-            })
-            .collect();
-        let (mut points, mut skipped, mut error) = (Vec::new(), 0, None);
-        for (p, s, e) in parsed {
-            points.extend(p);
-            skipped += s;
-            if e.is_some() {
-                error = e;
-                break;
-            }
-        }
-        // 2. Analyse in spatial order.
-        let mut order: Vec<u64> = points
-            .iter()
-            .enumerate()
-            .map(|(i, (_, p))| (spatial_key(*p) << ORDER_INDEX_BITS) | i as u64)
-            .collect();
-        order.par_sort_unstable();
-        let mask = (1u64 << ORDER_INDEX_BITS) - 1;
-        // Gathered first in a loop of independent loads (the processor overlaps their cache
-        // misses), rather than one by one between analyses.
-        let sorted: Vec<Coord<f64>> = order
-            .iter()
-            .map(|k| points[(k & mask) as usize].1)
-            .collect();
-        let analysed: Vec<X> = sorted
-            .par_iter()
-            .with_min_len(TASK_ROWS)
-            .map(|p| analyse(*p))
-            .collect();
-        let mut results: Vec<Option<X>> = points.iter().map(|_| None).collect();
-        for (k, x) in order.iter().zip(analysed) {
-            results[(k & mask) as usize] = Some(x);
-        }
-        // 3. Encode in input order, in parallel.
-        let encoded: Vec<(Vec<u8>, usize, Option<qpv::Error>)> = points
-            .par_chunks(TASK_ROWS)
-            .zip(results.par_chunks(TASK_ROWS))
-            .map(|(points, results)| {
-                let mut bytes = Vec::with_capacity(points.len() * 96);
-                let mut scratch = String::new();
-                for (n, ((i, p), x)) in points.iter().zip(results).enumerate() {
-                    let Some(x) = x else {
-                        return (bytes, n, None);
-                    };
-                    let fields = &chunk[*i as usize].fields;
-                    let mut failed = None;
-                    rows(*p, x, &mut |added: &[Cell]| {
-                        if failed.is_some() {
-                            return;
-                        }
-                        if fields.len() + added.len() != width {
-                            let mut values: Vec<Value> = fields.iter().map(text).collect();
-                            values.extend(added.iter().map(|c| c.to_value()));
-                            failed = Some(unequal_length_error(columns, &values));
-                        } else {
-                            push_csv_cells(&mut bytes, fields, added, &mut scratch);
-                        }
-                    });
-                    if failed.is_some() {
-                        return (bytes, n, failed);
-                    }
-                }
-                (bytes, points.len(), None)
-            })
-            .collect();
-        let mut bytes = Vec::with_capacity(encoded.len());
-        let mut written = 0;
-        for (b, n, e) in encoded {
-            bytes.push(b);
-            written += n;
-            if e.is_some() {
-                error = e;
-                break;
-            }
-        }
-        let results = results.into_iter().take(written).flatten().collect();
-        CsvChunk {
+        let mut buffers = pool.take();
+        let Buffers {
+            points,
+            order,
+            sorted,
+            analysed,
             bytes,
             results,
+        } = &mut buffers;
+        // 1. Parse and reproject, up to the first bad row.
+        let (mut skipped, mut error) = (0, None);
+        points.clear();
+        for (i, row) in chunk.iter().enumerate() {
+            match parser.parse(row) {
+                Ok(Some(p)) => points.push((i as u32, p)),
+                Ok(None) => skipped += 1,
+                Err(e) => {
+                    error = Some(e);
+                    break;
+                }
+            }
+        }
+        // 2. Analyse in spatial order; the points are gathered first, in a loop of independent
+        // loads (the processor overlaps their cache misses).
+        order.clear();
+        order.extend(
+            points
+                .iter()
+                .enumerate()
+                .map(|(i, (_, p))| (spatial_key(*p) << ORDER_INDEX_BITS) | i as u64),
+        );
+        order.sort_unstable();
+        let mask = (1u64 << ORDER_INDEX_BITS) - 1;
+        sorted.clear();
+        sorted.extend(order.iter().map(|k| points[(k & mask) as usize].1));
+        analysed.clear();
+        analysed.resize_with(points.len(), || None);
+        for (k, p) in order.iter().zip(sorted.iter()) {
+            analysed[(k & mask) as usize] = Some(analyse(*p));
+        }
+        // 3. Encode in input order.
+        bytes.clear();
+        results.clear();
+        let mut scratch = String::new();
+        for ((i, p), x) in points.iter().zip(analysed.drain(..)) {
+            let Some(x) = x else { break };
+            let fields = &chunk[*i as usize].fields;
+            let mut failed = None;
+            rows(*p, &x, &mut |added: &[Cell]| {
+                if failed.is_some() {
+                    return;
+                }
+                if fields.len() + added.len() != width {
+                    let mut values: Vec<Value> = fields.iter().map(text).collect();
+                    values.extend(added.iter().map(|c| c.to_value()));
+                    failed = Some(unequal_length_error(columns, &values));
+                } else {
+                    push_csv_cells(bytes, fields, added, &mut scratch);
+                }
+            });
+            if failed.is_some() {
+                error = failed;
+                break;
+            }
+            results.push(x);
+        }
+        CsvChunk {
+            buffers,
             skipped,
             error,
         }
@@ -230,17 +240,16 @@ where
         qpv::output::csv_record::push_record(&mut header, columns);
         w.write_all(&header).map_err(io_err)?;
         let chunk = qpv::analysis::batch::DEFAULT_CHUNK;
-        qpv::analysis::batch::for_each_ordered_slices(
+        qpv::analysis::batch::for_each_ordered_chunks(
             |row| raw.read_into(row),
-            chunk,
             chunk,
             map,
             |done: CsvChunk<X>| {
-                for b in &done.bytes {
-                    w.write_all(b).map_err(io_err)?;
-                }
+                let mut buffers = done.buffers;
+                w.write_all(&buffers.bytes).map_err(io_err)?;
                 skipped += done.skipped;
-                done.results.into_iter().for_each(&mut consume);
+                buffers.results.drain(..).for_each(&mut consume);
+                pool.put(buffers);
                 match done.error {
                     Some(e) => Err(e),
                     None => Ok(()),

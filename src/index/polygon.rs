@@ -77,28 +77,43 @@ impl FlatEdge {
     }
 }
 
-/// The bounding box of [`GROUP_EDGES`] consecutive edges of `flat`.
-#[derive(Debug, Clone, Copy)]
+/// [`GROUP_EDGES`] consecutive edges in canonical form, stored by coordinate (so that the
+/// distance loop runs on all of them at once in vector registers), with their bounding box.
+/// A last, partial group repeats its last edge, which leaves minimum distances unchanged.
+#[derive(Debug, Clone)]
 struct EdgeGroup {
     min_x: f64,
     min_y: f64,
     max_x: f64,
     max_y: f64,
-    start: u32,
-    end: u32,
+    /// Real edges in the group (the rest repeat the last one).
+    len: usize,
+    ax: [f64; GROUP_EDGES],
+    ay: [f64; GROUP_EDGES],
+    bx: [f64; GROUP_EDGES],
+    by: [f64; GROUP_EDGES],
+    inv_len2: [f64; GROUP_EDGES],
 }
 
 impl EdgeGroup {
-    fn new(edges: &[FlatEdge], start: usize) -> Self {
+    /// `edges` holds 1 to [`GROUP_EDGES`] edges.
+    fn new(edges: &[FlatEdge]) -> Self {
         let mut g = EdgeGroup {
             min_x: f64::INFINITY,
             min_y: f64::INFINITY,
             max_x: f64::NEG_INFINITY,
             max_y: f64::NEG_INFINITY,
-            start: start as u32,
-            end: (start + edges.len()) as u32,
+            len: edges.len(),
+            ax: [0.0; GROUP_EDGES],
+            ay: [0.0; GROUP_EDGES],
+            bx: [0.0; GROUP_EDGES],
+            by: [0.0; GROUP_EDGES],
+            inv_len2: [0.0; GROUP_EDGES],
         };
-        for e in edges {
+        for i in 0..GROUP_EDGES {
+            let e = edges[i.min(edges.len() - 1)];
+            (g.ax[i], g.ay[i], g.bx[i], g.by[i]) = (e.ax, e.ay, e.bx, e.by);
+            g.inv_len2[i] = e.inv_len2;
             g.min_x = g.min_x.min(e.ax).min(e.bx);
             g.max_x = g.max_x.max(e.ax).max(e.bx);
             g.min_y = g.min_y.min(e.ay).min(e.by);
@@ -107,14 +122,35 @@ impl EdgeGroup {
         g
     }
 
-    /// Squared distance from (x, y) to the box, rounded down a little so that it stays below
-    /// the computed distance of every edge in the group.
+    /// The least squared distance from (x, y) to an edge of the group: the same value, bit
+    /// for bit, as [`FlatEdge::distance_2`] on each edge.
     #[inline]
-    fn lower_bound_2(&self, x: f64, y: f64) -> f64 {
-        let dx = (self.min_x - x).max(x - self.max_x).max(0.0);
-        let dy = (self.min_y - y).max(y - self.max_y).max(0.0);
-        (dx * dx + dy * dy) * (1.0 - 1e-12)
+    fn distance_2(&self, x: f64, y: f64) -> f64 {
+        let mut d = [0.0f64; GROUP_EDGES];
+        for i in 0..GROUP_EDGES {
+            let (dx, dy) = (self.bx[i] - self.ax[i], self.by[i] - self.ay[i]);
+            let (px, py) = (x - self.ax[i], y - self.ay[i]);
+            let t = ((px * dx + py * dy) * self.inv_len2[i]).clamp(0.0, 1.0);
+            let (ex, ey) = (px - t * dx, py - t * dy);
+            d[i] = ex * ex + ey * ey;
+        }
+        let mut best = d[0];
+        for v in &d[1..] {
+            if *v < best {
+                best = *v;
+            }
+        }
+        best
     }
+}
+
+/// Squared distance from (x, y) to a `[min x, min y, max x, max y]` box, rounded down a little
+/// so that it stays below the computed distance of every edge in the box.
+#[inline]
+fn box_lower_bound_2(b: &[f64; 4], x: f64, y: f64) -> f64 {
+    let dx = (b[0] - x).max(x - b[2]).max(0.0);
+    let dy = (b[1] - y).max(y - b[3]).max(0.0);
+    (dx * dx + dy * dy) * (1.0 - 1e-12)
 }
 
 /// How an edge meets the eastward ray from a point.
@@ -163,9 +199,11 @@ fn crossing(a: Coord<f64>, b: Coord<f64>, p: Coord<f64>) -> Crossing {
 pub struct PreparedPolygon {
     geometry: MultiPolygon<f64>,
     edges: RTree<Edge>,
-    /// The same edges in canonical form and ring order when there are few, scanned by groups.
-    flat: Vec<FlatEdge>,
+    /// The same edges in canonical form and ring order when there are few, in groups.
     groups: Vec<EdgeGroup>,
+    /// The groups' boxes as `[min x, min y, max x, max y]`, side by side: most queries only
+    /// look at the boxes.
+    group_boxes: Vec<[f64; 4]>,
     bbox: Option<Rect<f64>>,
     area: f64,
 }
@@ -187,15 +225,15 @@ impl PreparedPolygon {
         } else {
             Vec::new()
         };
-        let groups = flat
-            .chunks(GROUP_EDGES)
-            .enumerate()
-            .map(|(i, chunk)| EdgeGroup::new(chunk, i * GROUP_EDGES))
+        let groups: Vec<EdgeGroup> = flat.chunks(GROUP_EDGES).map(EdgeGroup::new).collect();
+        let group_boxes = groups
+            .iter()
+            .map(|g| [g.min_x, g.min_y, g.max_x, g.max_y])
             .collect();
         PreparedPolygon {
             geometry,
-            flat,
             groups,
+            group_boxes,
             edges: RTree::bulk_load(edges),
             bbox,
             area,
@@ -234,16 +272,24 @@ impl PreparedPolygon {
         // meeting the segment [p.x, max x] at height p.y.
         let mut inside = false;
         if !self.groups.is_empty() {
-            for g in &self.groups {
-                if p.y < g.min_y || p.y > g.max_y || p.x > g.max_x {
+            for (g, b) in self.groups.iter().zip(&self.group_boxes) {
+                if p.y < b[1] || p.y > b[3] || p.x > b[2] {
                     continue;
                 }
-                for e in &self.flat[g.start as usize..g.end as usize] {
-                    if p.y < e.ay.min(e.by) || p.y > e.ay.max(e.by) || p.x > e.ax.max(e.bx) {
+                for i in 0..g.len {
+                    let (a, b) = (
+                        Coord {
+                            x: g.ax[i],
+                            y: g.ay[i],
+                        },
+                        Coord {
+                            x: g.bx[i],
+                            y: g.by[i],
+                        },
+                    );
+                    if p.y < a.y.min(b.y) || p.y > a.y.max(b.y) || p.x > a.x.max(b.x) {
                         continue;
                     }
-                    let a = Coord { x: e.ax, y: e.ay };
-                    let b = Coord { x: e.bx, y: e.by };
                     match crossing(a, b, p) {
                         Crossing::OnEdge => return Position::Boundary,
                         Crossing::Crosses => inside = !inside,
@@ -289,7 +335,7 @@ impl PreparedPolygon {
     /// [`crate::index::ZoneIndex`] relies on it).
     pub fn boundary_distance_2(&self, p: Coord<f64>) -> f64 {
         if !self.groups.is_empty() {
-            return self.scan_distance_2(p);
+            return self.scan_distance_2(p, f64::INFINITY);
         }
         // The single nearest-neighbour search keeps its queue on the stack.
         self.edges
@@ -299,28 +345,37 @@ impl PreparedPolygon {
             })
     }
 
+    /// [`Self::boundary_distance_2`] when it is at most `bound`; otherwise some value above
+    /// `bound` (possibly infinite). Exact wherever the answer matters to a search for the
+    /// nearest of several polygons that has already found one at `bound`, and cheaper: parts
+    /// of the boundary farther than `bound` are not measured.
+    pub fn boundary_distance_2_within(&self, p: Coord<f64>, bound: f64) -> f64 {
+        if self.groups.is_empty() {
+            return self.boundary_distance_2(p);
+        }
+        self.scan_distance_2(p, bound)
+    }
+
     /// The nearest edge by groups: the group with the nearest box first, then every group
-    /// whose box is not farther than the best distance so far. The result is the minimum over
-    /// every edge, as a plain scan would give.
-    fn scan_distance_2(&self, p: Coord<f64>) -> f64 {
+    /// whose box is not farther than the best distance so far (nor than `bound`). The result
+    /// is the minimum over every edge, as a plain scan would give, whenever that minimum is at
+    /// most `bound`.
+    fn scan_distance_2(&self, p: Coord<f64>, bound: f64) -> f64 {
         let mut bounds = [0.0f64; LINEAR_SCAN_MAX_EDGES.div_ceil(GROUP_EDGES)];
         let mut first = 0;
-        for (i, g) in self.groups.iter().enumerate() {
-            bounds[i] = g.lower_bound_2(p.x, p.y);
+        for (i, b) in self.group_boxes.iter().enumerate() {
+            bounds[i] = box_lower_bound_2(b, p.x, p.y);
             if bounds[i] < bounds[first] {
                 first = i;
             }
         }
-        let scan = |g: &EdgeGroup| {
-            self.flat[g.start as usize..g.end as usize]
-                .iter()
-                .map(|e| e.distance_2(p.x, p.y))
-                .fold(f64::INFINITY, f64::min)
-        };
-        let mut best = scan(&self.groups[first]);
+        if bounds[first] > bound {
+            return f64::INFINITY;
+        }
+        let mut best = self.groups[first].distance_2(p.x, p.y);
         for (i, g) in self.groups.iter().enumerate() {
-            if i != first && bounds[i] <= best {
-                best = best.min(scan(g));
+            if i != first && bounds[i] <= best && bounds[i] <= bound {
+                best = best.min(g.distance_2(p.x, p.y));
             }
         }
         best
@@ -380,7 +435,7 @@ mod tests {
         for n in [12, LINEAR_SCAN_MAX_EDGES + 40] {
             let ccw = PreparedPolygon::new(slanted_ring(n, false));
             let cw = PreparedPolygon::new(slanted_ring(n, true));
-            assert_eq!(ccw.flat.is_empty(), n > LINEAR_SCAN_MAX_EDGES);
+            assert_eq!(ccw.groups.is_empty(), n > LINEAR_SCAN_MAX_EDGES);
             for k in 0..500 {
                 let t = k as f64 * 0.731;
                 let p = Coord {

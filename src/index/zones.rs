@@ -230,17 +230,34 @@ impl ZoneIndex {
             return self.hit_inside(p, zone, position);
         }
         let limit2 = limit * limit;
+        // The zone with the nearest box first, then the others (in the cell's order) that may
+        // be as near: each measured only as far as the best distance so far.
+        let first = candidates
+            .iter()
+            .take(64)
+            .map(|c| point_rect_distance_2(p, &self.bboxes[c.zone as usize]))
+            .enumerate()
+            .fold(
+                (0, f64::INFINITY),
+                |m, (i, d2)| if d2 < m.1 { (i, d2) } else { m },
+            )
+            .0;
         let mut best: Option<(usize, f64)> = None;
-        for c in candidates {
-            if c.lower_bound_2 > limit2 || best.is_some_and(|(_, b)| c.lower_bound_2 > b) {
+        let order = std::iter::once(first).chain((0..candidates.len()).filter(|&i| i != first));
+        for i in order {
+            let c = &candidates[i];
+            let bound = best.map_or(limit2, |(_, b)| b.min(limit2));
+            if c.lower_bound_2 > bound {
+                if i == first {
+                    continue;
+                }
                 break;
             }
             let zone = c.zone as usize;
-            let box_d2 = point_rect_distance_2(p, &self.bboxes[zone]);
-            if box_d2 > limit2 || best.is_some_and(|(_, b)| box_d2 > b) {
+            if point_rect_distance_2(p, &self.bboxes[zone]) > bound {
                 continue;
             }
-            let d2 = self.zones[zone].shape.boundary_distance_2(p);
+            let d2 = self.zones[zone].shape.boundary_distance_2_within(p, bound);
             if best.is_none_or(|(b, bd2)| d2 < bd2 || (d2 == bd2 && self.precedes(zone, b))) {
                 best = Some((zone, d2));
             }
