@@ -127,12 +127,12 @@ impl EdgeGroup {
     #[inline]
     fn distance_2(&self, x: f64, y: f64) -> f64 {
         let mut d = [0.0f64; GROUP_EDGES];
-        for i in 0..GROUP_EDGES {
+        for (i, d) in d.iter_mut().enumerate() {
             let (dx, dy) = (self.bx[i] - self.ax[i], self.by[i] - self.ay[i]);
             let (px, py) = (x - self.ax[i], y - self.ay[i]);
             let t = ((px * dx + py * dy) * self.inv_len2[i]).clamp(0.0, 1.0);
             let (ex, ey) = (px - t * dx, py - t * dy);
-            d[i] = ex * ex + ey * ey;
+            *d = ex * ex + ey * ey;
         }
         let mut best = d[0];
         for v in &d[1..] {
