@@ -439,6 +439,7 @@ pub fn run(args: &LocateArgs, global: &GlobalArgs) -> anyhow::Result<()> {
             raw,
             &parser,
             &mut progress,
+            true,
             |p| locate_with(&index, p, &options),
             |_, located, emit| {
                 emit(&qpv_cells(&index, Some(located), located.status.as_str()));

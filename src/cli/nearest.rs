@@ -163,6 +163,7 @@ pub fn run(args: &NearestArgs, global: &GlobalArgs) -> anyhow::Result<()> {
             raw,
             &parser,
             &mut progress,
+            false,
             search,
             |p, found, emit| {
                 // Emitting into the encoder cannot fail (it keeps its own error).

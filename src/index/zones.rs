@@ -74,8 +74,9 @@ impl ZoneIndex {
     /// assert_eq!(index.locate(Coord { x: 130.0, y: 50.0 }).signed_distance, Some(30.0));
     /// ```
     pub fn new(zones: &[Zone]) -> Self {
+        use rayon::prelude::*;
         let zones: Vec<IndexedZone> = zones
-            .iter()
+            .par_iter()
             .map(|z| IndexedZone {
                 code: z.code.clone(),
                 name: z.name.clone(),
