@@ -440,3 +440,88 @@ fn locate_bad_row_names_file_and_line_and_skip_empty_goes_on() {
             .starts_with("c,6.87,47.64,,,195.63,outside,QN09002M")
     );
 }
+
+/// More rows than one chunk of the streamed CSV path (parsed, located in spatial order and
+/// encoded one chunk per task): every row as the JSON path writes it, in input order, and the
+/// summary of four copies of BANO.
+#[test]
+fn locate_csv_over_several_chunks_equals_the_json_path_row_for_row() {
+    let dir = tempfile::tempdir().unwrap();
+    // BANO has no header line (hence --columns).
+    let bano_text = std::fs::read_to_string(bano()).unwrap();
+    let mut text = String::new();
+    for _ in 0..4 {
+        for l in bano_text.lines() {
+            text.push_str(l);
+            text.push('\n');
+        }
+    }
+    let input = dir.path().join("bano4.csv");
+    std::fs::write(&input, &text).unwrap();
+    let csv_out = dir.path().join("located.csv");
+    let json_out = dir.path().join("located.json");
+    let run = qpv()
+        .args(["locate", "--columns", BANO_COLUMNS, "-o"])
+        .arg(&csv_out)
+        .arg(&input)
+        .assert()
+        .success();
+    let stderr = String::from_utf8(run.get_output().stderr.clone()).unwrap();
+    assert!(
+        stderr.contains(
+            "located 143388 points: 1924 inside (1.3 %), 2548 near a boundary (1.8 %), 138916 outside (96.9 %)"
+        ),
+        "{stderr}"
+    );
+    qpv()
+        .args(["-q", "locate", "--columns", BANO_COLUMNS, "-o"])
+        .arg(&json_out)
+        .arg(&input)
+        .assert()
+        .success();
+    let v: Value = serde_json::from_str(&std::fs::read_to_string(&json_out).unwrap()).unwrap();
+    let points = v["points"].as_array().unwrap();
+    let mut reader = csv::Reader::from_path(&csv_out).unwrap();
+    let headers = reader.headers().unwrap().clone();
+    let mut rows = 0;
+    for (record, point) in reader.records().zip(points) {
+        let record = record.unwrap();
+        for (name, cell) in headers.iter().zip(record.iter()) {
+            let expected = match &point[name] {
+                Value::Null => String::new(),
+                Value::String(s) => s.clone(),
+                other => other.to_string(),
+            };
+            assert_eq!(cell, expected, "row {rows}, column {name}");
+        }
+        rows += 1;
+    }
+    assert_eq!((rows, points.len()), (143_388, 143_388));
+}
+
+/// A bad row in a later chunk: exit 2 naming its line, and no output file.
+#[test]
+fn locate_csv_bad_row_after_the_first_chunk_names_its_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut text = String::from("id,lon,lat\n");
+    for i in 0..100_000 {
+        if i == 89_999 {
+            text.push_str("bad,6.85,north\n");
+        } else {
+            text.push_str(&format!("{i},6.8{:04},47.6{:04}\n", i % 9_973, i % 7_919));
+        }
+    }
+    let input = dir.path().join("points.csv");
+    std::fs::write(&input, text).unwrap();
+    let out = dir.path().join("out.csv");
+    qpv()
+        .arg("locate")
+        .arg(&input)
+        .arg("-o")
+        .arg(&out)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("points.csv, line 90001"))
+        .stderr(predicate::str::contains("'north' in column 'lat'"));
+    assert!(!out.exists(), "no half-written output");
+}

@@ -270,6 +270,66 @@ fn locate_equals_brute_force_on_real_qpv_including_vertices_and_edges() {
     assert!(count >= 10_000);
 }
 
+/// The real QPV copied to scattered places over 300 km (as the national benchmark does), so
+/// that the index's grid of cells has many clusters, far points, points outside the grid, and
+/// distance limits to honour.
+#[test]
+fn locate_equals_brute_force_on_scattered_copies_of_the_real_qpv() {
+    let real = coverage_common::zones();
+    let mut rng = Rng(2024);
+    let mut zones = Vec::new();
+    for copy in 0..9 {
+        let (dx, dy) = (
+            rng.range(-150_000.0, 150_000.0),
+            rng.range(-150_000.0, 150_000.0),
+        );
+        for z in &real {
+            let mut z = z.clone();
+            z.code = format!("{}-{copy}", z.code);
+            geo::MapCoordsInPlace::map_coords_in_place(&mut z.geometry, |c| Coord {
+                x: c.x + dx,
+                y: c.y + dy,
+            });
+            zones.push(z);
+        }
+    }
+    let index = ZoneIndex::new(&zones);
+    let (cx, cy) = (989_000.0, 6_733_000.0);
+    for i in 0..3_000 {
+        let p = match i % 3 {
+            // Anywhere, including far outside the zones' surroundings.
+            0 => Coord {
+                x: cx + rng.range(-400_000.0, 400_000.0),
+                y: cy + rng.range(-400_000.0, 400_000.0),
+            },
+            // Around a zone.
+            _ => {
+                let z = &zones[rng.below(zones.len() as u64) as usize];
+                let b = geo::BoundingRect::bounding_rect(&z.geometry).unwrap();
+                Coord {
+                    x: rng.range(b.min().x - 3_000.0, b.max().x + 3_000.0),
+                    y: rng.range(b.min().y - 3_000.0, b.max().y + 3_000.0),
+                }
+            }
+        };
+        check_locate(&zones, &index, p);
+        // With a distance limit, the same answer within the limit and none beyond it.
+        let full = index.locate(p);
+        for limit in [30.0, 800.0] {
+            let limited = index.locate_within(p, limit);
+            assert_eq!(limited.zone, full.zone, "{p:?}");
+            if full.zone.is_some() || full.signed_distance.unwrap() <= limit {
+                assert_eq!(limited, full, "{p:?} limit {limit}");
+            } else {
+                assert_eq!(
+                    (limited.signed_distance, limited.nearest_zone),
+                    (None, None)
+                );
+            }
+        }
+    }
+}
+
 fn square_zone(code: &str, x: f64, y: f64, size: f64) -> Zone {
     Zone {
         code: code.into(),

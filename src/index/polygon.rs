@@ -460,6 +460,27 @@ mod tests {
     }
 
     #[test]
+    fn bounded_distance_is_exact_up_to_the_bound_and_above_it_beyond() {
+        let poly = PreparedPolygon::new(slanted_ring(97, false));
+        for k in 0..2_000 {
+            let t = k as f64 * 0.377;
+            let p = Coord {
+                x: 989_000.0 + 900.0 * t.sin(),
+                y: 6_733_000.0 + 700.0 * (0.7 * t).cos(),
+            };
+            let full = poly.boundary_distance_2(p);
+            for bound in [0.0, 100.0, full * 0.999, full, full * 1.001, 1e9] {
+                let d = poly.boundary_distance_2_within(p, bound);
+                if full <= bound {
+                    assert_eq!(d, full, "{p:?} bound {bound}");
+                } else {
+                    assert!(d > bound, "{p:?} bound {bound}: {d}");
+                }
+            }
+        }
+    }
+
+    #[test]
     fn positions_on_vertices_edges_holes() {
         let p = PreparedPolygon::new(square_with_hole());
         let at = |x, y| p.position(Coord { x, y });
