@@ -1,5 +1,6 @@
 //! Spatial indexes, built once per run and then queried many times (never rebuilt per query):
-//! facilities in R-trees and bucket grids ([`FacilityIndex`]), zones as bounding boxes plus edge R-trees
+//! facilities in R-trees and bucket grids ([`FacilityIndex`]); zones as bounding boxes in an
+//! R-tree, a lazy grid of candidate zones per cell, and per-zone edge groups or edge R-trees
 //! ([`ZoneIndex`], [`PreparedPolygon`]).
 
 mod facilities;
