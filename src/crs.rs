@@ -122,6 +122,56 @@ pub struct Reprojector {
     from: Crs,
     to: Crs,
     proj: Option<Proj>,
+    /// The projection step of `proj`, fed with radians (see [`projection_step`]).
+    step: Option<Proj>,
+}
+
+/// PROJ's own text of the transformation it chose, when that is "degrees to radians, then one
+/// projection" (as from WGS84 lon/lat to Lambert-93 or to any UTM zone).
+const DEGREES_THEN_ONE_STEP: &str =
+    "proj=pipeline step proj=unitconvert xy_in=deg xy_out=rad step ";
+
+/// The projection step of `proj` as a PROJ object of its own, when `proj` is
+/// [`DEGREES_THEN_ONE_STEP`] and the step, fed with `to_radians()` of the input, gives the
+/// same bits as `proj` on a grid of 81 points over the transformation's area of use (the two
+/// conversions multiply by the same double, and the step is the same PROJ code). Why: PROJ's
+/// per-step overhead is a quarter of a reprojection, and national runs reproject tens of
+/// millions of points. `None` (use `proj` itself) for any other transformation.
+fn projection_step(proj: &Proj) -> Option<Proj> {
+    // The proj crate panics if PROJ gives no text for the object.
+    let definition = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| proj.def()))
+        .ok()?
+        .ok()?;
+    let step = definition.strip_prefix(DEGREES_THEN_ONE_STEP)?;
+    let tokens: Vec<&str> = step.split(' ').filter(|t| !t.is_empty()).collect();
+    if !tokens.first()?.starts_with("proj=")
+        || tokens
+            .iter()
+            .any(|t| *t == "step" || *t == "inv" || t.starts_with("proj=pipeline"))
+    {
+        return None;
+    }
+    let text: Vec<String> = tokens.iter().map(|t| format!("+{t}")).collect();
+    let step = Proj::new(&text.join(" ")).ok()?;
+    let (west, south, east, north) = match proj.area_of_use() {
+        Ok((Some(a), _)) => (a.west, a.south, a.east, a.north),
+        _ => (-180.0, -85.0, 180.0, 85.0),
+    };
+    for i in 0..=8 {
+        for j in 0..=8 {
+            let lon = west + (east - west) * f64::from(i) / 8.0;
+            let lat = south + (north - south) * f64::from(j) / 8.0;
+            let whole = proj.convert((lon, lat));
+            let alone = step.project((lon.to_radians(), lat.to_radians()), false);
+            match (whole, alone) {
+                (Ok(a), Ok(b))
+                    if a.0.to_bits() == b.0.to_bits() && a.1.to_bits() == b.1.to_bits() => {}
+                (Err(_), Err(_)) => {}
+                _ => return None,
+            }
+        }
+    }
+    Some(step)
 }
 
 impl Reprojector {
@@ -136,7 +186,13 @@ impl Reprojector {
                 })?,
             )
         };
-        Ok(Reprojector { from, to, proj })
+        let step = proj.as_ref().and_then(projection_step);
+        Ok(Reprojector {
+            from,
+            to,
+            proj,
+            step,
+        })
     }
 
     /// Source CRS.
@@ -162,7 +218,11 @@ impl Reprojector {
         let out = match &self.proj {
             None => c,
             Some(p) => {
-                let (x, y) = p.convert((c.x, c.y)).map_err(|e| {
+                let converted = match &self.step {
+                    Some(step) => step.project((c.x.to_radians(), c.y.to_radians()), false),
+                    None => p.convert((c.x, c.y)),
+                };
+                let (x, y) = converted.map_err(|e| {
                     Error::Crs(format!(
                         "PROJ could not transform ({}, {}) from {} to {}: {e}",
                         c.x, c.y, self.from, self.to
@@ -392,6 +452,45 @@ impl ToMetric {
 mod tests {
     use super::*;
     use geo::coord;
+
+    /// The projection-step shortcut: taken for lon/lat to Lambert-93 and to UTM 40S (La
+    /// Réunion), bit for bit PROJ's whole transformation on 20,000 points; not taken where the
+    /// transformation is anything else.
+    #[test]
+    fn projection_step_is_bit_identical_and_only_taken_when_it_applies() {
+        for (to, west, south) in [(Crs::LAMBERT93, -5.0, 41.0), (Crs(2975), 55.0, -21.5)] {
+            let r = Reprojector::new(Crs::WGS84, to).unwrap();
+            assert!(r.step.is_some(), "{to}");
+            let whole = Proj::new_known_crs("EPSG:4326", &to.to_string(), None).unwrap();
+            let mut x: u64 = 0x2545_f491_4f6c_dd1d;
+            for _ in 0..10_000 {
+                x ^= x << 13;
+                x ^= x >> 7;
+                x ^= x << 17;
+                let lon = west + (x % 1_000_000) as f64 * 1e-5;
+                let lat = south + ((x >> 20) % 1_000_000) as f64 * 1e-5;
+                let a = whole.convert((lon, lat)).unwrap();
+                let b = r.coord(coord! { x: lon, y: lat }).unwrap();
+                assert_eq!(
+                    (a.0.to_bits(), a.1.to_bits()),
+                    (b.x.to_bits(), b.y.to_bits())
+                );
+            }
+        }
+        // NTF (Paris) Lambert II étendu to Lambert-93 goes through a datum shift: no shortcut.
+        assert!(
+            Reprojector::new(Crs(27572), Crs::LAMBERT93)
+                .unwrap()
+                .step
+                .is_none()
+        );
+        assert!(
+            Reprojector::new(Crs::LAMBERT93, Crs::WGS84)
+                .unwrap()
+                .step
+                .is_none()
+        );
+    }
 
     // Reference values from PROJ 9.1's cs2cs (EPSG:4326 takes latitude first there):
     //   echo "47.63252927885913 6.850322315354423" | cs2cs -f %.4f EPSG:4326 EPSG:2154

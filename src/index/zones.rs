@@ -222,6 +222,10 @@ impl ZoneIndex {
         let mut inside: Option<(usize, Position)> = None;
         for c in candidates.iter().take_while(|c| c.lower_bound_2 == 0.0) {
             let zone = c.zone as usize;
+            // The boxes side by side first: most candidates of a cell do not contain the point.
+            if point_rect_distance_2(p, &self.bboxes[zone]) > 0.0 {
+                continue;
+            }
             let position = self.zones[zone].shape.position(p);
             if position.is_in() && inside.is_none_or(|(b, _)| self.precedes(zone, b)) {
                 inside = Some((zone, position));
