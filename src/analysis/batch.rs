@@ -1,7 +1,9 @@
-//! Streams rows through a per-row function on every core while keeping input order: rows are
-//! read in chunks (64k by default), each chunk is mapped in parallel with rayon, and results are
-//! handed to the sink in input order before the next chunk is read, so memory stays bounded by
-//! one chunk whatever the input size.
+//! Streams rows through a function on every core while keeping input order: rows are read in
+//! chunks (64k by default) and results are handed to the sink in input order, so memory stays
+//! bounded by a few chunks whatever the input size. [`for_each_ordered`] maps the rows of one
+//! chunk in parallel while the next is read; [`for_each_ordered_chunks`] makes each chunk one
+//! task, several chunks at once, for work that benefits from seeing a whole chunk (sorting it,
+//! reusing buffers).
 
 use std::io::IsTerminal;
 use std::time::{Duration, Instant};

@@ -1,6 +1,7 @@
 //! Index over zone polygons (QPV perimeters or candidates), built once per run: an R-tree of
-//! bounding boxes to find candidate zones, one [`PreparedPolygon`] per zone for the exact
-//! point-in-polygon test and the distance to its boundary.
+//! bounding boxes to find candidate zones, a lazy grid of the zones that matter to each cell
+//! (for [`ZoneIndex::locate`], see `zone_cells`), one [`PreparedPolygon`] per zone for the
+//! exact point-in-polygon test and the distance to its boundary.
 //!
 //! Conventions (deterministic, documented once here):
 //! - a point on a zone's perimeter belongs to the zone (closed polygons);
