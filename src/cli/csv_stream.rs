@@ -20,6 +20,17 @@ use qpv::output::csv_record::push_field;
 
 use super::locate::{Cell, io_err, text, unequal_length_error};
 
+/// Rows per chunk with `threads` workers: one chunk per worker plus one are in flight, so on
+/// machines with many cores the chunks get smaller (memory stays near that of 4 full chunks).
+fn chunk_rows(threads: usize) -> usize {
+    let full = qpv::analysis::batch::DEFAULT_CHUNK;
+    if threads <= 4 {
+        full
+    } else {
+        (full * 4 / threads).max(8_192)
+    }
+}
+
 /// Low bits of a processing-order key that hold the row's index in its chunk.
 const ORDER_INDEX_BITS: u32 = 20;
 
@@ -272,10 +283,9 @@ where
         let mut header = Vec::new();
         qpv::output::csv_record::push_record(&mut header, columns);
         w.write_all(&header).map_err(io_err)?;
-        let chunk = qpv::analysis::batch::DEFAULT_CHUNK;
         qpv::analysis::batch::for_each_ordered_chunks(
             |row| raw.read_into(row),
-            chunk,
+            chunk_rows(rayon::current_num_threads()),
             map,
             |done: CsvChunk<X>| {
                 let mut buffers = done.buffers;
@@ -298,6 +308,16 @@ where
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn chunks_shrink_with_many_workers() {
+        assert_eq!(chunk_rows(2), 65_536);
+        assert_eq!(chunk_rows(4), 65_536);
+        assert_eq!(chunk_rows(8), 32_768);
+        assert_eq!(chunk_rows(64), 8_192);
+        // Keys hold a row's index in its chunk.
+        assert!(chunk_rows(1) <= 1 << ORDER_INDEX_BITS);
+    }
 
     #[test]
     fn centesimal_numbers_are_spelt_as_json_spells_them() {
