@@ -178,8 +178,9 @@ struct CsvChunk<X> {
 /// Streams the CSV rows of `raw` to `output` (or stdout): each row's fields followed by the
 /// values that `rows` emits for it (in `columns` order), where `analyse` gives the result of
 /// each point, taking the points of a chunk in spatial order when `spatial_order` (worth its
-/// sorting when `analyse` reads much index data per point, as `locate` does). `consume` gets each result on the calling thread, in input order (summaries).
-/// Returns the number of rows skipped for lack of coordinates.
+/// sorting when `analyse` reads much index data per point, as `locate` does). `consume` gets
+/// each result on the calling thread, in input order (summaries). Returns the number of rows
+/// skipped for lack of coordinates.
 #[allow(clippy::too_many_arguments)]
 pub fn stream_csv_points<X, A, F, C>(
     output: Option<&Path>,
