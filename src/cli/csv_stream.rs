@@ -111,11 +111,7 @@ fn push_csv_cells(
                     out.extend_from_slice(scratch.as_bytes());
                 }
             }
-            Cell::Int(i) => {
-                scratch.clear();
-                let _ = write!(scratch, "{i}");
-                out.extend_from_slice(scratch.as_bytes());
-            }
+            Cell::Int(i) => out.extend_from_slice(itoa::Buffer::new().format(*i).as_bytes()),
         }
     }
     out.push(b'\n');

@@ -78,14 +78,11 @@ impl FlatEdge {
 }
 
 /// [`GROUP_EDGES`] consecutive edges in canonical form, stored by coordinate (so that the
-/// distance loop runs on all of them at once in vector registers), with their bounding box.
-/// A last, partial group repeats its last edge, which leaves minimum distances unchanged.
+/// distance loop runs on all of them at once in vector registers); their bounding box is kept
+/// apart (see `PreparedPolygon::group_boxes`). A last, partial group repeats its last edge,
+/// which leaves minimum distances unchanged.
 #[derive(Debug, Clone)]
 struct EdgeGroup {
-    min_x: f64,
-    min_y: f64,
-    max_x: f64,
-    max_y: f64,
     /// Real edges in the group (the rest repeat the last one).
     len: usize,
     ax: [f64; GROUP_EDGES],
@@ -99,10 +96,6 @@ impl EdgeGroup {
     /// `edges` holds 1 to [`GROUP_EDGES`] edges.
     fn new(edges: &[FlatEdge]) -> Self {
         let mut g = EdgeGroup {
-            min_x: f64::INFINITY,
-            min_y: f64::INFINITY,
-            max_x: f64::NEG_INFINITY,
-            max_y: f64::NEG_INFINITY,
             len: edges.len(),
             ax: [0.0; GROUP_EDGES],
             ay: [0.0; GROUP_EDGES],
@@ -114,12 +107,20 @@ impl EdgeGroup {
             let e = edges[i.min(edges.len() - 1)];
             (g.ax[i], g.ay[i], g.bx[i], g.by[i]) = (e.ax, e.ay, e.bx, e.by);
             g.inv_len2[i] = e.inv_len2;
-            g.min_x = g.min_x.min(e.ax).min(e.bx);
-            g.max_x = g.max_x.max(e.ax).max(e.bx);
-            g.min_y = g.min_y.min(e.ay).min(e.by);
-            g.max_y = g.max_y.max(e.ay).max(e.by);
         }
         g
+    }
+
+    /// `[min x, min y, max x, max y]` of the group's edges.
+    fn bbox(&self) -> [f64; 4] {
+        let xs = self.ax.iter().chain(&self.bx);
+        let ys = self.ay.iter().chain(&self.by);
+        [
+            xs.clone().copied().fold(f64::INFINITY, f64::min),
+            ys.clone().copied().fold(f64::INFINITY, f64::min),
+            xs.copied().fold(f64::NEG_INFINITY, f64::max),
+            ys.copied().fold(f64::NEG_INFINITY, f64::max),
+        ]
     }
 
     /// The least squared distance from (x, y) to an edge of the group: the same value, bit
@@ -226,10 +227,7 @@ impl PreparedPolygon {
             Vec::new()
         };
         let groups: Vec<EdgeGroup> = flat.chunks(GROUP_EDGES).map(EdgeGroup::new).collect();
-        let group_boxes = groups
-            .iter()
-            .map(|g| [g.min_x, g.min_y, g.max_x, g.max_y])
-            .collect();
+        let group_boxes = groups.iter().map(EdgeGroup::bbox).collect();
         PreparedPolygon {
             geometry,
             groups,

@@ -84,39 +84,35 @@ impl ZoneIndex {
                 shape: PreparedPolygon::new(z.geometry.clone()),
             })
             .collect();
-        let boxes = zones
+        let non_empty: Vec<(usize, Rect<f64>)> = zones
             .iter()
             .enumerate()
-            .filter_map(|(i, z)| {
-                z.shape.bbox().map(|r| {
-                    GeomWithData::new(
-                        Rectangle::from_corners([r.min().x, r.min().y], [r.max().x, r.max().y]),
-                        i,
-                    )
-                })
-            })
+            .filter_map(|(i, z)| z.shape.bbox().map(|r| (i, r)))
             .collect();
-        let bboxes: Vec<Rect<f64>> = zones
+        let boxes = non_empty
             .iter()
-            .map(|z| {
-                z.shape.bbox().unwrap_or(Rect::new(
-                    Coord {
-                        x: f64::INFINITY,
-                        y: f64::INFINITY,
-                    },
-                    Coord {
-                        x: f64::INFINITY,
-                        y: f64::INFINITY,
-                    },
-                ))
+            .map(|&(i, r)| {
+                GeomWithData::new(
+                    Rectangle::from_corners([r.min().x, r.min().y], [r.max().x, r.max().y]),
+                    i,
+                )
             })
             .collect();
-        let non_empty: Vec<Rect<f64>> = zones.iter().filter_map(|z| z.shape.bbox()).collect();
+        // An empty zone gets a box at infinity: no point is in it or near it.
+        let far = Coord {
+            x: f64::INFINITY,
+            y: f64::INFINITY,
+        };
+        let mut bboxes = vec![Rect::new(far, far); zones.len()];
+        for &(i, r) in &non_empty {
+            bboxes[i] = r;
+        }
+        let cells = ZoneCells::new(&non_empty.iter().map(|&(_, r)| r).collect::<Vec<_>>());
         ZoneIndex {
             zones,
             boxes: RTree::bulk_load(boxes),
             bboxes,
-            cells: ZoneCells::new(&non_empty),
+            cells,
         }
     }
 
@@ -148,15 +144,32 @@ impl ZoneIndex {
     /// The zone containing `p` (interior or boundary; lowest code when several) and whether
     /// `p` is on its boundary.
     pub fn containing(&self, p: Coord<f64>) -> Option<(usize, Position)> {
+        self.containing_among(
+            p,
+            self.boxes.locate_all_at_point(&[p.x, p.y]).map(|c| c.data),
+        )
+    }
+
+    /// [`Self::containing`] among `candidates` (every zone whose box holds `p` must be there).
+    fn containing_among(
+        &self,
+        p: Coord<f64>,
+        candidates: impl Iterator<Item = usize>,
+    ) -> Option<(usize, Position)> {
         let mut best: Option<(usize, Position)> = None;
-        for candidate in self.boxes.locate_all_at_point(&[p.x, p.y]) {
-            let i = candidate.data;
-            let position = self.zones[i].shape.position(p);
-            if position.is_in() && best.is_none_or(|(b, _)| self.precedes(i, b)) {
-                best = Some((i, position));
+        for zone in candidates {
+            let position = self.zones[zone].shape.position(p);
+            if position.is_in() && best.is_none_or(|(b, _)| self.precedes(zone, b)) {
+                best = Some((zone, position));
             }
         }
         best
+    }
+
+    /// True when `zone`, at squared boundary distance `d2`, beats `best` under the tie rule
+    /// (distance, then code, then input order).
+    fn nearer(&self, zone: usize, d2: f64, best: Option<(usize, f64)>) -> bool {
+        best.is_none_or(|(b, bd2)| d2 < bd2 || (d2 == bd2 && self.precedes(zone, b)))
     }
 
     /// The zones whose bounding box contains `p` (candidates for an exact test).
@@ -196,7 +209,7 @@ impl ZoneIndex {
             }
             let zone = c.data;
             let d2 = self.zones[zone].shape.boundary_distance_2(p);
-            if best.is_none_or(|(b, bd2)| d2 < bd2 || (d2 == bd2 && self.precedes(zone, b))) {
+            if self.nearer(zone, d2, best) {
                 best = Some((zone, d2));
             }
         }
@@ -220,18 +233,15 @@ impl ZoneIndex {
             return self.locate_within_all(p, limit);
         };
         // Same answers as `locate_within_all`, from the zones that can matter to this cell.
-        let mut inside: Option<(usize, Position)> = None;
-        for c in candidates.iter().take_while(|c| c.lower_bound_2 == 0.0) {
-            let zone = c.zone as usize;
-            // The boxes side by side first: most candidates of a cell do not contain the point.
-            if point_rect_distance_2(p, &self.bboxes[zone]) > 0.0 {
-                continue;
-            }
-            let position = self.zones[zone].shape.position(p);
-            if position.is_in() && inside.is_none_or(|(b, _)| self.precedes(zone, b)) {
-                inside = Some((zone, position));
-            }
-        }
+        // The boxes side by side first: most candidates of a cell do not contain the point.
+        let inside = self.containing_among(
+            p,
+            candidates
+                .iter()
+                .take_while(|c| c.lower_bound_2 == 0.0)
+                .map(|c| c.zone as usize)
+                .filter(|&zone| point_rect_distance_2(p, &self.bboxes[zone]) == 0.0),
+        );
         if let Some((zone, position)) = inside {
             return self.hit_inside(p, zone, position);
         }
@@ -264,7 +274,7 @@ impl ZoneIndex {
                 continue;
             }
             let d2 = self.zones[zone].shape.boundary_distance_2_within(p, bound);
-            if best.is_none_or(|(b, bd2)| d2 < bd2 || (d2 == bd2 && self.precedes(zone, b))) {
+            if self.nearer(zone, d2, best) {
                 best = Some((zone, d2));
             }
         }
@@ -287,7 +297,7 @@ impl ZoneIndex {
         let center = cell.center();
         let h = 0.5 * cell.width().hypot(cell.height());
         let mut d2_best = f64::INFINITY;
-        let mut seen: Vec<(usize, f64)> = Vec::new();
+        let mut seen: Vec<usize> = Vec::new();
         for (c, box_d2) in self
             .boxes
             .nearest_neighbor_iter_with_distance_2(&[center.x, center.y])
@@ -299,13 +309,13 @@ impl ZoneIndex {
             if box_d2 < d2_best {
                 d2_best = d2_best.min(self.zones[c.data].shape.boundary_distance_2(center));
             }
-            seen.push((c.data, box_d2));
+            seen.push(c.data);
         }
         // Widened by a relative margin so that rounding can only add candidates.
         let reach = (d2_best.sqrt() + h) * (1.0 + 1e-9) + 1e-6;
         let mut out: Vec<CellCandidate> = seen
             .into_iter()
-            .filter_map(|(zone, _)| {
+            .filter_map(|zone| {
                 let d2 = rect_distance_2(&cell, &self.bboxes[zone]);
                 (d2 <= reach * reach).then_some(CellCandidate {
                     // Rounded down so that it stays a lower bound.
