@@ -104,6 +104,11 @@ for task in locate nearest; do
                     # shellcheck disable=SC2086
                     run qpv locate "$n" "$o" -- "$QPV" --quiet locate "$pts" --qpv "$ZONES" \
                         --output "$o" --format csv ${QPV_LOCATE_ARGS:-}
+                    # The peers' job exactly: the same two output columns (id,code_qp).
+                    o=$OUT/qpv_select_$task.$n.csv
+                    # shellcheck disable=SC2086
+                    run qpv_select locate "$n" "$o" -- "$QPV" --quiet locate "$pts" --qpv "$ZONES" \
+                        --output "$o" --format csv --select id,code_qp ${QPV_LOCATE_ARGS:-}
                 else
                     # shellcheck disable=SC2086
                     run qpv nearest "$n" "$o" -- "$QPV" --quiet nearest "$pts" --facilities "$FACS" \
@@ -148,6 +153,9 @@ for task in locate nearest; do
             extra=()
             [ "$task" = nearest ] && extra=(--points "$SUBSET" --facilities "$FACS")
             line=$("$PY" "$ROOT/scripts/compare.py" "$task" "$ref" "$f" "${extra[@]}" 2>&1 | head -1 || true)
+            if [ "$(head -1 "$f")" = "$(head -1 "$ref")" ]; then
+                if cmp -s "$f" "$ref"; then line="$line; byte-identical files"; else line="$line; files differ in bytes"; fi
+            fi
             echo "   $line" >&2
             printf '%s %s (%s points) vs %s: %s\n' "$name" "$task" "$n" "$(basename "$ref")" "$line" >>"$CHECKS"
         done
@@ -181,15 +189,13 @@ done
     awk -F'\t' -v n="$PEER_POINTS" '
         $3 == n && $4 ~ /^[0-9]/ { w[$1 "/" $2] = $4 }
         END {
-            split("locate nearest", ts, " ")
-            for (i in ts) {
-                t = ts[i]
-                if (("qpv/" t) in w) {
-                    for (p in w) {
-                        split(p, a, "/")
-                        if (a[2] == t && a[1] != "qpv")
-                            printf "- %s on %d points: wall-clock speed-up of qpv over %s: %.1fx\n", t, n, a[1], w[p] / w["qpv/" t]
-                    }
+            for (q in w) {
+                split(q, b, "/")
+                if (b[1] !~ /^qpv/) continue
+                for (p in w) {
+                    split(p, a, "/")
+                    if (a[2] == b[2] && a[1] !~ /^qpv/)
+                        printf "- %s on %d points: wall-clock speed-up of %s over %s: %.1fx\n", b[2], n, b[1], a[1], w[p] / w[q]
                 }
             }
         }' "$ROWS" | sort

@@ -525,3 +525,141 @@ fn locate_csv_bad_row_after_the_first_chunk_names_its_line() {
         .stderr(predicate::str::contains("'north' in column 'lat'"));
     assert!(!out.exists(), "no half-written output");
 }
+
+/// `--select` keeps the named columns in the given order with the values of the full output,
+/// over several chunks of the streamed path and in JSON; the summary is the same although
+/// distances are then measured only up to the tolerance.
+#[test]
+fn locate_select_keeps_the_named_columns_of_the_full_output() {
+    let dir = tempfile::tempdir().unwrap();
+    let bano_text = std::fs::read_to_string(bano()).unwrap();
+    let input = dir.path().join("bano3.csv");
+    std::fs::write(&input, bano_text.repeat(3)).unwrap();
+    let run = |select: Option<&str>, out: &std::path::Path| -> String {
+        let mut cmd = qpv();
+        cmd.args(["locate", "--columns", BANO_COLUMNS, "-o"])
+            .arg(out)
+            .arg(&input);
+        if let Some(s) = select {
+            cmd.args(["--select", s]);
+        }
+        let done = cmd.assert().success();
+        String::from_utf8(done.get_output().stderr.clone()).unwrap()
+    };
+    let full = dir.path().join("full.csv");
+    let picked = dir.path().join("picked.csv");
+    let full_summary = run(None, &full);
+    let picked_summary = run(Some("status,id,code_qp,lat"), &picked);
+    assert_eq!(full_summary, picked_summary);
+    assert!(
+        full_summary.contains("located 107541 points: 1443 inside"),
+        "{full_summary}"
+    );
+    let mut a = csv::Reader::from_path(&full).unwrap();
+    let mut b = csv::Reader::from_path(&picked).unwrap();
+    assert_eq!(
+        b.headers().unwrap().iter().collect::<Vec<_>>(),
+        ["status", "id", "code_qp", "lat"]
+    );
+    let heads = a.headers().unwrap().clone();
+    let col = |name: &str| heads.iter().position(|h| h == name).unwrap();
+    let picks = [col("status"), col("id"), col("code_qp"), col("lat")];
+    let mut rows = 0;
+    let mut near = 0;
+    for (ra, rb) in a.records().zip(b.records()) {
+        let (ra, rb) = (ra.unwrap(), rb.unwrap());
+        let expected: Vec<&str> = picks.iter().map(|&i| &ra[i]).collect();
+        assert_eq!(rb.iter().collect::<Vec<_>>(), expected, "row {rows}");
+        near += usize::from(&rb[0] == "near");
+        rows += 1;
+    }
+    assert_eq!((rows, near), (107_541, 1_911));
+    // JSON: the same columns, in the same order.
+    let json = json_of(
+        qpv()
+            .args([
+                "-q",
+                "locate",
+                "--columns",
+                BANO_COLUMNS,
+                "--format",
+                "json",
+            ])
+            .args(["--select", "id,nearest_code_qp"])
+            .arg(bano()),
+    );
+    let first = json["points"][0].as_object().unwrap();
+    assert_eq!(first.keys().collect::<Vec<_>>(), ["id", "nearest_code_qp"]);
+    // Unknown and repeated names: usage errors listing the columns, and no output.
+    let out = dir.path().join("none.csv");
+    qpv()
+        .args(["locate", "--select", "id,code", "-o"])
+        .arg(&out)
+        .arg(&input)
+        .args(["--columns", BANO_COLUMNS])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("no column `code`"))
+        .stderr(predicate::str::contains("choose among: id, numero,"));
+    qpv()
+        .args(["locate", "--select", "id,id", "-o"])
+        .arg(&out)
+        .arg(&input)
+        .args(["--columns", BANO_COLUMNS])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("`id` twice"));
+    assert!(!out.exists());
+}
+
+/// `nearest --select`: the kept columns of the full output.
+#[test]
+fn nearest_select_keeps_the_named_columns() {
+    let full = qpv()
+        .args([
+            "-q",
+            "nearest",
+            "--columns",
+            BANO_COLUMNS,
+            "--format",
+            "csv",
+            "-k",
+            "2",
+        ])
+        .arg(bano())
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let picked = qpv()
+        .args([
+            "-q",
+            "nearest",
+            "--columns",
+            BANO_COLUMNS,
+            "--format",
+            "csv",
+            "-k",
+            "2",
+        ])
+        .args(["--select", "nearest_2_id,id"])
+        .arg(bano())
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let mut a = csv::Reader::from_reader(full.as_slice());
+    let mut b = csv::Reader::from_reader(picked.as_slice());
+    let heads = a.headers().unwrap().clone();
+    let i2 = heads.iter().position(|h| h == "nearest_2_id").unwrap();
+    assert_eq!(b.headers().unwrap(), vec!["nearest_2_id", "id"]);
+    let mut rows = 0;
+    for (ra, rb) in a.records().zip(b.records()) {
+        let (ra, rb) = (ra.unwrap(), rb.unwrap());
+        assert_eq!((&rb[0], &rb[1]), (&ra[i2], &ra[0]));
+        rows += 1;
+    }
+    assert_eq!(rows, 35_847);
+}

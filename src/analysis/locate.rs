@@ -81,7 +81,7 @@ pub fn locate(index: &ZoneIndex, p: Coord<f64>, tolerance_m: f64) -> Located {
         p,
         &LocateOptions {
             tolerance_m,
-            distance_limit_m: None,
+            ..LocateOptions::default()
         },
     )
 }
@@ -96,6 +96,9 @@ pub struct LocateOptions {
     /// any QPV and their exact distance is most of the cost; the status does not depend on it
     /// as long as the limit is at least the tolerance.
     pub distance_limit_m: Option<f64>,
+    /// Apply the limit to points inside a zone too (their distance is then `None` when the
+    /// boundary is farther): for outputs that need the status but no distance.
+    pub limit_inside: bool,
 }
 
 impl Default for LocateOptions {
@@ -103,6 +106,7 @@ impl Default for LocateOptions {
         LocateOptions {
             tolerance_m: DEFAULT_TOLERANCE_M,
             distance_limit_m: None,
+            limit_inside: false,
         }
     }
 }
@@ -114,7 +118,11 @@ pub fn locate_with(index: &ZoneIndex, p: Coord<f64>, options: &LocateOptions) ->
     let limit = options
         .distance_limit_m
         .map_or(f64::INFINITY, |l| l.max(tolerance_m));
-    let hit = index.locate_within(p, limit);
+    let hit = if options.limit_inside {
+        index.locate_bounded(p, limit)
+    } else {
+        index.locate_within(p, limit)
+    };
     let status = match hit.signed_distance {
         Some(d) if d.abs() <= tolerance_m => Status::Near,
         _ if hit.zone.is_some() => Status::Inside,
@@ -217,7 +225,7 @@ impl LocateSummary {
 ///     geometry: MultiPolygon(vec![square]), attributes: Attributes::default() }]);
 /// let rows = (0..300).map(|i| Ok::<_, qpv::Error>((i, Coord { x: i as f64, y: 50.0 })));
 /// let mut statuses = Vec::new();
-/// let options = LocateOptions { tolerance_m: 25.0, distance_limit_m: None };
+/// let options = LocateOptions { tolerance_m: 25.0, ..LocateOptions::default() };
 /// let summary = locate_stream(&zones, rows, &options, |i, _, located| {
 ///     statuses.push((i, located.status));
 ///     Ok(())
@@ -266,8 +274,14 @@ mod tests {
         let limited = LocateOptions {
             tolerance_m: 25.0,
             distance_limit_m: Some(150.0),
+            limit_inside: false,
         };
-        let (mut kept, mut dropped) = (0, 0);
+        let bounded = LocateOptions {
+            distance_limit_m: Some(25.0),
+            limit_inside: true,
+            ..limited
+        };
+        let (mut kept, mut dropped, mut bounded_far) = (0, 0, 0);
         for i in 0..120 {
             for j in 0..120 {
                 let p = Coord {
@@ -277,6 +291,18 @@ mod tests {
                 let full = locate(&index, p, 25.0);
                 let lim = locate_with(&index, p, &limited);
                 assert_eq!((full.zone, full.status), (lim.zone, lim.status), "{p:?}");
+                // Both sides bounded at the tolerance: same status and zone, and a distance
+                // exactly when the boundary is within the tolerance.
+                let near = locate_with(&index, p, &bounded);
+                assert_eq!((full.zone, full.status), (near.zone, near.status), "{p:?}");
+                let d = full.signed_distance_m.unwrap();
+                if d.abs() <= 25.0 {
+                    assert_eq!(near.signed_distance_m, Some(d), "{p:?}");
+                    assert_eq!(near.nearest_zone, full.nearest_zone, "{p:?}");
+                } else {
+                    assert_eq!(near.signed_distance_m, None, "{p:?}");
+                    bounded_far += 1;
+                }
                 match lim.signed_distance_m {
                     Some(d) => {
                         assert_eq!(Some(d), full.signed_distance_m);
@@ -292,8 +318,8 @@ mod tests {
             }
         }
         assert!(
-            kept > 1000 && dropped > 1000,
-            "{kept} kept, {dropped} dropped"
+            kept > 1000 && dropped > 1000 && bounded_far > 10_000,
+            "{kept} kept, {dropped} dropped, {bounded_far} beyond the tolerance"
         );
     }
 }

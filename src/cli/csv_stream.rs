@@ -16,6 +16,7 @@ use serde_json::Value;
 
 use qpv::analysis::batch::Progress;
 use qpv::io::points::{PointParser, RawPoint, RawRows};
+use qpv::output::ColumnSelection;
 use qpv::output::csv_record::push_field;
 
 use super::locate::{Cell, io_err, text, unequal_length_error};
@@ -77,41 +78,59 @@ fn push_centesimal(out: &mut Vec<u8>, x: f64) -> bool {
     true
 }
 
-/// Appends `fields` then `cells` as one CSV record; numbers are formatted in `scratch`.
+/// Appends one cell as a CSV field; numbers are formatted in `scratch`.
+fn push_cell(out: &mut Vec<u8>, cell: &Cell, scratch: &mut String) {
+    use std::fmt::Write as _;
+    match cell {
+        Cell::Text(t) => push_field(out, t.as_bytes()),
+        Cell::Null => {}
+        Cell::Number(x) => {
+            if !push_centesimal(out, *x)
+                && let Some(n) = serde_json::Number::from_f64(*x)
+            {
+                scratch.clear();
+                // Writing into a String cannot fail.
+                let _ = write!(scratch, "{n}");
+                out.extend_from_slice(scratch.as_bytes());
+            }
+        }
+        Cell::Int(i) => out.extend_from_slice(itoa::Buffer::new().format(*i).as_bytes()),
+    }
+}
+
+/// Appends `fields` then `cells` as one CSV record, or only the columns `select` keeps.
 fn push_csv_cells(
     out: &mut Vec<u8>,
     fields: &csv::StringRecord,
     cells: &[Cell],
+    select: &ColumnSelection,
     scratch: &mut String,
 ) {
-    use std::fmt::Write as _;
-    let mut first = true;
-    for field in fields.iter() {
-        if !first {
-            out.push(b',');
-        }
-        first = false;
-        push_field(out, field.as_bytes());
-    }
-    for cell in cells {
-        if !first {
-            out.push(b',');
-        }
-        first = false;
-        // Writing into a String cannot fail.
-        match cell {
-            Cell::Text(t) => push_field(out, t.as_bytes()),
-            Cell::Null => {}
-            Cell::Number(x) => {
-                if !push_centesimal(out, *x)
-                    && let Some(n) = serde_json::Number::from_f64(*x)
-                {
-                    scratch.clear();
-                    let _ = write!(scratch, "{n}");
-                    out.extend_from_slice(scratch.as_bytes());
-                }
+    if select.is_all() {
+        let mut first = true;
+        for field in fields.iter() {
+            if !first {
+                out.push(b',');
             }
-            Cell::Int(i) => out.extend_from_slice(itoa::Buffer::new().format(*i).as_bytes()),
+            first = false;
+            push_field(out, field.as_bytes());
+        }
+        for cell in cells {
+            if !first {
+                out.push(b',');
+            }
+            first = false;
+            push_cell(out, cell, scratch);
+        }
+    } else {
+        for (n, &i) in select.picks().iter().enumerate() {
+            if n > 0 {
+                out.push(b',');
+            }
+            match fields.get(i) {
+                Some(field) => push_field(out, field.as_bytes()),
+                None => push_cell(out, &cells[i - fields.len()], scratch),
+            }
         }
     }
     out.push(b'\n');
@@ -172,7 +191,7 @@ struct CsvChunk<X> {
 }
 
 /// Streams the CSV rows of `raw` to `output` (or stdout): each row's fields followed by the
-/// values that `rows` emits for it (in `columns` order), where `analyse` gives the result of
+/// values that `rows` emits for it (the columns `select` keeps of these), where `analyse` gives the result of
 /// each point, taking the points of a chunk in spatial order when `spatial_order` (worth its
 /// sorting when `analyse` reads much index data per point, as `locate` does). `consume` gets
 /// each result on the calling thread, in input order (summaries). Returns the number of rows
@@ -180,7 +199,7 @@ struct CsvChunk<X> {
 #[allow(clippy::too_many_arguments)]
 pub fn stream_csv_points<X, A, F, C>(
     output: Option<&Path>,
-    columns: &[String],
+    select: &ColumnSelection,
     mut raw: RawRows<'_>,
     parser: &PointParser,
     progress: &mut Progress,
@@ -195,7 +214,7 @@ where
     F: Fn(Coord<f64>, &X, &mut dyn FnMut(&[Cell])) + Sync,
     C: FnMut(X),
 {
-    let width = columns.len();
+    let width = select.available().len();
     let pool: Pool<X> = Pool(std::sync::Mutex::new(Vec::new()));
     let map = |chunk: &[RawPoint]| -> CsvChunk<X> {
         let mut buffers = pool.take();
@@ -257,9 +276,9 @@ where
                 if fields.len() + added.len() != width {
                     let mut values: Vec<Value> = fields.iter().map(text).collect();
                     values.extend(added.iter().map(|c| c.to_value()));
-                    failed = Some(unequal_length_error(columns, &values));
+                    failed = Some(unequal_length_error(select.available(), &values));
                 } else {
-                    push_csv_cells(bytes, fields, added, &mut scratch);
+                    push_csv_cells(bytes, fields, added, select, &mut scratch);
                 }
             });
             if failed.is_some() {
@@ -278,7 +297,7 @@ where
     let mut skipped = 0;
     qpv::output::atomic::write_atomic(path, |w| {
         let mut header = Vec::new();
-        qpv::output::csv_record::push_record(&mut header, columns);
+        qpv::output::csv_record::push_record(&mut header, select.columns());
         w.write_all(&header).map_err(io_err)?;
         qpv::analysis::batch::for_each_ordered_chunks(
             |row| raw.read_into(row),

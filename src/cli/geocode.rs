@@ -13,8 +13,8 @@ use serde_json::{Map, Value};
 use qpv::geocode::batch::{self, AddressRows, ColumnNames};
 use qpv::geocode::{AddressIndex, ReferenceFormat};
 use qpv::io::table::{TableOptions, TableReader};
-use qpv::output::OutputFormat;
 use qpv::output::atomic::{ensure_not_input, write_atomic};
+use qpv::output::{ColumnSelection, OutputFormat};
 
 use super::locate::stream_output;
 use super::{GlobalArgs, OutputArgs};
@@ -145,7 +145,7 @@ pub fn run(args: &GeocodeArgs, global: &GlobalArgs) -> anyhow::Result<()> {
         stream_output(
             args.output.output.as_deref(),
             format,
-            columns,
+            ColumnSelection::all(&columns),
             "geocoded_addresses",
             global.crs()?,
             |writer| {

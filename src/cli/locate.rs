@@ -23,12 +23,12 @@ use qpv::io::points::{PointOptions, PointReader};
 use qpv::io::table::{TableOptions, TableReader};
 use qpv::output::geojson::GeoJsonWriter;
 use qpv::output::table::cell_text;
-use qpv::output::{GeoFeature, GeoLayer, OutputFormat, Table};
+use qpv::output::{ColumnSelection, GeoFeature, GeoLayer, OutputFormat, Table};
 
 use super::csv_stream::stream_csv_points;
 use super::geocode::AddressArgs;
 use super::layers::{ZoneInput, check_distance};
-use super::{GlobalArgs, OutputArgs};
+use super::{GlobalArgs, OutputArgs, SelectArgs};
 
 /// Where the points come from.
 #[derive(Debug, Args)]
@@ -107,6 +107,8 @@ pub struct LocateArgs {
     pub distance_limit: Option<f64>,
     #[command(flatten)]
     pub output: OutputArgs,
+    #[command(flatten)]
+    pub select: SelectArgs,
 }
 
 /// Appends `wanted` to `headers`, prefixing `qpv_` to any name already taken.
@@ -122,8 +124,15 @@ pub fn append_columns(headers: &[String], wanted: &[String]) -> Vec<String> {
     all
 }
 
-/// Writes rows as they come (CSV, JSON, GeoJSON) or collects them (table, Markdown, GeoPackage).
-pub enum RowWriter<'w> {
+/// Writes rows as they come (CSV, JSON, GeoJSON) or collects them (table, Markdown, GeoPackage),
+/// keeping the `--select`ed columns.
+pub struct RowWriter<'w> {
+    sink: RowSink<'w>,
+    select: ColumnSelection,
+}
+
+/// Where [`RowWriter`] puts the rows.
+enum RowSink<'w> {
     /// CSV, streamed.
     Csv(Box<csv::Writer<&'w mut dyn Write>>),
     /// JSON `{"points": [...], ...}`, streamed.
@@ -146,45 +155,55 @@ pub(super) fn io_err(e: std::io::Error) -> qpv::Error {
 }
 
 impl<'w> RowWriter<'w> {
-    /// A writer for `format` (Gpkg and Markdown collect).
-    pub fn new(
+    /// A writer for `format` (Gpkg and Markdown collect) of the columns `select` keeps.
+    fn new(
         format: OutputFormat,
         w: &'w mut dyn Write,
-        columns: Vec<String>,
+        select: ColumnSelection,
         layer: &str,
         crs: Crs,
     ) -> qpv::Result<Self> {
-        Ok(match format {
+        let columns = select.columns().to_vec();
+        let sink = match format {
             OutputFormat::Csv => {
                 let mut csv = csv::Writer::from_writer(w);
                 csv.write_record(&columns)
                     .map_err(|e| qpv::Error::Internal(format!("writing CSV: {e}")))?;
-                RowWriter::Csv(Box::new(csv))
+                RowSink::Csv(Box::new(csv))
             }
             OutputFormat::Json => {
                 w.write_all(b"{\"points\": [").map_err(io_err)?;
-                RowWriter::Json {
+                RowSink::Json {
                     w,
                     columns,
                     count: 0,
                 }
             }
-            OutputFormat::Geojson => {
-                RowWriter::Geojson(GeoJsonWriter::new(w, layer, crs)?, columns)
-            }
-            _ => RowWriter::Collect(Table::new(columns), Vec::new()),
-        })
+            OutputFormat::Geojson => RowSink::Geojson(GeoJsonWriter::new(w, layer, crs)?, columns),
+            _ => RowSink::Collect(Table::new(columns), Vec::new()),
+        };
+        Ok(RowWriter { sink, select })
     }
 
-    /// Writes one row (values in column order) with its geometry.
+    /// A writer that collects the rows.
+    fn collect(select: ColumnSelection) -> Self {
+        let columns = select.columns().to_vec();
+        RowWriter {
+            sink: RowSink::Collect(Table::new(columns), Vec::new()),
+            select,
+        }
+    }
+
+    /// Writes one row (values in the order of every available column) with its geometry.
     pub fn write(
         &mut self,
         values: Vec<Value>,
         geometry: Option<Geometry<f64>>,
     ) -> qpv::Result<()> {
-        match self {
-            RowWriter::Csv(csv) => write_csv_values(csv, &values),
-            RowWriter::Json { w, columns, count } => {
+        let values = self.select.apply(values);
+        match &mut self.sink {
+            RowSink::Csv(csv) => write_csv_values(csv, &values),
+            RowSink::Json { w, columns, count } => {
                 let object: Map<String, Value> = columns.iter().cloned().zip(values).collect();
                 let text = serde_json::to_string(&object)
                     .map_err(|e| qpv::Error::Internal(e.to_string()))?;
@@ -193,11 +212,11 @@ impl<'w> RowWriter<'w> {
                 w.write_all(format!("{sep}{text}").as_bytes())
                     .map_err(io_err)
             }
-            RowWriter::Geojson(writer, columns) => {
+            RowSink::Geojson(writer, columns) => {
                 let properties: Map<String, Value> = columns.iter().cloned().zip(values).collect();
                 writer.write_feature(geometry.as_ref(), &properties)
             }
-            RowWriter::Collect(table, features) => {
+            RowSink::Collect(table, features) => {
                 features.push(GeoFeature {
                     geometry,
                     properties: table
@@ -221,12 +240,12 @@ impl<'w> RowWriter<'w> {
         layer: &str,
         crs: Crs,
     ) -> qpv::Result<Option<(Table, GeoLayer)>> {
-        match self {
-            RowWriter::Csv(mut csv) => {
+        match self.sink {
+            RowSink::Csv(mut csv) => {
                 csv.flush().map_err(io_err)?;
                 Ok(None)
             }
-            RowWriter::Json { w, .. } => {
+            RowSink::Json { w, .. } => {
                 let mut tail = String::from("\n]");
                 for (k, v) in extra {
                     let v = serde_json::to_string_pretty(&v)
@@ -237,11 +256,11 @@ impl<'w> RowWriter<'w> {
                 w.write_all(tail.as_bytes()).map_err(io_err)?;
                 Ok(None)
             }
-            RowWriter::Geojson(writer, _) => {
+            RowSink::Geojson(writer, _) => {
                 writer.finish()?;
                 Ok(None)
             }
-            RowWriter::Collect(table, features) => Ok(Some((
+            RowSink::Collect(table, features) => Ok(Some((
                 table,
                 GeoLayer {
                     name: layer.into(),
@@ -307,11 +326,12 @@ pub(super) fn unequal_length_error(columns: &[String], values: &[Value]) -> qpv:
 }
 
 /// Streams `fill` into the output: through `write_atomic` for text formats, or collected and
-/// written as a GeoPackage. `fill` gets a writer and returns the extra JSON fields.
+/// written as a GeoPackage, keeping the columns `select` keeps. `fill` gets a writer and
+/// returns the extra JSON fields.
 pub fn stream_output(
     output: Option<&Path>,
     format: OutputFormat,
-    columns: Vec<String>,
+    select: ColumnSelection,
     layer: &str,
     crs: Crs,
     fill: impl FnOnce(&mut RowWriter) -> qpv::Result<Map<String, Value>>,
@@ -324,7 +344,7 @@ pub fn stream_output(
                 "give -o FILE.gpkg",
             ));
         }
-        let mut rows = RowWriter::Collect(Table::new(columns), Vec::new());
+        let mut rows = RowWriter::collect(select);
         let extra = fill(&mut rows)?;
         if let Some((_, layer)) = rows.finish(extra, layer, crs)? {
             qpv::output::gpkg::write_gpkg(path, &[layer])?;
@@ -332,7 +352,7 @@ pub fn stream_output(
         return Ok(());
     }
     qpv::output::atomic::write_atomic(path, |w| {
-        let mut rows = RowWriter::new(format, w, columns, layer, crs)?;
+        let mut rows = RowWriter::new(format, w, select, layer, crs)?;
         let extra = fill(&mut rows)?;
         if let Some((table, _)) = rows.finish(extra, layer, crs)? {
             match format {
@@ -423,11 +443,23 @@ pub fn run(args: &LocateArgs, global: &GlobalArgs) -> anyhow::Result<()> {
         .open(crs)
         .map_err(|e| addresses_hint(e, &args.input))?;
     let columns = append_columns(reader.headers(), &QPV_COLUMNS.map(String::from));
+    let select = ColumnSelection::new(&columns, &args.select.select)?;
     let mut progress = Progress::new("points", !global.quiet);
     let mut summary = LocateSummary::default();
-    let options = LocateOptions {
-        tolerance_m: args.tolerance,
-        distance_limit_m: args.distance_limit,
+    // Without the distance columns, distances matter only up to the tolerance (statuses).
+    let added = &columns[reader.headers().len()..];
+    let options = if select.keeps(&added[2]) || select.keeps(&added[4]) {
+        LocateOptions {
+            tolerance_m: args.tolerance,
+            distance_limit_m: args.distance_limit,
+            limit_inside: false,
+        }
+    } else {
+        LocateOptions {
+            tolerance_m: args.tolerance,
+            distance_limit_m: Some(args.tolerance),
+            limit_inside: true,
+        }
     };
     let mut skipped = 0;
     if format == OutputFormat::Csv
@@ -435,7 +467,7 @@ pub fn run(args: &LocateArgs, global: &GlobalArgs) -> anyhow::Result<()> {
     {
         skipped = stream_csv_points(
             args.output.output.as_deref(),
-            &columns,
+            &select,
             raw,
             &parser,
             &mut progress,
@@ -450,7 +482,7 @@ pub fn run(args: &LocateArgs, global: &GlobalArgs) -> anyhow::Result<()> {
         stream_output(
             args.output.output.as_deref(),
             format,
-            columns,
+            select,
             "located_points",
             crs,
             |rows| {
@@ -576,7 +608,7 @@ fn run_addresses(
     stream_output(
         args.output.output.as_deref(),
         format,
-        columns,
+        ColumnSelection::new(&columns, &args.select.select)?,
         "located_addresses",
         crs,
         |out| {

@@ -82,6 +82,17 @@ pub struct OutputArgs {
     pub format: Option<OutputFormat>,
 }
 
+/// Which output columns a command that writes one row per input row keeps.
+#[derive(Debug, Args)]
+pub struct SelectArgs {
+    /// Write only these columns, in this order: input columns and added ones (e.g.
+    /// `--select id,code_qp`). What only the left-out columns need is not computed: `locate`
+    /// without `signed_distance_m` and `nearest_code_qp` measures distances only up to the
+    /// tolerance (what the status and the summary need).
+    #[arg(long, value_name = "A,B,...", value_delimiter = ',')]
+    pub select: Vec<String>,
+}
+
 /// The subcommands.
 #[derive(Debug, Subcommand)]
 pub enum Command {

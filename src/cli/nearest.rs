@@ -9,12 +9,12 @@ use qpv::analysis::batch::{DEFAULT_CHUNK, Progress, for_each_ordered};
 use qpv::analysis::nearest::nearest_per_category;
 use qpv::index::{FacilityIndex, Neighbour};
 use qpv::model::Category;
-use qpv::output::OutputFormat;
+use qpv::output::{ColumnSelection, OutputFormat};
 
 use super::csv_stream::stream_csv_points;
 use super::layers::{FacilityInput, check_distance};
 use super::locate::{Cell, PointInput, append_columns, stream_output};
-use super::{GlobalArgs, OutputArgs};
+use super::{GlobalArgs, OutputArgs, SelectArgs};
 
 /// Receives one output row: the values added after the input fields, and its geometry.
 type EmitRow<'a> = dyn FnMut(&[Cell], Geometry<f64>) -> qpv::Result<()> + 'a;
@@ -41,6 +41,8 @@ pub struct NearestArgs {
     pub lines: bool,
     #[command(flatten)]
     pub output: OutputArgs,
+    #[command(flatten)]
+    pub select: SelectArgs,
 }
 
 fn metres(d: f64) -> Cell<'static> {
@@ -106,7 +108,10 @@ pub fn run(args: &NearestArgs, global: &GlobalArgs) -> anyhow::Result<()> {
         }
     }
     let added_count = added.len();
-    let columns = append_columns(reader.headers(), &added);
+    let select = ColumnSelection::new(
+        &append_columns(reader.headers(), &added),
+        &args.select.select,
+    )?;
     let mut progress = Progress::new("points", !global.quiet);
     let (k, max) = (args.k, args.max_distance);
     let search = |p: Coord<f64>| -> Vec<Vec<Neighbour>> {
@@ -159,7 +164,7 @@ pub fn run(args: &NearestArgs, global: &GlobalArgs) -> anyhow::Result<()> {
     {
         skipped = stream_csv_points(
             args.output.output.as_deref(),
-            &columns,
+            &select,
             raw,
             &parser,
             &mut progress,
@@ -178,7 +183,7 @@ pub fn run(args: &NearestArgs, global: &GlobalArgs) -> anyhow::Result<()> {
         stream_output(
             args.output.output.as_deref(),
             format,
-            columns,
+            select,
             if args.lines {
                 "nearest_lines"
             } else {

@@ -46,6 +46,16 @@ pub struct ZoneHit {
     pub nearest_zone: Option<usize>,
 }
 
+impl ZoneHit {
+    /// In no zone, and no boundary within the limit.
+    const NONE: ZoneHit = ZoneHit {
+        zone: None,
+        on_boundary: false,
+        signed_distance: None,
+        nearest_zone: None,
+    };
+}
+
 /// Spatial index over zones; see the module documentation for the boundary conventions.
 #[derive(Debug, Clone)]
 pub struct ZoneIndex {
@@ -225,12 +235,25 @@ impl ZoneIndex {
     /// [`Self::locate`], measuring the distance of points outside every zone only up to
     /// `limit` metres: beyond it `signed_distance` and `nearest_zone` are `None`.
     pub fn locate_within(&self, p: Coord<f64>, limit: f64) -> ZoneHit {
+        self.locate_limited(p, limit, f64::INFINITY)
+    }
+
+    /// [`Self::locate_within`] with the limit on both sides: a point inside a zone too gets
+    /// its (negative) distance only when the boundary is within `limit`, else `None`. Enough
+    /// to tell whether a boundary is near, much cheaper than measuring every point.
+    pub fn locate_bounded(&self, p: Coord<f64>, limit: f64) -> ZoneHit {
+        self.locate_limited(p, limit, limit)
+    }
+
+    /// Locates `p`, measuring distances outside zones up to `limit` and inside up to
+    /// `inside_limit`.
+    fn locate_limited(&self, p: Coord<f64>, limit: f64, inside_limit: f64) -> ZoneHit {
         let candidates = self
             .cells
             .as_ref()
             .and_then(|cells| cells.candidates(p, |cell| self.cell_candidates(cell)));
         let Some(candidates) = candidates else {
-            return self.locate_within_all(p, limit);
+            return self.locate_within_all(p, limit, inside_limit);
         };
         // Same answers as `locate_within_all`, from the zones that can matter to this cell.
         // The boxes side by side first: most candidates of a cell do not contain the point.
@@ -243,14 +266,18 @@ impl ZoneIndex {
                 .filter(|&zone| point_rect_distance_2(p, &self.bboxes[zone]) == 0.0),
         );
         if let Some((zone, position)) = inside {
-            return self.hit_inside(p, zone, position);
+            return self.hit_inside(p, zone, position, inside_limit);
         }
         let limit2 = limit * limit;
+        if candidates.first().is_none_or(|c| c.lower_bound_2 > limit2) {
+            return ZoneHit::NONE;
+        }
         // The zone with the nearest box first, then the others (in the cell's order) that may
         // be as near: each measured only as far as the best distance so far.
         let first = candidates
             .iter()
             .take(64)
+            .take_while(|c| c.lower_bound_2 <= limit2)
             .map(|c| point_rect_distance_2(p, &self.bboxes[c.zone as usize]))
             .enumerate()
             .fold(
@@ -333,24 +360,27 @@ impl ZoneIndex {
     }
 
     /// The hit of a point inside (or on the boundary of) `inside`.
-    fn hit_inside(&self, p: Coord<f64>, zone: usize, position: Position) -> ZoneHit {
+    fn hit_inside(&self, p: Coord<f64>, zone: usize, position: Position, limit: f64) -> ZoneHit {
         let on_boundary = position == Position::Boundary;
+        let distance = if on_boundary {
+            Some(0.0)
+        } else {
+            let limit2 = limit * limit;
+            let d2 = self.zones[zone].shape.boundary_distance_2_within(p, limit2);
+            (d2 <= limit2).then(|| -d2.sqrt())
+        };
         ZoneHit {
             zone: Some(zone),
             on_boundary,
-            signed_distance: Some(if on_boundary {
-                0.0
-            } else {
-                -self.zones[zone].shape.boundary_distance(p)
-            }),
+            signed_distance: distance,
             nearest_zone: Some(zone),
         }
     }
 
     /// [`Self::locate_within`] over every zone (points outside the grid of cells).
-    fn locate_within_all(&self, p: Coord<f64>, limit: f64) -> ZoneHit {
+    fn locate_within_all(&self, p: Coord<f64>, limit: f64, inside_limit: f64) -> ZoneHit {
         if let Some((zone, position)) = self.containing(p) {
-            return self.hit_inside(p, zone, position);
+            return self.hit_inside(p, zone, position, inside_limit);
         }
         let nearest = self.nearest_boundary_within(p, limit);
         ZoneHit {

@@ -3,6 +3,7 @@
 //! half-written, and never over an input.
 
 pub mod atomic;
+mod column_selection;
 pub mod csv_record;
 mod format;
 pub mod geojson;
@@ -13,6 +14,7 @@ pub mod report_markdown;
 pub mod table;
 mod views;
 
+pub use column_selection::ColumnSelection;
 pub use format::OutputFormat;
 pub use layer::{GeoFeature, GeoLayer};
 pub use table::Table;
