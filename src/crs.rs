@@ -137,7 +137,7 @@ const DEGREES_THEN_ONE_STEP: &str =
 /// conversions multiply by the same double, and the step is the same PROJ code). Why: PROJ's
 /// per-step overhead is a quarter of a reprojection, and national runs reproject tens of
 /// millions of points. `None` (use `proj` itself) for any other transformation.
-fn projection_step(proj: &Proj) -> Option<Proj> {
+fn projection_step(proj: &Proj) -> Option<(Proj, String)> {
     // The proj crate panics if PROJ gives no text for the object.
     let definition = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| proj.def()))
         .ok()?
@@ -152,7 +152,8 @@ fn projection_step(proj: &Proj) -> Option<Proj> {
         return None;
     }
     let text: Vec<String> = tokens.iter().map(|t| format!("+{t}")).collect();
-    let step = Proj::new(&text.join(" ")).ok()?;
+    let text = text.join(" ");
+    let step = Proj::new(&text).ok()?;
     let (west, south, east, north) = match proj.area_of_use() {
         Ok((Some(a), _)) => (a.west, a.south, a.east, a.north),
         _ => (-180.0, -85.0, 180.0, 85.0),
@@ -171,27 +172,52 @@ fn projection_step(proj: &Proj) -> Option<Proj> {
             }
         }
     }
-    Some(step)
+    Some((step, text))
 }
+
+/// The definition of each verified projection step, by transformation, for this process: later
+/// transformations of the same pair (one per thread, per file) start from it, without PROJ's
+/// database search and the verification (about 10 ms each).
+static STEPS: std::sync::Mutex<Vec<(Crs, Crs, String)>> = std::sync::Mutex::new(Vec::new());
 
 impl Reprojector {
     /// A transformation `from` → `to`, in x/y (lon/lat) axis order.
     pub fn new(from: Crs, to: Crs) -> Result<Self> {
-        let proj = if from == to {
-            None
-        } else {
-            Some(
-                Proj::new_known_crs(&from.to_string(), &to.to_string(), None).map_err(|e| {
-                    Error::Crs(format!("PROJ cannot transform {from} to {to}: {e}"))
-                })?,
-            )
-        };
-        let step = proj.as_ref().and_then(projection_step);
+        if from == to {
+            return Ok(Reprojector {
+                from,
+                to,
+                proj: None,
+                step: None,
+            });
+        }
+        let known = STEPS.lock().ok().and_then(|steps| {
+            steps
+                .iter()
+                .find(|(f, t, _)| (*f, *t) == (from, to))
+                .map(|(_, _, d)| d.clone())
+        });
+        if let Some(step) = known.and_then(|d| Proj::new(&d).ok()) {
+            return Ok(Reprojector {
+                from,
+                to,
+                proj: None,
+                step: Some(step),
+            });
+        }
+        let proj = Proj::new_known_crs(&from.to_string(), &to.to_string(), None)
+            .map_err(|e| Error::Crs(format!("PROJ cannot transform {from} to {to}: {e}")))?;
+        let step = projection_step(&proj);
+        if let Some((_, text)) = &step
+            && let Ok(mut steps) = STEPS.lock()
+        {
+            steps.push((from, to, text.clone()));
+        }
         Ok(Reprojector {
             from,
             to,
-            proj,
-            step,
+            proj: Some(proj),
+            step: step.map(|(p, _)| p),
         })
     }
 
@@ -215,12 +241,13 @@ impl Reprojector {
     /// assert!((c.x - 700_000.0).abs() < 1e-3 && (c.y - 6_600_000.0).abs() < 1e-3);
     /// ```
     pub fn coord(&self, c: Coord<f64>) -> Result<Coord<f64>> {
-        let out = match &self.proj {
-            None => c,
-            Some(p) => {
-                let converted = match &self.step {
-                    Some(step) => step.project((c.x.to_radians(), c.y.to_radians()), false),
-                    None => p.convert((c.x, c.y)),
+        let out = match (&self.step, &self.proj) {
+            (None, None) => c,
+            (step, proj) => {
+                let converted = match (step, proj) {
+                    (Some(step), _) => step.project((c.x.to_radians(), c.y.to_radians()), false),
+                    (None, Some(p)) => p.convert((c.x, c.y)),
+                    (None, None) => Ok((c.x, c.y)),
                 };
                 let (x, y) = converted.map_err(|e| {
                     Error::Crs(format!(
@@ -241,9 +268,34 @@ impl Reprojector {
         }
     }
 
+    /// Transforms a run of coordinates in place, in one PROJ call: the same values as
+    /// [`Self::coord`] on each, with less overhead per point. On any failure the run is left
+    /// unspecified and the error says only that one point failed: redo the run with
+    /// [`Self::coord`] to learn which and why.
+    pub fn coords(&self, run: &mut [(f64, f64)]) -> Result<()> {
+        let done = match (&self.step, &self.proj) {
+            (None, None) => return Ok(()),
+            (Some(step), _) => {
+                for c in run.iter_mut() {
+                    *c = (c.0.to_radians(), c.1.to_radians());
+                }
+                step.project_array(run, false).map(|_| ())
+            }
+            (None, Some(p)) => p.convert_array(run).map(|_| ()),
+        };
+        done.map_err(|e| Error::Crs(format!("PROJ could not transform a point: {e}")))?;
+        if run.iter().all(|c| c.0.is_finite() && c.1.is_finite()) {
+            Ok(())
+        } else {
+            Err(Error::Crs(
+                "a point has no position in the target CRS".into(),
+            ))
+        }
+    }
+
     /// Transforms every coordinate of a geometry in place.
     pub fn geometry(&self, g: &mut Geometry<f64>) -> Result<()> {
-        if self.proj.is_none() {
+        if self.from == self.to {
             return Ok(());
         }
         crate::geometry::try_map_coords(g, &mut |c| self.coord(c))
@@ -253,6 +305,7 @@ impl Reprojector {
 /// Catches coordinates that cannot belong to their declared CRS before they reach an analysis:
 /// swapped latitude/longitude, metres declared as degrees, degrees declared as metres, points
 /// outside the working CRS's area of use.
+#[derive(Debug, Clone)]
 pub struct Plausibility {
     source_geographic: bool,
     /// Area of use of the working CRS in WGS84 degrees, widened by a margin.
@@ -275,8 +328,27 @@ pub struct Implausible {
 const AREA_MARGIN_DEG: f64 = 0.5;
 
 impl Plausibility {
-    /// Checks for data read in `source` and analysed in `target`.
+    /// Checks for data read in `source` and analysed in `target` (computed once per pair and
+    /// process: the area is mapped with a thousand reprojections).
     pub fn new(source: Crs, target: Crs) -> Result<Self> {
+        static KNOWN: std::sync::Mutex<Vec<(Crs, Crs, Plausibility)>> =
+            std::sync::Mutex::new(Vec::new());
+        let known = KNOWN.lock().ok().and_then(|k| {
+            k.iter()
+                .find(|(s, t, _)| (*s, *t) == (source, target))
+                .map(|(_, _, p)| p.clone())
+        });
+        if let Some(p) = known {
+            return Ok(p);
+        }
+        let p = Self::compute(source, target)?;
+        if let Ok(mut k) = KNOWN.lock() {
+            k.push((source, target, p.clone()));
+        }
+        Ok(p)
+    }
+
+    fn compute(source: Crs, target: Crs) -> Result<Self> {
         let source_info = source.info()?;
         let target_info = target.info()?;
         let area = target_info.area_of_use_wgs84.ok_or_else(|| {
@@ -461,8 +533,12 @@ mod tests {
         for (to, west, south) in [(Crs::LAMBERT93, -5.0, 41.0), (Crs(2975), 55.0, -21.5)] {
             let r = Reprojector::new(Crs::WGS84, to).unwrap();
             assert!(r.step.is_some(), "{to}");
+            // The second one of the pair starts from the remembered step.
+            let again = Reprojector::new(Crs::WGS84, to).unwrap();
+            assert!(again.step.is_some() && again.proj.is_none(), "{to}");
             let whole = Proj::new_known_crs("EPSG:4326", &to.to_string(), None).unwrap();
             let mut x: u64 = 0x2545_f491_4f6c_dd1d;
+            let (mut run, mut each) = (Vec::new(), Vec::new());
             for _ in 0..10_000 {
                 x ^= x << 13;
                 x ^= x >> 7;
@@ -475,8 +551,34 @@ mod tests {
                     (a.0.to_bits(), a.1.to_bits()),
                     (b.x.to_bits(), b.y.to_bits())
                 );
+                run.push((lon, lat));
+                each.push(a);
+            }
+            // One PROJ call for the whole run: the same bits.
+            again.coords(&mut run).unwrap();
+            for (a, b) in each.iter().zip(&run) {
+                assert_eq!(
+                    (a.0.to_bits(), a.1.to_bits()),
+                    (b.0.to_bits(), b.1.to_bits())
+                );
             }
         }
+        // Without the shortcut too, and a failing point fails the run.
+        let ntf = Reprojector::new(Crs(27572), Crs::LAMBERT93).unwrap();
+        let mut run = vec![(600_000.0, 2_400_000.0), (990_000.0, 2_300_000.0)];
+        let each: Vec<Coord<f64>> = run
+            .iter()
+            .map(|c| ntf.coord(coord! { x: c.0, y: c.1 }).unwrap())
+            .collect();
+        ntf.coords(&mut run).unwrap();
+        assert_eq!(run, each.iter().map(|c| (c.x, c.y)).collect::<Vec<_>>());
+        let mut bad = vec![(3.0, 46.0), (f64::NAN, 46.0)];
+        assert!(
+            Reprojector::new(Crs::WGS84, Crs::LAMBERT93)
+                .unwrap()
+                .coords(&mut bad)
+                .is_err()
+        );
         // NTF (Paris) Lambert II étendu to Lambert-93 goes through a datum shift: no shortcut.
         assert!(
             Reprojector::new(Crs(27572), Crs::LAMBERT93)

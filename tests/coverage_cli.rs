@@ -663,3 +663,41 @@ fn nearest_select_keeps_the_named_columns() {
     }
     assert_eq!(rows, 35_847);
 }
+
+/// The streamed path reprojects a chunk in one call; a row that fails the checks, before or
+/// after a bad number, still ends the output at the first bad row, named by its line.
+#[test]
+fn locate_csv_first_implausible_row_is_named_in_a_batched_chunk() {
+    let dir = tempfile::tempdir().unwrap();
+    for (bad_row, bad, message, later_number) in [
+        (700, "47.64,6.86", "look swapped", true),
+        (50, "686000,6730000", "looks like metres", false),
+    ] {
+        let mut text = String::from("id,lon,lat\n");
+        for i in 0..2_000 {
+            if i == bad_row {
+                text.push_str(&format!("{i},{bad}\n"));
+            } else if later_number && i == 1_500 {
+                text.push_str("x,6.85,north\n");
+            } else {
+                text.push_str(&format!("{i},6.8{:03},47.6{:03}\n", i % 997, i % 991));
+            }
+        }
+        let input = dir.path().join("points.csv");
+        std::fs::write(&input, text).unwrap();
+        let out = dir.path().join("out.csv");
+        qpv()
+            .arg("locate")
+            .arg(&input)
+            .arg("-o")
+            .arg(&out)
+            .assert()
+            .code(2)
+            .stderr(predicate::str::contains(format!(
+                "points.csv, line {}",
+                bad_row + 2
+            )))
+            .stderr(predicate::str::contains(message));
+        assert!(!out.exists(), "no half-written output");
+    }
+}

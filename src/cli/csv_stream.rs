@@ -227,18 +227,8 @@ where
             results,
         } = &mut buffers;
         // 1. Parse and reproject, up to the first bad row.
-        let (mut skipped, mut error) = (0, None);
         points.clear();
-        for (i, row) in chunk.iter().enumerate() {
-            match parser.parse(row) {
-                Ok(Some(p)) => points.push((i as u32, p)),
-                Ok(None) => skipped += 1,
-                Err(e) => {
-                    error = Some(e);
-                    break;
-                }
-            }
-        }
+        let (skipped, mut error) = parser.parse_run(chunk, points);
         // 2. Analyse in spatial order; the points are gathered first, in a loop of independent
         // loads (the processor overlaps their cache misses).
         order.clear();

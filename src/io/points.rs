@@ -480,6 +480,89 @@ impl PointParser {
     /// The row's point in the working CRS; `None` for a row without coordinates skipped on
     /// request (`skip_empty`).
     pub fn parse(&self, row: &RawPoint) -> Result<Option<Coord<f64>>> {
+        let Some((coord, crs)) = self.source(row)? else {
+            return Ok(None);
+        };
+        self.transform(row, coord, crs)
+    }
+
+    /// Parses and reprojects `rows` as [`Self::parse`] does one by one, appending `(index in
+    /// rows, point)` to `out` up to the first error, which is returned with the number of rows
+    /// skipped. Reprojects the whole run in one PROJ call when the file has no CRS column:
+    /// the same values, with less overhead per point.
+    pub fn parse_run(
+        &self,
+        rows: &[RawPoint],
+        out: &mut Vec<(u32, Coord<f64>)>,
+    ) -> (u64, Option<Error>) {
+        let mut skipped = 0;
+        let start = out.len();
+        let crs = self.columns.default_crs;
+        let batched = if self.columns.crs_column.is_some() {
+            None
+        } else {
+            with_transform(crs, self.target, |t| {
+                // 1. Source coordinates, checked, up to the first bad row.
+                let mut error = None;
+                let mut run: Vec<(f64, f64)> = Vec::with_capacity(rows.len());
+                for (i, row) in rows.iter().enumerate() {
+                    match self.source(row) {
+                        Ok(Some((c, _))) => match t.plausibility.check_source(c, crs) {
+                            Ok(()) => {
+                                out.push((i as u32, c));
+                                run.push((c.x, c.y));
+                            }
+                            Err(e) => {
+                                error = Some(Error::input(
+                                    &self.path,
+                                    Location::Line(row.line),
+                                    e.message,
+                                    e.hint,
+                                ));
+                                break;
+                            }
+                        },
+                        Ok(None) => skipped += 1,
+                        Err(e) => {
+                            error = Some(e);
+                            break;
+                        }
+                    }
+                }
+                // 2. One PROJ call, then the target checks; any failure: undo, go row by row.
+                if t.reprojector.coords(&mut run).is_err() {
+                    return None;
+                }
+                for ((_, c), p) in out[start..].iter_mut().zip(&run) {
+                    let p = Coord { x: p.0, y: p.1 };
+                    if t.plausibility.check_target(*c, p, crs).is_err() {
+                        return None;
+                    }
+                    *c = p;
+                }
+                Some(error)
+            })
+            .ok()
+            .flatten()
+        };
+        if let Some(error) = batched {
+            return (skipped, error);
+        }
+        out.truncate(start);
+        skipped = 0;
+        for (i, row) in rows.iter().enumerate() {
+            match self.parse(row) {
+                Ok(Some(p)) => out.push((i as u32, p)),
+                Ok(None) => skipped += 1,
+                Err(e) => return (skipped, Some(e)),
+            }
+        }
+        (skipped, None)
+    }
+
+    /// The row's coordinates as written and their CRS; `None` for a row without coordinates
+    /// skipped on request.
+    fn source(&self, row: &RawPoint) -> Result<Option<(Coord<f64>, Crs)>> {
         let c = &self.columns;
         let loc = Location::Line(row.line);
         if row.fields.len() > self.headers.len() {
@@ -543,6 +626,12 @@ impl PointParser {
             },
             _ => c.default_crs,
         };
+        Ok(Some((coord, crs)))
+    }
+
+    /// `coord`, read in `crs` on `row`, checked and reprojected into the working CRS.
+    fn transform(&self, row: &RawPoint, coord: Coord<f64>, crs: Crs) -> Result<Option<Coord<f64>>> {
+        let loc = Location::Line(row.line);
         match with_transform(crs, self.target, |t| t.coord(coord)) {
             Ok(Ok(p)) => Ok(Some(p)),
             Ok(Err(e)) => Err(Error::input(&self.path, loc, e.message, e.hint)),
