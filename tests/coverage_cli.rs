@@ -499,16 +499,19 @@ fn locate_csv_over_several_chunks_equals_the_json_path_row_for_row() {
     assert_eq!((rows, points.len()), (143_388, 143_388));
 }
 
-/// A bad row in a later chunk: exit 2 naming its line, and no output file.
-#[test]
-fn locate_csv_bad_row_after_the_first_chunk_names_its_line() {
+/// Writes `rows` points around Belfort, the rows of `bad` replaced by their text, runs `qpv
+/// locate` on them and checks that it fails with exit 2 naming `line` and `message`, and
+/// leaves no output file.
+fn assert_locate_fails_at(rows: usize, bad: &[(usize, &str)], line: usize, message: &str) {
     let dir = tempfile::tempdir().unwrap();
     let mut text = String::from("id,lon,lat\n");
-    for i in 0..100_000 {
-        if i == 89_999 {
-            text.push_str("bad,6.85,north\n");
-        } else {
-            text.push_str(&format!("{i},6.8{:04},47.6{:04}\n", i % 9_973, i % 7_919));
+    for i in 0..rows {
+        match bad.iter().find(|(r, _)| *r == i) {
+            Some((_, row)) => {
+                text.push_str(row);
+                text.push('\n');
+            }
+            None => text.push_str(&format!("{i},6.8{:04},47.6{:04}\n", i % 9_973, i % 7_919)),
         }
     }
     let input = dir.path().join("points.csv");
@@ -521,9 +524,20 @@ fn locate_csv_bad_row_after_the_first_chunk_names_its_line() {
         .arg(&out)
         .assert()
         .code(2)
-        .stderr(predicate::str::contains("points.csv, line 90001"))
-        .stderr(predicate::str::contains("'north' in column 'lat'"));
+        .stderr(predicate::str::contains(format!("points.csv, line {line}")))
+        .stderr(predicate::str::contains(message));
     assert!(!out.exists(), "no half-written output");
+}
+
+/// A bad row in a later chunk: exit 2 naming its line, and no output file.
+#[test]
+fn locate_csv_bad_row_after_the_first_chunk_names_its_line() {
+    assert_locate_fails_at(
+        100_000,
+        &[(89_999, "bad,6.85,north")],
+        90_001,
+        "'north' in column 'lat'",
+    );
 }
 
 /// `--select` keeps the named columns in the given order with the values of the full output,
@@ -664,40 +678,15 @@ fn nearest_select_keeps_the_named_columns() {
     assert_eq!(rows, 35_847);
 }
 
-/// The streamed path reprojects a chunk in one call; a row that fails the checks, before or
-/// after a bad number, still ends the output at the first bad row, named by its line.
+/// The streamed path reprojects a chunk in one call; a row that fails the checks, before a
+/// bad number or alone, still ends the output at the first bad row, named by its line.
 #[test]
 fn locate_csv_first_implausible_row_is_named_in_a_batched_chunk() {
-    let dir = tempfile::tempdir().unwrap();
-    for (bad_row, bad, message, later_number) in [
-        (700, "47.64,6.86", "look swapped", true),
-        (50, "686000,6730000", "looks like metres", false),
-    ] {
-        let mut text = String::from("id,lon,lat\n");
-        for i in 0..2_000 {
-            if i == bad_row {
-                text.push_str(&format!("{i},{bad}\n"));
-            } else if later_number && i == 1_500 {
-                text.push_str("x,6.85,north\n");
-            } else {
-                text.push_str(&format!("{i},6.8{:03},47.6{:03}\n", i % 997, i % 991));
-            }
-        }
-        let input = dir.path().join("points.csv");
-        std::fs::write(&input, text).unwrap();
-        let out = dir.path().join("out.csv");
-        qpv()
-            .arg("locate")
-            .arg(&input)
-            .arg("-o")
-            .arg(&out)
-            .assert()
-            .code(2)
-            .stderr(predicate::str::contains(format!(
-                "points.csv, line {}",
-                bad_row + 2
-            )))
-            .stderr(predicate::str::contains(message));
-        assert!(!out.exists(), "no half-written output");
-    }
+    assert_locate_fails_at(
+        2_000,
+        &[(700, "700,47.64,6.86"), (1_500, "x,6.85,north")],
+        702,
+        "look swapped",
+    );
+    assert_locate_fails_at(2_000, &[(50, "50,686000,6730000")], 52, "looks like metres");
 }

@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 
 use geo::{Coord, Geometry};
 
-use crate::crs::{Crs, ToMetric};
+use crate::crs::{Crs, Implausible, ToMetric};
 use crate::error::{Error, Location, Result};
 
 use super::source::{SourceKind, detect, read_vector};
@@ -513,12 +513,7 @@ impl PointParser {
                                 run.push((c.x, c.y));
                             }
                             Err(e) => {
-                                error = Some(Error::input(
-                                    &self.path,
-                                    Location::Line(row.line),
-                                    e.message,
-                                    e.hint,
-                                ));
+                                error = Some(self.implausible(row, e));
                                 break;
                             }
                         },
@@ -630,11 +625,16 @@ impl PointParser {
     }
 
     /// `coord`, read in `crs` on `row`, checked and reprojected into the working CRS.
+    /// The error for a row whose coordinates failed the CRS checks.
+    fn implausible(&self, row: &RawPoint, e: Implausible) -> Error {
+        Error::input(&self.path, Location::Line(row.line), e.message, e.hint)
+    }
+
     fn transform(&self, row: &RawPoint, coord: Coord<f64>, crs: Crs) -> Result<Option<Coord<f64>>> {
         let loc = Location::Line(row.line);
         match with_transform(crs, self.target, |t| t.coord(coord)) {
             Ok(Ok(p)) => Ok(Some(p)),
-            Ok(Err(e)) => Err(Error::input(&self.path, loc, e.message, e.hint)),
+            Ok(Err(e)) => Err(self.implausible(row, e)),
             Err(e) => Err(Error::input(
                 &self.path,
                 loc,
