@@ -441,8 +441,13 @@ thread_local! {
         const { std::cell::RefCell::new(ThreadTransforms { transforms: Vec::new(), last_crs: None }) };
 }
 
-/// Runs `f` with this thread's transformation `source` → `target` (built on first use).
-fn with_transform<R>(source: Crs, target: Crs, f: impl FnOnce(&ToMetric) -> R) -> Result<R> {
+/// Runs `f` with this thread's transformation `source` → `target` (built on first use; PROJ
+/// objects are not thread-safe, and building one costs milliseconds).
+pub(crate) fn with_transform<R>(
+    source: Crs,
+    target: Crs,
+    f: impl FnOnce(&ToMetric) -> R,
+) -> Result<R> {
     TRANSFORMS.with(|cell| {
         let mut state = cell.borrow_mut();
         let slot = match state

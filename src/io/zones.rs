@@ -5,12 +5,13 @@ use std::path::Path;
 
 use geo::orient::{Direction, Orient};
 use geo::{Geometry, MultiPolygon, Validation};
+use rayon::prelude::*;
 
 use crate::crs::{Crs, ToMetric};
 use crate::error::{Error, Location, Result};
 use crate::model::Zone;
 
-use super::points::geometry_kind;
+use super::points::{geometry_kind, with_transform};
 use super::problems::first_problem;
 use super::source::read_vector;
 use super::table::find_column;
@@ -100,10 +101,26 @@ pub fn check_zones(
         .and_then(|c| find_column(&names, &[c]))
         .map(|i| names[i].clone());
     let source = source_crs(&layer, fields.source_crs)?;
-    let to_metric = ToMetric::new(source, target)?;
+    // Fails here, once, if PROJ cannot make the transformation.
+    ToMetric::new(source, target)?;
+    // Every geometry validated and reprojected on every core (validation is quadratic in the
+    // length of a ring); codes and problems in feature order below.
+    let mut features = layer.features;
+    let geometries: Vec<(usize, Option<Geometry<f64>>)> = features
+        .iter_mut()
+        .map(|f| (f.index, f.geometry.take()))
+        .collect();
+    let mut prepared: Vec<Result<MultiPolygon<f64>>> = geometries
+        .into_par_iter()
+        .map(|(index, geometry)| {
+            with_transform(source, target, |t| {
+                metric_polygon(&path, index, geometry, t)
+            })?
+        })
+        .collect();
     let mut seen: HashSet<String> = HashSet::new();
-    let mut zones = Vec::with_capacity(layer.features.len());
-    for f in layer.features {
+    let mut zones = Vec::with_capacity(features.len());
+    for (f, geometry) in features.into_iter().zip(prepared.drain(..)) {
         let loc = Location::Feature(f.index);
         if let Some(e) = f.error_at(&path) {
             problems.push(e);
@@ -128,24 +145,13 @@ pub fn check_zones(
             ));
             continue;
         }
-        let geometry = match polygonal(&path, f.index, f.geometry) {
+        let geometry = match geometry {
             Ok(g) => g,
             Err(e) => {
                 problems.push(e);
                 continue;
             }
         };
-        let mut g = Geometry::MultiPolygon(geometry);
-        if let Err(e) = to_metric.geometry(&mut g) {
-            problems.push(Error::input(&path, loc, e.message, e.hint));
-            continue;
-        }
-        let Geometry::MultiPolygon(geometry) = g else {
-            unreachable!("reprojection keeps the geometry type")
-        };
-        // Shapefiles store exteriors clockwise, GeoJSON counter-clockwise: one orientation in
-        // the model (exterior counter-clockwise, holes clockwise) whatever the source.
-        let geometry = geometry.orient(Direction::Default);
         let communes = communes_field
             .as_deref()
             .map(|c| split_codes(&f.attributes.text(c)))
@@ -160,6 +166,30 @@ pub fn check_zones(
     }
     zones.sort_by(|a, b| a.code.cmp(&b.code));
     Ok(zones)
+}
+
+/// A zone's geometry checked ([`polygonal`]), reprojected into the working CRS and oriented:
+/// exteriors counter-clockwise, holes clockwise, whatever the source (Shapefiles store
+/// exteriors clockwise, GeoJSON counter-clockwise).
+fn metric_polygon(
+    path: &Path,
+    index: usize,
+    geometry: Option<Geometry<f64>>,
+    to_metric: &ToMetric,
+) -> Result<MultiPolygon<f64>> {
+    let mut g = Geometry::MultiPolygon(polygonal(path, index, geometry)?);
+    if let Err(e) = to_metric.geometry(&mut g) {
+        return Err(Error::input(
+            path,
+            Location::Feature(index),
+            e.message,
+            e.hint,
+        ));
+    }
+    let Geometry::MultiPolygon(geometry) = g else {
+        unreachable!("reprojection keeps the geometry type")
+    };
+    Ok(geometry.orient(Direction::Default))
 }
 
 /// The CRS of a layer, or the assumed one, or an error.
