@@ -145,13 +145,42 @@ impl EdgeGroup {
     }
 }
 
-/// Squared distance from (x, y) to a `[min x, min y, max x, max y]` box, rounded down a little
-/// so that it stays below the computed distance of every edge in the box.
-#[inline]
-fn box_lower_bound_2(b: &[f64; 4], x: f64, y: f64) -> f64 {
-    let dx = (b[0] - x).max(x - b[2]).max(0.0);
-    let dy = (b[1] - y).max(y - b[3]).max(0.0);
-    (dx * dx + dy * dy) * (1.0 - 1e-12)
+/// Bounding boxes of edge groups, stored by coordinate so that the distance bounds of all the
+/// groups are computed in one loop of vector instructions.
+#[derive(Debug, Clone, Default)]
+struct GroupBoxes {
+    min_x: Vec<f64>,
+    min_y: Vec<f64>,
+    max_x: Vec<f64>,
+    max_y: Vec<f64>,
+}
+
+impl GroupBoxes {
+    /// From `[min x, min y, max x, max y]` boxes.
+    fn new(boxes: impl Iterator<Item = [f64; 4]>) -> Self {
+        let mut b = GroupBoxes::default();
+        for [x0, y0, x1, y1] in boxes {
+            b.min_x.push(x0);
+            b.min_y.push(y0);
+            b.max_x.push(x1);
+            b.max_y.push(y1);
+        }
+        b
+    }
+
+    /// The squared distance from `p` to each box (the first `out.len()`), rounded down a
+    /// little so that it stays below the computed distance of every edge in the box.
+    #[inline]
+    fn lower_bounds_2(&self, p: Coord<f64>, out: &mut [f64]) {
+        let n = out.len();
+        let (x0, y0) = (&self.min_x[..n], &self.min_y[..n]);
+        let (x1, y1) = (&self.max_x[..n], &self.max_y[..n]);
+        for i in 0..n {
+            let dx = (x0[i] - p.x).max(p.x - x1[i]).max(0.0);
+            let dy = (y0[i] - p.y).max(p.y - y1[i]).max(0.0);
+            out[i] = (dx * dx + dy * dy) * (1.0 - 1e-12);
+        }
+    }
 }
 
 /// How an edge meets the eastward ray from a point.
@@ -202,9 +231,8 @@ pub struct PreparedPolygon {
     edges: RTree<Edge>,
     /// The same edges in canonical form and ring order when there are few, in groups.
     groups: Vec<EdgeGroup>,
-    /// The groups' boxes as `[min x, min y, max x, max y]`, side by side: most queries only
-    /// look at the boxes.
-    group_boxes: Vec<[f64; 4]>,
+    /// The groups' boxes, side by side: most queries only look at the boxes.
+    group_boxes: GroupBoxes,
     bbox: Option<Rect<f64>>,
     area: f64,
 }
@@ -227,7 +255,7 @@ impl PreparedPolygon {
             Vec::new()
         };
         let groups: Vec<EdgeGroup> = flat.chunks(GROUP_EDGES).map(EdgeGroup::new).collect();
-        let group_boxes = groups.iter().map(EdgeGroup::bbox).collect();
+        let group_boxes = GroupBoxes::new(groups.iter().map(EdgeGroup::bbox));
         PreparedPolygon {
             geometry,
             groups,
@@ -270,8 +298,9 @@ impl PreparedPolygon {
         // meeting the segment [p.x, max x] at height p.y.
         let mut inside = false;
         if !self.groups.is_empty() {
-            for (g, b) in self.groups.iter().zip(&self.group_boxes) {
-                if p.y < b[1] || p.y > b[3] || p.x > b[2] {
+            let b = &self.group_boxes;
+            for (k, g) in self.groups.iter().enumerate() {
+                if p.y < b.min_y[k] || p.y > b.max_y[k] || p.x > b.max_x[k] {
                     continue;
                 }
                 for i in 0..g.len {
@@ -359,11 +388,12 @@ impl PreparedPolygon {
     /// is the minimum over every edge, as a plain scan would give, whenever that minimum is at
     /// most `bound`.
     fn scan_distance_2(&self, p: Coord<f64>, bound: f64) -> f64 {
-        let mut bounds = [0.0f64; LINEAR_SCAN_MAX_EDGES.div_ceil(GROUP_EDGES)];
+        let mut all = [0.0f64; LINEAR_SCAN_MAX_EDGES.div_ceil(GROUP_EDGES)];
+        let bounds = &mut all[..self.groups.len()];
+        self.group_boxes.lower_bounds_2(p, bounds);
         let mut first = 0;
-        for (i, b) in self.group_boxes.iter().enumerate() {
-            bounds[i] = box_lower_bound_2(b, p.x, p.y);
-            if bounds[i] < bounds[first] {
+        for (i, b) in bounds.iter().enumerate() {
+            if *b < bounds[first] {
                 first = i;
             }
         }
