@@ -261,10 +261,47 @@ fn gaps_summary(records: &[CoverageRecord], zones: usize) -> String {
             "{category} within {d} m: {} of {zones} QPV",
             of.len() - missing.len()
         ));
-        if !missing.is_empty() {
-            out.push_str(&format!("; none for {}", missing.join(", ")));
-        }
+        out.push_str(&missing_text(&missing));
         out.push('\n');
     }
     out
+}
+
+/// QPV codes listed by name on stderr per category; at national scale the rest is counted (the
+/// output has every record).
+const GAPS_LISTED: usize = 10;
+
+/// "; none for A, B" — or, past [`GAPS_LISTED`] codes, "; none for 149 QPV: A, B, ... and
+/// 139 more (`within_count` = 0 in the output)"; empty when nothing is missing.
+fn missing_text(missing: &[&str]) -> String {
+    match missing.len() {
+        0 => String::new(),
+        n if n <= GAPS_LISTED => format!("; none for {}", missing.join(", ")),
+        n => format!(
+            "; none for {n} QPV: {} and {} more (`within_count` = 0 in the output)",
+            missing[..GAPS_LISTED].join(", "),
+            n - GAPS_LISTED
+        ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn long_lists_of_uncovered_qpv_are_cut() {
+        assert_eq!(missing_text(&[]), "");
+        assert_eq!(missing_text(&["A", "B"]), "; none for A, B");
+        let ten: Vec<String> = (0..10).map(|i| format!("Q{i}")).collect();
+        let ten: Vec<&str> = ten.iter().map(String::as_str).collect();
+        assert_eq!(missing_text(&ten), format!("; none for {}", ten.join(", ")));
+        let many: Vec<String> = (0..149).map(|i| format!("Q{i:03}")).collect();
+        let many: Vec<&str> = many.iter().map(String::as_str).collect();
+        assert_eq!(
+            missing_text(&many),
+            "; none for 149 QPV: Q000, Q001, Q002, Q003, Q004, Q005, Q006, Q007, Q008, Q009 \
+             and 139 more (`within_count` = 0 in the output)"
+        );
+    }
 }
