@@ -690,3 +690,93 @@ fn locate_csv_first_implausible_row_is_named_in_a_batched_chunk() {
     );
     assert_locate_fails_at(2_000, &[(50, "50,686000,6730000")], 52, "looks like metres");
 }
+
+/// 25 QPV with points: stderr lists the 20 with the most points and counts the others;
+/// `--summary` writes every QPV (CSV, or JSON for a `.json` name).
+#[test]
+fn locate_summary_lists_20_qpv_on_stderr_and_all_in_the_summary_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut features = Vec::new();
+    let mut points = String::from("id,lon,lat\n");
+    for i in 0..25 {
+        let (x0, y0) = (6.80 + 0.01 * i as f64, 47.60);
+        let ring: Vec<[f64; 2]> = vec![
+            [x0, y0],
+            [x0 + 0.008, y0],
+            [x0 + 0.008, y0 + 0.008],
+            [x0, y0 + 0.008],
+            [x0, y0],
+        ];
+        features.push(serde_json::json!({
+            "type": "Feature",
+            "properties": {"code_qp": format!("Z{i:02}"), "lib_qp": format!("Zone {i}")},
+            "geometry": {"type": "Polygon", "coordinates": [ring]}
+        }));
+        // Zone i gets i + 1 points, at its centre.
+        for k in 0..=i {
+            points.push_str(&format!("{i}-{k},{:.4},{:.4}\n", x0 + 0.004, y0 + 0.004));
+        }
+    }
+    let zones = dir.path().join("zones.geojson");
+    let layer = serde_json::json!({"type": "FeatureCollection", "features": features});
+    std::fs::write(&zones, layer.to_string()).unwrap();
+    let input = dir.path().join("points.csv");
+    std::fs::write(&input, points).unwrap();
+    let (out, csv_summary, json_summary) = (
+        dir.path().join("out.csv"),
+        dir.path().join("summary.csv"),
+        dir.path().join("summary.json"),
+    );
+    let run = qpv()
+        .arg("locate")
+        .arg(&input)
+        .arg("--qpv")
+        .arg(&zones)
+        .arg("-o")
+        .arg(&out)
+        .arg("--summary")
+        .arg(&csv_summary)
+        .assert()
+        .success();
+    let stderr = String::from_utf8(run.get_output().stderr.clone()).unwrap();
+    assert!(
+        stderr.contains("located 325 points: 325 inside"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("  Z05 Zone 5: 6 inside, 0 near inside, 0 near outside\n"));
+    assert!(stderr.contains("  Z24 Zone 24: 25 inside,"));
+    assert!(!stderr.contains("Z04 "), "{stderr}");
+    assert!(stderr.contains("... and 5 more QPV"), "{stderr}");
+    let text = std::fs::read_to_string(&csv_summary).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines.len(), 26);
+    assert_eq!(lines[0], "code_qp,lib_qp,inside,near_inside,near_outside");
+    assert_eq!(lines[4], "Z03,Zone 3,4,0,0");
+    qpv()
+        .args(["-q", "locate"])
+        .arg(&input)
+        .arg("--qpv")
+        .arg(&zones)
+        .arg("-o")
+        .arg(&out)
+        .arg("--summary")
+        .arg(&json_summary)
+        .assert()
+        .success();
+    let v: Value = serde_json::from_str(&std::fs::read_to_string(&json_summary).unwrap()).unwrap();
+    assert_eq!(v["total"], 325);
+    assert_eq!(v["per_zone"].as_array().unwrap().len(), 25);
+    // Never over an input or the output.
+    qpv()
+        .arg("locate")
+        .arg(&input)
+        .arg("--qpv")
+        .arg(&zones)
+        .arg("-o")
+        .arg(&out)
+        .arg("--summary")
+        .arg(&out)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("--summary file"));
+}

@@ -185,13 +185,19 @@ impl LocateSummary {
             return;
         };
         let zone = index.zone(z);
-        let counts = self
-            .per_zone
-            .entry(zone.code.clone())
-            .or_insert_with(|| ZoneCounts {
-                name: zone.name.clone(),
-                ..ZoneCounts::default()
-            });
+        // Looked up before inserting: no copy of the code for every point.
+        if !self.per_zone.contains_key(&zone.code) {
+            self.per_zone.insert(
+                zone.code.clone(),
+                ZoneCounts {
+                    name: zone.name.clone(),
+                    ..ZoneCounts::default()
+                },
+            );
+        }
+        let Some(counts) = self.per_zone.get_mut(&zone.code) else {
+            return;
+        };
         match (located.status, located.zone.is_some()) {
             (Status::Inside, _) => counts.inside += 1,
             (_, true) => counts.near_inside += 1,

@@ -13,7 +13,8 @@ use serde_json::{Map, Value, json};
 
 use qpv::analysis::batch::Progress;
 use qpv::analysis::locate::{
-    DEFAULT_TOLERANCE_M, LocateOptions, LocateSummary, Located, locate_stream, locate_with,
+    DEFAULT_TOLERANCE_M, LocateOptions, LocateSummary, Located, ZoneCounts, locate_stream,
+    locate_with,
 };
 use qpv::analysis::locate_addresses::{AddressSummary, locate_address_stream};
 use qpv::crs::Crs;
@@ -105,6 +106,10 @@ pub struct LocateArgs {
     /// of the run time.
     #[arg(long, value_name = "M")]
     pub distance_limit: Option<f64>,
+    /// Also write the summary to this file: counts per QPV as CSV, or the whole summary as
+    /// JSON when the name ends in `.json` (stderr lists at most 20 QPV).
+    #[arg(long, value_name = "FILE")]
+    pub summary: Option<PathBuf>,
     #[command(flatten)]
     pub output: OutputArgs,
     #[command(flatten)]
@@ -427,11 +432,25 @@ pub fn run(args: &LocateArgs, global: &GlobalArgs) -> anyhow::Result<()> {
     if !args.addresses {
         check_no_address_options(&args.address)?;
     }
+    let mut inputs = vec![args.input.points.clone()];
+    inputs.extend(args.zones.qpv.clone());
+    inputs.extend(args.address.reference.clone());
     if let Some(out) = args.output.output.as_deref() {
-        let mut inputs = vec![args.input.points.clone()];
-        inputs.extend(args.zones.qpv.clone());
-        inputs.extend(args.address.reference.clone());
         qpv::output::atomic::ensure_not_input(out, &inputs)?;
+        // The summary must not overwrite the output either.
+        inputs.push(out.to_path_buf());
+    }
+    if let Some(summary) = &args.summary
+        && qpv::output::atomic::ensure_not_input(summary, &inputs).is_err()
+    {
+        return Err(qpv::Error::usage(
+            format!(
+                "the --summary file '{}' is also an input or the output: it would be destroyed",
+                summary.display()
+            ),
+            "choose another --summary path",
+        )
+        .into());
     }
     let zones = args.zones.load(crs)?;
     let index = ZoneIndex::new(&zones);
@@ -506,6 +525,9 @@ pub fn run(args: &LocateArgs, global: &GlobalArgs) -> anyhow::Result<()> {
         )?;
     }
     progress.finish();
+    if let Some(path) = &args.summary {
+        write_summary(path, &summary, &summary_json(&summary))?;
+    }
     if !global.quiet {
         eprint!("{}", summary_text(&summary));
         let skipped = skipped + reader.skipped();
@@ -654,6 +676,10 @@ fn run_addresses(
         },
     )?;
     progress.finish();
+    if let Some(path) = &args.summary {
+        let json = address_summary_json(&summary, addresses.attribution());
+        write_summary(path, &summary.located, &json)?;
+    }
     if !global.quiet {
         eprint!("{}", address_summary_text(&summary));
         eprintln!("  {}: {}", addresses.source(), addresses.attribution());
@@ -711,15 +737,67 @@ fn address_summary_json(s: &AddressSummary, attribution: &str) -> Value {
     })
 }
 
+/// QPV listed one per line in the stderr summary; at national scale the others are counted.
+const PER_ZONE_LISTED: usize = 20;
+
+/// One line per QPV with points in or near it, in code order; past [`PER_ZONE_LISTED`] QPV,
+/// those with the most points, then a count of the others.
 fn per_zone_text(s: &LocateSummary) -> String {
+    let mut zones: Vec<(&String, &ZoneCounts)> = s.per_zone.iter().collect();
+    let more = zones.len().saturating_sub(PER_ZONE_LISTED);
+    if more > 0 {
+        let points = |c: &ZoneCounts| c.inside + c.near_inside + c.near_outside;
+        zones.sort_by(|a, b| points(b.1).cmp(&points(a.1)).then(a.0.cmp(b.0)));
+        zones.truncate(PER_ZONE_LISTED);
+        zones.sort_by(|a, b| a.0.cmp(b.0));
+    }
     let mut out = String::new();
-    for (code, c) in &s.per_zone {
+    for (code, c) in zones {
         out.push_str(&format!(
             "  {code} {}: {} inside, {} near inside, {} near outside\n",
             c.name, c.inside, c.near_inside, c.near_outside
         ));
     }
+    if more > 0 {
+        out.push_str(&format!(
+            "  ... and {more} more QPV (the {PER_ZONE_LISTED} with the most points are listed; \
+             all of them: --summary FILE.csv, or --format json)\n"
+        ));
+    }
     out
+}
+
+/// Writes the summary to `path`: per-QPV counts as CSV (`.csv`, or any other extension), or
+/// the whole summary as JSON (`.json`), atomically.
+fn write_summary(path: &Path, per_zone: &LocateSummary, json: &Value) -> qpv::Result<()> {
+    let is_json = path
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("json"));
+    qpv::output::atomic::write_atomic(path, |w| {
+        if is_json {
+            let text = serde_json::to_string_pretty(json)
+                .map_err(|e| qpv::Error::Internal(e.to_string()))?;
+            return w.write_all(format!("{text}\n").as_bytes()).map_err(io_err);
+        }
+        let mut out = Vec::new();
+        qpv::output::csv_record::push_record(
+            &mut out,
+            ["code_qp", "lib_qp", "inside", "near_inside", "near_outside"],
+        );
+        for (code, c) in &per_zone.per_zone {
+            qpv::output::csv_record::push_record(
+                &mut out,
+                [
+                    code.as_str(),
+                    c.name.as_str(),
+                    &c.inside.to_string(),
+                    &c.near_inside.to_string(),
+                    &c.near_outside.to_string(),
+                ],
+            );
+        }
+        w.write_all(&out).map_err(io_err)
+    })
 }
 
 /// The summary for stderr.
