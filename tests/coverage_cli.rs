@@ -727,17 +727,14 @@ fn locate_summary_lists_20_qpv_on_stderr_and_all_in_the_summary_file() {
         dir.path().join("summary.csv"),
         dir.path().join("summary.json"),
     );
-    let run = qpv()
-        .arg("locate")
-        .arg(&input)
-        .arg("--qpv")
-        .arg(&zones)
-        .arg("-o")
-        .arg(&out)
-        .arg("--summary")
-        .arg(&csv_summary)
-        .assert()
-        .success();
+    // `qpv locate` of these points and zones, the summary to `summary`.
+    let locate = |summary: &std::path::Path| {
+        let mut cmd = qpv();
+        cmd.arg("locate").arg(&input).arg("--qpv").arg(&zones);
+        cmd.arg("-o").arg(&out).arg("--summary").arg(summary);
+        cmd
+    };
+    let run = locate(&csv_summary).assert().success();
     let stderr = String::from_utf8(run.get_output().stderr.clone()).unwrap();
     assert!(
         stderr.contains("located 325 points: 325 inside"),
@@ -752,30 +749,12 @@ fn locate_summary_lists_20_qpv_on_stderr_and_all_in_the_summary_file() {
     assert_eq!(lines.len(), 26);
     assert_eq!(lines[0], "code_qp,lib_qp,inside,near_inside,near_outside");
     assert_eq!(lines[4], "Z03,Zone 3,4,0,0");
-    qpv()
-        .args(["-q", "locate"])
-        .arg(&input)
-        .arg("--qpv")
-        .arg(&zones)
-        .arg("-o")
-        .arg(&out)
-        .arg("--summary")
-        .arg(&json_summary)
-        .assert()
-        .success();
+    locate(&json_summary).arg("-q").assert().success();
     let v: Value = serde_json::from_str(&std::fs::read_to_string(&json_summary).unwrap()).unwrap();
     assert_eq!(v["total"], 325);
     assert_eq!(v["per_zone"].as_array().unwrap().len(), 25);
     // Never over an input or the output.
-    qpv()
-        .arg("locate")
-        .arg(&input)
-        .arg("--qpv")
-        .arg(&zones)
-        .arg("-o")
-        .arg(&out)
-        .arg("--summary")
-        .arg(&out)
+    locate(&out)
         .assert()
         .code(2)
         .stderr(predicate::str::contains("--summary file"));
