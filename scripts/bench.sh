@@ -11,7 +11,9 @@
 #   BENCH_PEER_POINTS=1000000   peers run on the first N points (0 = all points); qpv runs on both
 #                               the full file and the same subset, so every ratio compares equal inputs
 #   BENCH_TOOLS="qpv geopandas duckdb"
-#   BENCH_TASKS="locate nearest"
+#   BENCH_TASKS="locate nearest locate_full"   (locate_full: qpv's default locate output —
+#               zone, signed distance to the nearest boundary, status, nearest zone — computed by
+#               every tool; GeoPandas needs about 10 GiB of RAM for it on 10 M points)
 #   QPV_LOCATE_ARGS / QPV_NEAREST_ARGS   extra arguments for qpv (e.g. "--tolerance 25")
 #
 # Each run is timed with GNU time (/usr/bin/time -v: wall seconds, CPU seconds, peak RSS).
@@ -26,7 +28,7 @@ SCALE=${BENCH_SCALE:-1}
 SEED=${BENCH_SEED:-20241125}
 PEER_POINTS=${BENCH_PEER_POINTS:-1000000}
 TOOLS=${BENCH_TOOLS:-"qpv geopandas duckdb"}
-TASKS=${BENCH_TASKS:-"locate nearest"}
+TASKS=${BENCH_TASKS:-"locate nearest locate_full"}
 DATA=${BENCH_DATA:-$ROOT/target/bench-data}
 OUT=$ROOT/target/bench-out
 VENV=${BENCH_VENV:-$ROOT/target/bench-venv}
@@ -91,16 +93,22 @@ run() {
 
 qpv_has() { "$QPV" "$1" --help >/dev/null 2>&1; }
 
-for task in locate nearest; do
+for task in locate nearest locate_full; do
     has_task "$task" || continue
     if has_tool qpv; then
-        if qpv_has "$task"; then
+        if qpv_has "${task%_full}"; then
             inputs=("$DATA/points.csv")
             if [ "$SUBSET" != "$DATA/points.csv" ]; then inputs+=("$SUBSET"); fi
             for pts in "${inputs[@]}"; do
                 n=$(($(wc -l <"$pts") - 1))
                 o=$OUT/qpv_$task.$n.csv
-                if [ "$task" = locate ]; then
+                if [ "$task" = locate_full ]; then
+                    # The peers' full job: the same five output columns.
+                    # shellcheck disable=SC2086
+                    run qpv locate_full "$n" "$o" -- "$QPV" --quiet locate "$pts" --qpv "$ZONES" \
+                        --output "$o" --format csv \
+                        --select id,code_qp,signed_distance_m,status,nearest_code_qp ${QPV_LOCATE_ARGS:-}
+                elif [ "$task" = locate ]; then
                     # shellcheck disable=SC2086
                     run qpv locate "$n" "$o" -- "$QPV" --quiet locate "$pts" --qpv "$ZONES" \
                         --output "$o" --format csv ${QPV_LOCATE_ARGS:-}
@@ -123,8 +131,8 @@ for task in locate nearest; do
     for peer in geopandas duckdb; do
         has_tool "$peer" || continue
         o=$OUT/${peer}_$task.$PEER_POINTS.csv
-        if [ "$task" = locate ]; then
-            run "$peer" locate "$PEER_POINTS" "$o" -- "$PY" "$ROOT/scripts/peers/locate_$peer.py" \
+        if [ "$task" != nearest ]; then
+            run "$peer" "$task" "$PEER_POINTS" "$o" -- "$PY" "$ROOT/scripts/peers/${task}_$peer.py" \
                 --zones "$ZONES" --points "$SUBSET" --out "$o"
         else
             run "$peer" nearest "$PEER_POINTS" "$o" -- "$PY" "$ROOT/scripts/peers/nearest_$peer.py" \
@@ -136,7 +144,7 @@ done
 # --- agreement --------------------------------------------------------------------------------
 # The reference is GeoPandas when it ran, else DuckDB; every other output is compared with it on
 # the point ids they share.
-for task in locate nearest; do
+for task in locate nearest locate_full; do
     ref=""
     for peer in geopandas duckdb; do
         f=$OUT/${peer}_$task.$PEER_POINTS.csv

@@ -2,6 +2,8 @@
 
     compare.py locate  REF.csv OTHER.csv   # same zone code for every point, same counts per zone
     compare.py nearest REF.csv OTHER.csv   # same nearest facility id (or an equidistant one)
+    compare.py locate_full REF.csv OTHER.csv   # same zone, status, signed distance (0.01 m),
+                                               # nearest zone (or a tie at the same distance)
 
 Columns are found by name, so qpv's own output (input columns kept, new ones appended) and the
 peers' (id,code_qp / id,facility_id,distance_m) can be compared; override with --code-col /
@@ -48,7 +50,7 @@ def load(path: str, columns: list) -> pd.DataFrame:
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__)
-    ap.add_argument("task", choices=["locate", "nearest"])
+    ap.add_argument("task", choices=["locate", "nearest", "locate_full"])
     ap.add_argument("ref")
     ap.add_argument("other")
     ap.add_argument("--code-col")
@@ -62,6 +64,8 @@ def main() -> int:
     for cols, p in ((ref_cols, a.ref), (other_cols, a.other)):
         if "id" not in cols:
             sys.exit(f"{p}: no id column; columns are {cols}")
+    if a.task == "locate_full":
+        return compare_full(a.ref, a.other, a.tie_tolerance_m)
     if a.task == "locate":
         rc = pick(ref_cols, None, CODE_COLS, "zone code", a.ref)
         oc = pick(other_cols, a.code_col, CODE_COLS, "zone code", a.other)
@@ -125,6 +129,36 @@ def main() -> int:
     if bad:
         print(m[wrong | dist_off].head(10).to_string(index=False))
     return 0 if bad == 0 else 1
+
+
+def compare_full(ref_path: str, other_path: str, tol: float) -> int:
+    """qpv locate's full output against a peer's: zone, status, signed distance, nearest zone."""
+    cols = ["id", "code_qp", "signed_distance_m", "status", "nearest_code_qp"]
+    ref, other = load(ref_path, cols), load(other_path, cols)
+    m = ref.merge(other, on="id", suffixes=("_r", "_o"))
+    for c in ("code_qp", "nearest_code_qp"):
+        for side in ("_r", "_o"):
+            m.loc[m[c + side].isin(EMPTY), c + side] = ""
+    d_r = pd.to_numeric(m["signed_distance_m_r"])
+    d_o = pd.to_numeric(m["signed_distance_m_o"])
+    zone = m["code_qp_r"] != m["code_qp_o"]
+    dist = (d_r - d_o).abs() > tol
+    # A status may differ where |d| is within the tolerance of 25 m (rounding of either tool).
+    status = (m["status_r"] != m["status_o"]) & ((d_r.abs() - 25.0).abs() > tol)
+    # Outside every zone, another nearest zone at the same distance is a tie.
+    nearest = (m["nearest_code_qp_r"] != m["nearest_code_qp_o"]) & ((m["code_qp_r"] != "") | dist)
+    ties = int(((m["nearest_code_qp_r"] != m["nearest_code_qp_o"]) & ~nearest).sum())
+    bad = zone | dist | status | nearest
+    verdict = "OK" if not bad.any() else "MISMATCH"
+    print(
+        f"{verdict} locate_full: {len(m)} common points, {int(zone.sum())} different zones, "
+        f"{int(dist.sum())} signed distances off by > {tol} m (max {float((d_r - d_o).abs().max()):.3f} m), "
+        f"{int(status.sum())} different statuses, {int(nearest.sum())} different nearest zones "
+        f"({ties} equidistant ties)"
+    )
+    if bad.any():
+        print(m[bad].head(10).to_string(index=False))
+    return 0 if not bad.any() else 1
 
 
 if __name__ == "__main__":
