@@ -759,3 +759,53 @@ fn locate_summary_lists_20_qpv_on_stderr_and_all_in_the_summary_file() {
         .code(2)
         .stderr(predicate::str::contains("--summary file"));
 }
+
+/// A row shorter than the header (a spreadsheet dropping empty last cells): its missing fields
+/// are empty in every format, the added columns stay in their place.
+#[test]
+fn short_rows_get_empty_fields_in_every_format() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("short.csv");
+    std::fs::write(&input, "id,lon,lat,note\n1,6.86,47.64\n2,6.87,47.65,x\n").unwrap();
+    let csv_out = qpv()
+        .args(["-q", "locate", "--format", "csv"])
+        .arg(&input)
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    assert_eq!(
+        String::from_utf8(csv_out).unwrap(),
+        "id,lon,lat,note,code_qp,lib_qp,signed_distance_m,status,nearest_code_qp\n\
+         1,6.86,47.64,,,,393.24,outside,QN09001I\n\
+         2,6.87,47.65,x,,,843.35,outside,QN09006M\n"
+    );
+    let json = json_of(qpv().args(["-q", "locate", "--format", "json"]).arg(&input));
+    let first = &json["points"][0];
+    assert_eq!(
+        (first["note"].as_str(), first["status"].as_str()),
+        (Some(""), Some("outside"))
+    );
+    assert_eq!(first["signed_distance_m"], 393.24);
+    let near = qpv()
+        .args([
+            "-q",
+            "nearest",
+            "--format",
+            "csv",
+            "--select",
+            "note,id,nearest_1_id",
+        ])
+        .arg(&input)
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let text = String::from_utf8(near).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines[0], "note,id,nearest_1_id");
+    assert!(lines[1].starts_with(",1,"), "{text}");
+    assert!(lines[2].starts_with("x,2,"), "{text}");
+}

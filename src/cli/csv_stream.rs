@@ -98,28 +98,32 @@ fn push_cell(out: &mut Vec<u8>, cell: &Cell, scratch: &mut String) {
     }
 }
 
-/// Appends `fields` then `cells` as one CSV record, or only the columns `select` keeps.
+/// Appends the `n_fields` input fields (those a short row lacks are empty, as in a
+/// spreadsheet) then `cells` as one CSV record, or only the columns `select` keeps.
 fn push_csv_cells(
     out: &mut Vec<u8>,
-    fields: &csv::StringRecord,
+    (fields, n_fields): (&csv::StringRecord, usize),
     cells: &[Cell],
     select: &ColumnSelection,
     scratch: &mut String,
 ) {
     if select.is_all() {
-        let mut first = true;
-        for field in fields.iter() {
-            if !first {
+        for (i, field) in fields.iter().enumerate() {
+            if i > 0 {
                 out.push(b',');
             }
-            first = false;
             push_field(out, field.as_bytes());
         }
-        for cell in cells {
-            if !first {
+        // The empty fields of a short row, then the cells.
+        for j in fields.len()..n_fields {
+            if j > 0 {
                 out.push(b',');
             }
-            first = false;
+        }
+        for (i, cell) in cells.iter().enumerate() {
+            if i > 0 || n_fields > 0 {
+                out.push(b',');
+            }
             push_cell(out, cell, scratch);
         }
     } else {
@@ -127,9 +131,10 @@ fn push_csv_cells(
             if n > 0 {
                 out.push(b',');
             }
-            match fields.get(i) {
-                Some(field) => push_field(out, field.as_bytes()),
-                None => push_cell(out, &cells[i - fields.len()], scratch),
+            if i < n_fields {
+                push_field(out, fields.get(i).unwrap_or("").as_bytes());
+            } else {
+                push_cell(out, &cells[i - n_fields], scratch);
             }
         }
     }
@@ -263,12 +268,14 @@ where
                 if failed.is_some() {
                     return;
                 }
-                if fields.len() + added.len() != width {
+                // Rows longer than the header were refused by the parser.
+                if fields.len() + added.len() > width {
                     let mut values: Vec<Value> = fields.iter().map(text).collect();
                     values.extend(added.iter().map(|c| c.to_value()));
                     failed = Some(unequal_length_error(select.available(), &values));
                 } else {
-                    push_csv_cells(bytes, fields, added, select, &mut scratch);
+                    let n_fields = width - added.len();
+                    push_csv_cells(bytes, (fields, n_fields), added, select, &mut scratch);
                 }
             });
             if failed.is_some() {

@@ -332,9 +332,13 @@ impl PointReader {
                 };
                 match c.parser.parse(&raw) {
                     Ok(Some(point)) => {
+                        // A short row's missing last fields are empty, as in a spreadsheet.
+                        let mut fields: Vec<String> =
+                            raw.fields.iter().map(str::to_string).collect();
+                        fields.resize(self.headers.len(), String::new());
                         return Some(Ok(PointRow {
                             location: Location::Line(raw.line),
-                            fields: raw.fields.iter().map(str::to_string).collect(),
+                            fields,
                             point,
                         }));
                     }
