@@ -809,3 +809,41 @@ fn short_rows_get_empty_fields_in_every_format() {
     assert!(lines[1].starts_with(",1,"), "{text}");
     assert!(lines[2].starts_with("x,2,"), "{text}");
 }
+
+/// Points read from a vector layer keep their position in outputs without geometry (`x`, `y`
+/// in the working CRS, to the cm); outputs with geometry do not repeat it.
+#[test]
+fn layer_points_get_x_y_columns_in_csv_but_not_in_geojson() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("points.geojson");
+    // (3°E, 46.5°N) is the origin of Lambert-93: (700000, 6600000).
+    std::fs::write(
+        &input,
+        r#"{"type": "FeatureCollection", "features": [
+            {"type": "Feature", "properties": {"id": "a"}, "geometry": {"type": "Point", "coordinates": [3.0, 46.5]}},
+            {"type": "Feature", "properties": {"id": "b"}, "geometry": {"type": "Point", "coordinates": [6.86, 47.64]}}]}"#,
+    )
+    .unwrap();
+    let out = qpv()
+        .args(["-q", "locate", "--format", "csv"])
+        .arg(&input)
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let text = String::from_utf8(out).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(
+        lines[0],
+        "id,x,y,code_qp,lib_qp,signed_distance_m,status,nearest_code_qp"
+    );
+    assert!(lines[1].starts_with("a,700000.00,6600000.00,,,"), "{text}");
+    let geojson = json_of(
+        qpv()
+            .args(["-q", "nearest", "--format", "geojson"])
+            .arg(&input),
+    );
+    let properties = geojson["features"][0]["properties"].as_object().unwrap();
+    assert!(!properties.contains_key("x") && properties.contains_key("nearest_1_id"));
+}

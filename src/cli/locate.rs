@@ -62,13 +62,15 @@ pub struct PointInput {
 }
 
 impl PointInput {
-    /// Opens the streaming reader.
-    pub fn open(&self, crs: Crs) -> qpv::Result<PointReader> {
+    /// Opens the streaming reader; the points of a vector layer get `x` and `y` columns when
+    /// the output `format` has no geometry.
+    pub fn open(&self, crs: Crs, format: OutputFormat) -> qpv::Result<PointReader> {
         let mut options = PointOptions {
             x_column: self.x_column.clone(),
             y_column: self.y_column.clone(),
             layer: self.layer.clone(),
             skip_empty: self.skip_empty,
+            layer_xy: !format.has_geometry(),
             ..PointOptions::default()
         };
         if let Some(c) = &self.source_crs {
@@ -459,7 +461,7 @@ pub fn run(args: &LocateArgs, global: &GlobalArgs) -> anyhow::Result<()> {
     }
     let mut reader = args
         .input
-        .open(crs)
+        .open(crs, format)
         .map_err(|e| addresses_hint(e, &args.input))?;
     let columns = append_columns(reader.headers(), &QPV_COLUMNS.map(String::from));
     let select = ColumnSelection::new(&columns, &args.select.select)?;

@@ -80,7 +80,7 @@ pub fn run(args: &NearestArgs, global: &GlobalArgs) -> anyhow::Result<()> {
     } else {
         vec![None]
     };
-    let mut reader = args.input.open(crs)?;
+    let mut reader = args.input.open(crs, format)?;
     let mut added = Vec::new();
     if args.lines {
         for c in [

@@ -37,6 +37,10 @@ pub struct PointOptions {
     pub table: TableOptions,
     /// Skip (and count) rows whose two coordinates are both empty instead of failing.
     pub skip_empty: bool,
+    /// Give the points of a vector layer two more columns, `x` and `y`: the position in the
+    /// working CRS, to the cm. For outputs without geometry (CSV, JSON), which would otherwise
+    /// lose it. (A CSV keeps its own coordinate columns.)
+    pub layer_xy: bool,
 }
 
 /// One point with its source row.
@@ -215,6 +219,9 @@ struct CsvPoints {
 struct VectorPoints {
     features: std::vec::IntoIter<VectorFeature>,
     to_metric: ToMetric,
+    /// Attribute columns (the first headers); `x` and `y` follow with `layer_xy`.
+    attributes: usize,
+    xy: bool,
 }
 
 impl PointReader {
@@ -237,6 +244,17 @@ impl PointReader {
                     )
                 })?;
                 let to_metric = ToMetric::new(source, target)?;
+                let attributes = headers.len();
+                let mut headers = headers;
+                if options.layer_xy {
+                    for name in ["x", "y"] {
+                        let mut name = name.to_string();
+                        while headers.contains(&name) {
+                            name = format!("qpv_{name}");
+                        }
+                        headers.push(name);
+                    }
+                }
                 Ok(PointReader {
                     path: path.to_path_buf(),
                     headers,
@@ -244,6 +262,8 @@ impl PointReader {
                     inner: Inner::Vector(VectorPoints {
                         features: layer.features.into_iter(),
                         to_metric,
+                        attributes,
+                        xy: options.layer_xy,
                     }),
                     skipped: 0,
                 })
@@ -376,7 +396,14 @@ impl PointReader {
                     Ok(p) => p,
                     Err(e) => return Some(Err(Error::input(&self.path, loc, e.message, e.hint))),
                 };
-                let fields = self.headers.iter().map(|h| f.attributes.text(h)).collect();
+                let mut fields: Vec<String> = self.headers[..v.attributes]
+                    .iter()
+                    .map(|h| f.attributes.text(h))
+                    .collect();
+                if v.xy {
+                    fields.push(format!("{:.2}", point.x));
+                    fields.push(format!("{:.2}", point.y));
+                }
                 Some(Ok(PointRow {
                     location: loc,
                     fields,

@@ -22,6 +22,11 @@ pub enum OutputFormat {
 }
 
 impl OutputFormat {
+    /// True for the formats that write each row's geometry (GeoJSON, GeoPackage).
+    pub fn has_geometry(self) -> bool {
+        matches!(self, OutputFormat::Geojson | OutputFormat::Gpkg)
+    }
+
     /// The format given, else the one implied by the output file's extension, else `default`.
     pub fn resolve(
         given: Option<OutputFormat>,
