@@ -18,8 +18,13 @@ fn bano() -> String {
 }
 
 fn json_of(cmd: &mut Command) -> Value {
+    serde_json::from_str(&stdout_of(cmd)).unwrap()
+}
+
+/// What a successful command writes on stdout.
+fn stdout_of(cmd: &mut Command) -> String {
     let out = cmd.assert().success().get_output().stdout.clone();
-    serde_json::from_slice(&out).unwrap()
+    String::from_utf8(out).unwrap()
 }
 
 #[test]
@@ -629,8 +634,9 @@ fn locate_select_keeps_the_named_columns_of_the_full_output() {
 /// `nearest --select`: the kept columns of the full output.
 #[test]
 fn nearest_select_keeps_the_named_columns() {
-    let full = qpv()
-        .args([
+    let nearest = |select: &[&str]| {
+        let mut cmd = qpv();
+        cmd.args([
             "-q",
             "nearest",
             "--columns",
@@ -639,33 +645,13 @@ fn nearest_select_keeps_the_named_columns() {
             "csv",
             "-k",
             "2",
-        ])
-        .arg(bano())
-        .assert()
-        .success()
-        .get_output()
-        .stdout
-        .clone();
-    let picked = qpv()
-        .args([
-            "-q",
-            "nearest",
-            "--columns",
-            BANO_COLUMNS,
-            "--format",
-            "csv",
-            "-k",
-            "2",
-        ])
-        .args(["--select", "nearest_2_id,id"])
-        .arg(bano())
-        .assert()
-        .success()
-        .get_output()
-        .stdout
-        .clone();
-    let mut a = csv::Reader::from_reader(full.as_slice());
-    let mut b = csv::Reader::from_reader(picked.as_slice());
+        ]);
+        stdout_of(cmd.args(select).arg(bano()))
+    };
+    let full = nearest(&[]);
+    let picked = nearest(&["--select", "nearest_2_id,id"]);
+    let mut a = csv::Reader::from_reader(full.as_bytes());
+    let mut b = csv::Reader::from_reader(picked.as_bytes());
     let heads = a.headers().unwrap().clone();
     let i2 = heads.iter().position(|h| h == "nearest_2_id").unwrap();
     assert_eq!(b.headers().unwrap(), vec!["nearest_2_id", "id"]);
@@ -767,16 +753,9 @@ fn short_rows_get_empty_fields_in_every_format() {
     let dir = tempfile::tempdir().unwrap();
     let input = dir.path().join("short.csv");
     std::fs::write(&input, "id,lon,lat,note\n1,6.86,47.64\n2,6.87,47.65,x\n").unwrap();
-    let csv_out = qpv()
-        .args(["-q", "locate", "--format", "csv"])
-        .arg(&input)
-        .assert()
-        .success()
-        .get_output()
-        .stdout
-        .clone();
+    let csv_out = stdout_of(qpv().args(["-q", "locate", "--format", "csv"]).arg(&input));
     assert_eq!(
-        String::from_utf8(csv_out).unwrap(),
+        csv_out,
         "id,lon,lat,note,code_qp,lib_qp,signed_distance_m,status,nearest_code_qp\n\
          1,6.86,47.64,,,,393.24,outside,QN09001I\n\
          2,6.87,47.65,x,,,843.35,outside,QN09006M\n"
@@ -788,22 +767,12 @@ fn short_rows_get_empty_fields_in_every_format() {
         (Some(""), Some("outside"))
     );
     assert_eq!(first["signed_distance_m"], 393.24);
-    let near = qpv()
-        .args([
-            "-q",
-            "nearest",
-            "--format",
-            "csv",
-            "--select",
-            "note,id,nearest_1_id",
-        ])
-        .arg(&input)
-        .assert()
-        .success()
-        .get_output()
-        .stdout
-        .clone();
-    let text = String::from_utf8(near).unwrap();
+    let text = stdout_of(
+        qpv()
+            .args(["-q", "nearest", "--format", "csv"])
+            .args(["--select", "note,id,nearest_1_id"])
+            .arg(&input),
+    );
     let lines: Vec<&str> = text.lines().collect();
     assert_eq!(lines[0], "note,id,nearest_1_id");
     assert!(lines[1].starts_with(",1,"), "{text}");
@@ -824,15 +793,7 @@ fn layer_points_get_x_y_columns_in_csv_but_not_in_geojson() {
             {"type": "Feature", "properties": {"id": "b"}, "geometry": {"type": "Point", "coordinates": [6.86, 47.64]}}]}"#,
     )
     .unwrap();
-    let out = qpv()
-        .args(["-q", "locate", "--format", "csv"])
-        .arg(&input)
-        .assert()
-        .success()
-        .get_output()
-        .stdout
-        .clone();
-    let text = String::from_utf8(out).unwrap();
+    let text = stdout_of(qpv().args(["-q", "locate", "--format", "csv"]).arg(&input));
     let lines: Vec<&str> = text.lines().collect();
     assert_eq!(
         lines[0],
