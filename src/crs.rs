@@ -121,8 +121,10 @@ pub struct CrsInfo {
 pub struct Reprojector {
     from: Crs,
     to: Crs,
+    /// PROJ's whole transformation; `None` for the identity, or when a projection step
+    /// verified earlier in the process stands in for it.
     proj: Option<Proj>,
-    /// The projection step of `proj`, fed with radians (see [`projection_step`]).
+    /// The projection step of the transformation, fed with radians (see [`projection_step`]).
     step: Option<Proj>,
 }
 
@@ -241,23 +243,18 @@ impl Reprojector {
     /// assert!((c.x - 700_000.0).abs() < 1e-3 && (c.y - 6_600_000.0).abs() < 1e-3);
     /// ```
     pub fn coord(&self, c: Coord<f64>) -> Result<Coord<f64>> {
-        let out = match (&self.step, &self.proj) {
-            (None, None) => c,
-            (step, proj) => {
-                let converted = match (step, proj) {
-                    (Some(step), _) => step.project((c.x.to_radians(), c.y.to_radians()), false),
-                    (None, Some(p)) => p.convert((c.x, c.y)),
-                    (None, None) => Ok((c.x, c.y)),
-                };
-                let (x, y) = converted.map_err(|e| {
-                    Error::Crs(format!(
-                        "PROJ could not transform ({}, {}) from {} to {}: {e}",
-                        c.x, c.y, self.from, self.to
-                    ))
-                })?;
-                Coord { x, y }
-            }
+        let converted = match (&self.step, &self.proj) {
+            (Some(step), _) => step.project((c.x.to_radians(), c.y.to_radians()), false),
+            (None, Some(p)) => p.convert((c.x, c.y)),
+            (None, None) => Ok((c.x, c.y)),
         };
+        let (x, y) = converted.map_err(|e| {
+            Error::Crs(format!(
+                "PROJ could not transform ({}, {}) from {} to {}: {e}",
+                c.x, c.y, self.from, self.to
+            ))
+        })?;
+        let out = Coord { x, y };
         if out.x.is_finite() && out.y.is_finite() {
             Ok(out)
         } else {
