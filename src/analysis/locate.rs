@@ -185,24 +185,22 @@ impl LocateSummary {
             return;
         };
         let zone = index.zone(z);
-        // Looked up before inserting: no copy of the code for every point.
-        if !self.per_zone.contains_key(&zone.code) {
-            self.per_zone.insert(
-                zone.code.clone(),
-                ZoneCounts {
-                    name: zone.name.clone(),
-                    ..ZoneCounts::default()
-                },
-            );
-        }
-        let Some(counts) = self.per_zone.get_mut(&zone.code) else {
-            return;
-        };
-        match (located.status, located.zone.is_some()) {
+        let count = |counts: &mut ZoneCounts| match (located.status, located.zone.is_some()) {
             (Status::Inside, _) => counts.inside += 1,
             (_, true) => counts.near_inside += 1,
             _ => counts.near_outside += 1,
+        };
+        // Looked up before inserting: no copy of the code for every point.
+        if let Some(counts) = self.per_zone.get_mut(&zone.code) {
+            count(counts);
+            return;
         }
+        let mut counts = ZoneCounts {
+            name: zone.name.clone(),
+            ..ZoneCounts::default()
+        };
+        count(&mut counts);
+        self.per_zone.insert(zone.code.clone(), counts);
     }
 
     /// Percentage of `count` over the total (0 when there is no point).
