@@ -611,24 +611,27 @@ fn locate_select_keeps_the_named_columns_of_the_full_output() {
     assert_eq!(first.keys().collect::<Vec<_>>(), ["id", "nearest_code_qp"]);
     // Unknown and repeated names: usage errors listing the columns, and no output.
     let out = dir.path().join("none.csv");
-    qpv()
-        .args(["locate", "--select", "id,code", "-o"])
-        .arg(&out)
-        .arg(&input)
-        .args(["--columns", BANO_COLUMNS])
-        .assert()
-        .code(2)
-        .stderr(predicate::str::contains("no column `code`"))
-        .stderr(predicate::str::contains("choose among: id, numero,"));
-    qpv()
-        .args(["locate", "--select", "id,id", "-o"])
-        .arg(&out)
-        .arg(&input)
-        .args(["--columns", BANO_COLUMNS])
-        .assert()
-        .code(2)
-        .stderr(predicate::str::contains("`id` twice"));
-    assert!(!out.exists());
+    for (select, message) in [
+        ("id,code", "no column `code`"),
+        ("id,code", "choose among: id, numero,"),
+        ("id,id", "`id` twice"),
+    ] {
+        qpv()
+            .args([
+                "locate",
+                "--columns",
+                BANO_COLUMNS,
+                "--select",
+                select,
+                "-o",
+            ])
+            .arg(&out)
+            .arg(&input)
+            .assert()
+            .code(2)
+            .stderr(predicate::str::contains(message));
+        assert!(!out.exists());
+    }
 }
 
 /// `nearest --select`: the kept columns of the full output.

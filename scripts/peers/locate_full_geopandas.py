@@ -8,11 +8,12 @@ zones' boundaries, STRtree; lowest code on ties), signed (negative inside), the 
 the zone with the nearest boundary. Lambert-93 through pyproj; single thread; input order.
 """
 
-import argparse
-
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+
+from _geopandas_common import read_points, read_zones
+from _peer_args import files
 
 TOLERANCE_M = 25.0
 
@@ -24,17 +25,9 @@ def first_per_point(joined: pd.DataFrame, code: str) -> pd.DataFrame:
 
 
 def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__)
-    ap.add_argument("--zones", required=True)
-    ap.add_argument("--points", required=True)
-    ap.add_argument("--out", required=True)
-    a = ap.parse_args()
-    zones = gpd.read_file(a.zones, engine="pyogrio", columns=["code_qp"]).to_crs(2154)
-    df = pd.read_csv(a.points, dtype={"id": "int64", "lon": "float64", "lat": "float64"})
-    pts = gpd.GeoDataFrame(
-        {"id": df["id"]}, geometry=gpd.points_from_xy(df["lon"], df["lat"]), crs=4326
-    ).to_crs(2154)
-    del df
+    a = files(__doc__, "zones", "points")
+    zones = read_zones(a.zones)
+    pts = read_points(a.points)
     inside = gpd.sjoin(pts, zones[["code_qp", "geometry"]], how="left", predicate="intersects")
     inside = first_per_point(inside[["code_qp"]], "code_qp")
     bounds = gpd.GeoDataFrame(

@@ -5,24 +5,16 @@ Zones read with pyogrio, points with pandas.read_csv; both reprojected to Lamber
 gets one row, in input order; code_qp is empty outside every zone. Single-threaded.
 """
 
-import argparse
-
 import geopandas as gpd
-import pandas as pd
+
+from _geopandas_common import read_points, read_zones
+from _peer_args import files
 
 
 def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__)
-    ap.add_argument("--zones", required=True)
-    ap.add_argument("--points", required=True)
-    ap.add_argument("--out", required=True)
-    a = ap.parse_args()
-    zones = gpd.read_file(a.zones, engine="pyogrio", columns=["code_qp"]).to_crs(2154)
-    df = pd.read_csv(a.points, dtype={"id": "int64", "lon": "float64", "lat": "float64"})
-    pts = gpd.GeoDataFrame(
-        {"id": df["id"]}, geometry=gpd.points_from_xy(df["lon"], df["lat"]), crs=4326
-    ).to_crs(2154)
-    del df
+    a = files(__doc__, "zones", "points")
+    zones = read_zones(a.zones)
+    pts = read_points(a.points)
     joined = gpd.sjoin(pts, zones[["code_qp", "geometry"]], how="left", predicate="within")
     # Zones do not overlap, but keep one row per point whatever the input.
     joined = joined[~joined.index.duplicated(keep="first")]

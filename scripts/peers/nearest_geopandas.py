@@ -7,30 +7,18 @@ every equidistant facility: ties are resolved to the smallest facility id. Dista
 2 decimals. Output in input order. Single-threaded.
 """
 
-import argparse
-
 import geopandas as gpd
 import pandas as pd
 
-
-def read_points(path: str, columns: dict) -> gpd.GeoDataFrame:
-    df = pd.read_csv(path, dtype=columns)
-    return gpd.GeoDataFrame(
-        df.drop(columns=["lon", "lat"]),
-        geometry=gpd.points_from_xy(df["lon"], df["lat"]),
-        crs=4326,
-    ).to_crs(2154)
+from _geopandas_common import read_points
+from _peer_args import files
 
 
 def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__)
-    ap.add_argument("--facilities", required=True)
-    ap.add_argument("--points", required=True)
-    ap.add_argument("--out", required=True)
-    a = ap.parse_args()
+    a = files(__doc__, "facilities", "points")
     facs = read_points(a.facilities, {"id": "str", "name": "str", "category": "str"})
     facs = facs.rename(columns={"id": "facility_id"})[["facility_id", "geometry"]]
-    pts = read_points(a.points, {"id": "int64", "lon": "float64", "lat": "float64"})
+    pts = read_points(a.points)
     joined = gpd.sjoin_nearest(pts, facs, how="left", distance_col="distance_m")
     dup = joined.index.duplicated(keep=False)
     if dup.any():

@@ -102,7 +102,7 @@ pub fn check_zones(
         .map(|i| names[i].clone());
     let source = source_crs(&layer, fields.source_crs)?;
     // Fails here, once, if PROJ cannot make the transformation.
-    ToMetric::new(source, target)?;
+    with_transform(source, target, |_| ())?;
     // Every geometry validated and reprojected on every core (validation is quadratic in the
     // length of a ring); codes and problems in feature order below.
     let mut features = layer.features;
