@@ -12,6 +12,7 @@ static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() {
     restore_sigpipe();
+    qpv::output::atomic::guard_standard_output();
     let parsed = cli::Cli::parse();
     if let Err(err) = cli::run(parsed) {
         eprintln!("qpv: {err:#}");

@@ -106,9 +106,16 @@ fn named_files(case: &Case) -> Vec<&str> {
 
 /// What is wrong with one run of a case, if anything.
 fn run_case(case: &Case) -> Option<String> {
+    // Under target/, not under a `tmp` directory: a message naming the user's own output path
+    // must not look like a leaked temporary path ("/tmp/").
+    let base = Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .parent()
+        .unwrap()
+        .join("misuse-runs");
+    std::fs::create_dir_all(&base).unwrap();
     let tmp = tempfile::Builder::new()
-        .prefix("misuse-")
-        .tempdir_in(env!("CARGO_TARGET_TMPDIR"))
+        .prefix("case-")
+        .tempdir_in(&base)
         .unwrap();
     let tmp_str = tmp.path().to_str().unwrap();
     let args: Vec<String> = case

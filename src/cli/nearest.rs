@@ -70,6 +70,7 @@ pub fn run(args: &NearestArgs, global: &GlobalArgs) -> anyhow::Result<()> {
     }
     let (facilities, wanted, _) = args.facilities.load(crs)?;
     let index = FacilityIndex::new(&facilities);
+    let k = index.capped_k(args.k);
     // Groups of facilities searched separately: one per category with --per-category, else
     // one group over the (already filtered) facilities.
     let groups: Vec<Option<Category>> = if args.per_category {
@@ -97,7 +98,7 @@ pub fn run(args: &NearestArgs, global: &GlobalArgs) -> anyhow::Result<()> {
             let prefix = group
                 .as_ref()
                 .map_or("nearest".to_string(), |c| c.to_string());
-            for r in 1..=args.k {
+            for r in 1..=k {
                 for field in ["id", "name", "category", "distance_m"] {
                     if group.is_some() && field == "category" {
                         continue;
@@ -113,7 +114,7 @@ pub fn run(args: &NearestArgs, global: &GlobalArgs) -> anyhow::Result<()> {
         &args.select.select,
     )?;
     let mut progress = Progress::new("points", !global.quiet);
-    let (k, max) = (args.k, args.max_distance);
+    let max = args.max_distance;
     let search = |p: Coord<f64>| -> Vec<Vec<Neighbour>> {
         match groups.as_slice() {
             [None] => vec![index.nearest(p, k, None, max)],

@@ -14,9 +14,9 @@ use qpv::analysis::perimeter::{self, Baseline, PerimeterOptions, PerimeterTest};
 use qpv::crs::Crs;
 use qpv::io::ZoneFields;
 use qpv::model::Facility;
-use qpv::output::atomic::{ensure_not_input, write_atomic};
+use qpv::output::atomic::{check_destinations, ensure_not_input, write_atomic};
 use qpv::output::{
-    GeoLayer, OutputFormat, Table, Views, geojson, perimeter_layers, report_markdown, write_views,
+    GeoLayer, OutputFormat, Table, Views, perimeter_layers, report_markdown, write_views,
 };
 
 use super::layers::{DataArgs, FacilityInput};
@@ -151,6 +151,7 @@ impl TestOptions {
         &self,
         candidate_paths: &[PathBuf],
         output: &OutputArgs,
+        layer_files: Vec<PathBuf>,
         global: &GlobalArgs,
     ) -> anyhow::Result<Prepared> {
         let crs = global.crs()?;
@@ -162,9 +163,9 @@ impl TestOptions {
         )?;
         let mut inputs = self.inputs();
         inputs.extend(candidate_paths.iter().cloned());
-        if let Some(out) = &output.output {
-            ensure_not_input(out, &inputs)?;
-        }
+        let mut outputs: Vec<PathBuf> = output.output.iter().cloned().collect();
+        outputs.extend(layer_files);
+        check_destinations(&outputs, &inputs)?;
         let candidates = candidate_paths
             .iter()
             .map(|p| self.candidate(p, crs))
@@ -262,9 +263,15 @@ pub fn run(args: &PerimeterArgs, global: &GlobalArgs) -> anyhow::Result<()> {
 }
 
 fn run_test(args: &TestArgs, global: &GlobalArgs) -> anyhow::Result<()> {
-    let run = args
-        .opts
-        .prepare(std::slice::from_ref(&args.candidate), &args.output, global)?;
+    let layer_files = args.layers.as_deref().map_or_else(Vec::new, |dir| {
+        perimeter_layers::layer_files(dir, &perimeter_layers::TEST_LAYER_NAMES)
+    });
+    let run = args.opts.prepare(
+        std::slice::from_ref(&args.candidate),
+        &args.output,
+        layer_files,
+        global,
+    )?;
     let (crs, format) = (run.crs, run.format);
     let (name, geometry) = &run.candidates[0];
     let grid = GridIndex::new(&run.cells);
@@ -272,7 +279,7 @@ fn run_test(args: &TestArgs, global: &GlobalArgs) -> anyhow::Result<()> {
     let t = perimeter::test_perimeter(name, geometry, zones, &grid, facilities, options);
     let layers = perimeter_layers::perimeter_layers(&t, crs);
     if let Some(dir) = &args.layers {
-        write_layers(dir, &layers)?;
+        perimeter_layers::write_layer_dir(dir, &layers)?;
     }
     if format == OutputFormat::Markdown {
         let text = report_markdown::perimeter_test(&t);
@@ -300,7 +307,9 @@ fn run_test(args: &TestArgs, global: &GlobalArgs) -> anyhow::Result<()> {
 }
 
 fn run_compare(args: &CompareArgs, global: &GlobalArgs) -> anyhow::Result<()> {
-    let run = args.opts.prepare(&args.candidates, &args.output, global)?;
+    let run = args
+        .opts
+        .prepare(&args.candidates, &args.output, Vec::new(), global)?;
     let (crs, format) = (run.crs, run.format);
     let grid = GridIndex::new(&run.cells);
     let c = perimeter::compare(
@@ -532,14 +541,4 @@ fn write_text(path: Option<&Path>, text: &str) -> qpv::Result<()> {
         w.write_all(text.as_bytes())
             .map_err(|e| qpv::Error::io(path, e))
     })
-}
-
-/// Writes each layer as `<dir>/<layer name>.geojson`.
-pub fn write_layers(dir: &Path, layers: &[GeoLayer]) -> anyhow::Result<()> {
-    std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
-    for layer in layers {
-        let path = dir.join(format!("{}.geojson", layer.name));
-        write_atomic(&path, |w| geojson::write_layer(w, layer))?;
-    }
-    Ok(())
 }

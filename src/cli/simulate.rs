@@ -7,11 +7,10 @@ use clap::{Args, ValueEnum};
 use serde_json::{Value, json};
 
 use qpv::analysis::simulate::{Contiguity, Criterion, SimulateOptions, simulate};
-use qpv::output::atomic::{ensure_not_input, write_atomic};
+use qpv::output::atomic::{check_destinations, write_atomic};
 use qpv::output::{OutputFormat, Table, Views, perimeter_layers, report_markdown, write_views};
 
 use super::layers::DataArgs;
-use super::perimeter::write_layers;
 use super::{GlobalArgs, OutputArgs};
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -94,15 +93,20 @@ pub fn run(args: &SimulateArgs, global: &GlobalArgs) -> anyhow::Result<()> {
         min_population: args.min_population,
         group_test: !args.no_group_test,
     };
-    if let Some(out) = &args.output.output {
-        ensure_not_input(out, &args.data.inputs())?;
+    let mut outputs: Vec<PathBuf> = args.output.output.iter().cloned().collect();
+    if let Some(dir) = &args.layers {
+        outputs.extend(perimeter_layers::layer_files(
+            dir,
+            &[perimeter_layers::SIMULATION_LAYER_NAME],
+        ));
     }
+    check_destinations(&outputs, &args.data.inputs())?;
     let zones = args.data.zones(crs)?;
     let cells = args.data.cells(crs)?;
     let s = simulate(&cells, &zones, &options);
     let layer = perimeter_layers::simulation_layer(&s, crs);
     if let Some(dir) = &args.layers {
-        write_layers(dir, std::slice::from_ref(&layer))?;
+        perimeter_layers::write_layer_dir(dir, std::slice::from_ref(&layer))?;
     }
     if format == OutputFormat::Markdown {
         let text = report_markdown::simulation(&s);

@@ -115,6 +115,27 @@ impl FacilityIndex {
         self.facilities.len()
     }
 
+    /// `k` capped at the number of facilities: asking for more neighbours than there are
+    /// facilities gives every facility (so `-k 18446744073709551615` costs what `-k len` costs,
+    /// instead of allocating for k). At least 1, so that an output always has its columns.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use geo::{Coord, Point};
+    /// use qpv::index::FacilityIndex;
+    /// use qpv::model::{Attributes, Category, Facility};
+    ///
+    /// let f = Facility { id: "a".into(), name: "A".into(), category: Category::new("college"),
+    ///     point: Point::new(0.0, 0.0), attributes: Attributes::default() };
+    /// let index = FacilityIndex::new(&[f]);
+    /// assert_eq!(index.capped_k(usize::MAX), 1);
+    /// assert_eq!(index.nearest(Coord { x: 1.0, y: 0.0 }, usize::MAX, None, None).len(), 1);
+    /// ```
+    pub fn capped_k(&self, k: usize) -> usize {
+        k.min(self.len()).max(1)
+    }
+
     /// True when there is no facility.
     pub fn is_empty(&self) -> bool {
         self.facilities.is_empty()
@@ -165,7 +186,7 @@ impl FacilityIndex {
         category: Option<&Category>,
         max_distance: Option<f64>,
     ) -> Vec<Neighbour> {
-        let mut out = Vec::with_capacity(k);
+        let mut out = Vec::with_capacity(k.min(self.len()));
         self.nearest_into(p, k, category, max_distance, &mut out);
         out
     }
@@ -180,6 +201,7 @@ impl FacilityIndex {
         out: &mut Vec<Neighbour>,
     ) {
         out.clear();
+        let k = k.min(self.len());
         let Some(tree) = self.tree(category) else {
             return;
         };

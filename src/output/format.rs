@@ -27,7 +27,8 @@ impl OutputFormat {
         matches!(self, OutputFormat::Geojson | OutputFormat::Gpkg)
     }
 
-    /// The format given, else the one implied by the output file's extension, else `default`.
+    /// The format given, else the one implied by the output file's extension, else `default`
+    /// (also for standard output `-` and for a device or FIFO such as `/dev/null`).
     pub fn resolve(
         given: Option<OutputFormat>,
         output: Option<&Path>,
@@ -51,6 +52,7 @@ impl OutputFormat {
             "gpkg" => OutputFormat::Gpkg,
             "md" => OutputFormat::Markdown,
             "txt" => OutputFormat::Table,
+            "" if path == Path::new("-") || super::atomic::is_special(path) => default,
             _ => {
                 return Err(Error::usage(
                     format!("cannot tell the output format of '{}'", path.display()),

@@ -3,6 +3,7 @@
 //! half-written, and never over an input.
 
 pub mod atomic;
+pub mod cleanup;
 mod column_selection;
 pub mod csv_record;
 mod format;

@@ -2,6 +2,8 @@
 //! simulated zones), each feature carrying its grid indicators, ready for GeoJSON or
 //! GeoPackage.
 
+use std::path::{Path, PathBuf};
+
 use geo::{Geometry, MultiPolygon};
 use serde_json::{Map, Value, json};
 
@@ -10,6 +12,7 @@ use crate::analysis::interpolate::Indicators;
 use crate::analysis::perimeter::{Comparison, PerimeterTest};
 use crate::analysis::simulate::Simulation;
 use crate::crs::Crs;
+use crate::error::Result;
 
 /// Rounds to 2 decimals (cm², hundredths of a person): stable text, no float noise.
 fn r2(x: f64) -> Value {
@@ -54,6 +57,31 @@ fn piece_feature(name: &str, kind: &str, g: &MultiPolygon<f64>, i: &Indicators) 
     feature(g, p)
 }
 
+/// The layers `perimeter test --layers DIR` writes, in order.
+pub const TEST_LAYER_NAMES: [&str; 3] = ["candidate", "added", "removed"];
+
+/// The layer `simulate --layers DIR` writes.
+pub const SIMULATION_LAYER_NAME: &str = "simulated_zones";
+
+/// The files `--layers DIR` writes for layers named `names`: `DIR/<name>.geojson` (to check
+/// them against the inputs before anything is written).
+pub fn layer_files(dir: &Path, names: &[&str]) -> Vec<PathBuf> {
+    names
+        .iter()
+        .map(|n| dir.join(format!("{n}.geojson")))
+        .collect()
+}
+
+/// Writes each layer as `DIR/<layer name>.geojson`, creating DIR if needed.
+pub fn write_layer_dir(dir: &Path, layers: &[GeoLayer]) -> Result<()> {
+    std::fs::create_dir_all(dir).map_err(|e| super::atomic::write_error(dir, e))?;
+    for layer in layers {
+        let path = dir.join(format!("{}.geojson", layer.name));
+        super::atomic::write_atomic(&path, |w| super::geojson::write_layer(w, layer))?;
+    }
+    Ok(())
+}
+
 /// Layers `candidate` (one feature per continuous part, with its eligibility), `added` and
 /// `removed` (one feature each, possibly without geometry when empty).
 pub fn perimeter_layers(t: &PerimeterTest, crs: Crs) -> Vec<GeoLayer> {
@@ -74,12 +102,12 @@ pub fn perimeter_layers(t: &PerimeterTest, crs: Crs) -> Vec<GeoLayer> {
         .collect();
     vec![
         GeoLayer {
-            name: "candidate".into(),
+            name: TEST_LAYER_NAMES[0].into(),
             crs,
             features: parts,
         },
         GeoLayer {
-            name: "added".into(),
+            name: TEST_LAYER_NAMES[1].into(),
             crs,
             features: vec![piece_feature(
                 &t.name,
@@ -89,7 +117,7 @@ pub fn perimeter_layers(t: &PerimeterTest, crs: Crs) -> Vec<GeoLayer> {
             )],
         },
         GeoLayer {
-            name: "removed".into(),
+            name: TEST_LAYER_NAMES[2].into(),
             crs,
             features: vec![piece_feature(
                 &t.name,
@@ -124,7 +152,7 @@ pub fn comparison_layer(c: &Comparison, crs: Crs) -> GeoLayer {
 /// One layer `simulated_zones`.
 pub fn simulation_layer(s: &Simulation, crs: Crs) -> GeoLayer {
     GeoLayer {
-        name: "simulated_zones".into(),
+        name: SIMULATION_LAYER_NAME.into(),
         crs,
         features: s
             .zones
