@@ -288,3 +288,26 @@ fn a_huge_k_is_capped_at_the_number_of_facilities() {
         assert!(!row.ends_with(','), "a rank without facility: {row}");
     }
 }
+
+/// Before: a 50 MB header line took 6.7 GB; now any header line over 1 MiB is refused with its
+/// line number, whatever command reads the table (3 MB here, enough to cross the bound).
+#[test]
+fn a_huge_header_line_is_refused_naming_the_line() {
+    let dir = tmpdir();
+    let input = dir.path().join("wide.csv");
+    let mut header = String::from("id,x,y");
+    while header.len() < 3_000_000 {
+        header.push_str(",column_");
+        header.push_str(&header.len().to_string());
+    }
+    fs::write(&input, format!("{header}\n1,985000,6730000\n")).unwrap();
+    for command in [&["locate"][..], &["nearest"], &["check", "--as", "points"]] {
+        let o = qpv().args(command).arg(&input).arg("-q").output().unwrap();
+        let e = stderr(&o);
+        assert_eq!(o.status.code(), Some(2), "{command:?}: {e}");
+        assert!(
+            e.contains("wide.csv, line 1: the header line is longer than 1 MiB"),
+            "{command:?}: {e}"
+        );
+    }
+}

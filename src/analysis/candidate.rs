@@ -4,7 +4,7 @@
 
 use geo::{
     Area, BooleanOps, BoundingRect, Buffer, Distance, Euclidean, Geometry, MultiPolygon, Orient,
-    Point, Polygon, Validation, orient::Direction, unary_union,
+    Point, Polygon, orient::Direction, unary_union,
 };
 use serde::Serialize;
 
@@ -347,7 +347,7 @@ pub fn from_layer(
                 "give the feature its perimeter, or remove it",
             ));
         }
-        if let Err(e) = mp.check_validation() {
+        if let Err(e) = crate::geometry::validity::check_multipolygon(&mp) {
             return Err(Error::input(
                 &path,
                 loc,

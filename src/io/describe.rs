@@ -173,9 +173,17 @@ pub fn geometry_problem(g: &Geometry<f64>) -> Option<String> {
     if empty {
         return Some("empty geometry".into());
     }
-    g.check_validation()
-        .err()
-        .map(|e| format!("invalid geometry: {e}"))
+    // Polygons through the near-linear check (same first error as geo's); the rest through geo.
+    let problem = match g {
+        Geometry::Polygon(p) => crate::geometry::validity::check_polygon(p)
+            .err()
+            .map(|e| e.to_string()),
+        Geometry::MultiPolygon(mp) => crate::geometry::validity::check_multipolygon(mp)
+            .err()
+            .map(|e| e.to_string()),
+        _ => g.check_validation().err().map(|e| e.to_string()),
+    };
+    problem.map(|e| format!("invalid geometry: {e}"))
 }
 
 /// Describes a CSV table: rows, columns with types, coordinate columns and their extent.

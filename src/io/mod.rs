@@ -8,6 +8,7 @@ pub mod facilities;
 pub mod gdal_source;
 pub mod geojson;
 pub mod grid;
+pub mod line_limit;
 pub mod points;
 pub mod problems;
 pub mod source;

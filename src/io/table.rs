@@ -9,6 +9,7 @@ use std::path::{Path, PathBuf};
 use encoding_rs::{Encoding, UTF_8, WINDOWS_1252};
 use encoding_rs_io::DecodeReaderBytesBuilder;
 
+use super::line_limit::{LineLimit, LineTooLong, MAX_HEADER_BYTES, MAX_LINE_BYTES};
 use crate::error::{Error, Location, Result};
 
 /// How to read a table.
@@ -91,7 +92,10 @@ impl TableReader {
             .delimiter(delimiter)
             .has_headers(options.headers.is_none())
             .flexible(true)
-            .from_reader(Box::new(decoder) as Box<dyn Read + Send>);
+            .from_reader(
+                Box::new(LineLimit::new(decoder, MAX_HEADER_BYTES, MAX_LINE_BYTES))
+                    as Box<dyn Read + Send>,
+            );
         let headers = match &options.headers {
             Some(h) => h.clone(),
             None => {
@@ -259,6 +263,24 @@ pub fn parse_number(text: &str) -> Option<f64> {
 }
 
 fn csv_error(path: &Path, e: csv::Error) -> Error {
+    if let csv::ErrorKind::Io(io) = e.kind()
+        && let Some(long) = io.get_ref().and_then(|e| e.downcast_ref::<LineTooLong>())
+    {
+        let what = if long.line == 1 {
+            "header line"
+        } else {
+            "line"
+        };
+        return Error::input(
+            path,
+            Location::Line(long.line),
+            format!(
+                "the {what} is longer than {} MiB: this is not a table qpv can read",
+                long.limit >> 20
+            ),
+            "check that the file has line breaks and the right separator, or shorten the field",
+        );
+    }
     let line = e.position().map(|p| p.line()).unwrap_or(0);
     let location = if line > 0 {
         Location::Line(line)

@@ -4,7 +4,7 @@ use std::collections::HashSet;
 use std::path::Path;
 
 use geo::orient::{Direction, Orient};
-use geo::{Geometry, MultiPolygon, Validation};
+use geo::{Geometry, MultiPolygon};
 use rayon::prelude::*;
 
 use crate::crs::{Crs, ToMetric};
@@ -239,7 +239,7 @@ pub(crate) fn polygonal(
             "give the zone its perimeter, or remove the feature",
         ));
     }
-    if let Err(e) = mp.check_validation() {
+    if let Err(e) = crate::geometry::validity::check_multipolygon(&mp) {
         return Err(Error::input(
             path,
             loc,
