@@ -6,10 +6,12 @@
 //! ring, a position with one number or a ring with three points is reported with its feature
 //! index instead of being silently "fixed".
 
+use std::cell::{Cell, RefCell};
 use std::path::Path;
 
 use geo::{Coord, Geometry, LineString, MultiLineString, MultiPoint, MultiPolygon, Point, Polygon};
 use geojson::JsonObject;
+use serde::de::{DeserializeSeed, MapAccess, SeqAccess, Visitor};
 use serde_json::Value as Json;
 
 use crate::crs::Crs;
@@ -43,15 +45,7 @@ pub fn parse_geojson(path: &Path, bytes: &[u8]) -> Result<VectorLayer> {
             "check the file: GeoJSON is UTF-8 text starting with '{'",
         ));
     }
-    let json: Json = serde_json::from_slice(body).map_err(|e| json_error(path, body, &e))?;
-    let Json::Object(root) = json else {
-        return Err(Error::input(
-            path,
-            Location::File,
-            "the JSON text is not a GeoJSON object",
-            "GeoJSON starts with '{\"type\": \"FeatureCollection\"'",
-        ));
-    };
+    let (root, streamed) = parse_root(path, body)?;
     let kind = root.get("type").and_then(Json::as_str).unwrap_or("");
     let (crs, crs_text) = legacy_crs(path, root.get("crs"))?;
     let name = root
@@ -63,31 +57,24 @@ pub fn parse_geojson(path: &Path, bytes: &[u8]) -> Result<VectorLayer> {
                 .map(|s| s.to_string_lossy().into_owned())
                 .unwrap_or_default()
         });
-    let mut features = Vec::new();
+    let features;
     match kind {
         "FeatureCollection" => {
-            let Some(Json::Array(items)) = root.get("features") else {
-                return Err(Error::input(
-                    path,
-                    Location::File,
-                    "a FeatureCollection without a \"features\" array",
-                    "add \"features\": [...]",
-                ));
+            let Some(streamed) = streamed else {
+                return Err(no_features_array(path));
             };
-            for (i, item) in items.iter().enumerate() {
-                features.push(feature(path, i, item)?);
-            }
+            features = streamed;
         }
-        "Feature" => features.push(feature(path, 0, &Json::Object(root.clone()))?),
+        "Feature" => features = vec![feature(path, 0, &Json::Object(root.clone()))?],
         "Point" | "MultiPoint" | "LineString" | "MultiLineString" | "Polygon" | "MultiPolygon"
         | "GeometryCollection" => {
             let geometry = geometry(path, 0, &Json::Object(root.clone()))?;
-            features.push(VectorFeature {
+            features = vec![VectorFeature {
                 index: 0,
                 geometry: Some(geometry),
                 attributes: Attributes::default(),
                 error: None,
-            });
+            }];
         }
         other => {
             return Err(Error::input(
@@ -113,6 +100,108 @@ pub fn parse_geojson(path: &Path, bytes: &[u8]) -> Result<VectorLayer> {
         fields,
         features,
     })
+}
+
+fn no_features_array(path: &Path) -> Error {
+    Error::input(
+        path,
+        Location::File,
+        "a FeatureCollection without a \"features\" array",
+        "add \"features\": [...]",
+    )
+}
+
+/// The top-level object, every member but `features`, and the features converted one at a time
+/// while parsing (`None` when there is no `features` member): the file never exists as a
+/// whole JSON tree (a 1.26 GB file took 20 GB that way), only one feature's tree at a time.
+fn parse_root(path: &Path, body: &[u8]) -> Result<(JsonObject, Option<Vec<VectorFeature>>)> {
+    let state = StreamState {
+        path,
+        failure: RefCell::new(None),
+        in_features: Cell::new(false),
+    };
+    let mut de = serde_json::Deserializer::from_slice(body);
+    let parsed = serde::de::Deserializer::deserialize_any(&mut de, RootVisitor(&state))
+        .and_then(|v| de.end().map(|()| v));
+    match parsed {
+        Ok(v) => Ok(v),
+        Err(e) => Err(match state.failure.into_inner() {
+            Some(failure) => failure,
+            None if e.is_data() && state.in_features.get() => no_features_array(path),
+            None if e.is_data() => Error::input(
+                path,
+                Location::File,
+                "the JSON text is not a GeoJSON object",
+                "GeoJSON starts with '{\"type\": \"FeatureCollection\"'",
+            ),
+            None => json_error(path, body, &e),
+        }),
+    }
+}
+
+/// What the streaming visitors share: the file, the first feature error (reported as is,
+/// rather than as a JSON error), and whether the `features` member is being read.
+struct StreamState<'a> {
+    path: &'a Path,
+    failure: RefCell<Option<Error>>,
+    in_features: Cell<bool>,
+}
+
+struct RootVisitor<'s, 'a>(&'s StreamState<'a>);
+
+impl<'de> Visitor<'de> for RootVisitor<'_, '_> {
+    type Value = (JsonObject, Option<Vec<VectorFeature>>);
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("a GeoJSON object")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        let mut root = JsonObject::new();
+        let mut features = None;
+        while let Some(key) = map.next_key::<String>()? {
+            if key == "features" {
+                self.0.in_features.set(true);
+                features = Some(map.next_value_seed(FeaturesSeed(self.0))?);
+                self.0.in_features.set(false);
+            } else {
+                root.insert(key, map.next_value::<Json>()?);
+            }
+        }
+        Ok((root, features))
+    }
+}
+
+struct FeaturesSeed<'s, 'a>(&'s StreamState<'a>);
+
+impl<'de> DeserializeSeed<'de> for FeaturesSeed<'_, '_> {
+    type Value = Vec<VectorFeature>;
+
+    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+        d.deserialize_seq(self)
+    }
+}
+
+impl<'de> Visitor<'de> for FeaturesSeed<'_, '_> {
+    type Value = Vec<VectorFeature>;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("a \"features\" array")
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+        let mut out = Vec::new();
+        while let Some(item) = seq.next_element::<Json>()? {
+            match feature(self.0.path, out.len(), &item) {
+                Ok(f) => out.push(f),
+                Err(e) => {
+                    *self.0.failure.borrow_mut() = Some(e);
+                    return Err(serde::de::Error::custom("invalid feature"));
+                }
+            }
+        }
+        Ok(out)
+    }
 }
 
 fn json_error(path: &Path, bytes: &[u8], e: &serde_json::Error) -> Error {
