@@ -82,12 +82,17 @@ pub fn temp_path_beside(path: &Path) -> Result<TempOutput> {
     check_replaceable(path)?;
     check_parent(path)?;
     let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("tmp");
-    let file = output_builder()
-        .suffix(&format!(".{ext}"))
-        .tempfile_in(parent_dir(path))
-        .map_err(|e| write_error(path, e))?;
-    let temp = file.into_temp_path();
-    let pending = Pending::register(&temp);
+    let suffix = format!(".{ext}");
+    let (temp, pending) = Pending::create(
+        || {
+            let file = output_builder()
+                .suffix(&suffix)
+                .tempfile_in(parent_dir(path))?;
+            Ok(file.into_temp_path())
+        },
+        |t| t,
+    )
+    .map_err(|e| write_error(path, e))?;
     // GDAL refuses to create over an existing file.
     fs::remove_file(&temp).map_err(|e| write_error(path, e))?;
     Ok(TempOutput {
@@ -143,11 +148,15 @@ pub fn write_atomic(path: &Path, fill: impl FnOnce(&mut dyn Write) -> Result<()>
     }
     check_replaceable(path)?;
     check_parent(path)?;
-    let mut temp = output_builder()
-        .suffix(".tmp")
-        .tempfile_in(parent_dir(path))
-        .map_err(|e| write_error(path, e))?;
-    let _pending = Pending::register(temp.path());
+    let (mut temp, _pending) = Pending::create(
+        || {
+            output_builder()
+                .suffix(".tmp")
+                .tempfile_in(parent_dir(path))
+        },
+        |t| t.path(),
+    )
+    .map_err(|e| write_error(path, e))?;
     {
         let mut w = Tracked::new(BufWriter::new(temp.as_file_mut()));
         let filled = fill(&mut w);

@@ -44,6 +44,22 @@ impl Pending {
             path: path.to_path_buf(),
         }
     }
+
+    /// Creates a temporary file through `make` and registers its path (given by `path_of`)
+    /// with no window for a signal in between: the watcher is installed first, and the list
+    /// stays locked while the file is created, so a signal arriving then is handled once the
+    /// file is registered.
+    pub fn create<T>(
+        make: impl FnOnce() -> std::io::Result<T>,
+        path_of: impl Fn(&T) -> &Path,
+    ) -> std::io::Result<(T, Pending)> {
+        INSTALL.call_once(install);
+        let mut pending = lock();
+        let made = make()?;
+        let path = path_of(&made).to_path_buf();
+        pending.push(path.clone());
+        Ok((made, Pending { path }))
+    }
 }
 
 impl Drop for Pending {
