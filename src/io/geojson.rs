@@ -57,24 +57,18 @@ pub fn parse_geojson(path: &Path, bytes: &[u8]) -> Result<VectorLayer> {
                 .map(|s| s.to_string_lossy().into_owned())
                 .unwrap_or_default()
         });
-    let features;
-    match kind {
-        "FeatureCollection" => {
-            let Some(streamed) = streamed else {
-                return Err(no_features_array(path));
-            };
-            features = streamed;
-        }
-        "Feature" => features = vec![feature(path, 0, &Json::Object(root.clone()))?],
+    let features = match kind {
+        "FeatureCollection" => streamed.ok_or_else(|| no_features_array(path))?,
+        "Feature" => vec![feature(path, 0, &Json::Object(root.clone()))?],
         "Point" | "MultiPoint" | "LineString" | "MultiLineString" | "Polygon" | "MultiPolygon"
         | "GeometryCollection" => {
             let geometry = geometry(path, 0, &Json::Object(root.clone()))?;
-            features = vec![VectorFeature {
+            vec![VectorFeature {
                 index: 0,
                 geometry: Some(geometry),
                 attributes: Attributes::default(),
                 error: None,
-            }];
+            }]
         }
         other => {
             return Err(Error::input(
@@ -88,7 +82,7 @@ pub fn parse_geojson(path: &Path, bytes: &[u8]) -> Result<VectorLayer> {
                 "GeoJSON is a FeatureCollection, a Feature or a Geometry",
             ));
         }
-    }
+    };
     let fields = infer_fields(&features);
     Ok(VectorLayer {
         path: path.to_path_buf(),

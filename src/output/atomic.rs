@@ -193,10 +193,10 @@ impl<W: Write> Tracked<W> {
     }
 
     fn record<T>(&mut self, r: io::Result<T>) -> io::Result<T> {
-        if let Err(e) = &r {
-            if self.error.is_none() {
-                self.error = Some(clean_error(e));
-            }
+        if let Err(e) = &r
+            && self.error.is_none()
+        {
+            self.error = Some(clean_error(e));
         }
         r
     }
