@@ -74,7 +74,11 @@ pub struct CheckArgs {
 /// Runs `qpv check`.
 pub fn run(args: &CheckArgs, global: &GlobalArgs) -> anyhow::Result<()> {
     let target = global.crs()?;
-    let source_crs = args.source_crs.as_deref().map(Crs::parse).transpose()?;
+    let source_crs = args
+        .source_crs
+        .as_deref()
+        .map(|c| Crs::parse_known(c, "--source-crs"))
+        .transpose()?;
     let points = PointOptions {
         x_column: args.x_column.clone(),
         y_column: args.y_column.clone(),

@@ -74,7 +74,7 @@ impl PointInput {
             ..PointOptions::default()
         };
         if let Some(c) = &self.source_crs {
-            options.source_crs = Some(Crs::parse(c)?);
+            options.source_crs = Some(Crs::parse_known(c, "--source-crs")?);
         }
         if !self.columns.is_empty() {
             options.table.headers = Some(self.columns.clone());

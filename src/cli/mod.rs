@@ -67,7 +67,7 @@ impl GlobalArgs {
     /// The working CRS.
     #[allow(dead_code)] // used by the data commands as they land
     pub fn crs(&self) -> qpv::Result<Crs> {
-        Crs::parse(&self.crs)
+        Crs::working(&self.crs)
     }
 }
 

@@ -181,7 +181,11 @@ impl TestOptions {
     }
 
     fn candidate(&self, path: &Path, crs: Crs) -> anyhow::Result<(String, MultiPolygon<f64>)> {
-        let assumed = self.source_crs.as_deref().map(Crs::parse).transpose()?;
+        let assumed = self
+            .source_crs
+            .as_deref()
+            .map(|c| Crs::parse_known(c, "--source-crs"))
+            .transpose()?;
         let layer = qpv::io::source::read_vector(path, None)?;
         let c = candidate::from_layer(layer, assumed, crs, self.name_field.as_deref())?;
         Ok(c)
