@@ -186,6 +186,50 @@ pub(crate) fn quiet_gdal() {
     QUIET.call_once(|| gdal::config::set_error_handler(|_, _, _| {}));
 }
 
+/// A point typed by the user on the command line (`X,Y`): taken as metres in `working`, or as
+/// longitude,latitude in WGS84 degrees (and reprojected) when both numbers look like degrees
+/// (|x| ≤ 180, |y| ≤ 90: no point of a projected CRS used in France is that close to its
+/// origin). `flag` names the option in errors.
+///
+/// ```
+/// use qpv::crs::{parse_user_point, Crs};
+/// let m = parse_user_point("989152.5,6734321", "--near-point", Crs::LAMBERT93).unwrap();
+/// assert_eq!((m.x, m.y), (989152.5, 6734321.0));
+/// // Belfort in degrees: reprojected to Lambert-93 (cs2cs gives 989031.80 6732842.20).
+/// let d = parse_user_point("6.850322315354423,47.63252927885913", "--near-point", Crs::LAMBERT93).unwrap();
+/// assert!((d.x - 989031.80).abs() < 0.01 && (d.y - 6732842.20).abs() < 0.01);
+/// assert!(parse_user_point("47.6", "--near-point", Crs::LAMBERT93).is_err());
+/// ```
+pub fn parse_user_point(text: &str, flag: &str, working: Crs) -> Result<Coord<f64>> {
+    let bad = || {
+        Error::usage(
+            format!("{flag} '{text}' is not X,Y"),
+            format!(
+                "give two numbers separated by a comma: metres in the working CRS (e.g. {flag} 989152.5,6734321.0) or longitude,latitude in degrees (e.g. {flag} 6.8503,47.6325)"
+            ),
+        )
+    };
+    let nums: Vec<f64> = text
+        .split(',')
+        .map(|t| t.trim().parse::<f64>().ok().filter(|v| v.is_finite()))
+        .collect::<Option<Vec<f64>>>()
+        .ok_or_else(bad)?;
+    let [x, y] = nums[..] else {
+        return Err(bad());
+    };
+    let c = Coord { x, y };
+    if x.abs() > 180.0 || y.abs() > 90.0 {
+        return Ok(c);
+    }
+    let to_metric = ToMetric::new(Crs::WGS84, working)?;
+    to_metric.coord(c).map_err(|e| {
+        Error::usage(
+            format!("{flag} {text} (read as longitude,latitude): {}", e.message),
+            e.hint,
+        )
+    })
+}
+
 /// PROJ's error text without the wrapper's words ("The underlying PROJ call failed").
 fn clean_proj(text: &str) -> String {
     text.replace("The underlying PROJ call failed: ", "")

@@ -105,7 +105,7 @@ fn unknown_crs_member_names_the_file() {
 // QPV" (serde_json's default float parser is not correctly rounded: the zones were 1 ulp off).
 #[test]
 fn every_qpv_vertex_is_in_a_qpv_in_every_format() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = tempfile::tempdir_in(env!("CARGO_TARGET_TMPDIR")).unwrap();
     let csv = repo("tests/misuse/files/qpv_vertices.csv");
     let text = std::fs::read_to_string(&csv).unwrap();
     let mut features = Vec::new();
@@ -161,4 +161,177 @@ fn every_qpv_vertex_is_in_a_qpv_in_every_format() {
         }
         assert_eq!(n, 553, "{}", input.display());
     }
+}
+
+// See: issue 11, "coverage --category collège (or ecole, or a typo) → 0 of 7 QPV".
+// Expected: the same table as --category college (4 of 7 QPV have a collège within 300 m, the
+// figure tests/coverage_cli.rs checks against shapely).
+#[test]
+fn categories_match_accents_and_case_and_unknown_ones_are_refused() {
+    let (code, college, err) = qpv(&["coverage", "--category", "college", "-q"]);
+    assert_eq!(code, 0, "{err}");
+    for spelling in ["collège", "College", "COLLÈGE"] {
+        let (code, out, err) = qpv(&["coverage", "--category", spelling, "-q"]);
+        assert_eq!(code, 0, "{err}");
+        assert_eq!(out, college, "{spelling}");
+    }
+    let e = refused(&["coverage", "--category", "ecole"], "'ecole' is ambiguous");
+    assert!(e.contains("ecole_elementaire,ecole_maternelle"), "{e}");
+    let known =
+        "known categories: college, ecole_elementaire, ecole_maternelle, lycee, social_centre";
+    refused(&["coverage", "--category", "colege"], known);
+    refused(
+        &[
+            "nearest",
+            "tests/misuse/files/qpv_vertices.csv",
+            "--category",
+            "colege",
+        ],
+        known,
+    );
+}
+
+fn json_of(args: &[&str]) -> serde_json::Value {
+    let (code, out, err) = qpv(args);
+    assert_eq!(code, 0, "{args:?}: {err}");
+    serde_json::from_str(&out).unwrap()
+}
+
+/// Parts of a MultiPolygon GeoJSON layer's single feature (0 for a null geometry).
+fn parts(layer: &Path) -> usize {
+    let v: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(layer).unwrap()).unwrap();
+    let g = &v["features"][0]["geometry"];
+    g["coordinates"].as_array().map_or(0, Vec::len)
+}
+
+// See: issue 11, "perimeter build … -o cand.geojson then perimeter test cand.geojson → 112
+// added and 106 removed parts for a candidate equal to three QPV". Expected: a candidate made
+// of three QPV adds and removes nothing (0 parts, 0 m²), whether stored as GeoJSON (7
+// decimals) or GeoPackage (full doubles); before the fix the GeoJSON gave 89 and 86 parts.
+#[test]
+fn candidate_equal_to_three_qpv_adds_and_removes_nothing_in_every_format() {
+    let dir = tempfile::tempdir_in(env!("CARGO_TARGET_TMPDIR")).unwrap();
+    for ext in ["geojson", "gpkg"] {
+        let cand = dir.path().join(format!("cand.{ext}"));
+        let cand = cand.to_str().unwrap();
+        let (code, _, err) = qpv(&[
+            "perimeter",
+            "build",
+            "--qpv-codes",
+            "QN09004M,QN09005M,QN09006M",
+            "-o",
+            cand,
+        ]);
+        assert_eq!(code, 0, "{err}");
+        let layers = dir.path().join(format!("layers_{ext}"));
+        std::fs::create_dir(&layers).unwrap();
+        let t = json_of(&[
+            "perimeter",
+            "test",
+            cand,
+            "--format",
+            "json",
+            "-q",
+            "--layers",
+            layers.to_str().unwrap(),
+        ]);
+        assert_eq!(t["added"]["indicators"]["area_m2"], 0.0, "{ext}");
+        assert_eq!(t["removed"]["indicators"]["area_m2"], 0.0, "{ext}");
+        assert_eq!(parts(&layers.join("added.geojson")), 0, "{ext}");
+        assert_eq!(parts(&layers.join("removed.geojson")), 0, "{ext}");
+    }
+}
+
+// See: issue 11, "--buffer -100 → unexpected argument '-1'; --buffer NaN → the candidate is
+// empty; --near-point 6.85,47.64 (lon/lat) read as Lambert-93 metres".
+#[test]
+fn buffer_and_near_point_values() {
+    let dir = tempfile::tempdir_in(env!("CARGO_TARGET_TMPDIR")).unwrap();
+    let out = dir.path().join("c.geojson");
+    let out = out.to_str().unwrap();
+    // QN09004M is 57.75 ha (perimeter test's table); shrunk by 100 m it is smaller but not empty.
+    let (code, _, err) = qpv(&[
+        "perimeter",
+        "build",
+        "--qpv-codes",
+        "QN09004M",
+        "--buffer",
+        "-100",
+        "-o",
+        out,
+    ]);
+    assert_eq!(code, 0, "{err}");
+    refused(
+        &[
+            "perimeter",
+            "build",
+            "--qpv-codes",
+            "QN09004M",
+            "--buffer",
+            "NaN",
+        ],
+        "--buffer NaN is not a number of metres",
+    );
+    refused(
+        &["perimeter", "build", "--near-point", "6.85"],
+        "--near-point '6.85' is not X,Y",
+    );
+    // lon/lat of a point of Belfort: the same cells as its Lambert-93 metres
+    // (cs2cs EPSG:4326 EPSG:2154: 47.64 6.85 → 988967.17 6733670.03).
+    let deg = json_of(&[
+        "perimeter",
+        "build",
+        "--near-point",
+        "6.85,47.64",
+        "--format",
+        "json",
+    ]);
+    let m = json_of(&[
+        "perimeter",
+        "build",
+        "--near-point",
+        "988967.17,6733670.03",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(deg["parts"], m["parts"]);
+    assert_eq!(deg["area_m2"], m["area_m2"]);
+    assert!(deg["area_m2"].as_f64().unwrap() > 0.0);
+}
+
+// See: issue 11, "exit 1 (internal) for user errors: a directory as input, -o adir".
+#[test]
+fn directories_are_named_and_exit_2() {
+    let dir = tempfile::tempdir_in(env!("CARGO_TARGET_TMPDIR")).unwrap();
+    let d = dir.path().to_str().unwrap();
+    refused(
+        &["locate", "tests/misuse"],
+        "this is a directory, not a file",
+    );
+    refused(
+        &["coverage", "--qpv", "tests/misuse"],
+        "this is a directory, not a file",
+    );
+    refused(
+        &[
+            "locate",
+            "tests/misuse/files/qpv_vertices.csv",
+            "--format",
+            "csv",
+            "-o",
+            d,
+        ],
+        "this is a directory, not a file",
+    );
+    let missing = format!("{d}/no/such/dir/out.csv");
+    refused(
+        &[
+            "locate",
+            "tests/misuse/files/qpv_vertices.csv",
+            "-o",
+            &missing,
+        ],
+        "No such file or directory",
+    );
 }

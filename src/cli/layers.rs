@@ -57,7 +57,9 @@ impl FacilityInput {
     /// The facilities (already filtered), the requested categories, if any, and the embedded
     /// social centres left out for want of a position (empty with --facilities).
     pub fn load(&self, crs: Crs) -> qpv::Result<LoadedFacilities> {
-        let wanted: Vec<Category> = self.category.iter().map(|c| Category::new(c)).collect();
+        // With --facilities and no category column, one name is the category of every row.
+        let fixed = self.facilities.is_some() && self.category_field.is_none();
+        let mut wanted: Vec<Category> = self.category.iter().map(|c| Category::new(c)).collect();
         let mut unplaced = Vec::new();
         let mut facilities = match &self.facilities {
             None => {
@@ -69,7 +71,9 @@ impl FacilityInput {
                 let fields = FacilityFields {
                     category: match (&self.category_field, wanted.as_slice()) {
                         (Some(column), _) => CategorySource::Column(column.clone()),
-                        (None, [one]) => CategorySource::Fixed(one.clone()),
+                        (None, [one]) => {
+                            CategorySource::Fixed(Category::new(&Category::key(one.as_str())))
+                        }
                         (None, _) => CategorySource::Detect,
                     },
                     ..FacilityFields::default()
@@ -79,6 +83,10 @@ impl FacilityInput {
         };
         if wanted.is_empty() {
             return Ok((facilities, None, unplaced));
+        }
+        if !(fixed && wanted.len() == 1) {
+            let known: Vec<Category> = facilities.iter().map(|f| f.category.clone()).collect();
+            wanted = Category::resolve(&self.category, &known)?;
         }
         facilities.retain(|f| wanted.contains(&f.category));
         if !wanted.contains(&Category::new(Category::SOCIAL_CENTRE)) {

@@ -19,7 +19,7 @@ use qpv::output::{
     GeoLayer, OutputFormat, Table, Views, geojson, perimeter_layers, report_markdown, write_views,
 };
 
-use super::layers::{DataArgs, FacilityInput};
+use super::layers::{DataArgs, FacilityInput, check_distance};
 use super::{GlobalArgs, OutputArgs};
 
 /// Arguments of `qpv perimeter`.
@@ -238,14 +238,20 @@ struct BuildArgs {
     /// Communes layer (attributes: code, name). Default: embedded IGN communes.
     #[arg(long, value_name = "FILE")]
     communes_file: Option<PathBuf>,
-    /// Grid cells within --near-distance of this point (x,y in the working CRS).
-    #[arg(long, value_name = "X,Y")]
+    /// Grid cells within --near-distance of this point: x,y in the working CRS, or
+    /// longitude,latitude in degrees (WGS84) when both look like degrees.
+    #[arg(long, value_name = "X,Y", allow_hyphen_values = true)]
     near_point: Option<String>,
     /// Distance for --near-point, metres.
     #[arg(long, default_value_t = 200.0, value_name = "M")]
     near_distance: f64,
-    /// Grow (or shrink, if negative) the result by this many metres.
-    #[arg(long, default_value_t = 0.0, value_name = "M")]
+    /// Grow (or shrink, if negative, e.g. `--buffer -100`) the result by this many metres.
+    #[arg(
+        long,
+        default_value_t = 0.0,
+        value_name = "M",
+        allow_negative_numbers = true
+    )]
     buffer: f64,
     /// Name of the candidate (a `name` property in the output).
     #[arg(long, default_value = "candidate")]
@@ -384,6 +390,18 @@ fn run_build(args: &BuildArgs, global: &GlobalArgs) -> anyhow::Result<()> {
             "give --qpv-codes, --cells-where, --communes and/or --near-point"
         ));
     }
+    check_distance(args.near_distance, "--near-distance")?;
+    if !args.buffer.is_finite() {
+        anyhow::bail!(qpv::Error::usage(
+            format!("--buffer {} is not a number of metres", args.buffer),
+            "give metres: positive to grow the candidate, negative to shrink it, e.g. --buffer 50 or --buffer -100"
+        ));
+    }
+    let near_point = args
+        .near_point
+        .as_deref()
+        .map(|t| qpv::crs::parse_user_point(t, "--near-point", crs))
+        .transpose()?;
     let mut parts: Vec<MultiPolygon<f64>> = Vec::new();
     let mut recipe = Vec::new();
     if !args.qpv_codes.is_empty() {
@@ -415,8 +433,8 @@ fn run_build(args: &BuildArgs, global: &GlobalArgs) -> anyhow::Result<()> {
             parts.push(candidate::from_cells(&cells, &c));
             recipe.push(format!("grid cells where {cond}"));
         }
-        if let Some(text) = &args.near_point {
-            let (x, y) = parse_point(text)?;
+        if let Some(p) = near_point {
+            let (x, y) = (p.x, p.y);
             parts.push(candidate::cells_near(
                 &cells,
                 Point::new(x, y),
@@ -467,17 +485,6 @@ fn run_build(args: &BuildArgs, global: &GlobalArgs) -> anyhow::Result<()> {
     };
     write_views(args.output.output.as_deref(), format, &views)?;
     Ok(())
-}
-
-fn parse_point(text: &str) -> qpv::Result<(f64, f64)> {
-    let nums: Vec<Option<f64>> = text.split(',').map(qpv::io::table::parse_number).collect();
-    match nums[..] {
-        [Some(x), Some(y)] => Ok((x, y)),
-        _ => Err(qpv::Error::usage(
-            format!("--near-point '{text}' is not X,Y"),
-            "give two numbers in the working CRS, e.g. --near-point 989152.5,6734321.0",
-        )),
-    }
 }
 
 fn test_table(t: &PerimeterTest) -> Table {
