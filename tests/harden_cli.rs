@@ -335,3 +335,24 @@ fn directories_are_named_and_exit_2() {
     );
     assert!(!Path::new("tests/misuse/no").exists());
 }
+
+// See: issue 11, "locate headline '87 inside, 74 near' when 129 of 292 points are in a QPV".
+// Expected from the input: the 553 QPV vertices are all in a QPV and all within 50 m of a
+// boundary (at 0 m), on the inner side; a point 393 m from QN09001I (6.86, 47.64) is not.
+#[test]
+fn locate_says_first_how_many_points_are_in_a_qpv_and_has_an_in_qpv_column() {
+    let (code, out, err) = qpv(&["locate", "tests/misuse/files/qpv_vertices.csv"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        err.starts_with(
+            "located 553 points: 553 in a QPV (100.0 %), 0 not in a QPV (0.0 %); 553 near a boundary (553 inside, 0 outside)"
+        ),
+        "{err}"
+    );
+    let mut lines = out.lines();
+    assert_eq!(
+        lines.next().unwrap(),
+        "id,lon,lat,code_qp,in_qpv,lib_qp,signed_distance_m,status,nearest_code_qp"
+    );
+    assert!(lines.all(|l| l.contains(",true,")));
+}

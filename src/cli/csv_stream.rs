@@ -95,6 +95,7 @@ fn push_cell(out: &mut Vec<u8>, cell: &Cell, scratch: &mut String) {
             }
         }
         Cell::Int(i) => out.extend_from_slice(itoa::Buffer::new().format(*i).as_bytes()),
+        Cell::Bool(b) => out.extend_from_slice(if *b { b"true" } else { b"false" }),
     }
 }
 
