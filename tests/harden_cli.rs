@@ -356,3 +356,108 @@ fn locate_says_first_how_many_points_are_in_a_qpv_and_has_an_in_qpv_column() {
     );
     assert!(lines.all(|l| l.contains(",true,")));
 }
+
+// See: issue 11, "Flags that users expect": --layer only on some commands, --code-field /
+// --name-field only on check, nearest --help mentions --addresses, --facilities replaces the
+// embedded set. qpv_nom_qp.geojson is the embedded QPV with `code_qp` renamed `CODE` and
+// `lib_qp` renamed `NOM_QP`; qpv_two_layers.gpkg holds it twice (layers a and b, ogr2ogr).
+#[test]
+fn zone_flags_are_accepted_by_every_command_that_reads_zones() {
+    let (_, embedded, _) = qpv(&["coverage", "-q", "--format", "csv"]);
+    let renamed = [
+        "--qpv",
+        "tests/misuse/files/qpv_nom_qp.geojson",
+        "--code-field",
+        "CODE",
+        "--name-field",
+        "NOM_QP",
+    ];
+    let mut args = vec!["coverage", "-q", "--format", "csv"];
+    args.extend(renamed);
+    let (code, out, err) = qpv(&args);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(out.lines().next(), embedded.lines().next());
+    assert_eq!(out.lines().count(), embedded.lines().count());
+    assert!(out.contains("QN09004M,Les Résidences,college"), "{out}");
+    let mut args = vec!["locate", "tests/misuse/files/qpv_vertices.csv", "-q"];
+    args.extend(renamed);
+    let (code, out, err) = qpv(&args);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        out.lines()
+            .nth(1)
+            .unwrap()
+            .contains("QN09001I,true,Bougenel - Mulhouse"),
+        "{out}"
+    );
+    // Two layers: the hint names the flag the command accepts, and the flag works.
+    refused(
+        &[
+            "coverage",
+            "--qpv",
+            "tests/misuse/files/qpv_two_layers.gpkg",
+        ],
+        "choose one with --qpv-layer: a, b",
+    );
+    let (code, _, err) = qpv(&[
+        "perimeter",
+        "test",
+        "tests/misuse/files/qpv_nom_qp.geojson",
+        "-q",
+        "--qpv",
+        "tests/misuse/files/qpv_two_layers.gpkg",
+        "--qpv-layer",
+        "b",
+        "--code-field",
+        "CODE",
+        "--name-field",
+        "NOM_QP",
+        "--candidate-name-field",
+        "NOM_QP",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    // check: the category column flag has the same name as elsewhere, the old one still works.
+    for flag in ["--category-field", "--category-column"] {
+        let (code, _, err) = qpv(&[
+            "check",
+            "tests/misuse/files/one_centre.csv",
+            "--as",
+            "facilities",
+            flag,
+            "category",
+        ]);
+        assert_eq!(code, 0, "{flag}: {err}");
+    }
+    let (_, help, _) = qpv(&["nearest", "--help"]);
+    assert!(!help.contains("--addresses"), "{help}");
+    let (_, help, _) = qpv(&["locate", "--help"]);
+    assert!(help.contains("CSV for locate"), "{help}");
+}
+
+// See: issue 11, "--facilities works once and replaces the embedded set". The embedded set
+// places 2 social centres (QN09004M inside, QN09007N within 300 m); one_centre.csv adds one a
+// metre from QN09001I's first vertex, so QN09001I gets one within 300 m.
+#[test]
+fn add_facilities_adds_to_the_embedded_set() {
+    let base = [
+        "coverage",
+        "--category",
+        "social_centre",
+        "-q",
+        "--format",
+        "csv",
+    ];
+    let (_, before, _) = qpv(&base);
+    let mut args = base.to_vec();
+    args.extend(["--add-facilities", "tests/misuse/files/one_centre.csv"]);
+    let (code, after, err) = qpv(&args);
+    assert_eq!(code, 0, "{err}");
+    let within = |text: &str, code: &str| -> String {
+        let line = text.lines().find(|l| l.starts_with(code)).unwrap();
+        line.split(',').nth(5).unwrap().to_string()
+    };
+    assert_eq!(within(&before, "QN09001I"), "0");
+    assert_eq!(within(&after, "QN09001I"), "1");
+    assert_eq!(within(&after, "QN09004M"), "1");
+    assert_eq!(within(&after, "QN09007N"), "1");
+}

@@ -19,13 +19,42 @@ pub struct ZoneInput {
     /// default: the embedded QPV 2024 of Grand Belfort.
     #[arg(long, value_name = "FILE")]
     pub qpv: Option<PathBuf>,
+    /// Layer of a multi-layer --qpv file (GeoPackage...).
+    #[arg(long, value_name = "NAME", requires = "qpv")]
+    pub qpv_layer: Option<String>,
+    /// Attribute of --qpv holding each zone's code.
+    #[arg(long, value_name = "NAME", default_value = "code_qp")]
+    pub code_field: String,
+    /// Attribute of --qpv holding each zone's name (e.g. `NOM_QP`).
+    #[arg(long, value_name = "NAME", default_value = "lib_qp")]
+    pub name_field: String,
 }
 
 impl ZoneInput {
     /// The zones in the working CRS.
     pub fn load(&self, crs: Crs) -> qpv::Result<Vec<Zone>> {
+        let fields = ZoneFields {
+            code: self.code_field.clone(),
+            name: self.name_field.clone(),
+            layer: self.qpv_layer.clone(),
+            ..ZoneFields::default()
+        };
         match &self.qpv {
-            Some(path) => read_zones(path, &ZoneFields::default(), crs),
+            Some(path) => read_zones(path, &fields, crs).map_err(|e| match e {
+                // The layer flag of the zones is --qpv-layer (--layer is the points' one).
+                qpv::Error::Input {
+                    path,
+                    location,
+                    message,
+                    hint,
+                } => qpv::Error::Input {
+                    hint: hint.replace("with --layer", "with --qpv-layer"),
+                    path,
+                    location,
+                    message,
+                },
+                other => other,
+            }),
             None => qpv::io::embedded::zones(crs),
         }
     }
@@ -40,13 +69,13 @@ pub struct FacilityInput {
     #[arg(long, value_name = "FILE")]
     pub facilities: Option<PathBuf>,
     /// Column of --facilities holding each facility's category.
-    #[arg(
-        long,
-        value_name = "NAME",
-        requires = "facilities",
-        alias = "category-column"
-    )]
+    #[arg(long, value_name = "NAME", alias = "category-column")]
     pub category_field: Option<String>,
+    /// Facilities added to the set (the embedded one, or --facilities), e.g. your social
+    /// centres next to the embedded schools; same formats, category from --category-field or
+    /// detected. Repeatable.
+    #[arg(long, value_name = "FILE")]
+    pub add_facilities: Vec<PathBuf>,
     /// Work on these categories only (comma-separated, e.g. `college,lycee`). With
     /// --facilities and no --category-field, a single name is the category of every row.
     #[arg(long, value_name = "NAME", value_delimiter = ',')]
@@ -81,6 +110,16 @@ impl FacilityInput {
                 read_facilities(path, &fields, crs)?
             }
         };
+        for path in &self.add_facilities {
+            let fields = FacilityFields {
+                category: match &self.category_field {
+                    Some(column) => CategorySource::Column(column.clone()),
+                    None => CategorySource::Detect,
+                },
+                ..FacilityFields::default()
+            };
+            facilities.extend(read_facilities(path, &fields, crs)?);
+        }
         if wanted.is_empty() {
             return Ok((facilities, None, unplaced));
         }
@@ -160,7 +199,9 @@ impl DataArgs {
 impl FacilityInput {
     /// The file given, if any.
     pub fn inputs(&self) -> Vec<PathBuf> {
-        self.facilities.iter().cloned().collect()
+        let mut v: Vec<PathBuf> = self.facilities.iter().cloned().collect();
+        v.extend(self.add_facilities.iter().cloned());
+        v
     }
 }
 

@@ -35,7 +35,7 @@ use super::{GlobalArgs, OutputArgs, SelectArgs};
 #[derive(Debug, Args)]
 pub struct PointInput {
     /// Points: CSV with coordinate columns (lon/lat, x/y... detected), or a point layer
-    /// (GeoJSON, GeoPackage, Shapefile...); with --addresses, a CSV of postal addresses.
+    /// (GeoJSON, GeoPackage, Shapefile...).
     #[arg(value_name = "POINTS")]
     pub points: PathBuf,
     /// Column of x / longitude (default: detected).

@@ -88,8 +88,9 @@ struct TestOptions {
     #[arg(long, default_value_t = 1000.0, value_name = "N")]
     min_population: f64,
     /// Attribute of the candidate file naming it (default: `name`, else the file name).
+    /// (--name-field names the attribute of the QPV names, as in every command.)
     #[arg(long, value_name = "FIELD")]
-    name_field: Option<String>,
+    candidate_name_field: Option<String>,
     /// CRS of a candidate file that declares none (e.g. EPSG:2154).
     #[arg(long, value_name = "EPSG:CODE")]
     source_crs: Option<String>,
@@ -187,7 +188,7 @@ impl TestOptions {
             .map(|c| Crs::parse_known(c, "--source-crs"))
             .transpose()?;
         let layer = qpv::io::source::read_vector(path, None)?;
-        let c = candidate::from_layer(layer, assumed, crs, self.name_field.as_deref())?;
+        let c = candidate::from_layer(layer, assumed, crs, self.candidate_name_field.as_deref())?;
         Ok(c)
     }
 
