@@ -461,3 +461,72 @@ fn add_facilities_adds_to_the_embedded_set() {
     assert_eq!(within(&after, "QN09004M"), "1");
     assert_eq!(within(&after, "QN09007N"), "1");
 }
+
+// See: issue 11, "a Shapefile whose .dbf is truncated or whose record count disagrees with
+// the .shp is read with the missing features silently dropped (ogrinfo counts 7 features,
+// qpv check '3 zones, no problem')". truncated_dbf/ is the embedded QPV exported by ogr2ogr
+// with the .dbf cut by 700 bytes (one 7th record lost); dbf_more_records/ pairs its .shp/.shx
+// (7 shapes) with the 2-record .dbf of null_shp/.
+#[test]
+fn damaged_shapefiles_are_refused_with_the_file_named() {
+    for dir in ["truncated_dbf", "dbf_more_records"] {
+        let shp = format!("tests/misuse/files/{dir}/z.shp");
+        refused(&["check", &shp, "--as", "zones"], &format!("{dir}/z.shp"));
+        let e = refused(&["coverage", "--qpv", &shp], "export");
+        assert!(e.contains("7"), "{e}");
+    }
+}
+
+// See: issue 11, "a zero-area (collinear) polygon passes check as a valid zone"; "a NULL
+// geometry in a GeoPackage/Shapefile → 'unsupported geometry type ' with a blank name".
+#[test]
+fn zero_area_and_null_geometries_are_refused_by_check_and_every_loader() {
+    let zero = "tests/misuse/files/zero_area_zone.geojson";
+    refused(
+        &["check", zero, "--as", "zones"],
+        "feature 0: polygon 0 has no area",
+    );
+    refused(&["coverage", "--qpv", zero], "has no area");
+    refused(&["perimeter", "test", zero], "has no area");
+    for file in ["null_geometry.gpkg", "null_shp/z.shp"] {
+        let path = format!("tests/misuse/files/{file}");
+        let e = refused(
+            &["check", &path, "--as", "zones"],
+            "feature 1: the feature has no geometry",
+        );
+        assert!(!e.contains("unsupported"), "{e}");
+        refused(
+            &[
+                "locate",
+                "tests/misuse/files/qpv_vertices.csv",
+                "--qpv",
+                &path,
+            ],
+            "has no geometry",
+        );
+    }
+}
+
+// See: issue 11, "grid cells with absurd counts (1e308) pass check and produce 'NaN %'".
+#[test]
+fn absurd_grid_counts_are_refused() {
+    for (file, value) in [
+        ("grid_1e308.csv", "'1e308'"),
+        ("grid_negative.csv", "'-3'"),
+        ("grid_nan.csv", "'NaN'"),
+    ] {
+        let path = format!("tests/misuse/files/{file}");
+        refused(
+            &["check", &path, "--as", "grid"],
+            &format!("line 3: {value} in column 'Ind'"),
+        );
+        refused(
+            &["simulate", "--grid", &path],
+            "is not a count of a 200 m cell",
+        );
+        refused(
+            &["coverage", "--grid", &path],
+            "is not a count of a 200 m cell",
+        );
+    }
+}

@@ -122,11 +122,12 @@ pub fn run(args: &CheckArgs, global: &GlobalArgs) -> anyhow::Result<()> {
         }
         return Ok(());
     }
+    // Each problem on lines of its own, prefixed like every message of the tool.
     for p in &report.problems {
-        eprintln!("{p}");
+        eprintln!("qpv: {p}");
     }
     if report.more > 0 {
-        eprintln!("... and {} more problems", report.more);
+        eprintln!("qpv: ... and {} more problems", report.more);
     }
     Err(Error::input(
         &args.file,

@@ -23,8 +23,7 @@ use super::vector::{Field, FieldKind, GeometryError, VectorFeature, VectorLayer}
 /// GDAL's own stderr messages are silenced (once, process-wide): the last one is part of the
 /// error this crate returns, with the file name and a hint.
 pub fn open_dataset(path: &Path) -> Result<Dataset> {
-    static QUIET: std::sync::Once = std::sync::Once::new();
-    QUIET.call_once(|| gdal::config::set_error_handler(|_, _, _| {}));
+    crate::crs::quiet_gdal();
     if !path.exists() {
         return Err(Error::io(
             path,
@@ -35,11 +34,11 @@ pub fn open_dataset(path: &Path) -> Result<Dataset> {
         open_flags: GdalOpenFlags::GDAL_OF_VECTOR | GdalOpenFlags::GDAL_OF_READONLY,
         ..DatasetOptions::default()
     };
-    Dataset::open_ex(path, options).map_err(|e| {
+    Dataset::open_ex(path, options).map_err(|_| {
         Error::input(
             path,
             Location::File,
-            format!("GDAL cannot open this file as a vector layer ({e})"),
+            "this file cannot be read as a vector layer (unknown format, or damaged)",
             "give a GeoJSON, Shapefile (.shp with its .shx, .dbf, .prj), GeoPackage, FlatGeobuf or CSV file",
         )
     })
@@ -117,6 +116,9 @@ pub fn read_layer(
     let mut features = Vec::new();
     for (index, feature) in layer.features().enumerate() {
         let (geometry, error) = match feature.geometry() {
+            // A NULL shape (Shapefile type 0, GeoPackage NULL blob) may come as an empty
+            // geometry of no type: the feature has no geometry.
+            Some(g) if g.is_empty() || g.geometry_name().is_empty() => (None, None),
             None => (None, None),
             Some(g) => match convert(g) {
                 Ok(g) => (Some(g), None),
@@ -146,6 +148,19 @@ pub fn read_layer(
             error,
         });
     }
+    let announced = layer.feature_count();
+    if announced != features.len() as u64 {
+        return Err(Error::input(
+            path,
+            Location::File,
+            format!(
+                "the file announces {announced} features but {} could be read",
+                features.len()
+            ),
+            "the file is truncated or damaged (for a Shapefile, its .dbf, .shx and .shp must come from the same export): export it again",
+        ));
+    }
+    shapefile_counts_agree(path)?;
     Ok(VectorLayer {
         path: path.to_path_buf(),
         driver: dataset.driver().short_name(),
@@ -156,6 +171,67 @@ pub fn read_layer(
         fields,
         features,
     })
+}
+
+/// For a Shapefile, the record count of the .dbf header against the count of shapes in the
+/// .shx index (100-byte header, 8 bytes per shape): GDAL reads the smaller silently.
+fn shapefile_counts_agree(path: &Path) -> Result<()> {
+    let is_shp = path
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("shp"));
+    if !is_shp {
+        return Ok(());
+    }
+    let sibling = |ext: &str| {
+        ["", "upper"].iter().find_map(|case| {
+            let e = if case.is_empty() {
+                ext.to_string()
+            } else {
+                ext.to_ascii_uppercase()
+            };
+            let p = path.with_extension(e);
+            p.exists().then_some(p)
+        })
+    };
+    let (Some(dbf), Some(shx)) = (sibling("dbf"), sibling("shx")) else {
+        return Ok(());
+    };
+    let shapes = std::fs::metadata(&shx)
+        .map_err(|e| Error::io(&shx, e))?
+        .len()
+        .saturating_sub(100)
+        / 8;
+    let mut head = [0u8; 12];
+    let mut f = std::fs::File::open(&dbf).map_err(|e| Error::io(&dbf, e))?;
+    std::io::Read::read_exact(&mut f, &mut head).map_err(|e| Error::io(&dbf, e))?;
+    let records = u64::from(u32::from_le_bytes([head[4], head[5], head[6], head[7]]));
+    let header = u64::from(u16::from_le_bytes([head[8], head[9]]));
+    let record = u64::from(u16::from_le_bytes([head[10], head[11]]));
+    let size = std::fs::metadata(&dbf)
+        .map_err(|e| Error::io(&dbf, e))?
+        .len();
+    let complete = size >= header + records * record;
+    if records != shapes || !complete {
+        let name = dbf
+            .file_name()
+            .unwrap_or_default()
+            .to_string_lossy()
+            .into_owned();
+        return Err(Error::input(
+            path,
+            Location::File,
+            if complete {
+                format!("{name} holds {records} records but the shapes number {shapes}")
+            } else {
+                format!(
+                    "{name} is truncated: its header announces {records} records, the file holds {}",
+                    size.saturating_sub(header) / record.max(1)
+                )
+            },
+            "the .shp, .shx and .dbf must come from the same export: export the Shapefile again",
+        ));
+    }
+    Ok(())
 }
 
 /// The EPSG code of a GDAL spatial reference, identified if needed, and its name.
