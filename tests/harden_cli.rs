@@ -530,3 +530,44 @@ fn absurd_grid_counts_are_refused() {
         );
     }
 }
+
+// See: issue 11, "formula cells (=cmd|…) are written to CSV as they are (spreadsheet injection
+// when the output is opened in Excel)". OWASP's CSV-injection advice: prefix text cells that
+// start with = + - @ with a quote; numbers (-12.5, +3) and a lone "-" stay as they are.
+#[test]
+fn formula_cells_are_neutralised_in_csv_outputs_and_numbers_are_not() {
+    let (code, out, err) = qpv(&["locate", "tests/misuse/files/formula_cells.csv", "-q"]);
+    assert_eq!(code, 0, "{err}");
+    let lines: Vec<&str> = out.lines().collect();
+    assert!(
+        lines[1].starts_with("1,6.86,47.64,'=cmd|'/c calc'!A1,'+33 3 84 00 00 00,-12.5,"),
+        "{out}"
+    );
+    assert!(
+        lines[2].starts_with("2,6.87,47.65,'@SUM(A1),-,+3,"),
+        "{out}"
+    );
+    // The same through --select (another writing path).
+    let (_, out, _) = qpv(&[
+        "locate",
+        "tests/misuse/files/formula_cells.csv",
+        "-q",
+        "--select",
+        "note,amount",
+    ]);
+    assert_eq!(out, "note,amount\n'=cmd|'/c calc'!A1,-12.5\n'@SUM(A1),+3\n");
+    // A table written as CSV (coverage): the facility id from the user's file.
+    let (code, out, err) = qpv(&[
+        "coverage",
+        "--category",
+        "social_centre",
+        "--add-facilities",
+        "tests/misuse/files/formula_centre.csv",
+        "-q",
+        "--format",
+        "csv",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains(",'@SUM(A1),"), "{out}");
+    assert!(!out.contains(",@SUM"), "{out}");
+}

@@ -289,7 +289,7 @@ fn write_csv_values<W: Write>(csv: &mut csv::Writer<W>, values: &[Value]) -> qpv
 /// One value as a CSV cell.
 fn cell_bytes(v: &Value) -> Cow<'_, [u8]> {
     match v {
-        Value::String(s) => Cow::Borrowed(s.as_bytes()),
+        Value::String(s) => qpv::output::csv_record::neutralise_formula(s.as_bytes()),
         other => Cow::Owned(cell_text(other).into_bytes()),
     }
 }
