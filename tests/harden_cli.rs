@@ -571,3 +571,40 @@ fn formula_cells_are_neutralised_in_csv_outputs_and_numbers_are_not() {
     assert!(out.contains(",'@SUM(A1),"), "{out}");
     assert!(!out.contains(",@SUM"), "{out}");
 }
+
+// See: issue 11, "a Lambert-93 .prj without EPSG code → 'declares no CRS'". The .prj of
+// lambert93_no_epsg/ names the CRS "Lambert93" on a datum "D_unknown" (GRS80) with Lambert-93's
+// parameters (standard parallels in the other order); GDAL's gdalsrsinfo -e rates EPSG:2154
+// only 60 % sure. The shapes are the embedded QPV reprojected by ogr2ogr -t_srs EPSG:2154.
+#[test]
+fn lambert93_prj_without_epsg_code_is_recognised() {
+    let shp = "tests/misuse/files/lambert93_no_epsg/s.shp";
+    let (code, out, err) = qpv(&["check", shp, "--as", "zones"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("7 zones, no problem"), "{out}");
+    let (code, out, err) = qpv(&[
+        "locate",
+        "tests/misuse/files/qpv_vertices.csv",
+        "--qpv",
+        shp,
+        "-q",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    // The vertices went through GDAL's reprojection and back: within centimetres of the
+    // boundary, all in or at it.
+    let outside = out
+        .lines()
+        .skip(1)
+        .filter(|l| l.contains(",outside,"))
+        .count();
+    assert_eq!(outside, 0, "{out}");
+}
+
+// See: issue 11, "duplicate CSV headers are accepted silently".
+#[test]
+fn duplicate_csv_headers_are_refused_with_their_name() {
+    refused(
+        &["locate", "tests/misuse/files/duplicate_header.csv"],
+        "duplicate_header.csv, line 1: the column 'lon' appears twice (columns 2 and 4)",
+    );
+}

@@ -254,7 +254,56 @@ pub fn crs_of(srs: &SpatialRef) -> (Option<Crs>, String) {
     {
         return (Some(c), format!("{c} ({name})"));
     }
+    if let Some(c) = same_parameters_as_known(srs) {
+        return (
+            Some(c),
+            format!("{c} (identified from the parameters of '{name}')"),
+        );
+    }
     (None, name)
+}
+
+/// The projected CRSs used for French data: Lambert-93, the nine conic conformal zones
+/// CC42–CC50, LAEA Europe and the overseas UTM CRSs.
+const FRENCH_PROJECTED: [u32; 15] = [
+    2154, 3942, 3943, 3944, 3945, 3946, 3947, 3948, 3949, 3950, 3035, 2975, 5490, 2972, 4471,
+];
+
+/// A CRS without EPSG code whose projection parameters (PROJ.4 form, without the datum-shift
+/// and bookkeeping terms) are exactly those of one of [`FRENCH_PROJECTED`]: a `.prj` written
+/// by a GIS that named Lambert-93 its own way ("Lambert93", datum "D_unknown" on GRS80),
+/// which GDAL's identification rates only 60 % sure.
+fn same_parameters_as_known(srs: &SpatialRef) -> Option<Crs> {
+    fn key(proj4: &str) -> Vec<String> {
+        let mut terms: Vec<String> = proj4
+            .split_whitespace()
+            .filter(|t| {
+                !["+towgs84", "+no_defs", "+type", "+wktext"]
+                    .iter()
+                    .any(|p| t.starts_with(p))
+            })
+            .map(str::to_string)
+            .collect();
+        // The two standard parallels of a conic projection play the same role: their order
+        // varies between writers.
+        let mut parallels: Vec<String> = Vec::new();
+        terms.retain(|t| {
+            let p = t.starts_with("+lat_1=") || t.starts_with("+lat_2=");
+            if p {
+                parallels.push(t[7..].to_string());
+            }
+            !p
+        });
+        parallels.sort();
+        terms.push(format!("+lat_1_2={}", parallels.join(",")));
+        terms.sort();
+        terms
+    }
+    let own = key(&srs.to_proj4().ok()?);
+    FRENCH_PROJECTED.iter().find_map(|&code| {
+        let known = SpatialRef::from_epsg(code).ok()?.to_proj4().ok()?;
+        (key(&known) == own).then_some(Crs::epsg(code))
+    })
 }
 
 fn field_kind(t: OGRFieldType::Type) -> FieldKind {
