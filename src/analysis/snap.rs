@@ -33,7 +33,8 @@ pub const SNAP_TOLERANCE_M: f64 = 0.05;
 ///                                           (x: 100.0, y: 100.0), (x: 50.0, y: 100.02),
 ///                                           (x: 0.0, y: 100.0)]]);
 /// let (snapped, moved) = snap_to_zones(&rounded, &[qpv], 0.05);
-/// assert_eq!(moved, 2);
+/// // The first vertex (also the ring's closing one) and (50, 100.02) moved: 3 coordinates.
+/// assert_eq!(moved, 3);
 /// assert_eq!(snapped.0[0].exterior().0[0], geo::coord! { x: 0.0, y: 0.0 });
 /// assert_eq!(snapped.0[0].exterior().0[3], geo::coord! { x: 50.0, y: 100.0 });
 /// ```
