@@ -69,12 +69,24 @@ impl Crs {
 
     /// Name, kind and area of use as PROJ's database knows them.
     pub fn info(self) -> Result<CrsInfo> {
-        let srs = gdal::spatial_ref::SpatialRef::from_epsg(self.0).map_err(|e| {
-            Error::Crs(format!(
-                "EPSG:{} is unknown to PROJ/GDAL ({e}); check the code on epsg.io",
-                self.0
-            ))
-        })?;
+        static KNOWN: std::sync::Mutex<Vec<CrsInfo>> = std::sync::Mutex::new(Vec::new());
+        if let Some(i) = KNOWN
+            .lock()
+            .ok()
+            .and_then(|k| k.iter().find(|i| i.crs == self).cloned())
+        {
+            return Ok(i);
+        }
+        let info = self.info_uncached()?;
+        if let Ok(mut k) = KNOWN.lock() {
+            k.push(info.clone());
+        }
+        Ok(info)
+    }
+
+    fn info_uncached(self) -> Result<CrsInfo> {
+        quiet_gdal();
+        let srs = gdal::spatial_ref::SpatialRef::from_epsg(self.0).map_err(|_| self.unknown())?;
         let area = srs.area_of_use().map(|a| {
             Rect::new(
                 Coord {
@@ -91,9 +103,173 @@ impl Crs {
             crs: self,
             name: srs.name().unwrap_or_default(),
             geographic: srs.is_geographic(),
+            geocentric: srs.is_geocentric(),
+            projected: srs.is_projected(),
+            metres_per_unit: if srs.is_projected() {
+                srs.linear_units()
+            } else {
+                0.0
+            },
             area_of_use_wgs84: area,
         })
     }
+
+    /// The error for a code the EPSG database does not hold (no PROJ or GDAL text in it).
+    fn unknown(self) -> Error {
+        Error::usage(
+            format!("{self} is not a known EPSG coordinate reference system"),
+            "check the code on epsg.io; e.g. EPSG:2154 (Lambert-93), EPSG:4326 (WGS84 lon/lat), EPSG:2975 (La Réunion)",
+        )
+    }
+
+    /// Parses `text` (as [`Crs::parse`]) and checks the code is in the EPSG database; `what`
+    /// names where the text came from (`--source-crs`, a file's `crs` member) in the error.
+    pub fn parse_known(text: &str, what: &str) -> Result<Crs> {
+        let crs = Crs::parse(text).map_err(|e| prefix_usage(e, what))?;
+        crs.info().map_err(|e| prefix_usage(e, what))?;
+        Ok(crs)
+    }
+
+    /// Parses and checks the CRS an analysis runs in: distances and areas are measured in it,
+    /// so it must be a projected CRS in metres. Geographic CRSs (degrees), geocentric ones
+    /// (x, y, z from the Earth's centre) and projected ones in feet are refused. Whether its
+    /// scale error is small over the data is checked when data is read ([`ToMetric`]).
+    ///
+    /// ```
+    /// use qpv::crs::Crs;
+    /// assert_eq!(Crs::working("EPSG:2154").unwrap(), Crs::LAMBERT93);
+    /// let e = Crs::working("EPSG:4326").unwrap_err().to_string();
+    /// assert!(e.contains("degrees"), "{e}");
+    /// assert!(Crs::working("EPSG:4978").unwrap_err().to_string().contains("geocentric"));
+    /// ```
+    pub fn working(text: &str) -> Result<Crs> {
+        let crs = Crs::parse_known(text, "--crs")?;
+        let info = crs.info()?;
+        let use_instead = "use a projected CRS in metres with small distortion over your data: EPSG:2154 (Lambert-93, metropolitan France), EPSG:2975 (La Réunion), EPSG:5490 (Antilles), EPSG:2972 (Guyane), EPSG:4471 (Mayotte)";
+        let refuse = |why: String| {
+            Err(Error::usage(
+                format!("--crs {crs} ({}) {why}", info.name),
+                use_instead,
+            ))
+        };
+        if info.geographic {
+            return refuse("is a geographic CRS: its coordinates are degrees of longitude and latitude, and distances in degrees are not metres".into());
+        }
+        if info.geocentric {
+            return refuse("is a geocentric CRS (x, y, z from the Earth's centre): distances on the ground cannot be measured in its x, y plane".into());
+        }
+        if !info.projected {
+            return refuse("is not a projected CRS".into());
+        }
+        if (info.metres_per_unit - 1.0).abs() > 1e-9 {
+            return refuse(format!(
+                "measures in units of {} m, not metres",
+                info.metres_per_unit
+            ));
+        }
+        Ok(crs)
+    }
+}
+
+/// `what: message` for a usage error.
+fn prefix_usage(e: Error, what: &str) -> Error {
+    match e {
+        Error::Usage { message, hint } => Error::usage(format!("{what}: {message}"), hint),
+        other => other,
+    }
+}
+
+/// GDAL's own stderr messages silenced (once, process-wide): errors are reported by this
+/// crate, with the file and a hint.
+pub(crate) fn quiet_gdal() {
+    static QUIET: std::sync::Once = std::sync::Once::new();
+    QUIET.call_once(|| gdal::config::set_error_handler(|_, _, _| {}));
+}
+
+/// A point typed by the user on the command line (`X,Y`): taken as metres in `working`, or as
+/// longitude,latitude in WGS84 degrees (and reprojected) when both numbers look like degrees
+/// (|x| ≤ 180, |y| ≤ 90: no point of a projected CRS used in France is that close to its
+/// origin). `flag` names the option in errors.
+///
+/// ```
+/// use qpv::crs::{parse_user_point, Crs};
+/// let m = parse_user_point("989152.5,6734321", "--near-point", Crs::LAMBERT93).unwrap();
+/// assert_eq!((m.x, m.y), (989152.5, 6734321.0));
+/// // Belfort in degrees: reprojected to Lambert-93 (cs2cs gives 989031.80 6732842.20).
+/// let d = parse_user_point("6.850322315354423,47.63252927885913", "--near-point", Crs::LAMBERT93).unwrap();
+/// assert!((d.x - 989031.80).abs() < 0.01 && (d.y - 6732842.20).abs() < 0.01);
+/// assert!(parse_user_point("47.6", "--near-point", Crs::LAMBERT93).is_err());
+/// ```
+pub fn parse_user_point(text: &str, flag: &str, working: Crs) -> Result<Coord<f64>> {
+    let bad = || {
+        Error::usage(
+            format!("{flag} '{text}' is not X,Y"),
+            format!(
+                "give two numbers separated by a comma: metres in the working CRS (e.g. {flag} 989152.5,6734321.0) or longitude,latitude in degrees (e.g. {flag} 6.8503,47.6325)"
+            ),
+        )
+    };
+    let nums: Vec<f64> = text
+        .split(',')
+        .map(|t| t.trim().parse::<f64>().ok().filter(|v| v.is_finite()))
+        .collect::<Option<Vec<f64>>>()
+        .ok_or_else(bad)?;
+    let [x, y] = nums[..] else {
+        return Err(bad());
+    };
+    let c = Coord { x, y };
+    if x.abs() > 180.0 || y.abs() > 90.0 {
+        return Ok(c);
+    }
+    let to_metric = ToMetric::new(Crs::WGS84, working)?;
+    to_metric.coord(c).map_err(|e| {
+        Error::usage(
+            format!("{flag} {text} (read as longitude,latitude): {}", e.message),
+            e.hint,
+        )
+    })
+}
+
+/// PROJ's error text without the wrapper's words ("The underlying PROJ call failed").
+fn clean_proj(text: &str) -> String {
+    text.replace("The underlying PROJ call failed: ", "")
+        .replace("PROJ", "the projection library")
+}
+
+/// Largest scale error of the working CRS accepted at the data (1 %: distances off by at most
+/// 3 m at 300 m). Lambert-93 stays within 0.3 % over metropolitan France, UTM zones within
+/// 0.1 %; Web Mercator is off by 48 % at Belfort's latitude.
+pub const MAX_SCALE_ERROR: f64 = 0.01;
+
+/// The scale error of `crs` at (lon, lat): the largest relative difference between a short
+/// distance measured in the projected plane and the same distance on the WGS84 ellipsoid
+/// (Karney's geodesic), north-south and east-west, over 100 m steps. 0.0 means exact.
+///
+/// ```
+/// use qpv::crs::{scale_error, Crs};
+/// // Web Mercator stretches by about 1/cos(latitude) (1.484 at 47.64°N on the sphere).
+/// let e = scale_error(Crs::epsg(3857), 6.86, 47.64).unwrap();
+/// assert!(e > 0.47 && e < 0.50, "{e}");
+/// assert!(scale_error(Crs::LAMBERT93, 6.86, 47.64).unwrap() < 0.001);
+/// ```
+pub fn scale_error(crs: Crs, lon: f64, lat: f64) -> Result<f64> {
+    use geo::{Distance, Geodesic, Point};
+    let r = Reprojector::new(Crs::WGS84, crs)?;
+    let at = Point::new(lon, lat);
+    let here = r.coord(at.0)?;
+    let mut worst: f64 = 0.0;
+    // 100 m is about 0.0009° of latitude.
+    for (dx, dy) in [
+        (0.0, 0.0009),
+        (0.0009 / lat.to_radians().cos().max(0.01), 0.0),
+    ] {
+        let there = Point::new(lon + dx, lat + dy);
+        let plane = r.coord(there.0)?;
+        let ground = Geodesic.distance(at, there);
+        let projected = (plane.x - here.x).hypot(plane.y - here.y);
+        worst = worst.max((projected / ground - 1.0).abs());
+    }
+    Ok(worst)
 }
 
 impl fmt::Display for Crs {
@@ -111,6 +287,12 @@ pub struct CrsInfo {
     pub name: String,
     /// True for longitude/latitude CRSs (degrees), false for projected ones (metres).
     pub geographic: bool,
+    /// True for Earth-centred x, y, z CRSs (EPSG:4978).
+    pub geocentric: bool,
+    /// True for projected CRSs (map coordinates).
+    pub projected: bool,
+    /// Metres per unit of a projected CRS's coordinates (1.0 for metres; 0.0 otherwise).
+    pub metres_per_unit: f64,
     /// Where the CRS may be used, in WGS84 degrees.
     pub area_of_use_wgs84: Option<Rect<f64>>,
 }
@@ -207,8 +389,11 @@ impl Reprojector {
                 step: Some(step),
             });
         }
+        // An unknown code is named as such, before PROJ would print its own log line.
+        from.info()?;
+        to.info()?;
         let proj = Proj::new_known_crs(&from.to_string(), &to.to_string(), None)
-            .map_err(|e| Error::Crs(format!("PROJ cannot transform {from} to {to}: {e}")))?;
+            .map_err(|_| Error::Crs(format!("no transformation is known from {from} to {to}")))?;
         let step = projection_step(&proj);
         if let Some((_, text)) = &step
             && let Ok(mut steps) = STEPS.lock()
@@ -250,8 +435,12 @@ impl Reprojector {
         };
         let (x, y) = converted.map_err(|e| {
             Error::Crs(format!(
-                "PROJ could not transform ({}, {}) from {} to {}: {e}",
-                c.x, c.y, self.from, self.to
+                "({}, {}) cannot be transformed from {} to {} ({})",
+                c.x,
+                c.y,
+                self.from,
+                self.to,
+                clean_proj(&e.to_string())
             ))
         })?;
         let out = Coord { x, y };
@@ -280,7 +469,12 @@ impl Reprojector {
             }
             (None, Some(p)) => p.convert_array(run).map(|_| ()),
         };
-        done.map_err(|e| Error::Crs(format!("PROJ could not transform a point: {e}")))?;
+        done.map_err(|e| {
+            Error::Crs(format!(
+                "a point cannot be transformed ({})",
+                clean_proj(&e.to_string())
+            ))
+        })?;
         if run.iter().all(|c| c.0.is_finite() && c.1.is_finite()) {
             Ok(())
         } else {
@@ -350,7 +544,7 @@ impl Plausibility {
         let target_info = target.info()?;
         let area = target_info.area_of_use_wgs84.ok_or_else(|| {
             Error::Crs(format!(
-                "{target} has no area of use in PROJ's database; choose a projected CRS for the analysis"
+                "{target} has no area of use in the EPSG database; choose a projected CRS for the analysis"
             ))
         })?;
         let area_wgs84 = Rect::new(
@@ -393,7 +587,7 @@ impl Plausibility {
         }
         if !min.x.is_finite() {
             return Err(Error::Crs(format!(
-                "PROJ cannot map the area of use of {target} into it"
+                "the area of use of {target} cannot be mapped into it; choose another CRS for the analysis"
             )));
         }
         Ok(Plausibility {
@@ -487,6 +681,9 @@ pub struct ToMetric {
     pub reprojector: Reprojector,
     /// The checks.
     pub plausibility: Plausibility,
+    /// The working CRS's scale error measured at the first coordinate (see [`scale_error`]):
+    /// refused above [`MAX_SCALE_ERROR`].
+    scale: std::sync::OnceLock<Result<(), Implausible>>,
 }
 
 impl ToMetric {
@@ -495,6 +692,7 @@ impl ToMetric {
         Ok(ToMetric {
             reprojector: Reprojector::new(source, target)?,
             plausibility: Plausibility::new(source, target)?,
+            scale: std::sync::OnceLock::new(),
         })
     }
 
@@ -507,7 +705,34 @@ impl ToMetric {
             hint: "check the declared CRS of the input".into(),
         })?;
         self.plausibility.check_target(c, out, source)?;
+        self.scale
+            .get_or_init(|| self.check_scale(c, source))
+            .clone()?;
         Ok(out)
+    }
+
+    /// The working CRS's scale error at `c` (in `source`), refused above [`MAX_SCALE_ERROR`].
+    fn check_scale(&self, c: Coord<f64>, source: Crs) -> Result<(), Implausible> {
+        let target = self.reprojector.to();
+        let lonlat = if source == Crs::WGS84 {
+            Ok(c)
+        } else {
+            Reprojector::new(source, Crs::WGS84).and_then(|r| r.coord(c))
+        };
+        let error = lonlat.and_then(|ll| Ok((ll, scale_error(target, ll.x, ll.y)?)));
+        match error {
+            Ok((ll, e)) if e > MAX_SCALE_ERROR => Err(Implausible {
+                message: format!(
+                    "the working CRS {target} distorts distances by {:.1} % at the data (lon {:.3}, lat {:.3}; measured against the WGS84 ellipsoid), more than the {} % accepted",
+                    e * 100.0,
+                    ll.x,
+                    ll.y,
+                    MAX_SCALE_ERROR * 100.0
+                ),
+                hint: "use a projected CRS made for the region with --crs: EPSG:2154 (Lambert-93, metropolitan France), EPSG:2975 (La Réunion), EPSG:5490 (Antilles), EPSG:2972 (Guyane), EPSG:4471 (Mayotte)".into(),
+            }),
+            _ => Ok(()),
+        }
     }
 
     /// Checks and transforms every coordinate of a geometry in place; the first failure is

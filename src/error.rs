@@ -102,19 +102,58 @@ impl Error {
         }
     }
 
-    /// An I/O error on `path`.
+    /// An I/O error on `path`; a directory where a file was expected is an input error.
     pub fn io(path: impl AsRef<Path>, source: std::io::Error) -> Self {
+        if source.kind() == std::io::ErrorKind::IsADirectory {
+            return Error::directory(path);
+        }
+        // tempfile wraps the OS error with the temporary file's path: keep only the OS error.
+        let text = source.to_string();
+        let source = match text.find(" at path \"") {
+            Some(at) if source.raw_os_error().is_none() => {
+                std::io::Error::new(source.kind(), text[..at].to_string())
+            }
+            _ => source,
+        };
         Error::Io {
             path: path.as_ref().to_path_buf(),
             cause: source,
         }
     }
 
-    /// Process exit code: 2 when the user can fix the input or the options, 1 otherwise.
+    /// The error for a directory given where a file is expected (input or output).
+    pub fn directory(path: impl AsRef<Path>) -> Self {
+        Error::input(
+            path,
+            Location::File,
+            "this is a directory, not a file",
+            "give a file path (for an output, a file name inside the directory, e.g. DIR/result.csv)",
+        )
+    }
+
+    /// Process exit code: 2 when the user can fix the input, the options or the place
+    /// written to (missing file, directory, permission, read-only or full disk), 1 otherwise.
     pub fn exit_code(&self) -> i32 {
+        use std::io::ErrorKind as K;
         match self {
             Error::Input { .. } | Error::Usage { .. } | Error::Crs(_) => 2,
-            Error::Io { cause, .. } if cause.kind() == std::io::ErrorKind::NotFound => 2,
+            Error::Io { cause, .. }
+                if matches!(
+                    cause.kind(),
+                    K::NotFound
+                        | K::IsADirectory
+                        | K::NotADirectory
+                        | K::PermissionDenied
+                        | K::ReadOnlyFilesystem
+                        | K::StorageFull
+                        | K::QuotaExceeded
+                        | K::FileTooLarge
+                        | K::AlreadyExists
+                        | K::InvalidFilename
+                ) =>
+            {
+                2
+            }
             Error::Io { .. } | Error::Internal(_) => 1,
         }
     }
@@ -135,6 +174,33 @@ mod tests {
             "a.csv, line 3: bad number 'x'\n  hint: use digits"
         );
         assert_eq!(e.exit_code(), 2);
+    }
+
+    /// Issue 11: a directory, a read-only place or a full disk is the user's to fix (exit 2).
+    #[test]
+    fn user_fixable_io_errors_exit_2() {
+        use std::io::{Error as E, ErrorKind as K};
+        for kind in [
+            K::PermissionDenied,
+            K::ReadOnlyFilesystem,
+            K::StorageFull,
+            K::NotADirectory,
+        ] {
+            assert_eq!(Error::io("o.csv", E::from(kind)).exit_code(), 2, "{kind:?}");
+        }
+        let dir = Error::io("d", E::from(K::IsADirectory));
+        assert_eq!(dir.exit_code(), 2);
+        assert!(dir.to_string().contains("this is a directory"), "{dir}");
+        assert_eq!(Error::io("o.csv", E::from(K::Interrupted)).exit_code(), 1);
+        // tempfile's "at path" suffix (the temporary file) is not shown.
+        let e = Error::io(
+            "o.csv",
+            E::new(
+                K::NotFound,
+                "No such file (os error 2) at path \"/d/.qpv-x.tmp\"",
+            ),
+        );
+        assert_eq!(e.to_string(), "o.csv: No such file (os error 2)");
     }
 
     #[test]

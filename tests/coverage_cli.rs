@@ -298,6 +298,7 @@ fn locate_bano_addresses_matches_shapely_exactly() {
             "lat",
             "lon",
             "code_qp",
+            "in_qpv",
             "lib_qp",
             "signed_distance_m",
             "status",
@@ -325,13 +326,13 @@ fn locate_csv_keeps_columns_and_reports_on_stderr() {
     let lines: Vec<&str> = stdout.lines().collect();
     assert_eq!(
         lines[0],
-        "name,longitude,latitude,code_qp,qpv_code_qp,lib_qp,signed_distance_m,status,nearest_code_qp"
+        "name,longitude,latitude,code_qp,qpv_code_qp,in_qpv,lib_qp,signed_distance_m,status,nearest_code_qp"
     );
-    assert!(lines[1].starts_with("vertex,6.850608880681231,47.6410962165527,x,QN09001I,Bougenel - Mulhouse,0.0,near,QN09001I"), "{}", lines[1]);
+    assert!(lines[1].starts_with("vertex,6.850608880681231,47.6410962165527,x,QN09001I,true,Bougenel - Mulhouse,0.0,near,QN09001I"), "{}", lines[1]);
     assert!(lines[2].contains(",outside,"));
     assert!(
         stderr.contains(
-            "located 2 points: 0 inside (0.0 %), 1 near a boundary (50.0 %), 1 outside (50.0 %)"
+            "located 2 points: 1 in a QPV (50.0 %), 1 not in a QPV (50.0 %); 1 near a boundary (1 inside, 0 outside)"
         ),
         "{stderr}"
     );
@@ -442,7 +443,7 @@ fn locate_bad_row_names_file_and_line_and_skip_empty_goes_on() {
         text.lines()
             .nth(2)
             .unwrap()
-            .starts_with("c,6.87,47.64,,,195.63,outside,QN09002M")
+            .starts_with("c,6.87,47.64,,false,,195.63,outside,QN09002M")
     );
 }
 
@@ -474,7 +475,7 @@ fn locate_csv_over_several_chunks_equals_the_json_path_row_for_row() {
     let stderr = String::from_utf8(run.get_output().stderr.clone()).unwrap();
     assert!(
         stderr.contains(
-            "located 143388 points: 1924 inside (1.3 %), 2548 near a boundary (1.8 %), 138916 outside (96.9 %)"
+            "located 143388 points: 3132 in a QPV (2.2 %), 140256 not in a QPV (97.8 %); 2548 near a boundary (1208 inside, 1340 outside)"
         ),
         "{stderr}"
     );
@@ -571,7 +572,7 @@ fn locate_select_keeps_the_named_columns_of_the_full_output() {
     let picked_summary = run(Some("status,id,code_qp,lat"), &picked);
     assert_eq!(full_summary, picked_summary);
     assert!(
-        full_summary.contains("located 107541 points: 1443 inside"),
+        full_summary.contains("located 107541 points: 2349 in a QPV"),
         "{full_summary}"
     );
     let mut a = csv::Reader::from_path(&full).unwrap();
@@ -726,7 +727,7 @@ fn locate_summary_lists_20_qpv_on_stderr_and_all_in_the_summary_file() {
     let run = locate(&csv_summary).assert().success();
     let stderr = String::from_utf8(run.get_output().stderr.clone()).unwrap();
     assert!(
-        stderr.contains("located 325 points: 325 inside"),
+        stderr.contains("located 325 points: 325 in a QPV"),
         "{stderr}"
     );
     assert!(stderr.contains("  Z05 Zone 5: 6 inside, 0 near inside, 0 near outside\n"));
@@ -759,9 +760,9 @@ fn short_rows_get_empty_fields_in_every_format() {
     let csv_out = stdout_of(qpv().args(["-q", "locate", "--format", "csv"]).arg(&input));
     assert_eq!(
         csv_out,
-        "id,lon,lat,note,code_qp,lib_qp,signed_distance_m,status,nearest_code_qp\n\
-         1,6.86,47.64,,,,393.24,outside,QN09001I\n\
-         2,6.87,47.65,x,,,843.35,outside,QN09006M\n"
+        "id,lon,lat,note,code_qp,in_qpv,lib_qp,signed_distance_m,status,nearest_code_qp\n\
+         1,6.86,47.64,,,false,,393.24,outside,QN09001I\n\
+         2,6.87,47.65,x,,false,,843.35,outside,QN09006M\n"
     );
     let json = json_of(qpv().args(["-q", "locate", "--format", "json"]).arg(&input));
     let first = &json["points"][0];
@@ -800,9 +801,12 @@ fn layer_points_get_x_y_columns_in_csv_but_not_in_geojson() {
     let lines: Vec<&str> = text.lines().collect();
     assert_eq!(
         lines[0],
-        "id,x,y,code_qp,lib_qp,signed_distance_m,status,nearest_code_qp"
+        "id,x,y,code_qp,in_qpv,lib_qp,signed_distance_m,status,nearest_code_qp"
     );
-    assert!(lines[1].starts_with("a,700000.00,6600000.00,,,"), "{text}");
+    assert!(
+        lines[1].starts_with("a,700000.00,6600000.00,,false,,"),
+        "{text}"
+    );
     let geojson = json_of(
         qpv()
             .args(["-q", "nearest", "--format", "geojson"])

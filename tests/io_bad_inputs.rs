@@ -109,7 +109,7 @@ const CASES: &[(&str, &str, &[&str], &str, &str)] = &[
         "zones",
         &[],
         "feature 2",
-        "without geometry",
+        "has no geometry",
     ),
     (
         "short_position.geojson",
@@ -303,21 +303,21 @@ const CASES: &[(&str, &str, &[&str], &str, &str)] = &[
         "zones",
         &[],
         "",
-        "GDAL cannot open this file",
+        "cannot be read as a vector layer",
     ),
     (
         "garbage.shp",
         "zones",
         &[],
         "",
-        "GDAL cannot open this file",
+        "cannot be read as a vector layer",
     ),
     (
         "garbage.gpkg",
         "points",
         &[],
         "",
-        "GDAL cannot open this file",
+        "cannot be read as a vector layer",
     ),
 ];
 
@@ -348,8 +348,9 @@ fn every_bad_input_exits_2_naming_file_location_and_problem() {
         let out = check(&path, kind, extra);
         let stderr = String::from_utf8_lossy(&out.stderr);
         let first = stderr.lines().next().unwrap_or_default();
+        // Every message of the tool starts with "qpv: ", check's problem lines too.
         let expected_head = format!(
-            "{}{}",
+            "qpv: {}{}",
             path.display(),
             if location.is_empty() {
                 String::new()

@@ -190,6 +190,7 @@ fn messy_file_every_row_has_the_expected_status() {
             "uncertainty_m",
             "matched",
             "code_qp",
+            "in_qpv",
             "lib_qp",
             "signed_distance_m",
             "status",
@@ -218,8 +219,8 @@ fn messy_file_every_row_has_the_expected_status() {
     );
     assert!(
         stderr.contains(
-            "located 20 addresses: 1 inside (5.0 %), 0 near a boundary (0.0 %), 15 outside \
-             (75.0 %), 4 not geocoded (20.0 %); 3 to check (needs_check)"
+            "located 20 addresses: 1 in a QPV (5.0 %), 15 not in a QPV (75.0 %), 4 not \
+             geocoded (20.0 %); 0 near a boundary (0 inside, 0 outside); 3 to check (needs_check)"
         ),
         "{stderr}"
     );
@@ -265,7 +266,15 @@ fn association_beneficiaries_inside_each_qpv() {
             .to_vec()
     );
     assert_eq!(v["points"][0]["Bénéficiaire"], "Bénéficiaire 1");
-    assert!(stderr.contains("34 addresses: 25 inside (73.5 %), 4 near a boundary (11.8 %)"));
+    // 25 inside + 1 near inside (the per-QPV counts above) are in a QPV.
+    assert!(
+        stderr.contains("34 addresses: 26 in a QPV (76.5 %)"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("4 near a boundary (1 inside, 3 outside)"),
+        "{stderr}"
+    );
 }
 
 #[test]
@@ -289,10 +298,10 @@ fn csv_and_geojson_outputs() {
     assert_eq!(
         lines[0],
         "Dossier,Bénéficiaire,Adresse,CP,Commune,Inscription,lon,lat,x,y,precision,score,\
-         uncertainty_m,matched,code_qp,lib_qp,signed_distance_m,status,nearest_code_qp,needs_check,reason"
+         uncertainty_m,matched,code_qp,in_qpv,lib_qp,signed_distance_m,status,nearest_code_qp,needs_check,reason"
     );
     assert!(lines[33].starts_with(
-        "A-033,Bénéficiaire 33,,,Belfort,15/03/2024,,,,,not_found,0.0,,,,,,not_geocoded,,false,"
+        "A-033,Bénéficiaire 33,,,Belfort,15/03/2024,,,,,not_found,0.0,,,,,,,not_geocoded,,false,"
     ));
     let geojson = dir.path().join("out.geojson");
     qpv()

@@ -29,7 +29,7 @@ const CASES: &[(&str, &str, &str)] = &[
     ("empty_collection.geojson", "", "the layer has no features"),
     ("nan_coordinate.geojson", "line 1", "NaN"),
     ("infinity_coordinate.geojson", "line 1", "Infinity"),
-    ("null_geometry.geojson", "feature 2", "without geometry"),
+    ("null_geometry.geojson", "feature 2", "has no geometry"),
     ("empty_geometry.geojson", "feature 1", "an empty polygon"),
     (
         "degrees_as_metres.geojson",
@@ -52,7 +52,7 @@ const CASES: &[(&str, &str, &str)] = &[
     ),
     ("ring_too_short.geojson", "feature 0", "at least 4"),
     ("empty.geojson", "", "empty"),
-    ("garbage.gpkg", "", "GDAL cannot open"),
+    ("garbage.gpkg", "", "cannot be read as a vector layer"),
 ];
 
 #[test]

@@ -316,45 +316,8 @@ pub fn from_layer(
             return Err(e);
         }
         let loc = Location::Feature(f.index);
-        let mp = match f.geometry {
-            Some(Geometry::Polygon(p)) => MultiPolygon(vec![p]),
-            Some(Geometry::MultiPolygon(mp)) => mp,
-            None => {
-                return Err(Error::input(
-                    &path,
-                    loc,
-                    "a feature without geometry",
-                    "give every feature its polygon, or remove it",
-                ));
-            }
-            Some(other) => {
-                return Err(Error::input(
-                    &path,
-                    loc,
-                    format!(
-                        "a {} where a polygon was expected",
-                        crate::io::points::geometry_kind(&other)
-                    ),
-                    "a candidate perimeter is made of Polygons or MultiPolygons",
-                ));
-            }
-        };
-        if mp.0.is_empty() || mp.0.iter().all(|p| p.exterior().0.is_empty()) {
-            return Err(Error::input(
-                &path,
-                loc,
-                "an empty polygon",
-                "give the feature its perimeter, or remove it",
-            ));
-        }
-        if let Err(e) = crate::geometry::validity::check_multipolygon(&mp) {
-            return Err(Error::input(
-                &path,
-                loc,
-                format!("invalid polygon: {e}"),
-                "repair it in a GIS (QGIS: Vector > Geometry Tools > Fix Geometries; PostGIS: ST_MakeValid)",
-            ));
-        }
+        // The same checks as for zones: a polygon, not empty, with an area, valid.
+        let mp = crate::io::zones::polygonal(&path, f.index, f.geometry)?;
         let mut g = Geometry::MultiPolygon(mp);
         if let Err(e) = to_metric.geometry(&mut g) {
             return Err(Error::input(&path, loc, e.message, e.hint));

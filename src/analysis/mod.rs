@@ -19,5 +19,7 @@ pub mod locate_addresses;
 pub mod nearest;
 // Testing and comparing candidate perimeters against the current QPV geography.
 pub mod perimeter;
+// Snapping candidate vertices onto the QPV boundaries before an overlay (GeoJSON rounding).
+pub mod snap;
 // Delineating priority zones from the grid the way the decree's method works.
 pub mod simulate;

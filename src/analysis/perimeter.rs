@@ -164,6 +164,9 @@ pub struct PerimeterTest {
     pub added: Piece,
     /// Baseline − candidate.
     pub removed: Piece,
+    /// Candidate vertices moved onto a QPV vertex or edge within
+    /// [`SNAP_TOLERANCE_M`](super::snap::SNAP_TOLERANCE_M) before the overlay.
+    pub snapped_vertices: usize,
     /// Facilities by category.
     pub facility_counts: Vec<CategoryCount>,
     /// Facilities inside or near the candidate or inside the baseline (by category, id).
@@ -207,7 +210,9 @@ pub fn test_perimeter(
     facilities: &[Facility],
     options: &PerimeterOptions,
 ) -> PerimeterTest {
-    let candidate = dissolve([candidate]);
+    let (snapped, snapped_vertices) =
+        super::snap::snap_to_zones(candidate, zones, super::snap::SNAP_TOLERANCE_M);
+    let candidate = dissolve([&snapped]);
     let cand_ind = grid.estimate(&candidate);
     let cand_area = cand_ind.area_m2;
 
@@ -293,6 +298,7 @@ pub fn test_perimeter(
         overlaps,
         added: piece(grid, added),
         removed: piece(grid, removed),
+        snapped_vertices,
         facility_counts,
         facilities: rows,
         parts,

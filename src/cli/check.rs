@@ -19,7 +19,7 @@ use super::GlobalArgs;
 
 Examples:
   qpv check qpv.geojson --as zones
-  qpv check ecoles.csv --as facilities --category-column type
+  qpv check ecoles.csv --as facilities --category-field type
   qpv check centres.csv --as facilities --category social_centre
   qpv check adresses.csv --as points --x-column lon --y-column lat
   qpv check carreaux.csv --as grid"
@@ -51,8 +51,14 @@ pub struct CheckArgs {
     /// Facilities: name column (default: detected).
     #[arg(long)]
     pub name_column: Option<String>,
-    /// Facilities: category column (default: detected).
-    #[arg(long, conflicts_with = "category")]
+    /// Facilities: category column (default: detected). Same flag as in coverage and nearest
+    /// (--category-column is kept as an alias).
+    #[arg(
+        long = "category-field",
+        alias = "category-column",
+        value_name = "NAME",
+        conflicts_with = "category"
+    )]
     pub category_column: Option<String>,
     /// Facilities: one category for every row.
     #[arg(long)]
@@ -74,7 +80,11 @@ pub struct CheckArgs {
 /// Runs `qpv check`.
 pub fn run(args: &CheckArgs, global: &GlobalArgs) -> anyhow::Result<()> {
     let target = global.crs()?;
-    let source_crs = args.source_crs.as_deref().map(Crs::parse).transpose()?;
+    let source_crs = args
+        .source_crs
+        .as_deref()
+        .map(|c| Crs::parse_known(c, "--source-crs"))
+        .transpose()?;
     let points = PointOptions {
         x_column: args.x_column.clone(),
         y_column: args.y_column.clone(),
@@ -112,11 +122,12 @@ pub fn run(args: &CheckArgs, global: &GlobalArgs) -> anyhow::Result<()> {
         }
         return Ok(());
     }
+    // Each problem on lines of its own, prefixed like every message of the tool.
     for p in &report.problems {
-        eprintln!("{p}");
+        eprintln!("qpv: {p}");
     }
     if report.more > 0 {
-        eprintln!("... and {} more problems", report.more);
+        eprintln!("qpv: ... and {} more problems", report.more);
     }
     Err(Error::input(
         &args.file,

@@ -53,11 +53,12 @@ pub fn run(args: &CoverageArgs, global: &GlobalArgs) -> anyhow::Result<()> {
         OutputFormat::Table,
     )?;
     if let Some(out) = args.output.output.as_deref() {
-        let inputs: Vec<PathBuf> = [&args.zones.qpv, &args.facilities.facilities, &args.grid]
+        let mut inputs: Vec<PathBuf> = [&args.zones.qpv, &args.grid]
             .into_iter()
             .flatten()
             .cloned()
             .collect();
+        inputs.extend(args.facilities.inputs());
         qpv::output::atomic::ensure_not_input(out, &inputs)?;
     }
     for &d in &args.distance {

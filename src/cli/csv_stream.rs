@@ -17,7 +17,7 @@ use serde_json::Value;
 use qpv::analysis::batch::Progress;
 use qpv::io::points::{PointParser, RawPoint, RawRows};
 use qpv::output::ColumnSelection;
-use qpv::output::csv_record::push_field;
+use qpv::output::csv_record::push_text_field;
 
 use super::locate::{Cell, io_err, text, unequal_length_error};
 
@@ -82,7 +82,7 @@ fn push_centesimal(out: &mut Vec<u8>, x: f64) -> bool {
 fn push_cell(out: &mut Vec<u8>, cell: &Cell, scratch: &mut String) {
     use std::fmt::Write as _;
     match cell {
-        Cell::Text(t) => push_field(out, t.as_bytes()),
+        Cell::Text(t) => push_text_field(out, t.as_bytes()),
         Cell::Null => {}
         Cell::Number(x) => {
             if !push_centesimal(out, *x)
@@ -95,6 +95,7 @@ fn push_cell(out: &mut Vec<u8>, cell: &Cell, scratch: &mut String) {
             }
         }
         Cell::Int(i) => out.extend_from_slice(itoa::Buffer::new().format(*i).as_bytes()),
+        Cell::Bool(b) => out.extend_from_slice(if *b { b"true" } else { b"false" }),
     }
 }
 
@@ -113,7 +114,7 @@ fn push_csv_cells(
             if i > 0 {
                 out.push(b',');
             }
-            push_field(out, field.as_bytes());
+            push_text_field(out, field.as_bytes());
         }
         // The empty fields of a short row, then the cells.
         for j in fields.len()..n_fields {
@@ -133,7 +134,7 @@ fn push_csv_cells(
                 out.push(b',');
             }
             if i < n_fields {
-                push_field(out, fields.get(i).unwrap_or("").as_bytes());
+                push_text_field(out, fields.get(i).unwrap_or("").as_bytes());
             } else {
                 push_cell(out, &cells[i - n_fields], scratch);
             }

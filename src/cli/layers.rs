@@ -19,13 +19,42 @@ pub struct ZoneInput {
     /// default: the embedded QPV 2024 of Grand Belfort.
     #[arg(long, value_name = "FILE")]
     pub qpv: Option<PathBuf>,
+    /// Layer of a multi-layer --qpv file (GeoPackage...).
+    #[arg(long, value_name = "NAME", requires = "qpv")]
+    pub qpv_layer: Option<String>,
+    /// Attribute of --qpv holding each zone's code.
+    #[arg(long, value_name = "NAME", default_value = "code_qp")]
+    pub code_field: String,
+    /// Attribute of --qpv holding each zone's name (e.g. `NOM_QP`).
+    #[arg(long, value_name = "NAME", default_value = "lib_qp")]
+    pub name_field: String,
 }
 
 impl ZoneInput {
     /// The zones in the working CRS.
     pub fn load(&self, crs: Crs) -> qpv::Result<Vec<Zone>> {
+        let fields = ZoneFields {
+            code: self.code_field.clone(),
+            name: self.name_field.clone(),
+            layer: self.qpv_layer.clone(),
+            ..ZoneFields::default()
+        };
         match &self.qpv {
-            Some(path) => read_zones(path, &ZoneFields::default(), crs),
+            Some(path) => read_zones(path, &fields, crs).map_err(|e| match e {
+                // The layer flag of the zones is --qpv-layer (--layer is the points' one).
+                qpv::Error::Input {
+                    path,
+                    location,
+                    message,
+                    hint,
+                } => qpv::Error::Input {
+                    hint: hint.replace("with --layer", "with --qpv-layer"),
+                    path,
+                    location,
+                    message,
+                },
+                other => other,
+            }),
             None => qpv::io::embedded::zones(crs),
         }
     }
@@ -40,13 +69,13 @@ pub struct FacilityInput {
     #[arg(long, value_name = "FILE")]
     pub facilities: Option<PathBuf>,
     /// Column of --facilities holding each facility's category.
-    #[arg(
-        long,
-        value_name = "NAME",
-        requires = "facilities",
-        alias = "category-column"
-    )]
+    #[arg(long, value_name = "NAME", alias = "category-column")]
     pub category_field: Option<String>,
+    /// Facilities added to the set (the embedded one, or --facilities), e.g. your social
+    /// centres next to the embedded schools; same formats, category from --category-field or
+    /// detected. Repeatable.
+    #[arg(long, value_name = "FILE")]
+    pub add_facilities: Vec<PathBuf>,
     /// Work on these categories only (comma-separated, e.g. `college,lycee`). With
     /// --facilities and no --category-field, a single name is the category of every row.
     #[arg(long, value_name = "NAME", value_delimiter = ',')]
@@ -57,7 +86,9 @@ impl FacilityInput {
     /// The facilities (already filtered), the requested categories, if any, and the embedded
     /// social centres left out for want of a position (empty with --facilities).
     pub fn load(&self, crs: Crs) -> qpv::Result<LoadedFacilities> {
-        let wanted: Vec<Category> = self.category.iter().map(|c| Category::new(c)).collect();
+        // With --facilities and no category column, one name is the category of every row.
+        let fixed = self.facilities.is_some() && self.category_field.is_none();
+        let mut wanted: Vec<Category> = self.category.iter().map(|c| Category::new(c)).collect();
         let mut unplaced = Vec::new();
         let mut facilities = match &self.facilities {
             None => {
@@ -69,7 +100,9 @@ impl FacilityInput {
                 let fields = FacilityFields {
                     category: match (&self.category_field, wanted.as_slice()) {
                         (Some(column), _) => CategorySource::Column(column.clone()),
-                        (None, [one]) => CategorySource::Fixed(one.clone()),
+                        (None, [one]) => {
+                            CategorySource::Fixed(Category::new(&Category::key(one.as_str())))
+                        }
                         (None, _) => CategorySource::Detect,
                     },
                     ..FacilityFields::default()
@@ -77,8 +110,22 @@ impl FacilityInput {
                 read_facilities(path, &fields, crs)?
             }
         };
+        for path in &self.add_facilities {
+            let fields = FacilityFields {
+                category: match &self.category_field {
+                    Some(column) => CategorySource::Column(column.clone()),
+                    None => CategorySource::Detect,
+                },
+                ..FacilityFields::default()
+            };
+            facilities.extend(read_facilities(path, &fields, crs)?);
+        }
         if wanted.is_empty() {
             return Ok((facilities, None, unplaced));
+        }
+        if !(fixed && wanted.len() == 1) {
+            let known: Vec<Category> = facilities.iter().map(|f| f.category.clone()).collect();
+            wanted = Category::resolve(&self.category, &known)?;
         }
         facilities.retain(|f| wanted.contains(&f.category));
         if !wanted.contains(&Category::new(Category::SOCIAL_CENTRE)) {
@@ -152,7 +199,9 @@ impl DataArgs {
 impl FacilityInput {
     /// The file given, if any.
     pub fn inputs(&self) -> Vec<PathBuf> {
-        self.facilities.iter().cloned().collect()
+        let mut v: Vec<PathBuf> = self.facilities.iter().cloned().collect();
+        v.extend(self.add_facilities.iter().cloned());
+        v
     }
 }
 

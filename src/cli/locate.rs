@@ -35,7 +35,7 @@ use super::{GlobalArgs, OutputArgs, SelectArgs};
 #[derive(Debug, Args)]
 pub struct PointInput {
     /// Points: CSV with coordinate columns (lon/lat, x/y... detected), or a point layer
-    /// (GeoJSON, GeoPackage, Shapefile...); with --addresses, a CSV of postal addresses.
+    /// (GeoJSON, GeoPackage, Shapefile...).
     #[arg(value_name = "POINTS")]
     pub points: PathBuf,
     /// Column of x / longitude (default: detected).
@@ -74,7 +74,7 @@ impl PointInput {
             ..PointOptions::default()
         };
         if let Some(c) = &self.source_crs {
-            options.source_crs = Some(Crs::parse(c)?);
+            options.source_crs = Some(Crs::parse_known(c, "--source-crs")?);
         }
         if !self.columns.is_empty() {
             options.table.headers = Some(self.columns.clone());
@@ -289,7 +289,7 @@ fn write_csv_values<W: Write>(csv: &mut csv::Writer<W>, values: &[Value]) -> qpv
 /// One value as a CSV cell.
 fn cell_bytes(v: &Value) -> Cow<'_, [u8]> {
     match v {
-        Value::String(s) => Cow::Borrowed(s.as_bytes()),
+        Value::String(s) => qpv::output::csv_record::neutralise_formula(s.as_bytes()),
         other => Cow::Owned(cell_text(other).into_bytes()),
     }
 }
@@ -306,6 +306,8 @@ pub enum Cell<'a> {
     Number(f64),
     /// A count or rank.
     Int(u64),
+    /// True or false (CSV `true` / `false`).
+    Bool(bool),
 }
 
 impl Cell<'_> {
@@ -316,6 +318,7 @@ impl Cell<'_> {
             Cell::Text(s) => Value::String(s.to_string()),
             Cell::Number(x) => json!(x),
             Cell::Int(i) => json!(i),
+            Cell::Bool(b) => json!(b),
         }
     }
 }
@@ -376,8 +379,9 @@ pub(super) fn text(s: &str) -> Value {
 }
 
 /// The QPV columns of a located point.
-const QPV_COLUMNS: [&str; 5] = [
+const QPV_COLUMNS: [&str; 6] = [
     "code_qp",
+    "in_qpv",
     "lib_qp",
     "signed_distance_m",
     "status",
@@ -385,7 +389,7 @@ const QPV_COLUMNS: [&str; 5] = [
 ];
 
 /// The QPV values of a located point, in [`QPV_COLUMNS`] order.
-fn qpv_values(index: &ZoneIndex, located: Option<&Located>, status: &str) -> [Value; 5] {
+fn qpv_values(index: &ZoneIndex, located: Option<&Located>, status: &str) -> [Value; 6] {
     qpv_cells(index, located, status).map(Cell::to_value)
 }
 
@@ -394,10 +398,11 @@ fn qpv_cells<'a>(
     index: &'a ZoneIndex,
     located: Option<&Located>,
     status: &'a str,
-) -> [Cell<'a>; 5] {
+) -> [Cell<'a>; 6] {
     let zone = located.and_then(|l| l.zone).map(|z| index.zone(z));
     [
         zone.map_or(Cell::Null, |z| Cell::Text(&z.code)),
+        located.map_or(Cell::Null, |_| Cell::Bool(zone.is_some())),
         zone.map_or(Cell::Null, |z| Cell::Text(&z.name)),
         located
             .and_then(|l| l.signed_distance_m)
@@ -469,7 +474,7 @@ pub fn run(args: &LocateArgs, global: &GlobalArgs) -> anyhow::Result<()> {
     let mut summary = LocateSummary::default();
     // Without the distance columns, distances matter only up to the tolerance (statuses).
     let added = &columns[reader.headers().len()..];
-    let options = if select.keeps(&added[2]) || select.keeps(&added[4]) {
+    let options = if select.keeps(&added[3]) || select.keeps(&added[5]) {
         LocateOptions {
             tolerance_m: args.tolerance,
             distance_limit_m: args.distance_limit,
@@ -802,18 +807,29 @@ fn write_summary(path: &Path, per_zone: &LocateSummary, json: &Value) -> qpv::Re
     })
 }
 
-/// The summary for stderr.
+/// The summary for stderr: first how many points are in a QPV, then how many are near a
+/// boundary on each side.
 fn summary_text(s: &LocateSummary) -> String {
     format!(
-        "located {} points: {} inside ({:.1} %), {} near a boundary ({:.1} %), {} outside ({:.1} %)\n{}",
+        "located {} points: {} in a QPV ({:.1} %), {} not in a QPV ({:.1} %); {}\n{}",
         s.total,
-        s.inside,
-        s.percent(s.inside),
-        s.near,
-        s.percent(s.near),
-        s.outside,
-        s.percent(s.outside),
+        s.in_zone,
+        s.percent(s.in_zone),
+        s.total - s.in_zone,
+        s.percent(s.total - s.in_zone),
+        near_text(s),
         per_zone_text(s)
+    )
+}
+
+/// "N near a boundary: A inside, B outside" (points within the tolerance, by side).
+fn near_text(s: &LocateSummary) -> String {
+    let near_inside = s.in_zone.saturating_sub(s.inside);
+    format!(
+        "{} near a boundary ({} inside, {} outside)",
+        s.near,
+        near_inside,
+        s.near.saturating_sub(near_inside)
     )
 }
 
@@ -822,18 +838,17 @@ fn address_summary_text(s: &AddressSummary) -> String {
     let l = &s.located;
     let p = &s.precision;
     format!(
-        "located {} addresses: {} inside ({:.1} %), {} near a boundary ({:.1} %), {} outside \
-         ({:.1} %), {} not geocoded ({:.1} %); {} to check (needs_check)\n  geocoding: {} \
+        "located {} addresses: {} in a QPV ({:.1} %), {} not in a QPV ({:.1} %), {} not \
+         geocoded ({:.1} %); {}; {} to check (needs_check)\n  geocoding: {} \
          housenumber, {} interpolated, {} street, {} not_found\n{}",
         s.rows,
-        l.inside,
-        s.percent(l.inside),
-        l.near,
-        s.percent(l.near),
-        l.outside,
-        s.percent(l.outside),
+        l.in_zone,
+        s.percent(l.in_zone),
+        l.total - l.in_zone,
+        s.percent(l.total - l.in_zone),
         s.not_geocoded,
         s.percent(s.not_geocoded),
+        near_text(l),
         s.needs_check,
         p.housenumber,
         p.interpolated,

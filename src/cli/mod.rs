@@ -67,7 +67,7 @@ impl GlobalArgs {
     /// The working CRS.
     #[allow(dead_code)] // used by the data commands as they land
     pub fn crs(&self) -> qpv::Result<Crs> {
-        Crs::parse(&self.crs)
+        Crs::working(&self.crs)
     }
 }
 
@@ -77,7 +77,9 @@ pub struct OutputArgs {
     /// Output file (`-` or absent: standard output). Written atomically.
     #[arg(short, long, value_name = "FILE")]
     pub output: Option<PathBuf>,
-    /// Output format (default: from the extension of -o, else table).
+    /// Output format (default: from the extension of -o, else the command's own: table for
+    /// info and coverage, CSV for locate, nearest and geocode, Markdown for perimeter test,
+    /// perimeter compare and simulate, GeoJSON for perimeter build).
     #[arg(long, value_enum)]
     pub format: Option<OutputFormat>,
 }

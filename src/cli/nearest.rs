@@ -65,7 +65,7 @@ pub fn run(args: &NearestArgs, global: &GlobalArgs) -> anyhow::Result<()> {
     )?;
     if let Some(out) = args.output.output.as_deref() {
         let mut inputs = vec![args.input.points.clone()];
-        inputs.extend(args.facilities.facilities.clone());
+        inputs.extend(args.facilities.inputs());
         qpv::output::atomic::ensure_not_input(out, &inputs)?;
     }
     let (facilities, wanted, _) = args.facilities.load(crs)?;

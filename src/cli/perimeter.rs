@@ -19,7 +19,7 @@ use qpv::output::{
     GeoLayer, OutputFormat, Table, Views, perimeter_layers, report_markdown, write_views,
 };
 
-use super::layers::{DataArgs, FacilityInput};
+use super::layers::{DataArgs, FacilityInput, check_distance};
 use super::{GlobalArgs, OutputArgs};
 
 /// Arguments of `qpv perimeter`.
@@ -88,8 +88,9 @@ struct TestOptions {
     #[arg(long, default_value_t = 1000.0, value_name = "N")]
     min_population: f64,
     /// Attribute of the candidate file naming it (default: `name`, else the file name).
+    /// (--name-field names the attribute of the QPV names, as in every command.)
     #[arg(long, value_name = "FIELD")]
-    name_field: Option<String>,
+    candidate_name_field: Option<String>,
     /// CRS of a candidate file that declares none (e.g. EPSG:2154).
     #[arg(long, value_name = "EPSG:CODE")]
     source_crs: Option<String>,
@@ -182,9 +183,13 @@ impl TestOptions {
     }
 
     fn candidate(&self, path: &Path, crs: Crs) -> anyhow::Result<(String, MultiPolygon<f64>)> {
-        let assumed = self.source_crs.as_deref().map(Crs::parse).transpose()?;
+        let assumed = self
+            .source_crs
+            .as_deref()
+            .map(|c| Crs::parse_known(c, "--source-crs"))
+            .transpose()?;
         let layer = qpv::io::source::read_vector(path, None)?;
-        let c = candidate::from_layer(layer, assumed, crs, self.name_field.as_deref())?;
+        let c = candidate::from_layer(layer, assumed, crs, self.candidate_name_field.as_deref())?;
         Ok(c)
     }
 
@@ -235,14 +240,20 @@ struct BuildArgs {
     /// Communes layer (attributes: code, name). Default: embedded IGN communes.
     #[arg(long, value_name = "FILE")]
     communes_file: Option<PathBuf>,
-    /// Grid cells within --near-distance of this point (x,y in the working CRS).
-    #[arg(long, value_name = "X,Y")]
+    /// Grid cells within --near-distance of this point: x,y in the working CRS, or
+    /// longitude,latitude in degrees (WGS84) when both look like degrees.
+    #[arg(long, value_name = "X,Y", allow_hyphen_values = true)]
     near_point: Option<String>,
     /// Distance for --near-point, metres.
     #[arg(long, default_value_t = 200.0, value_name = "M")]
     near_distance: f64,
-    /// Grow (or shrink, if negative) the result by this many metres.
-    #[arg(long, default_value_t = 0.0, value_name = "M")]
+    /// Grow (or shrink, if negative, e.g. `--buffer -100`) the result by this many metres.
+    #[arg(
+        long,
+        default_value_t = 0.0,
+        value_name = "M",
+        allow_negative_numbers = true
+    )]
     buffer: f64,
     /// Name of the candidate (a `name` property in the output).
     #[arg(long, default_value = "candidate")]
@@ -389,6 +400,18 @@ fn run_build(args: &BuildArgs, global: &GlobalArgs) -> anyhow::Result<()> {
             "give --qpv-codes, --cells-where, --communes and/or --near-point"
         ));
     }
+    check_distance(args.near_distance, "--near-distance")?;
+    if !args.buffer.is_finite() {
+        anyhow::bail!(qpv::Error::usage(
+            format!("--buffer {} is not a number of metres", args.buffer),
+            "give metres: positive to grow the candidate, negative to shrink it, e.g. --buffer 50 or --buffer -100"
+        ));
+    }
+    let near_point = args
+        .near_point
+        .as_deref()
+        .map(|t| qpv::crs::parse_user_point(t, "--near-point", crs))
+        .transpose()?;
     let mut parts: Vec<MultiPolygon<f64>> = Vec::new();
     let mut recipe = Vec::new();
     if !args.qpv_codes.is_empty() {
@@ -420,8 +443,8 @@ fn run_build(args: &BuildArgs, global: &GlobalArgs) -> anyhow::Result<()> {
             parts.push(candidate::from_cells(&cells, &c));
             recipe.push(format!("grid cells where {cond}"));
         }
-        if let Some(text) = &args.near_point {
-            let (x, y) = parse_point(text)?;
+        if let Some(p) = near_point {
+            let (x, y) = (p.x, p.y);
             parts.push(candidate::cells_near(
                 &cells,
                 Point::new(x, y),
@@ -472,17 +495,6 @@ fn run_build(args: &BuildArgs, global: &GlobalArgs) -> anyhow::Result<()> {
     };
     write_views(args.output.output.as_deref(), format, &views)?;
     Ok(())
-}
-
-fn parse_point(text: &str) -> qpv::Result<(f64, f64)> {
-    let nums: Vec<Option<f64>> = text.split(',').map(qpv::io::table::parse_number).collect();
-    match nums[..] {
-        [Some(x), Some(y)] => Ok((x, y)),
-        _ => Err(qpv::Error::usage(
-            format!("--near-point '{text}' is not X,Y"),
-            "give two numbers in the working CRS, e.g. --near-point 989152.5,6734321.0",
-        )),
-    }
 }
 
 fn test_table(t: &PerimeterTest) -> Table {

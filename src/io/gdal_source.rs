@@ -23,8 +23,7 @@ use super::vector::{Field, FieldKind, GeometryError, VectorFeature, VectorLayer}
 /// GDAL's own stderr messages are silenced (once, process-wide): the last one is part of the
 /// error this crate returns, with the file name and a hint.
 pub fn open_dataset(path: &Path) -> Result<Dataset> {
-    static QUIET: std::sync::Once = std::sync::Once::new();
-    QUIET.call_once(|| gdal::config::set_error_handler(|_, _, _| {}));
+    crate::crs::quiet_gdal();
     if !path.exists() {
         return Err(Error::io(
             path,
@@ -35,11 +34,11 @@ pub fn open_dataset(path: &Path) -> Result<Dataset> {
         open_flags: GdalOpenFlags::GDAL_OF_VECTOR | GdalOpenFlags::GDAL_OF_READONLY,
         ..DatasetOptions::default()
     };
-    Dataset::open_ex(path, options).map_err(|e| {
+    Dataset::open_ex(path, options).map_err(|_| {
         Error::input(
             path,
             Location::File,
-            format!("GDAL cannot open this file as a vector layer ({e})"),
+            "this file cannot be read as a vector layer (unknown format, or damaged)",
             "give a GeoJSON, Shapefile (.shp with its .shx, .dbf, .prj), GeoPackage, FlatGeobuf or CSV file",
         )
     })
@@ -117,6 +116,9 @@ pub fn read_layer(
     let mut features = Vec::new();
     for (index, feature) in layer.features().enumerate() {
         let (geometry, error) = match feature.geometry() {
+            // A NULL shape (Shapefile type 0, GeoPackage NULL blob) may come as an empty
+            // geometry of no type: the feature has no geometry.
+            Some(g) if g.is_empty() || g.geometry_name().is_empty() => (None, None),
             None => (None, None),
             Some(g) => match convert(g) {
                 Ok(g) => (Some(g), None),
@@ -146,6 +148,19 @@ pub fn read_layer(
             error,
         });
     }
+    let announced = layer.feature_count();
+    if announced != features.len() as u64 {
+        return Err(Error::input(
+            path,
+            Location::File,
+            format!(
+                "the file announces {announced} features but {} could be read",
+                features.len()
+            ),
+            "the file is truncated or damaged (for a Shapefile, its .dbf, .shx and .shp must come from the same export): export it again",
+        ));
+    }
+    shapefile_counts_agree(path)?;
     Ok(VectorLayer {
         path: path.to_path_buf(),
         driver: dataset.driver().short_name(),
@@ -156,6 +171,67 @@ pub fn read_layer(
         fields,
         features,
     })
+}
+
+/// For a Shapefile, the record count of the .dbf header against the count of shapes in the
+/// .shx index (100-byte header, 8 bytes per shape): GDAL reads the smaller silently.
+fn shapefile_counts_agree(path: &Path) -> Result<()> {
+    let is_shp = path
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("shp"));
+    if !is_shp {
+        return Ok(());
+    }
+    let sibling = |ext: &str| {
+        ["", "upper"].iter().find_map(|case| {
+            let e = if case.is_empty() {
+                ext.to_string()
+            } else {
+                ext.to_ascii_uppercase()
+            };
+            let p = path.with_extension(e);
+            p.exists().then_some(p)
+        })
+    };
+    let (Some(dbf), Some(shx)) = (sibling("dbf"), sibling("shx")) else {
+        return Ok(());
+    };
+    let shapes = std::fs::metadata(&shx)
+        .map_err(|e| Error::io(&shx, e))?
+        .len()
+        .saturating_sub(100)
+        / 8;
+    let mut head = [0u8; 12];
+    let mut f = std::fs::File::open(&dbf).map_err(|e| Error::io(&dbf, e))?;
+    std::io::Read::read_exact(&mut f, &mut head).map_err(|e| Error::io(&dbf, e))?;
+    let records = u64::from(u32::from_le_bytes([head[4], head[5], head[6], head[7]]));
+    let header = u64::from(u16::from_le_bytes([head[8], head[9]]));
+    let record = u64::from(u16::from_le_bytes([head[10], head[11]]));
+    let size = std::fs::metadata(&dbf)
+        .map_err(|e| Error::io(&dbf, e))?
+        .len();
+    let complete = size >= header + records * record;
+    if records != shapes || !complete {
+        let name = dbf
+            .file_name()
+            .unwrap_or_default()
+            .to_string_lossy()
+            .into_owned();
+        return Err(Error::input(
+            path,
+            Location::File,
+            if complete {
+                format!("{name} holds {records} records but the shapes number {shapes}")
+            } else {
+                format!(
+                    "{name} is truncated: its header announces {records} records, the file holds {}",
+                    size.saturating_sub(header) / record.max(1)
+                )
+            },
+            "the .shp, .shx and .dbf must come from the same export: export the Shapefile again",
+        ));
+    }
+    Ok(())
 }
 
 /// The EPSG code of a GDAL spatial reference, identified if needed, and its name.
@@ -178,7 +254,56 @@ pub fn crs_of(srs: &SpatialRef) -> (Option<Crs>, String) {
     {
         return (Some(c), format!("{c} ({name})"));
     }
+    if let Some(c) = same_parameters_as_known(srs) {
+        return (
+            Some(c),
+            format!("{c} (identified from the parameters of '{name}')"),
+        );
+    }
     (None, name)
+}
+
+/// The projected CRSs used for French data: Lambert-93, the nine conic conformal zones
+/// CC42–CC50, LAEA Europe and the overseas UTM CRSs.
+const FRENCH_PROJECTED: [u32; 15] = [
+    2154, 3942, 3943, 3944, 3945, 3946, 3947, 3948, 3949, 3950, 3035, 2975, 5490, 2972, 4471,
+];
+
+/// A CRS without EPSG code whose projection parameters (PROJ.4 form, without the datum-shift
+/// and bookkeeping terms) are exactly those of one of [`FRENCH_PROJECTED`]: a `.prj` written
+/// by a GIS that named Lambert-93 its own way ("Lambert93", datum "D_unknown" on GRS80),
+/// which GDAL's identification rates only 60 % sure.
+fn same_parameters_as_known(srs: &SpatialRef) -> Option<Crs> {
+    fn key(proj4: &str) -> Vec<String> {
+        let mut terms: Vec<String> = proj4
+            .split_whitespace()
+            .filter(|t| {
+                !["+towgs84", "+no_defs", "+type", "+wktext"]
+                    .iter()
+                    .any(|p| t.starts_with(p))
+            })
+            .map(str::to_string)
+            .collect();
+        // The two standard parallels of a conic projection play the same role: their order
+        // varies between writers.
+        let mut parallels: Vec<String> = Vec::new();
+        terms.retain(|t| {
+            let p = t.starts_with("+lat_1=") || t.starts_with("+lat_2=");
+            if p {
+                parallels.push(t[7..].to_string());
+            }
+            !p
+        });
+        parallels.sort();
+        terms.push(format!("+lat_1_2={}", parallels.join(",")));
+        terms.sort();
+        terms
+    }
+    let own = key(&srs.to_proj4().ok()?);
+    FRENCH_PROJECTED.iter().find_map(|&code| {
+        let known = SpatialRef::from_epsg(code).ok()?.to_proj4().ok()?;
+        (key(&known) == own).then_some(Crs::epsg(code))
+    })
 }
 
 fn field_kind(t: OGRFieldType::Type) -> FieldKind {

@@ -260,16 +260,22 @@ fn legacy_crs(path: &Path, member: Option<&Json>) -> Result<(Crs, String)> {
             path,
             Location::File,
             format!("unreadable \"crs\" member: {member}"),
-            "write it as {\"type\": \"name\", \"properties\": {\"name\": \"urn:ogc:def:crs:EPSG::2154\"}} or remove it for WGS84",
+            "write it as {\"type\": \"name\", \"properties\": {\"name\": \"EPSG:2154\"}} or remove it for WGS84",
         ));
     };
     match Crs::parse(&text) {
+        Ok(c) if c.info().is_err() => Err(Error::input(
+            path,
+            Location::File,
+            format!("the \"crs\" member '{text}' is not a known EPSG coordinate reference system"),
+            "check the code on epsg.io (e.g. EPSG:2154 for Lambert-93), or reproject the file to WGS84 and remove the member",
+        )),
         Ok(c) => Ok((c, text)),
         Err(_) => Err(Error::input(
             path,
             Location::File,
             format!("the \"crs\" member '{text}' is not an EPSG code"),
-            "write it as urn:ogc:def:crs:EPSG::<code>, or reproject the file to WGS84 and remove the member",
+            "write it as EPSG:<code> (e.g. EPSG:2154), or reproject the file to WGS84 and remove the member",
         )),
     }
 }
@@ -627,6 +633,27 @@ mod tests {
             s.starts_with("t.geojson, feature 1: ring 0: the ring is not closed"),
             "{s}"
         );
+    }
+
+    /// Coordinates are read correctly rounded, as Rust's `str::parse` and the CSV reader read
+    /// them: the same text gives the same point in every format (issue 11: 7 vertices of the
+    /// embedded QPV were 1 ulp apart, so CSV points on them fell outside).
+    #[test]
+    fn coordinates_are_parsed_correctly_rounded() {
+        for text in ["6.852999155630932", "47.6410962165527", "6.870649626566562"] {
+            let l = parse(&format!(
+                r#"{{"type":"Point","coordinates":[{text},47.6]}}"#
+            ))
+            .unwrap();
+            let Some(Geometry::Point(p)) = &l.features[0].geometry else {
+                panic!()
+            };
+            assert_eq!(
+                p.x().to_bits(),
+                text.parse::<f64>().unwrap().to_bits(),
+                "{text}"
+            );
+        }
     }
 
     #[test]

@@ -23,6 +23,18 @@ const VALUE_COLUMNS: [&str; 11] = [
     "Men_mais", "Men_surf",
 ];
 
+/// The largest value accepted in a column for one 200 m cell (4 ha): 100,000 people or
+/// households (25 times the densest Paris blocks), 10^11 € of summed standard of living
+/// (100,000 people at 10^6 € each), 10^8 m² of summed dwelling area. Larger values are typing
+/// or export errors (1e308) that would overflow the sums into "NaN %".
+fn max_per_cell(column: &str) -> f64 {
+    match column {
+        "Ind_snv" => 1e11,
+        "Men_surf" => 1e8,
+        _ => 1e5,
+    }
+}
+
 /// Reads a Filosofi grid CSV into `target`, in file order.
 pub fn read_grid(path: &Path, target: Crs) -> Result<Vec<GridCell>> {
     let table = TableReader::open(path, &TableOptions::default())?;
@@ -163,7 +175,7 @@ pub fn check_grid(
         let mut bad = None;
         for (slot, (&col, name)) in numbers.iter_mut().zip(value_cols.iter().zip(VALUE_COLUMNS)) {
             match parse_number(get(col)) {
-                Some(v) if v >= 0.0 => *slot = v,
+                Some(v) if (0.0..=max_per_cell(name)).contains(&v) => *slot = v,
                 _ => {
                     bad = Some((name, get(col).to_string()));
                     break;
@@ -174,8 +186,11 @@ pub fn check_grid(
             problems.push(Error::input(
                 &path,
                 loc,
-                format!("'{text}' in column '{name}' is not a count (a finite number ≥ 0)"),
-                "INSEE values are non-negative numbers; fix the row",
+                format!(
+                    "'{text}' in column '{name}' is not a count of a 200 m cell (a number from 0 to {})",
+                    max_per_cell(name)
+                ),
+                "INSEE values are non-negative numbers of plausible size; fix the row",
             ));
             continue;
         }

@@ -45,6 +45,9 @@ pub fn detect(path: &Path) -> SourceKind {
 
 /// Reads a vector file (GeoJSON or GDAL); `layer` picks a layer of a multi-layer source.
 pub fn read_vector(path: &Path, layer: Option<&str>) -> Result<VectorLayer> {
+    if path.is_dir() {
+        return Err(Error::directory(path));
+    }
     match detect(path) {
         SourceKind::GeoJson => super::geojson::read_geojson(path),
         SourceKind::Gdal => super::gdal_source::read_gdal(path, layer),

@@ -103,6 +103,9 @@ impl TableReader {
                 h.iter().map(|s| s.trim().to_string()).collect()
             }
         };
+        if let Some(e) = duplicate_column(path, &headers) {
+            return Err(e);
+        }
         Ok(TableReader {
             path: path.to_path_buf(),
             headers,
@@ -206,6 +209,29 @@ pub fn column_key(name: &str) -> String {
             (c.is_alphanumeric()).then_some(c)
         })
         .collect()
+}
+
+/// Two columns with the same name (ignoring surrounding spaces): which one a reader or a user
+/// means is unknowable, so the file is refused, naming both positions.
+fn duplicate_column(path: &Path, headers: &[String]) -> Option<Error> {
+    for (j, h) in headers.iter().enumerate() {
+        if h.is_empty() {
+            continue;
+        }
+        if let Some(i) = headers[..j].iter().position(|g| g == h) {
+            return Some(Error::input(
+                path,
+                Location::Line(1),
+                format!(
+                    "the column '{h}' appears twice (columns {} and {})",
+                    i + 1,
+                    j + 1
+                ),
+                "rename or remove one of them: every column needs its own name",
+            ));
+        }
+    }
+    None
 }
 
 /// See [`TableReader::find_column`].

@@ -216,8 +216,8 @@ pub(crate) fn polygonal(
             return Err(Error::input(
                 path,
                 loc,
-                "a feature without geometry",
-                "give every zone its polygon, or remove the feature",
+                "the feature has no geometry (null)",
+                "give every zone or candidate its polygon, or remove the feature",
             ));
         }
         Some(Geometry::Polygon(p)) => MultiPolygon(vec![p]),
@@ -227,7 +227,7 @@ pub(crate) fn polygonal(
                 path,
                 loc,
                 format!("a {} where a polygon was expected", geometry_kind(&other)),
-                "zones are Polygons or MultiPolygons; points and lines cannot be perimeters",
+                "zones and candidates are Polygons or MultiPolygons; points and lines cannot be perimeters",
             ));
         }
     };
@@ -237,6 +237,16 @@ pub(crate) fn polygonal(
             loc,
             "an empty polygon",
             "give the zone its perimeter, or remove the feature",
+        ));
+    }
+    if let Some(i) = mp.0.iter().position(|p| {
+        geo::Area::unsigned_area(&geo::Polygon::new(p.exterior().clone(), vec![])) == 0.0
+    }) {
+        return Err(Error::input(
+            path,
+            loc,
+            format!("polygon {i} has no area (its points are all on one line)"),
+            "draw the zone's real outline, or remove the feature",
         ));
     }
     if let Err(e) = crate::geometry::validity::check_multipolygon(&mp) {

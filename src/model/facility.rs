@@ -36,6 +36,78 @@ impl Category {
     pub fn as_str(&self) -> &str {
         &self.0
     }
+
+    /// The key categories are compared by: lower case, accents folded, every run of
+    /// non-alphanumeric characters as one `_` (`Collège` → `college`, `École maternelle` →
+    /// `ecole_maternelle`).
+    pub fn key(name: &str) -> String {
+        crate::geocode::normalize::fold(name).replace(' ', "_")
+    }
+
+    /// The categories of `known` that the user's names designate: each name matches the
+    /// category with the same [`Category::key`], else the only category whose key starts with
+    /// it followed by `_` (`social` → `social_centre`). A name that starts several categories
+    /// is refused as ambiguous rather than taken for all of them (`ecole` could mean
+    /// `ecole_maternelle`, `ecole_elementaire` or both: say which); an unknown name is refused
+    /// with the list of known ones. Order of `requested`, duplicates removed.
+    ///
+    /// ```
+    /// use qpv::model::Category;
+    /// let known = [Category::new("college"), Category::new("ecole_elementaire"),
+    ///              Category::new("ecole_maternelle")];
+    /// let got = Category::resolve(&["Collège".to_string()], &known).unwrap();
+    /// assert_eq!(got, [Category::new("college")]);
+    /// let e = Category::resolve(&["ecole".to_string()], &known).unwrap_err().to_string();
+    /// assert!(e.contains("ambiguous") && e.contains("ecole_maternelle"), "{e}");
+    /// let e = Category::resolve(&["colege".to_string()], &known).unwrap_err().to_string();
+    /// assert!(e.contains("known categories: college, ecole_elementaire, ecole_maternelle"), "{e}");
+    /// ```
+    pub fn resolve(requested: &[String], known: &[Category]) -> crate::Result<Vec<Category>> {
+        let mut known: Vec<&Category> = known.iter().collect();
+        known.sort();
+        known.dedup();
+        let list = known
+            .iter()
+            .map(|c| c.as_str())
+            .collect::<Vec<_>>()
+            .join(", ");
+        let mut out: Vec<Category> = Vec::new();
+        for name in requested {
+            let key = Category::key(name);
+            let exact = known.iter().find(|c| Category::key(c.as_str()) == key);
+            let prefixed: Vec<&&Category> = known
+                .iter()
+                .filter(|c| Category::key(c.as_str()).starts_with(&format!("{key}_")))
+                .collect();
+            let found = match (exact, prefixed.as_slice()) {
+                (Some(c), _) => (*c).clone(),
+                (None, [one]) => (**one).clone(),
+                (None, []) => {
+                    return Err(crate::Error::usage(
+                        format!("--category: unknown category '{name}'"),
+                        format!("known categories: {list}"),
+                    ));
+                }
+                (None, several) => {
+                    let names: Vec<&str> = several.iter().map(|c| c.as_str()).collect();
+                    return Err(crate::Error::usage(
+                        format!(
+                            "--category: '{name}' is ambiguous: it could be {}",
+                            names.join(" or ")
+                        ),
+                        format!(
+                            "name one, or several separated by commas (--category {}); known categories: {list}",
+                            names.join(",")
+                        ),
+                    ));
+                }
+            };
+            if !out.contains(&found) {
+                out.push(found);
+            }
+        }
+        Ok(out)
+    }
 }
 
 impl fmt::Display for Category {

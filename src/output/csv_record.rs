@@ -28,6 +28,48 @@ pub fn push_field(out: &mut Vec<u8>, field: &[u8]) {
     out.push(b'"');
 }
 
+/// A text cell made safe to open in a spreadsheet (OWASP "CSV injection"): a cell starting with
+/// `=`, `+`, `-`, `@`, a tab or a carriage return is prefixed with `'`, so that Excel or
+/// LibreOffice shows it as text instead of running it as a formula. Numbers (`-12.5`, `+3`,
+/// `-1e-3`) are left alone: only text that would be taken for a formula changes.
+///
+/// ```
+/// use qpv::output::csv_record::neutralise_formula;
+/// assert_eq!(&*neutralise_formula(b"=cmd|'/c calc'!A1"), b"'=cmd|'/c calc'!A1");
+/// assert_eq!(&*neutralise_formula(b"@SUM(A1)"), b"'@SUM(A1)");
+/// assert_eq!(&*neutralise_formula(b"-12.5"), b"-12.5");
+/// assert_eq!(&*neutralise_formula(b"Belfort"), b"Belfort");
+/// assert_eq!(&*neutralise_formula(b"-"), b"-");
+/// ```
+#[inline]
+pub fn neutralise_formula(field: &[u8]) -> std::borrow::Cow<'_, [u8]> {
+    let risky = matches!(
+        field.first(),
+        Some(b'=' | b'+' | b'-' | b'@' | b'\t' | b'\r')
+    );
+    let number = || {
+        std::str::from_utf8(field)
+            .ok()
+            .and_then(|t| t.parse::<f64>().ok())
+            .is_some_and(f64::is_finite)
+    };
+    // A lone sign ("-" for "no value") is no formula.
+    if risky && field.len() > 1 && !number() {
+        let mut v = Vec::with_capacity(field.len() + 1);
+        v.push(b'\'');
+        v.extend_from_slice(field);
+        std::borrow::Cow::Owned(v)
+    } else {
+        std::borrow::Cow::Borrowed(field)
+    }
+}
+
+/// Appends one text field (without separator), neutralised with [`neutralise_formula`].
+#[inline]
+pub fn push_text_field(out: &mut Vec<u8>, field: &[u8]) {
+    push_field(out, &neutralise_formula(field));
+}
+
 /// Appends a whole record and its terminator. A record made of one empty field is written
 /// `""` (else it would read back as an empty line).
 ///

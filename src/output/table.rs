@@ -76,7 +76,13 @@ impl Table {
         writer.write_record(&self.columns).map_err(csv_err)?;
         for row in &self.rows {
             writer
-                .write_record(row.iter().map(cell_text))
+                .write_record(row.iter().map(|v| match v {
+                    // Text that a spreadsheet would run as a formula is written as text.
+                    Value::String(t) => {
+                        super::csv_record::neutralise_formula(t.as_bytes()).into_owned()
+                    }
+                    other => cell_text(other).into_bytes(),
+                }))
                 .map_err(csv_err)?;
         }
         writer.flush().map_err(io_err)
