@@ -1,6 +1,10 @@
 //! Analyses: one algorithm per file, plain functions over model types and indexes, no I/O,
 //! no printing.
 
+// Floating catchment accessibility (2SFCA, E2SFCA, Gaussian, gravity) of points to facilities.
+pub mod access;
+// `qpv access`: supply and demand from facilities and grid, scores, means per QPV vs the rest.
+pub mod access_report;
 // Chunked, parallel, order-preserving batch driver for streams of points.
 pub mod batch;
 // Building candidate perimeters without drawing: unions of QPV, communes, grid cells, buffers.

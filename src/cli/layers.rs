@@ -58,9 +58,19 @@ pub struct FacilityInput {
 }
 
 impl FacilityInput {
+    /// Every facility, whatever --category says (for messages naming the categories present).
+    pub fn load_all(&self, crs: Crs) -> qpv::Result<LoadedFacilities> {
+        let (facilities, _, unplaced) = self.load_filtered(crs, false)?;
+        Ok((facilities, None, unplaced))
+    }
+
     /// The facilities (already filtered), the requested categories, if any, and the embedded
     /// social centres left out for want of a position (empty with --facilities).
     pub fn load(&self, crs: Crs) -> qpv::Result<LoadedFacilities> {
+        self.load_filtered(crs, true)
+    }
+
+    fn load_filtered(&self, crs: Crs, filter: bool) -> qpv::Result<LoadedFacilities> {
         let wanted: Vec<Category> = self.category.iter().map(|c| Category::new(c)).collect();
         let mut unplaced = Vec::new();
         let mut facilities = match &self.facilities {
@@ -81,7 +91,7 @@ impl FacilityInput {
                 read_facilities(path, &fields, crs)?
             }
         };
-        if wanted.is_empty() {
+        if wanted.is_empty() || !filter {
             return Ok((facilities, None, unplaced));
         }
         facilities.retain(|f| wanted.contains(&f.category));
