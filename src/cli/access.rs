@@ -6,9 +6,9 @@ use clap::{Args, ValueEnum};
 
 use qpv::analysis::access::AccessMethod;
 use qpv::analysis::access_report::{AccessOptions, DemandKind, access_report};
-use qpv::output::access_views::access_views;
+use qpv::output::access_views::{access_views, cell_scores};
 use qpv::output::atomic::ensure_not_input;
-use qpv::output::{OutputFormat, write_views};
+use qpv::output::{OutputFormat, Views, write_views};
 
 use super::layers::{DataArgs, FacilityInput};
 use super::{GlobalArgs, OutputArgs};
@@ -100,6 +100,9 @@ pub struct AccessArgs {
     /// Facility column holding each facility's capacity (default: 1 per facility).
     #[arg(long, value_name = "COLUMN")]
     capacity: Option<String>,
+    /// Also write every cell's scores (id, demand, in_communes, score_<method>) to this CSV.
+    #[arg(long, value_name = "FILE")]
+    scores: Option<PathBuf>,
     #[command(flatten)]
     facilities: FacilityInput,
     #[command(flatten)]
@@ -168,9 +171,9 @@ pub fn run(args: &AccessArgs, global: &GlobalArgs) -> anyhow::Result<()> {
         )),
     };
     let methods = args.methods()?;
-    if let Some(out) = &args.output.output {
-        let mut inputs: Vec<PathBuf> = args.data.inputs();
-        inputs.extend(args.facilities.inputs());
+    let mut inputs: Vec<PathBuf> = args.data.inputs();
+    inputs.extend(args.facilities.inputs());
+    for out in args.output.output.iter().chain(&args.scores) {
         ensure_not_input(out, &inputs)?;
     }
     let (facilities, _, _) = args.facilities.load_all(crs)?;
@@ -187,7 +190,17 @@ pub fn run(args: &AccessArgs, global: &GlobalArgs) -> anyhow::Result<()> {
         methods,
     };
     let report = access_report(&cells, grid, &facilities, &zones, &communes, &options)?;
-    let views = access_views(&report, &cells, crs)?;
+    let with_layer = matches!(format, OutputFormat::Geojson | OutputFormat::Gpkg);
+    let views = access_views(&report, &cells, crs, with_layer)?;
     write_views(args.output.output.as_deref(), format, &views)?;
+    if let Some(path) = &args.scores {
+        let scores = Views {
+            table: cell_scores(&report, &cells),
+            json: serde_json::Value::Null,
+            layers: Vec::new(),
+            markdown_preamble: String::new(),
+        };
+        write_views(Some(path), OutputFormat::Csv, &scores)?;
+    }
     Ok(())
 }

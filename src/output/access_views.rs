@@ -27,11 +27,17 @@ fn opt(v: Option<f64>, digits: i32) -> Value {
     v.map_or(Value::Null, |v| sig(v, digits))
 }
 
-/// The views of `report` over the `cells` it was computed on.
+/// The views of `report` over the `cells` it was computed on; the grid layer only when
+/// `with_layer` (GeoJSON, GeoPackage: a million polygons are not built for nothing).
 ///
 /// # Errors
 /// Only if the report cannot be serialised.
-pub fn access_views(report: &AccessReport, cells: &[GridCell], crs: Crs) -> Result<Views> {
+pub fn access_views(
+    report: &AccessReport,
+    cells: &[GridCell],
+    crs: Crs,
+    with_layer: bool,
+) -> Result<Views> {
     let mut table = Table::new([
         "method",
         "code",
@@ -57,27 +63,56 @@ pub fn access_views(report: &AccessReport, cells: &[GridCell], crs: Crs) -> Resu
     Ok(Views {
         table,
         json,
-        layers: vec![cell_layer(report, cells, crs)],
+        layers: if with_layer {
+            vec![cell_layer(report, cells, crs)]
+        } else {
+            Vec::new()
+        },
         markdown_preamble: preamble(report),
     })
+}
+
+fn cell_properties(report: &AccessReport, c: &GridCell, i: usize) -> Map<String, Value> {
+    let mut p = Map::new();
+    p.insert("id".into(), json!(c.id));
+    p.insert("demand".into(), json!(report.demand.of(c)));
+    p.insert("in_communes".into(), json!(report.in_communes[i]));
+    for m in &report.methods {
+        // Full precision: the scores are exact to the last bit from run to run.
+        p.insert(format!("score_{}", m.method.name), json!(m.scores[i]));
+    }
+    p
+}
+
+/// One row per cell: id, demand, whether its centre lies in the communes, one score per
+/// method at full precision (the `--scores` CSV).
+pub fn cell_scores(report: &AccessReport, cells: &[GridCell]) -> Table {
+    let mut columns = vec!["id".to_string(), "demand".into(), "in_communes".into()];
+    columns.extend(
+        report
+            .methods
+            .iter()
+            .map(|m| format!("score_{}", m.method.name)),
+    );
+    let mut table = Table::new(columns);
+    for (i, c) in cells.iter().enumerate() {
+        table.push(
+            cell_properties(report, c, i)
+                .into_iter()
+                .map(|(_, v)| v)
+                .collect(),
+        );
+    }
+    table
 }
 
 fn cell_layer(report: &AccessReport, cells: &[GridCell], crs: Crs) -> GeoLayer {
     let features = cells
         .iter()
         .enumerate()
-        .map(|(i, c)| {
-            let mut p = Map::new();
-            p.insert("id".into(), json!(c.id));
-            p.insert("demand".into(), json!(report.demand.of(c)));
-            p.insert("in_communes".into(), json!(report.in_communes[i]));
-            for m in &report.methods {
-                p.insert(format!("score_{}", m.method.name), sig(m.scores[i], 10));
-            }
-            GeoFeature {
-                geometry: Some(geo::Geometry::Polygon(c.polygon.clone())),
-                properties: p,
-            }
+        .map(|(i, c)| GeoFeature {
+            geometry: Some(geo::Geometry::Polygon(c.polygon.clone())),
+            properties: cell_properties(report, c, i),
         })
         .collect();
     GeoLayer {
