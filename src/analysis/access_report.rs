@@ -107,8 +107,8 @@ pub struct AccessReport {
 }
 
 /// Scores every cell of `cells` for access to the `options.category` facilities, and sums
-/// them up per QPV of `zones` and for the rest of the `communes` (cells whose centre lies in
-/// a commune, minus their share inside a QPV).
+/// them up per QPV of `zones` and for the rest: the cells whose centre lies in one of the
+/// `communes` (every cell when `None`), minus their share inside a QPV.
 ///
 /// # Errors
 /// A usage error, naming the problem, when no facility has the category, a capacity is not a
@@ -130,7 +130,8 @@ pub struct AccessReport {
 ///     methods: vec![AccessMethod::two_step(5000.0)],
 /// };
 /// let r = access_report(&cells, source, &embedded::france_services(crs).unwrap(),
-///     &embedded::zones(crs).unwrap(), &embedded::communes(crs).unwrap(), &options).unwrap();
+///     &embedded::zones(crs).unwrap(), Some(&embedded::communes(crs).unwrap()), &options)
+///     .unwrap();
 /// assert_eq!(r.facilities, 4);
 /// assert_eq!(r.methods[0].areas.len(), 7 + 1);
 /// ```
@@ -139,7 +140,7 @@ pub fn access_report(
     grid: GridSource,
     facilities: &[Facility],
     zones: &[Zone],
-    communes: &[Zone],
+    communes: Option<&[Zone]>,
     options: &AccessOptions,
 ) -> Result<AccessReport> {
     let supply = supply_points(facilities, options)?;
@@ -162,11 +163,16 @@ pub fn access_report(
     for m in &options.methods {
         check_method(m)?;
     }
-    let commune_index = ZoneIndex::new(communes);
-    let in_communes: Vec<bool> = cells
-        .iter()
-        .map(|c| commune_index.containing(c.centre()).is_some())
-        .collect();
+    let in_communes: Vec<bool> = match communes {
+        Some(communes) => {
+            let index = ZoneIndex::new(communes);
+            cells
+                .iter()
+                .map(|c| index.containing(c.centre()).is_some())
+                .collect()
+        }
+        None => vec![true; cells.len()],
+    };
     let weights = zone_weights(cells, zones);
     let methods = options
         .methods
@@ -192,11 +198,16 @@ pub fn access_report(
             .as_ref()
             .map_or("1 per facility".to_string(), |c| format!("column '{c}'")),
         demand: options.demand,
-        rest: format!(
-            "cells whose centre lies in the {} communes, outside the QPV (share of each cell \
-             inside a QPV removed)",
-            communes.len()
-        ),
+        rest: match communes {
+            Some(c) => format!(
+                "cells whose centre lies in the {} communes, outside the QPV (share of each \
+                 cell inside a QPV removed)",
+                c.len()
+            ),
+            None => "every cell of the grid, outside the QPV (share of each cell inside a QPV \
+                     removed)"
+                .to_string(),
+        },
         in_communes,
         methods,
     })

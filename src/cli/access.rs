@@ -179,7 +179,11 @@ pub fn run(args: &AccessArgs, global: &GlobalArgs) -> anyhow::Result<()> {
     let (facilities, _, _) = args.facilities.load_all(crs)?;
     let zones = args.data.zones(crs)?;
     let (cells, grid) = args.data.cells(crs)?;
-    let communes = qpv::io::embedded::communes(crs)?;
+    // The rest of the agglomeration: the embedded communes go with the embedded QPV only.
+    let communes = match &args.data.zones.qpv {
+        None => Some(qpv::io::embedded::communes(crs)?),
+        Some(_) => None,
+    };
     let options = AccessOptions {
         category,
         demand: match args.demand {
@@ -189,7 +193,14 @@ pub fn run(args: &AccessArgs, global: &GlobalArgs) -> anyhow::Result<()> {
         capacity: args.capacity.clone(),
         methods,
     };
-    let report = access_report(&cells, grid, &facilities, &zones, &communes, &options)?;
+    let report = access_report(
+        &cells,
+        grid,
+        &facilities,
+        &zones,
+        communes.as_deref(),
+        &options,
+    )?;
     let with_layer = matches!(format, OutputFormat::Geojson | OutputFormat::Gpkg);
     let views = access_views(&report, &cells, crs, with_layer)?;
     write_views(args.output.output.as_deref(), format, &views)?;
