@@ -1,6 +1,10 @@
 //! Analyses: one algorithm per file, plain functions over model types and indexes, no I/O,
 //! no printing.
 
+// Floating catchment accessibility (2SFCA, E2SFCA, Gaussian, gravity) of points to facilities.
+pub mod access;
+// `qpv access`: supply and demand from facilities and grid, scores, means per QPV vs the rest.
+pub mod access_report;
 // Chunked, parallel, order-preserving batch driver for streams of points.
 pub mod batch;
 // Building candidate perimeters without drawing: unions of QPV, communes, grid cells, buffers.
@@ -9,6 +13,8 @@ pub mod candidate;
 pub mod coverage;
 // The decree's criteria (population, low-income threshold S) and the proxies Filosofi allows.
 pub mod eligibility;
+// Restricting grid cells to the cells whose centre lies in some zones (e.g. the communes).
+pub mod grid_extent;
 // Areal interpolation of the 200 m Filosofi grid: the one routine for every polygon estimate.
 pub mod interpolate;
 // Point location among zones: containing zone, signed distance, inside/near/outside.

@@ -8,6 +8,7 @@ use clap::{Args, Parser, Subcommand};
 use qpv::crs::Crs;
 use qpv::output::OutputFormat;
 
+mod access;
 mod check;
 mod coverage;
 mod csv_stream;
@@ -123,6 +124,10 @@ pub enum Command {
     /// lon, lat, x, y, precision (housenumber | interpolated | street | not_found), score,
     /// matched address and reason (CSV by default; JSON, GeoJSON, GeoPackage).
     Geocode(Box<geocode::GeocodeArgs>),
+    /// Accessibility of each 200 m cell to a facility category (2SFCA, E2SFCA, Gaussian,
+    /// gravity; straight-line distances), and its population-weighted mean per QPV against
+    /// the rest of the agglomeration.
+    Access(Box<access::AccessArgs>),
 }
 
 /// Runs the parsed command line.
@@ -136,5 +141,6 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Perimeter(args) => perimeter::run(args, &cli.global),
         Command::Simulate(args) => simulate::run(args, &cli.global),
         Command::Geocode(args) => geocode::run(args, &cli.global),
+        Command::Access(args) => access::run(args, &cli.global),
     }
 }

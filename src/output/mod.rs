@@ -2,6 +2,7 @@
 //! GeoPackage are views of it. Files are written to a temporary file and renamed, never
 //! half-written, and never over an input.
 
+pub mod access_views;
 pub mod atomic;
 pub mod cleanup;
 mod column_selection;

@@ -1,0 +1,217 @@
+//! `qpv access`.
+
+use std::path::PathBuf;
+
+use clap::{Args, ValueEnum};
+
+use qpv::analysis::access::AccessMethod;
+use qpv::analysis::access_report::{AccessOptions, DemandKind, access_report};
+use qpv::output::access_views::{access_views, cell_scores};
+use qpv::output::atomic::ensure_not_input;
+use qpv::output::{OutputFormat, Views, write_views};
+
+use super::layers::{DataArgs, FacilityInput};
+use super::{GlobalArgs, OutputArgs};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum MethodArg {
+    /// Two-step floating catchment (Luo & Wang 2003): supply / demand in reach, weight 1.
+    #[value(name = "2sfca")]
+    TwoStep,
+    /// Enhanced 2SFCA (Luo & Qi 2009): step weights per distance band (--bands, --weights).
+    E2sfca,
+    /// Gaussian 2SFCA (Dai 2010): Gaussian decay of width --sigma.
+    G2sfca,
+    /// Gravity potential: supply in reach weighted by (max(d, --gravity-min) / --gravity-scale)^--gravity-alpha.
+    Gravity,
+    /// Gaussian potential: supply in reach weighted by exp(-d² / 2 --sigma²).
+    Gaussian,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum DemandArg {
+    /// Inhabitants of each cell (Ind).
+    Inhabitants,
+    /// Poor households of each cell (Men_pauv).
+    PoorHouseholds,
+}
+
+/// Arguments of `qpv access`.
+#[derive(Debug, Args)]
+pub struct AccessArgs {
+    /// Methods, comma-separated.
+    #[arg(
+        long,
+        value_enum,
+        value_delimiter = ',',
+        default_value = "2sfca,e2sfca,gravity"
+    )]
+    method: Vec<MethodArg>,
+    /// Catchment: only cell–facility pairs at most this far apart count (metres, straight line).
+    #[arg(
+        long,
+        default_value_t = 1000.0,
+        value_name = "M",
+        allow_negative_numbers = true
+    )]
+    catchment: f64,
+    /// E2SFCA band upper bounds in metres (default: thirds of the catchment).
+    #[arg(
+        long,
+        value_delimiter = ',',
+        value_name = "M,M,M",
+        allow_hyphen_values = true
+    )]
+    bands: Vec<f64>,
+    /// E2SFCA weights, one per band (default: 1,0.68,0.22, Luo & Qi 2009).
+    #[arg(
+        long,
+        value_delimiter = ',',
+        value_name = "W,W,W",
+        allow_hyphen_values = true
+    )]
+    weights: Vec<f64>,
+    /// Gaussian width σ in metres (default: half the catchment).
+    #[arg(long, value_name = "M", allow_negative_numbers = true)]
+    sigma: Option<f64>,
+    /// Gravity scale in metres.
+    #[arg(
+        long,
+        default_value_t = 1000.0,
+        value_name = "M",
+        allow_negative_numbers = true
+    )]
+    gravity_scale: f64,
+    /// Gravity exponent.
+    #[arg(long, default_value_t = -1.0, value_name = "A", allow_negative_numbers = true)]
+    gravity_alpha: f64,
+    /// Gravity minimum distance in metres (half a cell: a facility inside a cell does not
+    /// weigh infinitely).
+    #[arg(
+        long,
+        default_value_t = 100.0,
+        value_name = "M",
+        allow_negative_numbers = true
+    )]
+    gravity_min: f64,
+    /// Demand of each cell.
+    #[arg(long, value_enum, default_value = "inhabitants")]
+    demand: DemandArg,
+    /// Facility column holding each facility's capacity (default: 1 per facility).
+    #[arg(long, value_name = "COLUMN")]
+    capacity: Option<String>,
+    /// Also write every cell's scores (id, demand, in_communes, score_<method>) to this CSV.
+    #[arg(long, value_name = "FILE")]
+    scores: Option<PathBuf>,
+    #[command(flatten)]
+    facilities: FacilityInput,
+    #[command(flatten)]
+    data: DataArgs,
+    #[command(flatten)]
+    output: OutputArgs,
+}
+
+impl AccessArgs {
+    fn methods(&self) -> qpv::Result<Vec<AccessMethod>> {
+        let c = self.catchment;
+        let bands = if self.bands.is_empty() && self.weights.is_empty() {
+            AccessMethod::luo_qi_bands(c)
+        } else {
+            let bounds = if self.bands.is_empty() {
+                AccessMethod::luo_qi_bands(c).iter().map(|b| b.0).collect()
+            } else {
+                self.bands.clone()
+            };
+            let weights = if self.weights.is_empty() {
+                qpv::analysis::access::LUO_QI_WEIGHTS.to_vec()
+            } else {
+                self.weights.clone()
+            };
+            if bounds.len() != weights.len() {
+                return Err(qpv::Error::usage(
+                    format!("{} --bands but {} --weights", bounds.len(), weights.len()),
+                    "give one weight per band, e.g. --bands 333,667,1000 --weights 1,0.68,0.22",
+                ));
+            }
+            bounds.into_iter().zip(weights).collect()
+        };
+        let sigma = self.sigma.unwrap_or(c / 2.0);
+        Ok(self
+            .method
+            .iter()
+            .map(|m| match m {
+                MethodArg::TwoStep => AccessMethod::two_step(c),
+                MethodArg::E2sfca => AccessMethod::enhanced(c, bands.clone()),
+                MethodArg::G2sfca => AccessMethod::gaussian_two_step(c, sigma),
+                MethodArg::Gravity => AccessMethod::gravity(
+                    c,
+                    self.gravity_scale,
+                    self.gravity_alpha,
+                    self.gravity_min,
+                ),
+                MethodArg::Gaussian => AccessMethod::gaussian(c, sigma),
+            })
+            .collect())
+    }
+}
+
+/// Runs `qpv access`.
+pub fn run(args: &AccessArgs, global: &GlobalArgs) -> anyhow::Result<()> {
+    let crs = global.crs()?;
+    let format = OutputFormat::resolve(
+        args.output.format,
+        args.output.output.as_deref(),
+        OutputFormat::Markdown,
+    )?;
+    let category = match args.facilities.category.as_slice() {
+        [one] => qpv::model::Category::new(one).0,
+        _ => anyhow::bail!(qpv::Error::usage(
+            "qpv access needs exactly one facility category",
+            "give --category, e.g. --category france_services (or social_centre, college...)"
+        )),
+    };
+    let methods = args.methods()?;
+    let mut inputs: Vec<PathBuf> = args.data.inputs();
+    inputs.extend(args.facilities.inputs());
+    for out in args.output.output.iter().chain(&args.scores) {
+        ensure_not_input(out, &inputs)?;
+    }
+    let (facilities, _, _) = args.facilities.load_all(crs)?;
+    let zones = args.data.zones(crs)?;
+    let (cells, grid) = args.data.cells(crs)?;
+    // The rest of the agglomeration: the embedded communes go with the embedded QPV only.
+    let communes = match &args.data.zones.qpv {
+        None => Some(qpv::io::embedded::communes(crs)?),
+        Some(_) => None,
+    };
+    let options = AccessOptions {
+        category,
+        demand: match args.demand {
+            DemandArg::Inhabitants => DemandKind::Inhabitants,
+            DemandArg::PoorHouseholds => DemandKind::PoorHouseholds,
+        },
+        capacity: args.capacity.clone(),
+        methods,
+    };
+    let report = access_report(
+        &cells,
+        grid,
+        &facilities,
+        &zones,
+        communes.as_deref(),
+        &options,
+    )?;
+    let with_layer = matches!(format, OutputFormat::Geojson | OutputFormat::Gpkg);
+    let views = access_views(&report, &cells, crs, with_layer)?;
+    write_views(args.output.output.as_deref(), format, &views)?;
+    if let Some(path) = &args.scores {
+        let scores = Views {
+            table: cell_scores(&report, &cells),
+            json: serde_json::Value::Null,
+            layers: Vec::new(),
+            markdown_preamble: String::new(),
+        };
+        write_views(Some(path), OutputFormat::Csv, &scores)?;
+    }
+    Ok(())
+}
