@@ -19,5 +19,7 @@ pub mod locate_addresses;
 pub mod nearest;
 // Testing and comparing candidate perimeters against the current QPV geography.
 pub mod perimeter;
+// Siting new facilities: maximal covering (MCLP) and set covering (LSCP) on the grid.
+pub mod site;
 // Delineating priority zones from the grid the way the decree's method works.
 pub mod simulate;
