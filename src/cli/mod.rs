@@ -18,6 +18,7 @@ mod locate;
 mod nearest;
 mod perimeter;
 mod simulate;
+mod site;
 
 const EXAMPLES: &str = "\
 Examples:
@@ -121,6 +122,10 @@ pub enum Command {
     /// lon, lat, x, y, precision (housenumber | interpolated | street | not_found), score,
     /// matched address and reason (CSV by default; JSON, GeoJSON, GeoPackage).
     Geocode(Box<geocode::GeocodeArgs>),
+    /// Where to put new facilities of a category: the k sites covering the most QPV residents
+    /// (or residents, poor households) within D (MCLP), or the fewest covering them all
+    /// (LSCP); existing facilities kept; before/after coverage per QPV.
+    Site(Box<site::SiteArgs>),
 }
 
 /// Runs the parsed command line.
@@ -134,5 +139,6 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Perimeter(args) => perimeter::run(args, &cli.global),
         Command::Simulate(args) => simulate::run(args, &cli.global),
         Command::Geocode(args) => geocode::run(args, &cli.global),
+        Command::Site(args) => site::run(args, &cli.global),
     }
 }
