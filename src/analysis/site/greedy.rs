@@ -5,8 +5,8 @@
 //! The MCLP greedy also returns an upper bound on the optimum, so that its gap is measured,
 //! not assumed: by submodularity, for any set S built along the way,
 //! `OPT ≤ f(S) + (sum of the k largest gains with respect to S)` (Nemhauser, Wolsey & Fisher
-//! 1978; the "online bound" of Leskovec et al. 2007). The smallest such bound is kept; the
-//! caller may tighten it with the LP relaxation ([`super::mclp::solve`] with `relaxed`).
+//! 1978; the "online bound" of Leskovec et al. 2007). The smallest such bound is kept, and
+//! tightened by the Lagrangian bound ([`super::lagrangian`], which reaches the LP relaxation's).
 
 use std::collections::BinaryHeap;
 
@@ -71,6 +71,7 @@ pub fn mclp(instance: &Instance, k: usize) -> SiteSolution {
         chosen.push(j);
     }
     bound = bound.min(value + top_sum(&heap, k));
+    bound = bound.min(super::lagrangian::upper_bound(instance, k, value, 300));
     SiteSolution {
         newly_covered: instance.newly_covered(&chosen),
         chosen,

@@ -4,8 +4,8 @@
 //!
 //! One algorithm per file: [`instance`] (coverage sets through an R-tree), [`demand`] (grid
 //! cells to weighted demand points), [`mclp`] and [`lscp`] (exact, `good_lp` + `microlp`,
-//! pure Rust: no system solver to install), [`greedy`] (lazy greedy with a measured bound,
-//! for instances too large for the exact solver), [`plan`] (the whole analysis on QPV data).
+//! pure Rust: no system solver to install), [`greedy`] (lazy greedy) and [`lagrangian`] (its
+//! measured bound), for instances too large for the exact solver, [`plan`] (the whole analysis on QPV data).
 //!
 //! Limits to keep in mind: straight-line distance (not walking distance), cell centres stand
 //! for where people live, no capacity (a site "covers" everyone within D however many).
@@ -13,6 +13,7 @@
 pub mod demand;
 pub mod greedy;
 pub mod instance;
+pub mod lagrangian;
 pub mod lscp;
 pub mod mclp;
 pub mod plan;
