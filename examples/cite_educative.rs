@@ -40,7 +40,7 @@ fn main() -> anyhow::Result<()> {
         .unwrap_or_else(|| PathBuf::from("target/cite_educative"));
     let crs = Crs::LAMBERT93;
     let zones = embedded::zones(crs)?;
-    let cells = embedded::grid(crs)?;
+    let cells = embedded::grid(embedded::GridYear::Y2015, crs)?;
     let facilities = embedded::facilities(crs)?;
 
     let codes: Vec<String> = QPV_CODES.iter().map(|c| c.to_string()).collect();
@@ -64,7 +64,10 @@ fn main() -> anyhow::Result<()> {
     );
 
     std::fs::create_dir_all(&dir)?;
-    let report = report_markdown::perimeter_test(&t);
+    let report = report_markdown::perimeter_test(
+        &t,
+        &embedded::grid_source(embedded::GridYear::Y2015, &cells),
+    );
     write_atomic(&dir.join("report.md"), |w| {
         w.write_all(report.as_bytes())
             .map_err(|e| qpv::Error::io(dir.join("report.md"), e))

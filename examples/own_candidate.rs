@@ -60,7 +60,7 @@ fn main() -> anyhow::Result<()> {
 
     // Read the file like any user file: CRS from the file, validity checked, dissolved.
     let (name, perimeter) = candidate::from_layer(read_vector(&path, None)?, None, crs, None)?;
-    let cells = embedded::grid(crs)?;
+    let cells = embedded::grid(embedded::GridYear::Y2015, crs)?;
     let facilities = embedded::facilities(crs)?;
     let grid = GridIndex::new(&cells);
     let t = test_perimeter(
@@ -72,7 +72,10 @@ fn main() -> anyhow::Result<()> {
         &PerimeterOptions::default(),
     );
 
-    let report = report_markdown::perimeter_test(&t);
+    let report = report_markdown::perimeter_test(
+        &t,
+        &embedded::grid_source(embedded::GridYear::Y2015, &cells),
+    );
     let out = dir.join("report.md");
     write_atomic(&out, |w| {
         w.write_all(report.as_bytes())

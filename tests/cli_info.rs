@@ -33,6 +33,12 @@ fn embedded_layers_with_expected_counts() {
         "    QN09004M  Les Résidences\n",
         "    QN09007N  La Pépinière\n",
         "  Filosofi 2015 200 m grid (INSEE): 619 cells, 63478.5 inhabitants, 216 imputed cells\n",
+        // python3 csv over geodata/filosofi2019_200m_grand_belfort.csv: 3490 rows, sum(Ind)
+        // 171194.5, 1878 rows with imputed = 1 (the SOURCE file gives 3,490 and 171,194.5).
+        "  Filosofi 2019 200 m grid (INSEE): 3490 cells, 171194.5 inhabitants, 1878 imputed cells\n",
+        "  France Services (ANCT, 1 August 2024): 4\n",
+        "  rows:      3490 (3490 Point)\n",
+        "  rows:      4 (4 Point)\n",
         "  Communes of CA Grand Belfort (IGN, simplified): 52, 101451 inhabitants (municipal population)\n",
         "  Schools (Annuaire de l'éducation): 164: 17 college, 96 ecole_elementaire, 39 ecole_maternelle, 12 lycee; 15 in éducation prioritaire (REP/REP+)\n",
         "  features:  7 (7 MultiPolygon)\n",
@@ -57,7 +63,11 @@ fn embedded_as_json() {
     let e = &v["embedded"];
     assert_eq!(e["qpv"].as_array().unwrap().len(), 7);
     assert_eq!(e["qpv"][6][0], "QN09007N");
-    assert_eq!(e["grid_cells"], 619);
+    assert_eq!(e["grids"][0]["year"], 2019);
+    assert_eq!(e["grids"][0]["cells"], 3490);
+    assert_eq!(e["grids"][1]["year"], 2015);
+    assert_eq!(e["grids"][1]["cells"], 619);
+    assert_eq!(e["france_services"], 4);
     assert_eq!(e["communes"], 52);
     assert_eq!(
         e["facilities"],
@@ -68,7 +78,7 @@ fn embedded_as_json() {
             ["lycee", 12]
         ])
     );
-    assert_eq!(v["layers"].as_array().unwrap().len(), 4);
+    assert_eq!(v["layers"].as_array().unwrap().len(), 6);
     assert_eq!(v["layers"][0]["feature_count"], 7);
     assert_eq!(v["layers"][0]["crs"], "EPSG:4326");
 }

@@ -32,8 +32,8 @@ fn coverage_without_arguments_reports_embedded_schools_and_social_centres_at_300
     let out = qpv().arg("coverage").assert().success();
     let stdout = String::from_utf8(out.get_output().stdout.clone()).unwrap();
     let stderr = String::from_utf8(out.get_output().stderr.clone()).unwrap();
-    // 7 QPV × 5 categories (4 of schools, social_centre), header and rule.
-    assert_eq!(stdout.lines().count(), 37);
+    // 7 QPV × 6 categories (4 of schools, france_services, social_centre), header and rule.
+    assert_eq!(stdout.lines().count(), 44);
     assert!(stdout.starts_with("code_qp "));
     assert!(
         stderr.contains("college within 300 m: 4 of 7 QPV; none for QN09002M, QN09003I, QN09005M")
@@ -76,9 +76,19 @@ fn coverage_without_arguments_reports_embedded_schools_and_social_centres_at_300
 
 #[test]
 fn coverage_json_records_have_the_documented_fields_and_values() {
-    let v = json_of(qpv().args(["coverage", "--format", "json", "--distance", "500,300"]));
+    // The population shares below were measured on the Filosofi 2015 grid.
+    let v = json_of(qpv().args([
+        "coverage",
+        "--format",
+        "json",
+        "--distance",
+        "500,300",
+        "--grid-year",
+        "2015",
+    ]));
     let records = v.as_array().unwrap();
-    assert_eq!(records.len(), 70);
+    // 7 QPV × 6 categories × 2 distances.
+    assert_eq!(records.len(), 84);
     let find = |code: &str, cat: &str, d: f64| {
         records
             .iter()
@@ -148,7 +158,8 @@ fn coverage_geojson_opens_with_gdal_and_follows_rfc_7946() {
         .expect("ogrinfo (gdal-bin) is needed for this test");
     let text = String::from_utf8_lossy(&info.stdout);
     assert!(info.status.success(), "{text}");
-    assert!(text.contains("Feature Count: 70"), "{text}");
+    // 7 QPV × 6 categories × 2 distances.
+    assert!(text.contains("Feature Count: 84"), "{text}");
     assert!(text.contains("Geometry: Multi Polygon"), "{text}");
     // GEOS validity through GDAL's SQLite dialect: 1 = valid, -1 = null (zone fully covered).
     let sql = Command::new("ogrinfo")
@@ -159,7 +170,9 @@ fn coverage_geojson_opens_with_gdal_and_follows_rfc_7946() {
         .unwrap();
     let text = String::from_utf8_lossy(&sql.stdout);
     assert!(
-        text.contains("v (Integer) = 1\n  n (Integer) = 65"),
+        // 65 for the schools and social centres, 14 for france_services (no QPV fully
+        // covered by the 4 sites).
+        text.contains("v (Integer) = 1\n  n (Integer) = 79"),
         "{text}"
     );
     assert!(

@@ -16,7 +16,7 @@ fn rel(a: f64, b: f64) -> f64 {
 #[test]
 fn every_current_qpv_as_its_own_candidate() {
     let zones = embedded::zones(L93).unwrap();
-    let cells = embedded::grid(L93).unwrap();
+    let cells = embedded::grid(embedded::GridYear::Y2015, L93).unwrap();
     let facilities = embedded::facilities(L93).unwrap();
     let grid = GridIndex::new(&cells);
     assert_eq!(zones.len(), 7);
@@ -68,7 +68,7 @@ fn every_current_qpv_as_its_own_candidate() {
 #[test]
 fn cite_educative_figures_are_consistent() {
     let zones = embedded::zones(L93).unwrap();
-    let cells = embedded::grid(L93).unwrap();
+    let cells = embedded::grid(embedded::GridYear::Y2015, L93).unwrap();
     let facilities = embedded::facilities(L93).unwrap();
     let grid = GridIndex::new(&cells);
     let codes: Vec<String> = ["QN09004M", "QN09005M", "QN09002M", "QN09003I", "QN09007N"]
@@ -129,7 +129,7 @@ fn cite_educative_figures_are_consistent() {
 
 #[test]
 fn interpolation_partition_of_the_real_grid() {
-    let cells = embedded::grid(L93).unwrap();
+    let cells = embedded::grid(embedded::GridYear::Y2015, L93).unwrap();
     let total: f64 = cells.iter().map(|c| c.values.ind).sum();
     assert!((total - 63_478.5).abs() < 1e-6);
     let mut x0 = f64::INFINITY;
@@ -174,7 +174,7 @@ fn interpolation_partition_of_the_real_grid() {
 #[test]
 fn compare_puts_the_current_geography_first() {
     let zones = embedded::zones(L93).unwrap();
-    let cells = embedded::grid(L93).unwrap();
+    let cells = embedded::grid(embedded::GridYear::Y2015, L93).unwrap();
     let facilities = embedded::facilities(L93).unwrap();
     let grid = GridIndex::new(&cells);
     let res = candidate::from_zones(&zones, &["QN09004M".into()], "QPV").unwrap();

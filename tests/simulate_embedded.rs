@@ -105,7 +105,7 @@ fn check(cells: &[GridCell], opts: &SimulateOptions) -> usize {
 
 #[test]
 fn constraints_hold_for_several_settings() {
-    let cells = embedded::grid(Crs::LAMBERT93).unwrap();
+    let cells = embedded::grid(embedded::GridYear::Y2015, Crs::LAMBERT93).unwrap();
     let mut counts = Vec::new();
     for (criterion, threshold) in [
         (Criterion::PoorShareAtLeast, 0.30),
@@ -128,7 +128,7 @@ fn constraints_hold_for_several_settings() {
 
 #[test]
 fn default_run_matches_official_qpv_where_expected() {
-    let cells = embedded::grid(Crs::LAMBERT93).unwrap();
+    let cells = embedded::grid(embedded::GridYear::Y2015, Crs::LAMBERT93).unwrap();
     let zones = embedded::zones(Crs::LAMBERT93).unwrap();
     let s = simulate(&cells, &zones, &SimulateOptions::default());
     let best: Vec<Option<&str>> = s
@@ -155,6 +155,8 @@ fn cli_json_and_bad_threshold() {
             "--format",
             "json",
             "-q",
+            "--grid-year",
+            "2015",
         ])
         .output()
         .unwrap();

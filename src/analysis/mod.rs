@@ -9,6 +9,8 @@ pub mod candidate;
 pub mod coverage;
 // The decree's criteria (population, low-income threshold S) and the proxies Filosofi allows.
 pub mod eligibility;
+// Restricting grid cells to the cells whose centre lies in some zones (e.g. the communes).
+pub mod grid_extent;
 // Areal interpolation of the 200 m Filosofi grid: the one routine for every polygon estimate.
 pub mod interpolate;
 // Point location among zones: containing zone, signed distance, inside/near/outside.

@@ -4,7 +4,8 @@
 //! polygons, and measure how they match the official QPV.
 //!
 //! Differences with the official delineation to keep in mind when reading the result: the
-//! embedded grid is Filosofi 2015 where the 2024 geography used later income data; the income
+//! grid's vintage (Filosofi 2019 by default, 2015 on request) need not be the data the 2024
+//! geography was drawn from; the income
 //! test is a proxy (mean standard of living or poor-household share, see
 //! [`super::eligibility`]) where the decree uses a median of declared income; and the official
 //! perimeters were then redrawn by hand along streets and blocks, while simulated zones keep

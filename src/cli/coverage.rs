@@ -11,10 +11,10 @@ use qpv::analysis::coverage::{CoverageOptions, CoverageRecord, coverage};
 use qpv::crs::Crs;
 use qpv::geocode::UnplacedCentre;
 use qpv::index::{FacilityIndex, ZoneIndex};
-use qpv::model::{Category, Facility, GridCell};
+use qpv::model::{Category, Facility, GridCell, GridSource};
 use qpv::output::{GeoFeature, GeoLayer, OutputFormat, Table, Views, write_views};
 
-use super::layers::{FacilityInput, ZoneInput, check_distance};
+use super::layers::{FacilityInput, GridInput, ZoneInput, check_distance};
 use super::{GlobalArgs, OutputArgs};
 
 /// Arguments of `qpv coverage`.
@@ -33,10 +33,10 @@ pub struct CoverageArgs {
         allow_negative_numbers = true
     )]
     pub distance: Vec<f64>,
-    /// Filosofi 200 m grid (CSV) for population-weighted shares; default with the embedded QPV:
+    /// Filosofi 200 m grid for population-weighted shares; default with the embedded QPV:
     /// the embedded grid.
-    #[arg(long, value_name = "FILE")]
-    pub grid: Option<PathBuf>,
+    #[command(flatten)]
+    pub grid: GridInput,
     /// No population-weighted shares.
     #[arg(long, conflicts_with = "grid")]
     pub no_grid: bool,
@@ -53,11 +53,15 @@ pub fn run(args: &CoverageArgs, global: &GlobalArgs) -> anyhow::Result<()> {
         OutputFormat::Table,
     )?;
     if let Some(out) = args.output.output.as_deref() {
-        let inputs: Vec<PathBuf> = [&args.zones.qpv, &args.facilities.facilities, &args.grid]
-            .into_iter()
-            .flatten()
-            .cloned()
-            .collect();
+        let inputs: Vec<PathBuf> = [
+            &args.zones.qpv,
+            &args.facilities.facilities,
+            &args.grid.grid,
+        ]
+        .into_iter()
+        .flatten()
+        .cloned()
+        .collect();
         qpv::output::atomic::ensure_not_input(out, &inputs)?;
     }
     for &d in &args.distance {
@@ -65,10 +69,12 @@ pub fn run(args: &CoverageArgs, global: &GlobalArgs) -> anyhow::Result<()> {
     }
     let zones = args.zones.load(crs)?;
     let (facilities, categories, unplaced) = args.facilities.load(crs)?;
-    let grid: Option<Vec<GridCell>> = match (&args.grid, args.no_grid, &args.zones.qpv) {
-        (Some(path), _, _) => Some(qpv::io::grid::read_grid(path, crs)?),
-        (None, false, None) => Some(qpv::io::embedded::grid(crs)?),
-        _ => None,
+    let use_grid = !args.no_grid && (args.grid.grid.is_some() || args.zones.qpv.is_none());
+    let (grid, grid_source): (Option<Vec<GridCell>>, Option<GridSource>) = if use_grid {
+        let (cells, source) = args.grid.load(crs)?;
+        (Some(cells), Some(source))
+    } else {
+        (None, None)
     };
     let zone_index = ZoneIndex::new(&zones);
     let facility_index = FacilityIndex::new(&facilities);
@@ -82,7 +88,13 @@ pub fn run(args: &CoverageArgs, global: &GlobalArgs) -> anyhow::Result<()> {
         eprint!("{}", gaps_summary(&records, zones.len()));
         eprint!("{}", social_centre_note(&facilities, &unplaced));
     }
-    write_views(args.output.output.as_deref(), format, &views(&records, crs))?;
+    let mut views = views(&records, crs);
+    if let Some(g) = &grid_source {
+        views
+            .markdown_preamble
+            .push_str(&format!("Population shares from the {}.\n\n", g.label()));
+    }
+    write_views(args.output.output.as_deref(), format, &views)?;
     Ok(())
 }
 

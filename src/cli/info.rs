@@ -213,11 +213,13 @@ fn write_text(w: &mut dyn Write, report: &Report) -> std::io::Result<()> {
         for (code, name) in &s.qpv {
             writeln!(w, "    {code}  {name}")?;
         }
-        writeln!(
-            w,
-            "  Filosofi 2015 200 m grid (INSEE): {} cells, {:.1} inhabitants, {} imputed cells",
-            s.grid_cells, s.grid_population, s.grid_imputed
-        )?;
+        for g in &s.grids {
+            writeln!(
+                w,
+                "  Filosofi {} 200 m grid (INSEE): {} cells, {:.1} inhabitants, {} imputed cells",
+                g.year, g.cells, g.population, g.imputed
+            )?;
+        }
         writeln!(
             w,
             "  Communes of CA Grand Belfort (IGN, simplified): {}, {:.0} inhabitants (municipal population)",
@@ -234,6 +236,11 @@ fn write_text(w: &mut dyn Write, report: &Report) -> std::io::Result<()> {
             w,
             "  Schools (Annuaire de l'éducation): {total}: {cats}; {} in éducation prioritaire (REP/REP+)",
             s.facilities_rep
+        )?;
+        writeln!(
+            w,
+            "  France Services (ANCT, 1 August 2024): {}",
+            s.france_services
         )?;
     }
     Ok(())

@@ -6,11 +6,15 @@ use std::path::PathBuf;
 
 use clap::Args;
 
+use qpv::analysis::grid_extent::restrict_to_zones;
 use qpv::crs::Crs;
 use qpv::geocode::UnplacedCentre;
+use qpv::index::ZoneIndex;
+use qpv::io::embedded::GridYear;
 use qpv::io::facilities::{CategorySource, FacilityFields, read_facilities};
+use qpv::io::grid::vintage_in_name;
 use qpv::io::zones::{ZoneFields, read_zones};
-use qpv::model::{Category, Facility, GridCell, Zone};
+use qpv::model::{Category, Facility, GridCell, GridSource, Zone};
 
 /// Where the zones come from.
 #[derive(Debug, Args)]
@@ -101,18 +105,65 @@ impl ZoneInput {
 /// Where the 200 m grid comes from.
 #[derive(Debug, Args)]
 pub struct GridInput {
-    /// Filosofi 200 m grid CSV (IdINSPIRE, Ind, Men, …). Default: embedded Filosofi 2015.
+    /// Filosofi 200 m grid CSV (IdINSPIRE, Ind, Men, …). Default: the embedded Filosofi 2019
+    /// grid of Grand Belfort (box + 1 km); see --grid-year.
     #[arg(long, value_name = "FILE")]
     pub grid: Option<PathBuf>,
+    /// Filosofi vintage: without --grid, which embedded grid (2019, the default, over all of
+    /// Grand Belfort; or 2015, Belfort and Offemont only); with --grid, the vintage of the file
+    /// as reports should name it (default: a year in the file name, else "unstated").
+    #[arg(long, value_name = "YEAR")]
+    pub grid_year: Option<u16>,
+    /// Keep only the grid cells whose centre lies in the 52 communes of CA Grand Belfort
+    /// (the 2019 extract also covers Héricourt and the north of the Montbéliard area).
+    #[arg(long)]
+    pub grid_within_communes: bool,
 }
 
 impl GridInput {
-    /// The grid cells in the working CRS.
-    pub fn load(&self, crs: Crs) -> qpv::Result<Vec<GridCell>> {
-        match &self.grid {
-            Some(p) => qpv::io::read_grid(p, crs),
-            None => qpv::io::embedded::grid(crs),
-        }
+    /// The grid cells in the working CRS and how reports name them.
+    pub fn load(&self, crs: Crs) -> qpv::Result<(Vec<GridCell>, GridSource)> {
+        let (cells, mut source) = match &self.grid {
+            Some(p) => {
+                let cells = qpv::io::read_grid(p, crs)?;
+                let name = p
+                    .file_name()
+                    .map_or_else(|| p.display().to_string(), |n| n.to_string_lossy().into());
+                let source = GridSource {
+                    vintage: self.grid_year.or_else(|| vintage_in_name(p)),
+                    origin: name,
+                    restricted_to: None,
+                    cells: 0,
+                    population: 0.0,
+                };
+                (cells, source)
+            }
+            None => {
+                let year = match self.grid_year {
+                    None => GridYear::default(),
+                    Some(y) => GridYear::from_year(y).ok_or_else(|| {
+                        qpv::Error::usage(
+                            format!("--grid-year {y}: there is no embedded Filosofi {y} grid"),
+                            "the embedded grids are 2019 (default) and 2015; for another \
+                             vintage give the file with --grid",
+                        )
+                    })?,
+                };
+                let cells = qpv::io::embedded::grid(year, crs)?;
+                let source = qpv::io::embedded::grid_source(year, &cells);
+                (cells, source)
+            }
+        };
+        let cells = if self.grid_within_communes {
+            let communes = ZoneIndex::new(&qpv::io::embedded::communes(crs)?);
+            source.restricted_to = Some("the 52 communes of CA Grand Belfort".into());
+            restrict_to_zones(cells, &communes)
+        } else {
+            cells
+        };
+        source.cells = cells.len();
+        source.population = cells.iter().map(|c| c.values.ind).sum();
+        Ok((cells, source))
     }
 
     /// The file given, if any.
@@ -136,8 +187,8 @@ impl DataArgs {
         self.zones.load(crs)
     }
 
-    /// The grid cells.
-    pub fn cells(&self, crs: Crs) -> qpv::Result<Vec<GridCell>> {
+    /// The grid cells and how reports name them.
+    pub fn cells(&self, crs: Crs) -> qpv::Result<(Vec<GridCell>, GridSource)> {
         self.grid.load(crs)
     }
 

@@ -103,6 +103,7 @@ struct Prepared {
     candidates: Vec<(String, MultiPolygon<f64>)>,
     zones: Vec<qpv::model::Zone>,
     cells: Vec<qpv::model::GridCell>,
+    grid: qpv::model::GridSource,
     facilities: Vec<Facility>,
 }
 
@@ -169,13 +170,15 @@ impl TestOptions {
             .iter()
             .map(|p| self.candidate(p, crs))
             .collect::<anyhow::Result<Vec<_>>>()?;
+        let (cells, grid) = self.data.cells(crs)?;
         Ok(Prepared {
             crs,
             options,
             format,
             candidates,
             zones: self.data.zones(crs)?,
-            cells: self.data.cells(crs)?,
+            cells,
+            grid,
             facilities: self.facilities(crs)?,
         })
     }
@@ -275,14 +278,16 @@ fn run_test(args: &TestArgs, global: &GlobalArgs) -> anyhow::Result<()> {
         write_layers(dir, &layers)?;
     }
     if format == OutputFormat::Markdown {
-        let text = report_markdown::perimeter_test(&t);
+        let text = report_markdown::perimeter_test(&t, &run.grid);
         write_text(args.output.output.as_deref(), &text)?;
     } else {
+        let mut json = serde_json::to_value(&t).context("serialising the result")?;
+        json["grid"] = serde_json::to_value(&run.grid).context("serialising the result")?;
         let views = Views {
             table: test_table(&t),
-            json: serde_json::to_value(&t).context("serialising the result")?,
+            json,
             layers,
-            markdown_preamble: String::new(),
+            markdown_preamble: format!("Grid: {}.\n\n", run.grid.label()),
         };
         write_views(args.output.output.as_deref(), format, &views)?;
     }
@@ -313,7 +318,7 @@ fn run_compare(args: &CompareArgs, global: &GlobalArgs) -> anyhow::Result<()> {
     if format == OutputFormat::Markdown {
         write_text(
             args.output.output.as_deref(),
-            &report_markdown::comparison(&c),
+            &report_markdown::comparison(&c, &run.grid),
         )?;
     } else {
         let mut table = Table::new([
@@ -347,11 +352,13 @@ fn run_compare(args: &CompareArgs, global: &GlobalArgs) -> anyhow::Result<()> {
                 json!(r.eligible_parts),
             ]);
         }
+        let mut json = serde_json::to_value(&c).context("serialising the result")?;
+        json["grid"] = serde_json::to_value(&run.grid).context("serialising the result")?;
         let views = Views {
             table,
-            json: serde_json::to_value(&c).context("serialising the result")?,
+            json,
             layers: vec![perimeter_layers::comparison_layer(&c, crs)],
-            markdown_preamble: String::new(),
+            markdown_preamble: format!("Grid: {}.\n\n", run.grid.label()),
         };
         write_views(args.output.output.as_deref(), format, &views)?;
     }
@@ -405,7 +412,8 @@ fn run_build(args: &BuildArgs, global: &GlobalArgs) -> anyhow::Result<()> {
         recipe.push(format!("communes {}", args.communes.join(", ")));
     }
     if args.cells_where.is_some() || args.near_point.is_some() {
-        let cells = args.data.cells(crs)?;
+        let (cells, grid) = args.data.cells(crs)?;
+        recipe.push(format!("(cells of the {})", grid.label()));
         if let Some(cond) = &args.cells_where {
             let c = CellCondition::parse(cond)?;
             parts.push(candidate::from_cells(&cells, &c));

@@ -98,14 +98,14 @@ pub fn run(args: &SimulateArgs, global: &GlobalArgs) -> anyhow::Result<()> {
         ensure_not_input(out, &args.data.inputs())?;
     }
     let zones = args.data.zones(crs)?;
-    let cells = args.data.cells(crs)?;
+    let (cells, grid) = args.data.cells(crs)?;
     let s = simulate(&cells, &zones, &options);
     let layer = perimeter_layers::simulation_layer(&s, crs);
     if let Some(dir) = &args.layers {
         write_layers(dir, std::slice::from_ref(&layer))?;
     }
     if format == OutputFormat::Markdown {
-        let text = report_markdown::simulation(&s);
+        let text = report_markdown::simulation(&s, &grid);
         let path = args.output.output.as_deref().unwrap_or(Path::new("-"));
         write_atomic(path, |w| {
             w.write_all(text.as_bytes())
@@ -140,11 +140,13 @@ pub fn run(args: &SimulateArgs, global: &GlobalArgs) -> anyhow::Result<()> {
                 }),
             ]);
         }
+        let mut json = serde_json::to_value(&s).context("serialising the result")?;
+        json["grid"] = serde_json::to_value(&grid).context("serialising the result")?;
         let views = Views {
             table,
-            json: serde_json::to_value(&s).context("serialising the result")?,
+            json,
             layers: vec![layer],
-            markdown_preamble: String::new(),
+            markdown_preamble: format!("Grid: {}.\n\n", grid.label()),
         };
         write_views(args.output.output.as_deref(), format, &views)?;
     }

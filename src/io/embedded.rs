@@ -8,10 +8,10 @@ use std::path::Path;
 
 use crate::crs::Crs;
 use crate::error::Result;
-use crate::model::{Facility, GridCell, Zone};
+use crate::model::{Category, Facility, GridCell, GridSource, Zone};
 
 use super::describe::{LayerInfo, describe_layer, describe_table};
-use super::facilities::{FacilityFields, facilities_from_points};
+use super::facilities::{CategorySource, FacilityFields, facilities_from_points};
 use super::geojson::parse_geojson;
 use super::grid::grid_from_table;
 use super::points::{PointOptions, PointReader};
@@ -22,7 +22,15 @@ use super::zones::{ZoneFields, zones_from_layer};
 pub const QPV_GEOJSON: &[u8] =
     include_bytes!("../../geodata/qpv_2024_territoire_de_belfort.geojson");
 /// INSEE Filosofi 2015 200 m grid around Belfort and Offemont (CSV, EPSG:3035 corners).
-pub const GRID_CSV: &[u8] = include_bytes!("../../geodata/filosofi2015_200m_belfort_offemont.csv");
+pub const GRID_2015_CSV: &[u8] =
+    include_bytes!("../../geodata/filosofi2015_200m_belfort_offemont.csv");
+/// INSEE Filosofi 2019 200 m grid over Grand Belfort and 1 km around its bounding box (CSV,
+/// EPSG:3035 corners): the default grid.
+pub const GRID_2019_CSV: &[u8] =
+    include_bytes!("../../geodata/filosofi2019_200m_grand_belfort.csv");
+/// ANCT's France Services sites of département 90, August 2024 (CSV, WGS84).
+pub const FRANCE_SERVICES_CSV: &[u8] =
+    include_bytes!("../../geodata/france_services_territoire_de_belfort.csv");
 /// The 52 communes of CA Grand Belfort (GeoJSON, CRS84, simplified outlines).
 pub const COMMUNES_GEOJSON: &[u8] = include_bytes!("../../geodata/communes_grand_belfort.geojson");
 /// Annuaire de l'éducation rows of département 90 (CSV `;`, Lambert-93).
@@ -31,8 +39,12 @@ pub const ANNUAIRE_CSV: &[u8] =
 
 /// Name of the embedded QPV file in messages.
 pub const QPV_NAME: &str = "<embedded:qpv_2024_territoire_de_belfort.geojson>";
-/// Name of the embedded grid file in messages.
-pub const GRID_NAME: &str = "<embedded:filosofi2015_200m_belfort_offemont.csv>";
+/// Name of the embedded 2015 grid file in messages.
+pub const GRID_2015_NAME: &str = "<embedded:filosofi2015_200m_belfort_offemont.csv>";
+/// Name of the embedded 2019 grid file in messages.
+pub const GRID_2019_NAME: &str = "<embedded:filosofi2019_200m_grand_belfort.csv>";
+/// Name of the embedded France Services file in messages.
+pub const FRANCE_SERVICES_NAME: &str = "<embedded:france_services_territoire_de_belfort.csv>";
 /// Name of the embedded communes file in messages.
 pub const COMMUNES_NAME: &str = "<embedded:communes_grand_belfort.geojson>";
 /// Name of the embedded Annuaire file in messages.
@@ -54,14 +66,115 @@ pub fn zones(target: Crs) -> Result<Vec<Zone>> {
     zones_from_layer(layer, &ZoneFields::default(), target)
 }
 
-/// The 619 Filosofi 2015 cells (63,478.5 inhabitants, 216 imputed), in file order.
-pub fn grid(target: Crs) -> Result<Vec<GridCell>> {
-    let table = TableReader::from_bytes(
-        Path::new(GRID_NAME),
-        GRID_CSV.to_vec(),
-        &TableOptions::default(),
-    )?;
+/// The embedded Filosofi grids.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum GridYear {
+    /// Filosofi 2015, around Belfort and Offemont only: 619 cells, 63,478.5 inhabitants.
+    Y2015,
+    /// Filosofi 2019, Grand Belfort's bounding box + 1 km (also Héricourt and the north of the
+    /// Montbéliard area): 3,490 cells, 171,194.5 inhabitants. The default.
+    #[default]
+    Y2019,
+}
+
+impl GridYear {
+    /// The vintage (year of the incomes).
+    pub fn year(self) -> u16 {
+        match self {
+            GridYear::Y2015 => 2015,
+            GridYear::Y2019 => 2019,
+        }
+    }
+
+    /// The embedded grid of that year, if there is one.
+    pub fn from_year(year: u16) -> Option<Self> {
+        match year {
+            2015 => Some(GridYear::Y2015),
+            2019 => Some(GridYear::Y2019),
+            _ => None,
+        }
+    }
+
+    fn file(self) -> (&'static str, &'static [u8]) {
+        match self {
+            GridYear::Y2015 => (GRID_2015_NAME, GRID_2015_CSV),
+            GridYear::Y2019 => (GRID_2019_NAME, GRID_2019_CSV),
+        }
+    }
+
+    /// What the extract covers, for reports.
+    pub fn extent(self) -> &'static str {
+        match self {
+            GridYear::Y2015 => "embedded extract around Belfort and Offemont",
+            GridYear::Y2019 => {
+                "embedded extract: Grand Belfort's bounding box + 1 km, with Héricourt and the \
+                 north of the Montbéliard area"
+            }
+        }
+    }
+}
+
+/// The embedded Filosofi cells of `year`, in file order: 2015 = 619 cells (63,478.5
+/// inhabitants, 216 imputed); 2019 = 3,490 cells (171,194.5 inhabitants).
+///
+/// ```
+/// use qpv::crs::Crs;
+/// use qpv::io::embedded::{GridYear, grid};
+/// assert_eq!(grid(GridYear::Y2015, Crs::LAMBERT93).unwrap().len(), 619);
+/// assert_eq!(grid(GridYear::Y2019, Crs::LAMBERT93).unwrap().len(), 3490);
+/// ```
+pub fn grid(year: GridYear, target: Crs) -> Result<Vec<GridCell>> {
+    let (name, bytes) = year.file();
+    let table = TableReader::from_bytes(Path::new(name), bytes.to_vec(), &TableOptions::default())?;
     grid_from_table(table, target)
+}
+
+/// How reports name the embedded grid of `year` once loaded as `cells`.
+pub fn grid_source(year: GridYear, cells: &[GridCell]) -> GridSource {
+    GridSource {
+        vintage: Some(year.year()),
+        origin: year.extent().to_string(),
+        restricted_to: None,
+        cells: cells.len(),
+        population: cells.iter().map(|c| c.values.ind).sum(),
+    }
+}
+
+/// The France Services sites of département 90 (ANCT list of 1 August 2024): 4 sites
+/// (Belfort préfecture, Valdoie, Giromagny, Grandvillars), category `france_services`,
+/// id = `id_fs`, name = `lib_fs`; sorted by id.
+///
+/// ```
+/// use qpv::crs::Crs;
+/// let fs = qpv::io::embedded::france_services(Crs::LAMBERT93).unwrap();
+/// assert_eq!(fs.len(), 4);
+/// assert_eq!(fs[0].id, "2147");
+/// assert_eq!(fs[0].category.as_str(), "france_services");
+/// ```
+pub fn france_services(target: Crs) -> Result<Vec<Facility>> {
+    let fields = FacilityFields {
+        id: Some("id_fs".into()),
+        name: Some("lib_fs".into()),
+        category: CategorySource::Fixed(Category::new(Category::FRANCE_SERVICES)),
+        points: france_services_points(),
+        ..FacilityFields::default()
+    };
+    let table = TableReader::from_bytes(
+        Path::new(FRANCE_SERVICES_NAME),
+        FRANCE_SERVICES_CSV.to_vec(),
+        &fields.points.table,
+    )?;
+    let reader = PointReader::from_table(table, &fields.points, target)?;
+    facilities_from_points(reader, &fields)
+}
+
+fn france_services_points() -> PointOptions {
+    PointOptions {
+        x_column: Some("longitude".into()),
+        y_column: Some("latitude".into()),
+        source_crs: Some(Crs::WGS84),
+        ..PointOptions::default()
+    }
 }
 
 /// The 52 communes of CA Grand Belfort: code = INSEE code, name, `communes` = [its own code],
@@ -91,20 +204,21 @@ pub fn facilities(target: Crs) -> Result<Vec<Facility>> {
     facilities_from_points(reader, &fields)
 }
 
-/// The default facility set: the embedded schools ([`facilities`]) followed by the social
-/// centres of the embedded list that geocode on the embedded BANO (category `social_centre`,
-/// attribute `geocoding_precision` = `street` or `interpolated`: approximate positions); still
-/// sorted by category then id. The centres without a known position are returned beside, so
+/// The default facility set: the embedded schools ([`facilities`]), the France Services sites
+/// ([`france_services`]) and the social centres of the embedded list that geocode on the
+/// embedded BANO (category `social_centre`, attribute `geocoding_precision` = `street` or
+/// `interpolated`: approximate positions); sorted by category then id. The centres without a known position are returned beside, so
 /// that reports can say they are not counted.
 ///
 /// ```
 /// use qpv::crs::Crs;
 /// let set = qpv::io::embedded::facilities_with_social_centres(Crs::LAMBERT93).unwrap();
-/// assert_eq!(set.facilities.len(), 164 + 2);
+/// assert_eq!(set.facilities.len(), 164 + 4 + 2);
 /// assert_eq!(set.unplaced_social_centres.len(), 5);
 /// ```
 pub fn facilities_with_social_centres(target: Crs) -> Result<DefaultFacilities> {
     let mut facilities = facilities(target)?;
+    facilities.extend(france_services(target)?);
     let index = crate::geocode::AddressIndex::embedded(target)?;
     let centres = crate::geocode::social_centres_report(&index)?;
     facilities.extend(centres.placed);
@@ -118,7 +232,7 @@ pub fn facilities_with_social_centres(target: Crs) -> Result<DefaultFacilities> 
 /// The default facility set and what it had to leave out.
 #[derive(Debug, Clone)]
 pub struct DefaultFacilities {
-    /// Schools and placed social centres, sorted by category then id.
+    /// Schools, France Services and placed social centres, sorted by category then id.
     pub facilities: Vec<Facility>,
     /// Social centres of the list with no known position (not counted anywhere).
     pub unplaced_social_centres: Vec<crate::geocode::UnplacedCentre>,
@@ -130,13 +244,25 @@ pub fn describe() -> Result<Vec<LayerInfo>> {
     Ok(vec![
         describe_layer(&parse_geojson(Path::new(QPV_NAME), QPV_GEOJSON)?),
         describe_table(
-            TableReader::from_bytes(Path::new(GRID_NAME), GRID_CSV.to_vec(), &opts)?,
+            TableReader::from_bytes(Path::new(GRID_2019_NAME), GRID_2019_CSV.to_vec(), &opts)?,
+            &grid_points(),
+        )?,
+        describe_table(
+            TableReader::from_bytes(Path::new(GRID_2015_NAME), GRID_2015_CSV.to_vec(), &opts)?,
             &grid_points(),
         )?,
         describe_layer(&parse_geojson(Path::new(COMMUNES_NAME), COMMUNES_GEOJSON)?),
         describe_table(
             TableReader::from_bytes(Path::new(ANNUAIRE_NAME), ANNUAIRE_CSV.to_vec(), &opts)?,
             &FacilityFields::annuaire_education().points,
+        )?,
+        describe_table(
+            TableReader::from_bytes(
+                Path::new(FRANCE_SERVICES_NAME),
+                FRANCE_SERVICES_CSV.to_vec(),
+                &opts,
+            )?,
+            &france_services_points(),
         )?,
     ])
 }
@@ -155,26 +281,36 @@ fn grid_points() -> PointOptions {
 pub struct Summary {
     /// QPV codes and names, sorted by code.
     pub qpv: Vec<(String, String)>,
-    /// Number of grid cells.
-    pub grid_cells: usize,
-    /// Their population (sum of `Ind`).
-    pub grid_population: f64,
-    /// Cells whose values INSEE imputed.
-    pub grid_imputed: usize,
+    /// The embedded grids, the default (2019) first.
+    pub grids: Vec<GridSummary>,
     /// Number of communes.
     pub communes: usize,
     /// Their municipal population (sum of `pop_municipale`).
     pub communes_population: f64,
-    /// Facilities per category, sorted by category.
+    /// Schools per category, sorted by category.
     pub facilities: Vec<(String, usize)>,
     /// Schools in éducation prioritaire (REP or REP+).
     pub facilities_rep: usize,
+    /// France Services sites.
+    pub france_services: usize,
+}
+
+/// One embedded grid, counted.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct GridSummary {
+    /// Filosofi vintage.
+    pub year: u16,
+    /// Number of cells.
+    pub cells: usize,
+    /// Their population (sum of `Ind`).
+    pub population: f64,
+    /// Cells whose values INSEE imputed.
+    pub imputed: usize,
 }
 
 /// Loads every embedded layer into `target` and counts.
 pub fn summary(target: Crs) -> Result<Summary> {
     let zones = zones(target)?;
-    let grid = grid(target)?;
     let communes = communes(target)?;
     let facilities = facilities(target)?;
     let mut per_category: Vec<(String, usize)> = Vec::new();
@@ -187,14 +323,22 @@ pub fn summary(target: Crs) -> Result<Summary> {
             None => per_category.push((f.category.0.clone(), 1)),
         }
     }
+    let mut grids = Vec::new();
+    for year in [GridYear::Y2019, GridYear::Y2015] {
+        let cells = grid(year, target)?;
+        grids.push(GridSummary {
+            year: year.year(),
+            cells: cells.len(),
+            population: cells.iter().map(|c| c.values.ind).sum(),
+            imputed: cells.iter().filter(|c| c.imputed).count(),
+        });
+    }
     Ok(Summary {
         qpv: zones
             .iter()
             .map(|z| (z.code.clone(), z.name.clone()))
             .collect(),
-        grid_cells: grid.len(),
-        grid_population: grid.iter().map(|c| c.values.ind).sum(),
-        grid_imputed: grid.iter().filter(|c| c.imputed).count(),
+        grids,
         communes: communes.len(),
         communes_population: communes
             .iter()
@@ -209,6 +353,7 @@ pub fn summary(target: Crs) -> Result<Summary> {
                     .is_empty()
             })
             .count(),
+        france_services: france_services(target)?.len(),
     })
 }
 
@@ -249,7 +394,7 @@ mod tests {
     // 984362.0205	6733253.7053
     #[test]
     fn grid_619_cells_first_corner_matches_cs2cs() {
-        let g = grid(Crs::LAMBERT93).unwrap();
+        let g = grid(GridYear::Y2015, Crs::LAMBERT93).unwrap();
         assert_eq!(g.len(), 619);
         assert_eq!(g[0].id, "CRS3035RES200mN2730200E4079600");
         let c: Coord<f64> = g[0].polygon.exterior().0[0];

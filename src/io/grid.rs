@@ -37,6 +37,32 @@ pub fn grid_from_table(table: TableReader, target: Crs) -> Result<Vec<GridCell>>
     Ok(cells)
 }
 
+/// The Filosofi vintage a file name states: the one year 2000–2099 written in it, standing
+/// alone between non-digits (`filosofi2019_200m.csv` → 2019); `None` when there is none or
+/// several.
+///
+/// ```
+/// use std::path::Path;
+/// use qpv::io::grid::vintage_in_name;
+/// assert_eq!(vintage_in_name(Path::new("data/Filosofi2019_carreaux_200m.csv")), Some(2019));
+/// assert_eq!(vintage_in_name(Path::new("grid.csv")), None);
+/// assert_eq!(vintage_in_name(Path::new("grid_2015_vs_2019.csv")), None);
+/// ```
+pub fn vintage_in_name(path: &Path) -> Option<u16> {
+    let name = path.file_name()?.to_string_lossy();
+    let mut found: Option<u16> = None;
+    for run in name.split(|c: char| !c.is_ascii_digit()) {
+        if run.len() == 4 && run.starts_with("20") {
+            let year: u16 = run.parse().ok()?;
+            if found.is_some_and(|y| y != year) {
+                return None;
+            }
+            found = Some(year);
+        }
+    }
+    found
+}
+
 /// An INSPIRE grid id decoded: CRS, cell size (m), lower-left corner.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct InspireId {

@@ -26,6 +26,8 @@ impl Category {
     pub const LYCEE: &'static str = "lycee";
     /// Social centres and maisons de quartier.
     pub const SOCIAL_CENTRE: &'static str = "social_centre";
+    /// France Services sites (ANCT label).
+    pub const FRANCE_SERVICES: &'static str = "france_services";
 
     /// A category from any text, normalised to lower case with spaces as `_`.
     pub fn new(name: &str) -> Self {

@@ -59,3 +59,71 @@ pub struct GridCell {
     /// True when INSEE imputed the values (cells with fewer than 11 households).
     pub imputed: bool,
 }
+
+impl GridCell {
+    /// The centre of the cell: the mean of its four corners (in Lambert-93 the reprojected
+    /// square is a parallelogram to well under a millimetre, so this is its centroid).
+    ///
+    /// ```
+    /// use qpv::crs::Crs;
+    /// use qpv::io::embedded::{GridYear, grid};
+    /// let cells = grid(GridYear::Y2019, Crs::LAMBERT93).unwrap();
+    /// let c = cells[0].centre();
+    /// let ring = &cells[0].polygon.exterior().0;
+    /// assert!((c.x - (ring[0].x + ring[2].x) / 2.0).abs() < 1e-3);
+    /// ```
+    pub fn centre(&self) -> geo::Coord<f64> {
+        let ring = &self.polygon.exterior().0;
+        let n = ring.len().saturating_sub(1).max(1);
+        let (sx, sy) = ring
+            .iter()
+            .take(n)
+            .fold((0.0, 0.0), |(x, y), c| (x + c.x, y + c.y));
+        geo::Coord {
+            x: sx / n as f64,
+            y: sy / n as f64,
+        }
+    }
+}
+
+/// Which grid a result was computed on, so that every report can name it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct GridSource {
+    /// Filosofi vintage (the year of the incomes), when known: from the embedded file, from
+    /// `--grid-year`, or from a year in the file name.
+    pub vintage: Option<u16>,
+    /// Where the cells come from: the embedded extract or the file name.
+    pub origin: String,
+    /// When the cells were restricted, to what (e.g. "the 52 communes of CA Grand Belfort").
+    pub restricted_to: Option<String>,
+    /// Number of cells used.
+    pub cells: usize,
+    /// Their population (sum of `Ind`).
+    pub population: f64,
+}
+
+impl GridSource {
+    /// One line for reports: "INSEE Filosofi 2019 200 m grid (embedded extract …), 3490
+    /// cells".
+    ///
+    /// ```
+    /// use qpv::model::GridSource;
+    /// let g = GridSource { vintage: Some(2019), origin: "grid.csv".into(),
+    ///     restricted_to: None, cells: 2, population: 10.0 };
+    /// assert_eq!(g.label(), "INSEE Filosofi 2019 200 m grid (grid.csv), 2 cells");
+    /// ```
+    pub fn label(&self) -> String {
+        let vintage = match self.vintage {
+            Some(y) => format!("INSEE Filosofi {y} 200 m grid"),
+            None => "Filosofi 200 m grid of unstated vintage".to_string(),
+        };
+        let restricted = match &self.restricted_to {
+            Some(r) => format!(", restricted to the cells whose centre lies in {r}"),
+            None => String::new(),
+        };
+        format!(
+            "{vintage} ({}){restricted}, {} cells",
+            self.origin, self.cells
+        )
+    }
+}

@@ -10,5 +10,5 @@ mod zone;
 
 pub use attributes::{AttrValue, Attributes};
 pub use facility::{Category, Facility};
-pub use grid::{GridCell, GridValues};
+pub use grid::{GridCell, GridSource, GridValues};
 pub use zone::Zone;

@@ -8,6 +8,7 @@ use crate::analysis::eligibility::{IncomeProxy, Threshold};
 use crate::analysis::interpolate::Indicators;
 use crate::analysis::perimeter::{Comparison, FacilityStatus, PerimeterTest};
 use crate::analysis::simulate::{Contiguity, Criterion, Simulation};
+use crate::model::GridSource;
 
 /// `63478.5` → `63,479`.
 pub fn int(x: f64) -> String {
@@ -50,10 +51,17 @@ fn euros(x: Option<f64>) -> String {
     x.map_or("–".into(), |v| format!("{} €", int(v)))
 }
 
-const METHOD: &str = "Population figures are estimates: each 200 m Filosofi 2015 cell contributes \
-the share of its area inside the perimeter (people assumed evenly spread in a cell). Filosofi \
-publishes sums, not medians: the income figure is a mean standard of living (Ind_snv / Ind), \
-which exceeds the median, and it is disposable income where the decree uses declared income.";
+/// The method paragraph, naming the grid used.
+fn method(grid: &GridSource) -> String {
+    format!(
+        "Grid: {}. Population figures are estimates: each 200 m cell contributes \
+         the share of its area inside the perimeter (people assumed evenly spread in a cell). \
+         Filosofi publishes sums, not medians: the income figure is a mean standard of living \
+         (Ind_snv / Ind), which exceeds the median, and it is disposable income where the \
+         decree uses declared income.",
+        grid.label()
+    )
+}
 
 fn indicator_rows(out: &mut String, label: &str, i: &Indicators) {
     let _ = writeln!(
@@ -98,10 +106,10 @@ fn threshold_text(t: &Threshold, proxy: IncomeProxy) -> String {
 }
 
 /// The report of one perimeter test.
-pub fn perimeter_test(t: &PerimeterTest) -> String {
+pub fn perimeter_test(t: &PerimeterTest, grid: &GridSource) -> String {
     let mut out = String::new();
     let _ = writeln!(out, "# Perimeter test: {}\n", t.name);
-    let _ = writeln!(out, "{METHOD}\n");
+    let _ = writeln!(out, "{}\n", method(grid));
     let _ = writeln!(out, "## Indicators\n");
     out.push_str(INDICATOR_HEADER);
     indicator_rows(&mut out, "candidate", &t.candidate.indicators);
@@ -209,13 +217,14 @@ pub fn perimeter_test(t: &PerimeterTest) -> String {
 }
 
 /// The side-by-side report of a comparison.
-pub fn comparison(c: &Comparison) -> String {
+pub fn comparison(c: &Comparison, grid: &GridSource) -> String {
     let mut out = String::new();
     let _ = writeln!(out, "# Candidate perimeters compared\n");
     let _ = writeln!(
         out,
-        "Baseline: the current QPV {} (first row). {METHOD}\n",
-        c.baseline_codes.join(", ")
+        "Baseline: the current QPV {} (first row). {}\n",
+        c.baseline_codes.join(", "),
+        method(grid)
     );
     out.push_str("| perimeter | area (ha) | population | poor share | mean standard of living | % area in current QPV | % of current population kept | added population | removed population | facilities inside | parts (eligible) |\n|---|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|\n");
     for r in &c.rows {
@@ -251,7 +260,7 @@ pub fn comparison(c: &Comparison) -> String {
 }
 
 /// The report of a simulation.
-pub fn simulation(s: &Simulation) -> String {
+pub fn simulation(s: &Simulation, grid: &GridSource) -> String {
     let mut out = String::new();
     let o = &s.options;
     let crit = match o.criterion {
@@ -291,10 +300,13 @@ pub fn simulation(s: &Simulation) -> String {
     );
     let _ = writeln!(
         out,
-        "Why simulated and official zones differ: the grid is Filosofi 2015 where the 2024 \
-         geography used later income data; the income test is a proxy (sums, not medians; \
+        "Grid: {}.\n\nWhy simulated and official zones differ: the grid's incomes are those \
+         of {}, not necessarily the data INSEE used for the 2024 geography; the income test is a proxy (sums, not medians; \
          disposable, not declared income); official perimeters were redrawn by hand along \
-         streets and blocks, simulated ones keep the 200 m staircase of the grid.\n"
+         streets and blocks, simulated ones keep the 200 m staircase of the grid.\n",
+        grid.label(),
+        grid.vintage
+            .map_or("an unstated year".to_string(), |y| y.to_string())
     );
     let _ = writeln!(out, "## Zones\n");
     out.push_str("| zone | cells | area (ha) | population | poor share | mean standard of living | best QPV | IoU |\n|---|---:|---:|---:|---:|---:|---|---:|\n");

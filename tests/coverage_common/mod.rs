@@ -9,15 +9,18 @@ pub fn zones() -> Vec<Zone> {
     qpv::io::embedded::zones(Crs::LAMBERT93).unwrap()
 }
 
-/// The default facility set: the schools of the Annuaire de l'éducation (natures 101, 151,
-/// 340, 300, 320) and the 2 social centres whose address geocodes.
+/// The default facility set without the France Services (added later, not in the oracle
+/// figures): the schools of the Annuaire de l'éducation (natures 101, 151, 340, 300, 320) and
+/// the 2 social centres whose address geocodes.
 pub fn facilities() -> Vec<Facility> {
-    qpv::io::embedded::facilities_with_social_centres(Crs::LAMBERT93)
+    let mut f = qpv::io::embedded::facilities_with_social_centres(Crs::LAMBERT93)
         .unwrap()
-        .facilities
+        .facilities;
+    f.retain(|f| f.category.as_str() != qpv::model::Category::FRANCE_SERVICES);
+    f
 }
 
 /// The Filosofi 2015 200 m cells.
 pub fn grid() -> Vec<GridCell> {
-    qpv::io::embedded::grid(Crs::LAMBERT93).unwrap()
+    qpv::io::embedded::grid(qpv::io::embedded::GridYear::Y2015, Crs::LAMBERT93).unwrap()
 }
