@@ -10,7 +10,7 @@ use qpv::io::embedded;
 
 fn main() -> qpv::Result<()> {
     let crs = Crs::LAMBERT93;
-    let cells = embedded::grid(crs)?;
+    let cells = embedded::grid(embedded::GridYear::default(), crs)?;
     // The QPV lying (at least partly) in Belfort, INSEE 90010.
     let zones: Vec<_> = embedded::zones(crs)?
         .into_iter()

@@ -17,6 +17,7 @@ mod layers;
 mod locate;
 mod nearest;
 mod perimeter;
+mod proxy;
 mod simulate;
 mod site;
 

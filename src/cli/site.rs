@@ -146,15 +146,11 @@ pub fn run(args: &SiteArgs, global: &GlobalArgs) -> anyhow::Result<()> {
         ensure_not_input(out, &args.inputs())?;
     }
     let zones = args.data.zones(crs)?;
-    let cells = args.data.cells(crs)?;
+    let (cells, grid) = args.data.cells(crs)?;
     let (facilities, _, _) = args.facilities.load(crs)?;
     let candidates = args.candidates(&cells, crs)?;
     let result = plan::plan(&cells, &zones, &facilities, &candidates, &options)?;
-    let grid_name = match &args.data.grid.grid {
-        Some(p) => format!("the grid {}", p.display()),
-        None => "the embedded Filosofi grid".to_string(),
-    };
-    let views = site_views::views(&result, &cells, crs, &grid_name)?;
+    let views = site_views::views(&result, &cells, crs, &grid.label())?;
     write_views(args.output.output.as_deref(), format, &views)?;
     if !global.quiet {
         eprintln!(

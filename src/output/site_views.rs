@@ -68,7 +68,7 @@ pub fn markdown_preamble(plan: &SitePlan, grid_name: &str) -> Result<String> {
     let _ = writeln!(s, "# New `{}` sites: {question}\n", o.category);
     let _ = writeln!(
         s,
-        "Demand: {} of {grid_name}, one point per cell at its centre; a cell is covered when \
+        "Demand: {} from the {grid_name}; one point per cell at its centre; a cell is covered when \
          its centre lies within {} m (straight line) of a facility. Existing `{}` facilities \
          kept: {}. Candidates: {}. Method: {method}.\n",
         demand_label(o.demand),
@@ -190,7 +190,13 @@ pub fn layers(plan: &SitePlan, cells: &[GridCell], crs: Crs) -> Vec<GeoLayer> {
 pub fn views(plan: &SitePlan, cells: &[GridCell], crs: Crs, grid_name: &str) -> Result<Views> {
     Ok(Views {
         table: sites_table(plan),
-        json: serde_json::to_value(plan).map_err(|e| Error::Internal(e.to_string()))?,
+        json: {
+            let mut v = serde_json::to_value(plan).map_err(|e| Error::Internal(e.to_string()))?;
+            if let Some(o) = v.as_object_mut() {
+                o.insert("grid".into(), json!(grid_name));
+            }
+            v
+        },
         layers: layers(plan, cells, crs),
         markdown_preamble: markdown_preamble(plan, grid_name)?,
     })

@@ -151,7 +151,7 @@ pub const KNOWN_CATEGORIES: [&str; 6] = [
     Category::COLLEGE,
     Category::LYCEE,
     Category::SOCIAL_CENTRE,
-    "france_services",
+    Category::FRANCE_SERVICES,
 ];
 
 fn check(options: &SiteOptions, facilities: &[Facility], candidates: &[Candidate]) -> Result<()> {
@@ -197,7 +197,7 @@ fn check(options: &SiteOptions, facilities: &[Facility], candidates: &[Candidate
 /// use qpv::analysis::site::demand::DemandKind;
 /// use qpv::crs::Crs;
 /// let crs = Crs::LAMBERT93;
-/// let cells = qpv::io::embedded::grid(crs).unwrap();
+/// let cells = qpv::io::embedded::grid(qpv::io::embedded::GridYear::Y2015, crs).unwrap();
 /// let zones = qpv::io::embedded::zones(crs).unwrap();
 /// let options = SiteOptions {
 ///     category: "social_centre".into(),
