@@ -9,7 +9,7 @@
 //! out of the constraints and returned in [`LscpSolution::unreachable`] (spopt would report
 //! the whole problem infeasible).
 
-use good_lp::{Expression, ProblemVariables, Solution, SolverModel, microlp, variable};
+use good_lp::{Expression, ProblemVariables, SolverModel, microlp, variable};
 
 use super::{Instance, SolveMethod};
 use crate::error::{Error, Result};
@@ -55,12 +55,7 @@ pub fn solve(instance: &Instance) -> Result<LscpSolution> {
     let solution = model
         .solve()
         .map_err(|e| Error::Internal(format!("the LSCP solver failed: {e}")))?;
-    let chosen: Vec<usize> = candidates
-        .iter()
-        .zip(&x)
-        .filter(|(_, v)| solution.value(**v) > 0.5)
-        .map(|(&j, _)| j)
-        .collect();
+    let chosen = super::chosen(&solution, &candidates, &x);
     Ok(LscpSolution {
         lower_bound: chosen.len(),
         chosen,

@@ -68,12 +68,7 @@ pub fn solve(instance: &Instance, k: usize, relaxed: bool) -> Result<SiteSolutio
             method: SolveMethod::LpRelaxation,
         });
     }
-    let chosen: Vec<usize> = candidates
-        .iter()
-        .zip(&x)
-        .filter(|(_, v)| solution.value(**v) > 0.5)
-        .map(|(&j, _)| j)
-        .collect();
+    let chosen = super::chosen(&solution, &candidates, &x);
     let newly_covered = instance.newly_covered(&chosen);
     Ok(SiteSolution {
         chosen,

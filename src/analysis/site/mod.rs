@@ -46,3 +46,17 @@ pub struct SiteSolution {
     /// How it was solved.
     pub method: SolveMethod,
 }
+
+/// The candidates whose binary variable is set in a MIP solution.
+fn chosen(
+    solution: &impl good_lp::Solution,
+    candidates: &[usize],
+    x: &[good_lp::Variable],
+) -> Vec<usize> {
+    candidates
+        .iter()
+        .zip(x)
+        .filter(|(_, v)| solution.value(**v) > 0.5)
+        .map(|(&j, _)| j)
+        .collect()
+}
