@@ -32,6 +32,10 @@ use super::interpolate::Indicators;
 /// National median standard of living used by default, € / year (INSEE, ERFS 2015).
 pub const NATIONAL_MEDIAN_2015: f64 = 20_300.0;
 
+/// Shares closer than this to the minimum share count as equal: a millionth of a share is
+/// overlay noise (the same QPV read from two files differs by ~1e-9), not a statistic.
+pub const SHARE_TOLERANCE: f64 = 1e-6;
+
 /// Minimum population of a QPV (décret 2014-767, art. 2).
 pub const MIN_POPULATION: f64 = 1_000.0;
 
@@ -65,6 +69,9 @@ pub struct EligibilityOptions {
     pub min_population: f64,
     /// The income proxy.
     pub proxy: IncomeProxy,
+    /// When the poor-share threshold was calibrated on the official QPV, how
+    /// ([`super::calibration`]); reports state the method from it.
+    pub calibration: Option<super::calibration::Calibration>,
 }
 
 impl Default for EligibilityOptions {
@@ -75,6 +82,7 @@ impl Default for EligibilityOptions {
             urban_unit_population: None,
             min_population: MIN_POPULATION,
             proxy: IncomeProxy::MeanStandardOfLiving,
+            calibration: None,
         }
     }
 }
@@ -151,6 +159,12 @@ pub struct Assessment {
     pub threshold: f64,
     /// Why it fails, in words (empty when eligible).
     pub reasons: Vec<String>,
+    /// Margin to the proxy's reference: share − minimum share (poor-share proxies), or
+    /// S − mean standard of living in € (mean-income proxy); positive passes.
+    pub margin_to_reference: Option<f64>,
+    /// Margin to the decree's formula as far as the grid allows: S − mean standard of living,
+    /// € (positive: below S); always given, whatever the proxy, to read side by side.
+    pub margin_to_decree_eur: Option<f64>,
 }
 
 /// Applies the test to the indicators of one continuous part.
@@ -189,7 +203,9 @@ pub fn assess(indicators: &Indicators, options: &EligibilityOptions) -> Assessme
         }
         IncomeProxy::PoorHouseholdShare { min_share } => {
             let v = indicators.poor_household_share;
-            let ok = v.map(|s| s >= min_share);
+            // A QPV tested against a reference calibrated on itself must pass: the two
+            // estimates come from different overlay paths and may differ in the last bits.
+            let ok = v.map(|s| s >= min_share - SHARE_TOLERANCE);
             if ok == Some(false) {
                 reasons.push(format!(
                     "poor-household share {:.1} % below {:.1} %",
@@ -209,7 +225,17 @@ pub fn assess(indicators: &Indicators, options: &EligibilityOptions) -> Assessme
     if urban_unit_ok == Some(false) {
         reasons.push("urban unit below 10,000 inhabitants".into());
     }
+    let margin_to_decree_eur = indicators.mean_standard_of_living.map(|m| threshold - m);
+    let margin_to_reference = match options.proxy {
+        IncomeProxy::MeanStandardOfLiving => margin_to_decree_eur,
+        IncomeProxy::PoorHouseholdShare { min_share } => indicators
+            .poor_household_share
+            .map(|v| v - min_share)
+            .map(|m| if m.abs() <= SHARE_TOLERANCE { 0.0 } else { m }),
+    };
     Assessment {
+        margin_to_reference,
+        margin_to_decree_eur,
         population_ok,
         income_ok,
         urban_unit_ok,

@@ -11,6 +11,8 @@ pub mod batch;
 pub mod candidate;
 // Facility coverage of zones: counts inside and within D, nearest, covered area and population.
 pub mod coverage;
+// An income proxy calibrated on the official QPV of the territory (lowest poor-household share).
+pub mod calibration;
 // The decree's criteria (population, low-income threshold S) and the proxies Filosofi allows.
 pub mod eligibility;
 // Restricting grid cells to the cells whose centre lies in some zones (e.g. the communes).
@@ -27,5 +29,7 @@ pub mod nearest;
 pub mod perimeter;
 // Snapping candidate vertices onto the QPV boundaries before an overlay (GeoJSON rounding).
 pub mod snap;
+// Siting new facilities: maximal covering (MCLP) and set covering (LSCP) on the grid.
+pub mod site;
 // Delineating priority zones from the grid the way the decree's method works.
 pub mod simulate;

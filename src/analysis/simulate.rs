@@ -73,6 +73,8 @@ pub struct SimulateOptions {
     pub min_population: f64,
     /// Also require the whole group's proxy to pass (not only each cell's).
     pub group_test: bool,
+    /// When the threshold was calibrated on the official QPV, how (reports state it).
+    pub calibration: Option<super::calibration::Calibration>,
 }
 
 impl Default for SimulateOptions {
@@ -90,6 +92,7 @@ impl Default for SimulateOptions {
             contiguity: Contiguity::Rook,
             min_population: 1_000.0,
             group_test: true,
+            calibration: None,
         }
     }
 }

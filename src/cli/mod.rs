@@ -18,7 +18,9 @@ mod layers;
 mod locate;
 mod nearest;
 mod perimeter;
+mod proxy;
 mod simulate;
+mod site;
 
 const EXAMPLES: &str = "\
 Examples:
@@ -128,6 +130,10 @@ pub enum Command {
     /// gravity; straight-line distances), and its population-weighted mean per QPV against
     /// the rest of the agglomeration.
     Access(Box<access::AccessArgs>),
+    /// Where to put new facilities of a category: the k sites covering the most QPV residents
+    /// (or residents, poor households) within D (MCLP), or the fewest covering them all
+    /// (LSCP); existing facilities kept; before/after coverage per QPV.
+    Site(Box<site::SiteArgs>),
 }
 
 /// Runs the parsed command line.
@@ -142,5 +148,6 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Simulate(args) => simulate::run(args, &cli.global),
         Command::Geocode(args) => geocode::run(args, &cli.global),
         Command::Access(args) => access::run(args, &cli.global),
+        Command::Site(args) => site::run(args, &cli.global),
     }
 }

@@ -20,6 +20,7 @@ use qpv::output::{
 };
 
 use super::layers::{DataArgs, FacilityInput, check_distance};
+use super::proxy::{ProxyArg, ProxyArgs};
 use super::{GlobalArgs, OutputArgs};
 
 /// Arguments of `qpv perimeter`.
@@ -38,14 +39,6 @@ enum PerimeterCommand {
     Compare(CompareArgs),
     /// Build a candidate without drawing: union of QPV, communes, grid cells, with a buffer.
     Build(BuildArgs),
-}
-
-#[derive(Debug, Clone, Copy, ValueEnum)]
-enum ProxyArg {
-    /// Mean standard of living (Ind_snv / Ind) below S.
-    MeanIncome,
-    /// Poor-household share at least --poor-share.
-    PoorShare,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -78,12 +71,8 @@ struct TestOptions {
     /// Population of the urban unit (≥ 5 million switches the weights to 0.3 / 0.7).
     #[arg(long, value_name = "N")]
     urban_unit_population: Option<f64>,
-    /// Income proxy of the eligibility test.
-    #[arg(long, value_enum, default_value = "mean-income")]
-    proxy: ProxyArg,
-    /// Minimum poor-household share for --proxy poor-share (0–1).
-    #[arg(long, default_value_t = 0.5, value_name = "SHARE")]
-    poor_share: f64,
+    #[command(flatten)]
+    proxy: ProxyArgs,
     /// Minimum population of a part.
     #[arg(long, default_value_t = 1000.0, value_name = "N")]
     min_population: f64,
@@ -116,10 +105,10 @@ impl TestOptions {
                 "give metres, e.g. --distance 300"
             ));
         }
-        if !(0.0..=1.0).contains(&self.poor_share) {
+        if self.proxy.proxy == ProxyArg::MeanIncome && self.proxy.threshold.is_some() {
             anyhow::bail!(qpv::Error::usage(
-                format!("--poor-share {} is not a share", self.poor_share),
-                "give a value between 0 and 1, e.g. --poor-share 0.5"
+                "--threshold with --proxy mean-income",
+                "in perimeter tests S comes from --national-median and --urban-unit-median"
             ));
         }
         Ok(PerimeterOptions {
@@ -133,12 +122,9 @@ impl TestOptions {
                 urban_unit_median: self.urban_unit_median,
                 urban_unit_population: self.urban_unit_population,
                 min_population: self.min_population,
-                proxy: match self.proxy {
-                    ProxyArg::MeanIncome => IncomeProxy::MeanStandardOfLiving,
-                    ProxyArg::PoorShare => IncomeProxy::PoorHouseholdShare {
-                        min_share: self.poor_share,
-                    },
-                },
+                // Resolved against the data in `prepare`.
+                proxy: IncomeProxy::MeanStandardOfLiving,
+                calibration: None,
             },
         })
     }
@@ -157,7 +143,7 @@ impl TestOptions {
         global: &GlobalArgs,
     ) -> anyhow::Result<Prepared> {
         let crs = global.crs()?;
-        let options = self.options()?;
+        let mut options = self.options()?;
         let format = OutputFormat::resolve(
             output.format,
             output.output.as_deref(),
@@ -173,12 +159,16 @@ impl TestOptions {
             .map(|p| self.candidate(p, crs))
             .collect::<anyhow::Result<Vec<_>>>()?;
         let (cells, grid) = self.data.cells(crs)?;
+        let zones = self.data.zones(crs)?;
+        let resolved = self.proxy.resolve(&zones, &cells)?;
+        options.eligibility.proxy = resolved.proxy;
+        options.eligibility.calibration = resolved.calibration;
         Ok(Prepared {
             crs,
             options,
             format,
             candidates,
-            zones: self.data.zones(crs)?,
+            zones,
             cells,
             grid,
             facilities: self.facilities(crs)?,

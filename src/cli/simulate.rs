@@ -6,20 +6,14 @@ use anyhow::Context;
 use clap::{Args, ValueEnum};
 use serde_json::{Value, json};
 
+use qpv::analysis::eligibility::{EligibilityOptions, IncomeProxy};
 use qpv::analysis::simulate::{Contiguity, Criterion, SimulateOptions, simulate};
 use qpv::output::atomic::{check_destinations, write_atomic};
 use qpv::output::{OutputFormat, Table, Views, perimeter_layers, report_markdown, write_views};
 
 use super::layers::DataArgs;
+use super::proxy::ProxyArgs;
 use super::{GlobalArgs, OutputArgs};
-
-#[derive(Debug, Clone, Copy, ValueEnum)]
-enum CriterionArg {
-    /// Poor-household share (Men_pauv / Men) at least --threshold (0–1).
-    PoorShare,
-    /// Mean standard of living (Ind_snv / Ind) below --threshold (€).
-    MeanIncome,
-}
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
 enum ContiguityArg {
@@ -32,13 +26,8 @@ enum ContiguityArg {
 /// Arguments of `qpv simulate`.
 #[derive(Debug, Args)]
 pub struct SimulateArgs {
-    /// How cells are judged low-income.
-    #[arg(long, value_enum, default_value = "poor-share")]
-    criterion: CriterionArg,
-    /// Threshold: a share for poor-share (default 0.30), euros for mean-income (default
-    /// 12,200, the decree's S with INSEE 2015 national median).
-    #[arg(long, value_name = "VALUE")]
-    threshold: Option<f64>,
+    #[command(flatten)]
+    proxy: ProxyArgs,
     /// Which marked cells are joined.
     #[arg(long, value_enum, default_value = "rook")]
     contiguity: ContiguityArg,
@@ -65,27 +54,22 @@ pub fn run(args: &SimulateArgs, global: &GlobalArgs) -> anyhow::Result<()> {
         args.output.output.as_deref(),
         OutputFormat::Markdown,
     )?;
-    let criterion = match args.criterion {
-        CriterionArg::PoorShare => Criterion::PoorShareAtLeast,
-        CriterionArg::MeanIncome => Criterion::MeanIncomeBelow,
+    let zones = args.data.zones(crs)?;
+    let (cells, grid) = args.data.cells(crs)?;
+    let resolved = args.proxy.resolve(&zones, &cells)?;
+    let (criterion, threshold) = match resolved.proxy {
+        IncomeProxy::PoorHouseholdShare { min_share } => (Criterion::PoorShareAtLeast, min_share),
+        IncomeProxy::MeanStandardOfLiving => (
+            Criterion::MeanIncomeBelow,
+            args.proxy
+                .threshold
+                .unwrap_or_else(|| EligibilityOptions::default().threshold().value),
+        ),
     };
-    let threshold = args.threshold.unwrap_or(match criterion {
-        Criterion::PoorShareAtLeast => SimulateOptions::default().threshold,
-        Criterion::MeanIncomeBelow => {
-            qpv::analysis::eligibility::EligibilityOptions::default()
-                .threshold()
-                .value
-        }
-    });
-    if criterion == Criterion::PoorShareAtLeast && !(0.0..=1.0).contains(&threshold) {
-        anyhow::bail!(qpv::Error::usage(
-            format!("--threshold {threshold} is not a share"),
-            "for --criterion poor-share give a value between 0 and 1, e.g. --threshold 0.3"
-        ));
-    }
     let options = SimulateOptions {
         criterion,
         threshold,
+        calibration: resolved.calibration,
         contiguity: match args.contiguity {
             ContiguityArg::Rook => Contiguity::Rook,
             ContiguityArg::Queen => Contiguity::Queen,
@@ -101,8 +85,6 @@ pub fn run(args: &SimulateArgs, global: &GlobalArgs) -> anyhow::Result<()> {
         ));
     }
     check_destinations(&outputs, &args.data.inputs())?;
-    let zones = args.data.zones(crs)?;
-    let (cells, grid) = args.data.cells(crs)?;
     let s = simulate(&cells, &zones, &options);
     let layer = perimeter_layers::simulation_layer(&s, crs);
     if let Some(dir) = &args.layers {

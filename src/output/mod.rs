@@ -13,6 +13,7 @@ pub mod gpkg;
 mod layer;
 pub mod perimeter_layers;
 pub mod report_markdown;
+pub mod site_views;
 pub mod table;
 mod views;
 

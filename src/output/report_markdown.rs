@@ -4,6 +4,7 @@
 
 use std::fmt::Write;
 
+use crate::analysis::calibration::Calibration;
 use crate::analysis::eligibility::{IncomeProxy, Threshold};
 use crate::analysis::interpolate::Indicators;
 use crate::analysis::perimeter::{Comparison, FacilityStatus, PerimeterTest};
@@ -198,22 +199,53 @@ pub fn perimeter_test(t: &PerimeterTest, grid: &GridSource) -> String {
         "{}\n",
         threshold_text(&t.threshold, t.options.eligibility.proxy)
     );
-    out.push_str("| part | area (ha) | population | mean standard of living | poor share | eligible | why not |\n|---:|---:|---:|---:|---:|---|---|\n");
+    if let Some(c) = &t.options.eligibility.calibration {
+        let _ = writeln!(out, "{}\n", calibration_text(c));
+    }
+    out.push_str("| part | area (ha) | population | mean standard of living | poor share | margin to the proxy's reference | margin to S (decree formula on means) | eligible | why not |\n|---:|---:|---:|---:|---:|---:|---:|---|---|\n");
     for p in &t.parts {
         let i = &p.piece.indicators;
+        let margin = match t.options.eligibility.proxy {
+            IncomeProxy::PoorHouseholdShare { .. } => p
+                .assessment
+                .margin_to_reference
+                .map_or("–".into(), |m| format!("{:+.1} points", 100.0 * m)),
+            IncomeProxy::MeanStandardOfLiving => euros(p.assessment.margin_to_reference),
+        };
         let _ = writeln!(
             out,
-            "| {} | {} | {} | {} | {} | {} | {} |",
+            "| {} | {} | {} | {} | {} | {} | {} | {} | {} |",
             p.part,
             ha(i.area_m2),
             int(i.population),
             euros(i.mean_standard_of_living),
             share(i.poor_household_share),
+            margin,
+            euros(p.assessment.margin_to_decree_eur),
             if p.assessment.eligible { "yes" } else { "no" },
             p.assessment.reasons.join("; "),
         );
     }
     out
+}
+
+/// How the calibrated reference was set, and the grid's limits.
+pub fn calibration_text(c: &Calibration) -> String {
+    let levels: Vec<String> = c
+        .qpv
+        .iter()
+        .map(|q| format!("{} {}", q.code, share(q.poor_share)))
+        .collect();
+    format!(
+        "Calibrated proxy: a part passes when its poor-household share is at least \
+         **{}**, the lowest share among the official QPV on the same grid ({}; all: {}). \
+         The grid has no medians and gives disposable, not declared, income, so the \
+         decree's test cannot be applied as such: the margin to S (mean standard of living, \
+         positive when below S) is shown beside it for reference.",
+        share(Some(c.reference_share)),
+        c.reference_code,
+        levels.join(", ")
+    )
 }
 
 /// The side-by-side report of a comparison.
@@ -276,6 +308,9 @@ pub fn simulation(s: &Simulation, grid: &GridSource) -> String {
         Contiguity::Queen => "queen (shared edge or corner)",
     };
     let _ = writeln!(out, "# Simulated priority zones\n");
+    if let Some(c) = &o.calibration {
+        let _ = writeln!(out, "{}\n", calibration_text(c));
+    }
     let _ = writeln!(
         out,
         "Cells marked when the {crit}; marked cells joined by {cont} contiguity; groups kept \

@@ -1,0 +1,142 @@
+//! Greedy heuristics with lazy evaluation (Minoux's accelerated greedy): a candidate's gain
+//! can only shrink as sites are added, so stale gains kept in a max-heap are upper bounds and
+//! only the top of the heap is re-evaluated.
+//!
+//! The MCLP greedy also returns an upper bound on the optimum, so that its gap is measured,
+//! not assumed: by submodularity, for any set S built along the way,
+//! `OPT ≤ f(S) + (sum of the k largest gains with respect to S)` (Nemhauser, Wolsey & Fisher
+//! 1978; the "online bound" of Leskovec et al. 2007). The smallest such bound is kept, and
+//! tightened by the Lagrangian bound ([`super::lagrangian`], which reaches the LP relaxation's).
+
+use std::collections::BinaryHeap;
+
+use super::{Instance, SiteSolution, SolveMethod, lscp::LscpSolution};
+
+/// Gain (exact integer bits of an f64 ≥ 0 order like the value) and candidate; ties go to the
+/// lowest candidate index.
+#[derive(Debug, PartialEq, Eq, PartialOrd, Ord)]
+struct Entry(u64, std::cmp::Reverse<usize>);
+
+fn gain(instance: &Instance, covered: &[bool], j: usize) -> f64 {
+    instance.covers[j]
+        .iter()
+        .filter(|&&i| !covered[i as usize])
+        .map(|&i| instance.demand[i as usize])
+        .sum()
+}
+
+/// Lazy greedy MCLP: up to `k` sites, each the one adding the most demand.
+///
+/// # Examples
+/// ```
+/// use geo::Point;
+/// use qpv::analysis::site::{Instance, greedy};
+/// let demand = [Point::new(0.0, 0.0), Point::new(300.0, 0.0), Point::new(600.0, 0.0)];
+/// let sites = [Point::new(150.0, 0.0), Point::new(450.0, 0.0)];
+/// let inst = Instance::build(&demand, &[5.0, 1.0, 3.0], &sites, &[], 160.0);
+/// let g = greedy::mclp(&inst, 1);
+/// assert_eq!((g.chosen.clone(), g.newly_covered), (vec![0], 6.0));
+/// assert!(g.upper_bound.unwrap() >= 6.0);
+/// ```
+pub fn mclp(instance: &Instance, k: usize) -> SiteSolution {
+    let mut covered = instance.covered_before.clone();
+    let candidates = instance.useful_candidates();
+    let mut heap: BinaryHeap<Entry> = candidates
+        .iter()
+        .map(|&j| Entry(gain(instance, &covered, j).to_bits(), std::cmp::Reverse(j)))
+        .collect();
+    let mut chosen = Vec::new();
+    let mut value = 0.0;
+    let mut bound = f64::INFINITY;
+    while chosen.len() < k {
+        // Bound with respect to the current set: stale gains are upper bounds of true ones.
+        bound = bound.min(value + top_sum(&heap, k));
+        let Some(Entry(stale, std::cmp::Reverse(j))) = heap.pop() else {
+            break;
+        };
+        let fresh = gain(instance, &covered, j);
+        if fresh.to_bits() != stale {
+            if fresh > 0.0 {
+                heap.push(Entry(fresh.to_bits(), std::cmp::Reverse(j)));
+            }
+            continue;
+        }
+        if fresh <= 0.0 {
+            break;
+        }
+        for &i in &instance.covers[j] {
+            covered[i as usize] = true;
+        }
+        value += fresh;
+        chosen.push(j);
+    }
+    bound = bound.min(value + top_sum(&heap, k));
+    bound = bound.min(super::lagrangian::upper_bound(instance, k, value, 300));
+    SiteSolution {
+        newly_covered: instance.newly_covered(&chosen),
+        chosen,
+        upper_bound: Some(bound.max(value)),
+        method: SolveMethod::Greedy,
+    }
+}
+
+fn top_sum(heap: &BinaryHeap<Entry>, k: usize) -> f64 {
+    let mut gains: Vec<f64> = heap.iter().map(|e| f64::from_bits(e.0)).collect();
+    if gains.len() > k {
+        gains.select_nth_unstable_by(k, |a, b| b.total_cmp(a));
+        gains.truncate(k);
+    }
+    gains.iter().sum()
+}
+
+/// Greedy LSCP: sites covering the most still-open demand points, until every reachable one
+/// is covered. `lower_bound` is the number of open points divided by the largest coverage
+/// set, rounded up (a weak but valid bound).
+///
+/// # Examples
+/// ```
+/// use geo::Point;
+/// use qpv::analysis::site::{Instance, greedy};
+/// let demand = [Point::new(0.0, 0.0), Point::new(300.0, 0.0), Point::new(600.0, 0.0)];
+/// let sites = [Point::new(150.0, 0.0), Point::new(450.0, 0.0), Point::new(600.0, 0.0)];
+/// let inst = Instance::build(&demand, &[1.0; 3], &sites, &[], 160.0);
+/// assert_eq!(greedy::lscp(&inst).chosen, vec![0, 1]);
+/// ```
+pub fn lscp(instance: &Instance) -> LscpSolution {
+    let (candidates, reach, unreachable) = instance.reach();
+    let mut open: Vec<bool> = reach.iter().map(|r| !r.is_empty()).collect();
+    let remaining: usize = open.iter().filter(|o| **o).count();
+    let count = |open: &[bool], j: usize| -> u64 {
+        instance.covers[j]
+            .iter()
+            .filter(|&&i| open[i as usize])
+            .count() as u64
+    };
+    let mut heap: BinaryHeap<Entry> = candidates
+        .iter()
+        .map(|&j| Entry(count(&open, j), std::cmp::Reverse(j)))
+        .collect();
+    let largest = heap.peek().map_or(1, |e| e.0.max(1)) as usize;
+    let mut chosen = Vec::new();
+    while let Some(Entry(stale, std::cmp::Reverse(j))) = heap.pop() {
+        let fresh = count(&open, j);
+        if fresh == 0 {
+            continue;
+        }
+        if fresh != stale {
+            heap.push(Entry(fresh, std::cmp::Reverse(j)));
+            continue;
+        }
+        for &i in &instance.covers[j] {
+            open[i as usize] = false;
+        }
+        chosen.push(j);
+    }
+    chosen.sort_unstable();
+    LscpSolution {
+        chosen,
+        unreachable,
+        lower_bound: remaining.div_ceil(largest),
+        method: SolveMethod::Greedy,
+    }
+}
