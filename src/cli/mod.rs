@@ -119,7 +119,8 @@ pub enum Command {
     Simulate(Box<simulate::SimulateArgs>),
     /// Geocode a CSV of postal addresses offline (BANO / BAN): keeps every column and adds
     /// lon, lat, x, y, precision (housenumber | interpolated | street | not_found), score,
-    /// matched address and reason (CSV by default; JSON, GeoJSON, GeoPackage).
+    /// uncertainty_m, corrected, matched address and reason (CSV by default; JSON, GeoJSON,
+    /// GeoPackage).
     Geocode(Box<geocode::GeocodeArgs>),
 }
 
