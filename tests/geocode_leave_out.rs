@@ -129,8 +129,8 @@ fn stated_uncertainty_covers_the_true_error_of_left_out_addresses() {
     assert_eq!(f.housenumber_over_25m, 0);
     // Every answer in the wrong QPV is flagged for a check.
     assert_eq!(f.wrong_qpv_flagged, f.wrong_qpv);
-    // The figures of this sample (seed 12): 1,769 of 1,826 approximate answers covered
-    // (96.9 %); 1 answer in the wrong QPV, flagged.
+    // The figures of this sample (seed 12): 1,748 of 1,826 approximate answers covered
+    // (95.7 %); 5 answers in the wrong QPV, all 5 flagged.
     assert_eq!(
         f,
         Figures {
@@ -139,10 +139,10 @@ fn stated_uncertainty_covers_the_true_error_of_left_out_addresses() {
             housenumber: 0,
             housenumber_over_25m: 0,
             approximate: 1826,
-            covered: 1769,
-            wrong_qpv: 1,
-            wrong_qpv_within_uncertainty: 1,
-            wrong_qpv_flagged: 1,
+            covered: 1748,
+            wrong_qpv: 5,
+            wrong_qpv_within_uncertainty: 4,
+            wrong_qpv_flagged: 5,
         }
     );
 }
