@@ -58,7 +58,7 @@ fn messy_latin1_semicolon_file_geocodes_with_expected_precisions() {
         .assert()
         .success()
         .stderr(predicate::str::contains(
-            "20 addresses: 11 housenumber, 2 interpolated, 3 street, 4 not_found",
+            "20 addresses: 10 housenumber, 3 interpolated, 3 street, 4 not_found, 0 with postcode/commune corrected",
         ))
         .stderr(predicate::str::contains(
             "© les contributeurs d'OpenStreetMap sous licence ODbL",
@@ -79,6 +79,8 @@ fn messy_latin1_semicolon_file_geocodes_with_expected_precisions() {
             "y",
             "precision",
             "score",
+            "uncertainty_m",
+            "corrected",
             "matched",
             "reason"
         ]
@@ -86,98 +88,95 @@ fn messy_latin1_semicolon_file_geocodes_with_expected_precisions() {
     assert_eq!(rows.len(), 20);
     // id → (precision, score, matched)
     let expected: [(&str, &str, &str, &str); 20] = [
-        ("1", "street", "1.00", "Rue Danton, 90000 Belfort"),
-        (
-            "2",
-            "interpolated",
-            "1.00",
-            "4 Rue de Madrid, 90000 Belfort",
-        ),
+        ("1", "street", "1.0", "Rue Danton, 90000 Belfort"),
+        ("2", "interpolated", "1.0", "4 Rue de Madrid, 90000 Belfort"),
         (
             "3",
             "housenumber",
-            "1.00",
+            "1.0",
             "12 Avenue Jean Jaurès, 90000 Belfort",
         ),
-        // Belfort has no 18 ter (Delle has): the plain 18, with a lower score.
+        // Belfort has no 18 ter (Delle has), only 18: not a `housenumber` (issue 12), placed
+        // from the neighbours 18 and 20.
         (
             "4",
-            "housenumber",
-            "0.90",
-            "18 Faubourg de Montbéliard, 90000 Belfort",
+            "interpolated",
+            "1.0",
+            "18TER Faubourg de Montbéliard, 90000 Belfort",
         ),
         ("5", "housenumber", "0.85", "12 Rue Danton, 90000 Belfort"),
         (
             "6",
             "housenumber",
-            "1.00",
+            "1.0",
             "4BIS Rue du Comte de la Suze, 90000 Belfort",
         ),
         (
             "7",
             "housenumber",
-            "1.00",
+            "1.0",
             "2 Rue de la Gare, 90300 Offemont",
         ),
-        ("8", "street", "1.00", "Avenue Jean Jaurès, 90000 Belfort"),
-        ("9", "not_found", "0.00", ""),
-        ("10", "not_found", "0.00", ""),
-        ("11", "not_found", "0.00", ""),
+        ("8", "street", "1.0", "Avenue Jean Jaurès, 90000 Belfort"),
+        ("9", "not_found", "0.0", ""),
+        ("10", "not_found", "0.0", ""),
+        ("11", "not_found", "0.0", ""),
         (
             "12",
             "interpolated",
-            "1.00",
+            "1.0",
             "23 Rue de la Gare, 90300 Offemont",
         ),
         (
             "13",
             "housenumber",
-            "1.00",
+            "1.0",
             "12 Avenue Jean Jaurès, 90000 Belfort",
         ),
         // Rue Saint-Antoine has only even numbers in BANO 2015: no odd side to interpolate on.
-        ("14", "street", "1.00", "Rue Saint-Antoine, 90000 Belfort"),
+        ("14", "street", "1.0", "Rue Saint-Antoine, 90000 Belfort"),
         (
             "15",
             "housenumber",
             "0.95",
             "2TER Rue de l'Abbé Descharrières, 90000 Belfort",
         ),
-        ("16", "housenumber", "0.90", "12 Rue Danton, 90000 Belfort"),
-        ("17", "housenumber", "1.00", "12 Rue Danton, 90000 Belfort"),
+        ("16", "housenumber", "0.9", "12 Rue Danton, 90000 Belfort"),
+        ("17", "housenumber", "1.0", "12 Rue Danton, 90000 Belfort"),
         (
             "18",
             "housenumber",
-            "1.00",
+            "1.0",
             "7 Avenue du Maréchal Foch, 90000 Belfort",
         ),
         (
             "19",
             "housenumber",
-            "1.00",
+            "1.0",
             "5 Boulevard du Maréchal Joffre, 90000 Belfort",
         ),
-        ("20", "not_found", "0.00", ""),
+        ("20", "not_found", "0.0", ""),
     ];
     for (row, (id, precision, score, matched)) in rows.iter().zip(expected) {
         assert_eq!(row[0], id);
         assert_eq!(
-            (row[10].as_str(), row[11].as_str(), row[12].as_str()),
+            (row[10].as_str(), row[11].as_str(), row[14].as_str()),
             (precision, score, matched),
             "row {id}: {row:?}"
         );
         let found = precision != "not_found";
         assert_eq!(!row[6].is_empty(), found, "row {id}");
-        assert_eq!(row[13].is_empty(), found, "row {id}: reason {}", row[13]);
+        assert_eq!(row[15].is_empty(), found, "row {id}: reason {}", row[15]);
+        assert_eq!(row[13], "false", "row {id}: not corrected");
     }
     // Input columns are kept, decoded from Windows-1252.
     assert_eq!(rows[0][1], "Mme DUPONT Hélène");
     assert_eq!(rows[11][5], "numéro absent de la BANO");
     assert_eq!(
-        rows[10][13],
+        rows[10][15],
         "commune 'paris' is not in the address reference"
     );
-    assert_eq!(rows[9][13], "empty address");
+    assert_eq!(rows[9][15], "empty address");
     // Positions: 12 rue Danton is BANO's point, to the centimetre.
     let danton12 = bano("900101825X-12");
     assert_eq!(rows[4][8], format!("{:.2}", danton12.x));
@@ -213,6 +212,8 @@ fn separate_columns_with_french_headers_are_detected() {
             "y",
             "precision",
             "score",
+            "uncertainty_m",
+            "corrected",
             "matched",
             "reason"
         ]
@@ -256,7 +257,7 @@ fn explicit_columns_and_errors() {
         .assert()
         .success()
         .stdout(predicate::str::contains(
-            "A,12 r Danton,Belfort,6.8496530,47.6252660,989020.92,6732033.77,housenumber,1.00,\"12 Rue Danton, 90000 Belfort\",",
+            "A,12 r Danton,Belfort,6.849653,47.625266,989020.92,6732033.77,housenumber,1.0,0.0,false,\"12 Rue Danton, 90000 Belfort\",",
         ));
     // Never over the input.
     qpv()
@@ -275,7 +276,7 @@ fn explicit_columns_and_errors() {
         .assert()
         .success()
         .stdout(predicate::str::contains(
-            "\"12 rue Danton, 90000 Belfort\",6.8496530,47.6252660,989020.92,6732033.77,housenumber,1.00,",
+            "\"12 rue Danton, 90000 Belfort\",6.849653,47.625266,989020.92,6732033.77,housenumber,1.0,0.0,false,",
         ));
     // Several columns and a stray field: exit 2 naming the line.
     let stray = dir.path().join("stray.csv");
@@ -328,11 +329,11 @@ fn a_ban_reference_file_can_replace_the_embedded_bano() {
     let text = String::from_utf8(out).unwrap();
     let lines: Vec<&str> = text.lines().collect();
     assert!(
-        lines[1].contains(",housenumber,1.00,\"16BIS Rue Danton, 90000 Belfort\""),
+        lines[1].contains(",housenumber,1.0,0.0,false,\"16BIS Rue Danton, 90000 Belfort\""),
         "{text}"
     );
     // 14 between 12 and 16 bis (same parity).
-    assert!(lines[2].contains(",interpolated,1.00,"), "{text}");
+    assert!(lines[2].contains(",interpolated,1.0,"), "{text}");
 }
 
 #[test]
@@ -402,6 +403,7 @@ fn geojson_output_is_the_csv_rows_with_points() {
                     assert_eq!(n.as_f64().unwrap(), text.parse::<f64>().unwrap(), "{h}")
                 }
                 serde_json::Value::Null => assert_eq!(text, "", "{h}"),
+                serde_json::Value::Bool(b) => assert_eq!(&b.to_string(), text, "{h}"),
                 other => assert_eq!(other.as_str().unwrap(), text, "{h}"),
             }
         }

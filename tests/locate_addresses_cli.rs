@@ -36,7 +36,8 @@ const MESSY: &[Row] = &[
     ("1", "street", "outside", "", 214.75, false),
     ("2", "interpolated", "inside", "QN09004M", -27.94, true),
     ("3", "housenumber", "outside", "", 262.81, false),
-    ("4", "housenumber", "outside", "", 324.10, false),
+    // 18 ter: Belfort has only 18, placed from its neighbours (issue 12), not `housenumber`.
+    ("4", "interpolated", "outside", "", 324.10, false),
     ("5", "housenumber", "outside", "", 212.90, false),
     ("6", "housenumber", "outside", "", 317.32, false),
     ("7", "housenumber", "outside", "", 1456.60, false),
@@ -80,11 +81,13 @@ const ASSOCIATION: &[Row] = &[
     ("A-021", "housenumber", "inside", "QN09005M", -28.86, false),
     ("A-022", "housenumber", "inside", "QN09001I", -52.02, false),
     ("A-023", "housenumber", "inside", "QN09001I", -36.12, false),
-    ("A-024", "interpolated", "inside", "QN09004M", -76.39, false),
+    // Uncertain by 78.72 m (issue 12: distance between the neighbours + 25 m): flagged.
+    ("A-024", "interpolated", "inside", "QN09004M", -76.39, true),
     ("A-025", "street", "inside", "QN09002M", -34.68, true),
     ("A-026", "interpolated", "inside", "QN09004M", -31.13, true),
     ("A-027", "interpolated", "near", "", 2.65, true),
-    ("A-028", "street", "inside", "QN09004M", -113.68, false),
+    // Street extent + 25 m = 127.13 m > 113.67 m: flagged.
+    ("A-028", "street", "inside", "QN09004M", -113.68, true),
     ("A-029", "housenumber", "outside", "", 212.90, false),
     ("A-030", "housenumber", "outside", "", 1456.60, false),
     ("A-031", "housenumber", "inside", "QN09004M", -79.86, false),
@@ -127,9 +130,9 @@ fn check_rows(v: &Value, id_column: &str, expected: &[Row]) -> [u64; 5] {
             let d = p["signed_distance_m"].as_f64().unwrap();
             assert!((d - distance).abs() <= 0.02, "{id}: {d} vs {distance}");
             assert_eq!(
-                p["reason"].as_str().unwrap().is_empty(),
+                p["check_reason"].as_str().unwrap().is_empty(),
                 !check,
-                "{id}: a reason exactly when flagged"
+                "{id}: a check reason exactly when flagged"
             );
         }
         let slot = match status {
@@ -161,8 +164,8 @@ fn messy_file_every_row_has_the_expected_status() {
         ],
         [20, 1, 0, 15, 4, 3].map(Value::from).each_ref()
     );
-    assert_eq!(s["geocoding"]["housenumber"], 11);
-    assert_eq!(s["geocoding"]["interpolated"], 2);
+    assert_eq!(s["geocoding"]["housenumber"], 10);
+    assert_eq!(s["geocoding"]["interpolated"], 3);
     assert_eq!(s["geocoding"]["street"], 3);
     assert_eq!(s["geocoding"]["not_found"], 4);
     // Input columns first, in order (the Windows-1252 header decoded), then the new ones.
@@ -188,7 +191,9 @@ fn messy_file_every_row_has_the_expected_status() {
             "precision",
             "score",
             "uncertainty_m",
+            "corrected",
             "matched",
+            "reason",
             "code_qp",
             "in_qpv",
             "lib_qp",
@@ -196,13 +201,14 @@ fn messy_file_every_row_has_the_expected_status() {
             "status",
             "nearest_code_qp",
             "needs_check",
-            "reason"
+            "check_reason"
         ]
     );
     // Uncertainties recomputed from BANO: 4 rue de Madrid sits halfway between 2 and 6
-    // (121.33 m apart); the street point of rue Danton is 113.32 m from its farthest number.
-    assert_eq!(v["points"][1]["uncertainty_m"], 60.67);
-    assert_eq!(v["points"][0]["uncertainty_m"], 113.32);
+    // (121.33 m apart, + the 25 m margin); the street point of rue Danton is 113.32 m from
+    // its farthest number (+ 25 m).
+    assert_eq!(v["points"][1]["uncertainty_m"], 146.33);
+    assert_eq!(v["points"][0]["uncertainty_m"], 138.32);
     assert_eq!(v["points"][2]["uncertainty_m"], 0.0);
     assert!(v["points"][8]["uncertainty_m"].is_null());
     let p = &v["points"][1];
@@ -210,8 +216,8 @@ fn messy_file_every_row_has_the_expected_status() {
     assert_eq!(p["matched"], "4 Rue de Madrid, 90000 Belfort");
     assert_eq!(p["lib_qp"], "Les Résidences");
     assert_eq!(
-        p["reason"],
-        "interpolated position, uncertain by up to 61 m, 27.9 m inside the boundary of QN09004M"
+        p["check_reason"],
+        "interpolated position, uncertain by up to 146 m, 27.9 m inside the boundary of QN09004M"
     );
     assert_eq!(
         v["points"][10]["reason"],
@@ -224,7 +230,7 @@ fn messy_file_every_row_has_the_expected_status() {
         ),
         "{stderr}"
     );
-    assert!(stderr.contains("geocoding: 11 housenumber, 2 interpolated, 3 street, 4 not_found"));
+    assert!(stderr.contains("geocoding: 10 housenumber, 3 interpolated, 3 street, 4 not_found"));
     assert!(stderr.contains("QN09004M Les Résidences: 1 inside, 0 near inside, 0 near outside"));
     assert!(stderr.contains("licence ODbL"), "BANO attribution");
 }
@@ -233,7 +239,7 @@ fn messy_file_every_row_has_the_expected_status() {
 fn association_beneficiaries_inside_each_qpv() {
     let (v, stderr) = run_json("addresses_association.csv");
     let counts = check_rows(&v, "Dossier", ASSOCIATION);
-    assert_eq!(counts, [25, 4, 2, 3, 3]);
+    assert_eq!(counts, [25, 4, 2, 3, 5]);
     let s = &v["summary"];
     assert_eq!(s["total"], 34);
     assert_eq!(s["in_a_zone"], 26);
@@ -298,10 +304,10 @@ fn csv_and_geojson_outputs() {
     assert_eq!(
         lines[0],
         "Dossier,Bénéficiaire,Adresse,CP,Commune,Inscription,lon,lat,x,y,precision,score,\
-         uncertainty_m,matched,code_qp,in_qpv,lib_qp,signed_distance_m,status,nearest_code_qp,needs_check,reason"
+         uncertainty_m,corrected,matched,reason,code_qp,in_qpv,lib_qp,signed_distance_m,status,nearest_code_qp,needs_check,check_reason"
     );
     assert!(lines[33].starts_with(
-        "A-033,Bénéficiaire 33,,,Belfort,15/03/2024,,,,,not_found,0.0,,,,,,,not_geocoded,,false,"
+        "A-033,Bénéficiaire 33,,,Belfort,15/03/2024,,,,,not_found,0.0,,false,,no street name in the address,,,,,not_geocoded,,false,"
     ));
     let geojson = dir.path().join("out.geojson");
     qpv()

@@ -129,7 +129,7 @@ impl AddressSummary {
     /// Adds one row.
     pub fn add(&mut self, zones: &ZoneIndex, a: &AddressLocation) {
         self.rows += 1;
-        self.precision.add(a.geocoded.precision);
+        self.precision.add(&a.geocoded);
         match &a.located {
             Some(l) => self.located.add(zones, l),
             None => self.not_geocoded += 1,
@@ -234,6 +234,7 @@ mod tests {
             label: String::new(),
             reason: String::new(),
             uncertainty_m: Some(uncertainty),
+            corrected: false,
         }
     }
 

@@ -11,6 +11,7 @@ use geo::{Geometry, Point};
 use serde_json::{Map, Value};
 
 use qpv::geocode::batch::{self, AddressRows, ColumnNames};
+use qpv::geocode::columns::geocoding_values;
 use qpv::geocode::{AddressIndex, ReferenceFormat};
 use qpv::io::table::{TableOptions, TableReader};
 use qpv::output::atomic::{ensure_not_input, write_atomic};
@@ -81,24 +82,6 @@ pub struct GeocodeArgs {
     pub output: OutputArgs,
 }
 
-/// Positions of the appended numeric columns (lon, lat, x, y, score) among `width` columns.
-fn numeric_columns(width: usize) -> [usize; 5] {
-    let first = width - batch::OUTPUT_COLUMNS.len();
-    [first, first + 1, first + 2, first + 3, first + 5]
-}
-
-/// A cell for JSON-like outputs: the appended numbers as numbers (same digits as the CSV),
-/// everything else as text; empty numbers are null.
-fn cell(text: String, numeric: bool) -> Value {
-    if !numeric {
-        return Value::String(text);
-    }
-    text.parse::<f64>()
-        .ok()
-        .and_then(serde_json::Number::from_f64)
-        .map_or(Value::Null, Value::Number)
-}
-
 /// Builds the address index the options ask for.
 pub fn address_index(
     reference: Option<&Path>,
@@ -141,7 +124,6 @@ pub fn run(args: &GeocodeArgs, global: &GlobalArgs) -> anyhow::Result<()> {
     } else {
         let rows = AddressRows::new(reader, &names)?;
         let columns = batch::output_header(rows.headers());
-        let numeric = numeric_columns(columns.len());
         stream_output(
             args.output.output.as_deref(),
             format,
@@ -150,11 +132,8 @@ pub fn run(args: &GeocodeArgs, global: &GlobalArgs) -> anyhow::Result<()> {
             global.crs()?,
             |writer| {
                 summary = Some(batch::for_each_geocoded(&index, rows, |fields, g| {
-                    let values = fields
-                        .into_iter()
-                        .enumerate()
-                        .map(|(i, text)| cell(text, numeric.contains(&i)))
-                        .collect();
+                    let mut values: Vec<Value> = fields.into_iter().map(Value::String).collect();
+                    values.extend(geocoding_values(g));
                     writer.write(values, g.point.map(|p| Geometry::Point(Point(p))))
                 })?);
                 Ok(Map::new())
@@ -167,13 +146,14 @@ pub fn run(args: &GeocodeArgs, global: &GlobalArgs) -> anyhow::Result<()> {
     {
         let skipped = index.skipped().count;
         eprintln!(
-            "qpv geocode: {} addresses: {} housenumber, {} interpolated, {} street, {} not_found \
-             (index of {} points built in {:.0} ms{}; total {:.2} s)\n  {}: {}",
+            "qpv geocode: {} addresses: {} housenumber, {} interpolated, {} street, {} not_found, \
+             {} with postcode/commune corrected (index of {} points built in {:.0} ms{}; total {:.2} s)\n  {}: {}",
             s.rows,
             s.housenumber,
             s.interpolated,
             s.street,
             s.not_found,
+            s.corrected,
             index.point_count(),
             indexed.as_secs_f64() * 1000.0,
             if skipped > 0 {

@@ -18,6 +18,7 @@ use qpv::analysis::locate::{
 };
 use qpv::analysis::locate_addresses::{AddressSummary, locate_address_stream};
 use qpv::crs::Crs;
+use qpv::geocode::columns::{GEOCODING_COLUMNS, geocoding_values};
 use qpv::geocode::{AddressRows, ReferenceFormat};
 use qpv::index::ZoneIndex;
 use qpv::io::points::{PointOptions, PointReader};
@@ -420,10 +421,6 @@ fn rounded_f64(v: f64, decimals: i32) -> f64 {
     (v * s).round() / s + 0.0
 }
 
-fn rounded(v: f64, decimals: i32) -> Value {
-    json!(rounded_f64(v, decimals))
-}
-
 /// Runs `qpv locate`.
 pub fn run(args: &LocateArgs, global: &GlobalArgs) -> anyhow::Result<()> {
     let crs = global.crs()?;
@@ -596,18 +593,6 @@ fn addresses_hint(e: qpv::Error, input: &PointInput) -> qpv::Error {
     )
 }
 
-/// Geocoding columns appended before the QPV columns in --addresses mode.
-const GEOCODING_COLUMNS: [&str; 8] = [
-    "lon",
-    "lat",
-    "x",
-    "y",
-    "precision",
-    "score",
-    "uncertainty_m",
-    "matched",
-];
-
 /// `qpv locate --addresses`: geocode, then locate, row by row in input order.
 fn run_addresses(
     args: &LocateArgs,
@@ -628,7 +613,7 @@ fn run_addresses(
     let added: Vec<String> = GEOCODING_COLUMNS
         .iter()
         .chain(QPV_COLUMNS.iter())
-        .chain(["needs_check", "reason"].iter())
+        .chain(["needs_check", "check_reason"].iter())
         .map(|c| c.to_string())
         .collect();
     let columns = append_columns(rows.headers(), &added);
@@ -648,27 +633,16 @@ fn run_addresses(
                 &mut rows,
                 args.tolerance,
                 |row, a| {
-                    let g = &a.geocoded;
                     let mut values: Vec<Value> = row
                         .fields
                         .iter()
                         .map(|f| Value::String(f.to_string()))
                         .collect();
                     values.resize(width, Value::String(String::new()));
-                    let coord = |c: Option<Coord<f64>>, d: i32| -> [Value; 2] {
-                        c.map_or([Value::Null, Value::Null], |c| {
-                            [rounded(c.x, d), rounded(c.y, d)]
-                        })
-                    };
-                    values.extend(coord(g.lonlat, 7));
-                    values.extend(coord(g.point, 2));
-                    values.push(text(g.precision.as_str()));
-                    values.push(rounded(g.score, 2));
-                    values.push(g.uncertainty_m.map_or(Value::Null, |u| rounded(u, 2)));
-                    values.push(text(&g.label));
+                    values.extend(geocoding_values(&a.geocoded));
                     values.extend(qpv_values(index, a.located.as_ref(), a.status()));
                     values.push(Value::Bool(a.check.is_some()));
-                    values.push(text(a.check.as_deref().unwrap_or(&g.reason)));
+                    values.push(text(a.check.as_deref().unwrap_or_default()));
                     let geometry = a.point().map(|p| Geometry::Point(Point(p)));
                     out.write(values, geometry)
                 },

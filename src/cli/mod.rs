@@ -124,7 +124,8 @@ pub enum Command {
     Simulate(Box<simulate::SimulateArgs>),
     /// Geocode a CSV of postal addresses offline (BANO / BAN): keeps every column and adds
     /// lon, lat, x, y, precision (housenumber | interpolated | street | not_found), score,
-    /// matched address and reason (CSV by default; JSON, GeoJSON, GeoPackage).
+    /// uncertainty_m, corrected, matched address and reason (CSV by default; JSON, GeoJSON,
+    /// GeoPackage).
     Geocode(Box<geocode::GeocodeArgs>),
     /// Accessibility of each 200 m cell to a facility category (2SFCA, E2SFCA, Gaussian,
     /// gravity; straight-line distances), and its population-weighted mean per QPV against

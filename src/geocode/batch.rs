@@ -340,12 +340,16 @@ pub struct Summary {
     pub street: usize,
     /// `not_found` results.
     pub not_found: usize,
+    /// Results whose postcode/commune was corrected.
+    pub corrected: usize,
 }
 
 impl Summary {
-    /// Counts one result of precision `p`.
-    pub fn add(&mut self, p: Precision) {
+    /// Counts one result.
+    pub fn add(&mut self, g: &Geocoded) {
         self.rows += 1;
+        self.corrected += usize::from(g.corrected);
+        let p = g.precision;
         match p {
             Precision::Housenumber => self.housenumber += 1,
             Precision::Interpolated => self.interpolated += 1,
@@ -355,25 +359,15 @@ impl Summary {
     }
 }
 
-/// Columns appended to the input's.
-pub const OUTPUT_COLUMNS: [&str; 8] = [
-    "lon",
-    "lat",
-    "x",
-    "y",
-    "precision",
-    "score",
-    "matched",
-    "reason",
-];
+/// Columns appended to the input's: [`super::columns::GEOCODING_COLUMNS`].
+pub const OUTPUT_COLUMNS: [&str; 10] = super::columns::GEOCODING_COLUMNS;
 
 /// Rows geocoded per parallel chunk.
 const CHUNK: usize = 8192;
 
 /// Geocodes every row of `reader` and writes a CSV (`,`, UTF-8): the input columns unchanged,
-/// then lon, lat (WGS84, 7 decimals), x, y (working CRS, 2 decimals), precision, score
-/// (2 decimals), matched (the reference's spelling) and reason (for `not_found`). An input
-/// column already named like one of these gets the appended one prefixed with `geocode_`.
+/// then the [`OUTPUT_COLUMNS`] as [`super::columns`] spells them. An input column already
+/// named like one of these gets the appended one prefixed with `geocode_`.
 pub fn write_csv(
     index: &AddressIndex,
     reader: TableReader,
@@ -386,7 +380,8 @@ pub fn write_csv(
     writer
         .write_record(output_header(rows.headers()))
         .map_err(csv_err)?;
-    let summary = for_each_geocoded(index, rows, |fields, _| {
+    let summary = for_each_geocoded(index, rows, |mut fields, g| {
+        fields.extend(super::columns::geocoding_texts(g));
         writer.write_record(&fields).map_err(csv_err)
     })?;
     writer
@@ -410,9 +405,9 @@ pub fn output_header(headers: &[String]) -> Vec<String> {
     header
 }
 
-/// Geocodes every row (in parallel chunks, input order kept) and hands `sink` the output
-/// fields (input fields padded to the header, then the [`OUTPUT_COLUMNS`] as text) with the
-/// result; the one loop behind every output format of `qpv geocode`.
+/// Geocodes every row (in parallel chunks, input order kept) and hands `sink` the input
+/// fields (padded to the header) with the result; the one loop behind every output format of
+/// `qpv geocode`.
 pub fn for_each_geocoded(
     index: &AddressIndex,
     mut rows: AddressRows,
@@ -436,22 +431,9 @@ pub fn for_each_geocoded(
         }
         let results = geocode_rows(index, &columns, &chunk);
         for (row, g) in chunk.iter().zip(&results) {
-            summary.add(g.precision);
+            summary.add(g);
             let mut fields: Vec<String> = row.fields.iter().map(str::to_string).collect();
             fields.resize(width, String::new());
-            match (g.lonlat, g.point) {
-                (Some(ll), Some(p)) => {
-                    fields.push(format!("{:.7}", ll.x));
-                    fields.push(format!("{:.7}", ll.y));
-                    fields.push(format!("{:.2}", p.x));
-                    fields.push(format!("{:.2}", p.y));
-                }
-                _ => fields.extend(std::iter::repeat_n(String::new(), 4)),
-            }
-            fields.push(g.precision.as_str().to_string());
-            fields.push(format!("{:.2}", g.score));
-            fields.push(g.label.clone());
-            fields.push(g.reason.clone());
             sink(fields, g)?;
         }
     }

@@ -96,6 +96,7 @@ pub struct AddressIndex {
     communes_by_key: HashMap<String, Vec<u32>>,
     communes_by_postcode: HashMap<String, Vec<u32>>,
     streets_by_commune: Vec<Vec<u32>>,
+    commune_centres: Vec<Coord<f64>>,
     skipped: Skipped,
 }
 
@@ -296,6 +297,7 @@ impl AddressIndex {
             }
             streets_by_commune[s.commune as usize].push(i as u32);
         }
+        let commune_centres = centres(&streets, &points, communes.len());
         let mut communes_by_key: HashMap<String, Vec<u32>> = HashMap::new();
         let mut communes_by_postcode: HashMap<String, Vec<u32>> = HashMap::new();
         for (i, c) in communes.iter_mut().enumerate() {
@@ -324,6 +326,7 @@ impl AddressIndex {
             communes_by_key,
             communes_by_postcode,
             streets_by_commune,
+            commune_centres,
             skipped,
         })
     }
@@ -421,6 +424,22 @@ impl AddressIndex {
         &self.streets_by_commune[commune as usize]
     }
 
+    /// The communes other than `of` whose centre (the mean of their address points) lies
+    /// within `km` kilometres of the centre of one of `of`.
+    pub fn communes_near(&self, of: &[u32], km: f64) -> Vec<u32> {
+        let max = km * 1000.0;
+        (0..self.communes.len() as u32)
+            .filter(|c| !of.contains(c))
+            .filter(|&c| {
+                let a = self.commune_centres[c as usize];
+                of.iter().any(|&o| {
+                    let b = self.commune_centres[o as usize];
+                    (a.x - b.x).hypot(a.y - b.y) <= max
+                })
+            })
+            .collect()
+    }
+
     /// A readable label: `13 Rue Danton, 90000 Belfort`.
     pub fn label(&self, street: u32, number: Option<&HouseNumber>) -> String {
         let s = &self.streets[street as usize];
@@ -436,4 +455,23 @@ impl AddressIndex {
             None => format!("{}, {} {}", s.name, s.postcode, c.name),
         }
     }
+}
+
+/// The mean position of each commune's address points.
+fn centres(streets: &[Street], points: &[AddressPoint], communes: usize) -> Vec<Coord<f64>> {
+    let mut sums = vec![(0.0, 0.0, 0usize); communes];
+    for s in streets {
+        let sum = &mut sums[s.commune as usize];
+        for p in &points[s.start as usize..s.end as usize] {
+            sum.0 += p.xy.x;
+            sum.1 += p.xy.y;
+            sum.2 += 1;
+        }
+    }
+    sums.into_iter()
+        .map(|(x, y, n)| {
+            let n = n.max(1) as f64;
+            Coord { x: x / n, y: y / n }
+        })
+        .collect()
 }

@@ -23,6 +23,7 @@
 use geo::Coord;
 use serde::Serialize;
 
+use super::complements::strip_complements;
 use super::index::AddressIndex;
 use super::interpolate::{Placement, place};
 use super::normalize::{
@@ -30,6 +31,10 @@ use super::normalize::{
     is_rep_word, is_type_word, letter_mask, parse_house_number, split_number,
     street_key_from_words, typo_budget,
 };
+
+/// How far (km, between the centres of their address points) a commune may be from the one
+/// given to be searched as a neighbour when the street is not in the given one.
+pub const NEIGHBOUR_KM: f64 = 6.0;
 
 /// What a geocoded position stands for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -115,11 +120,14 @@ pub struct Geocoded {
     /// Why nothing was found (empty otherwise).
     pub reason: String,
     /// How far, in metres, the true address may lie from `point` as far as the reference can
-    /// tell: 0 for `housenumber`; for `interpolated`, the distance to the farther of the two
-    /// neighbours it was placed between; for `street`, the distance from the street's median
-    /// point to its farthest known address point (0 for a street with a single point, whose
-    /// extent is unknown); `None` when not found.
+    /// tell: 0 for `housenumber`; otherwise the distance between the neighbours it was placed
+    /// from, or the street's extent, never under
+    /// [`super::interpolate::MIN_UNCERTAINTY_M`] without two neighbours (see
+    /// [`super::interpolate`]); `None` when not found.
     pub uncertainty_m: Option<f64>,
+    /// True when the street was found in another commune than the postcode or commune given
+    /// (the `reason` says which): the given locality was corrected.
+    pub corrected: bool,
 }
 
 impl Geocoded {
@@ -132,6 +140,7 @@ impl Geocoded {
             label: String::new(),
             reason: reason.into(),
             uncertainty_m: None,
+            corrected: false,
         }
     }
 }
@@ -257,14 +266,12 @@ fn parse_words<'t>(words: &[&'t str]) -> Parsed<'t> {
         }
         (j < words.len()).then_some((HouseNumber { number: n, rep }, j))
     };
-    let found = (at < words.len())
-        .then(|| number_at(at))
-        .flatten()
-        .or_else(|| {
-            (1..words.len())
-                .filter_map(number_at)
-                .find(|(_, j)| is_type_word(words[*j]))
-        });
+    // The true house number is the one before the street type (`3 12 rue…` is 12); else the
+    // first word's.
+    let found = (at..words.len())
+        .filter_map(number_at)
+        .find(|(_, j)| is_type_word(words[*j]))
+        .or_else(|| (at < words.len()).then(|| number_at(at)).flatten());
     let (number, start) = match found {
         Some((n, j)) => (Some(n), j),
         None => (None, 0),
@@ -302,7 +309,27 @@ impl AddressIndex {
         } else {
             q.street
         };
+        let stripped = strip_complements(text);
+        let g = self.geocode_words(&stripped, q);
+        if g.precision != Precision::NotFound {
+            return g;
+        }
+        // A complement keyword that was in fact part of the street name (`Résidence du Parc`
+        // without a number): the whole text, once more.
         let folded = fold(text);
+        if folded == stripped {
+            return g;
+        }
+        let g2 = self.geocode_words(&folded, q);
+        if g2.precision == Precision::NotFound {
+            g
+        } else {
+            g2
+        }
+    }
+
+    /// [`AddressIndex::geocode`] on the folded words of the address text.
+    fn geocode_words(&self, folded: &str, q: &AddressQuery) -> Geocoded {
         let words: Vec<&str> = folded.split(' ').filter(|w| !w.is_empty()).collect();
         let mut parsed = parse_words(&words);
         // `s/n`, `sn`, `sans numéro`: no number, on purpose.
@@ -424,7 +451,7 @@ impl AddressIndex {
                 }
             }
         }
-        candidates.push((n, base));
+        candidates.push((n, base.clone()));
         let mut best: Option<Geocoded> = None;
         let mut failure: Option<String> = None;
         for (k, locality) in &candidates {
@@ -453,6 +480,11 @@ impl AddressIndex {
         if let Some(b) = best {
             return b;
         }
+        if failure.is_none()
+            && let Some(g) = self.fallback(parsed, &base, postcode.as_deref())
+        {
+            return g;
+        }
         if let Some(f) = failure {
             return Geocoded::not_found(f);
         }
@@ -476,6 +508,90 @@ impl AddressIndex {
             place.push_str(", …");
         }
         Geocoded::not_found(format!("no street like '{}' in {place}", key.key))
+    }
+
+    /// The street looked for outside the locality given, when it is not in it: in another
+    /// commune sharing the postcode (score × 0.8), then in the communes within
+    /// [`NEIGHBOUR_KM`] (× 0.7), by its exact name only; the answer is flagged `corrected`
+    /// and its `reason` says where it was found. Not further: a street name found elsewhere
+    /// in the département is more often another street of the same name (the leave-out test
+    /// placed `1 Impasse de la Forêt` of Rougemont in Courtelevant, 26 km away).
+    fn fallback(
+        &self,
+        parsed: &Parsed,
+        base: &Locality,
+        postcode: Option<&str>,
+    ) -> Option<Geocoded> {
+        let given = base.communes.as_ref()?;
+        let key = street_key_from_words(parsed.street.iter().copied());
+        if key.is_empty() || given.is_empty() {
+            return None;
+        }
+        let names = |ids: &[u32]| {
+            let mut n: Vec<&str> = ids
+                .iter()
+                .map(|&c| self.communes()[c as usize].name.as_str())
+                .collect();
+            n.dedup();
+            n.join(", ")
+        };
+        let mut tried = given.clone();
+        let same_postcode: Vec<u32> = postcode
+            .map(|p| self.communes_with_postcode(p))
+            .unwrap_or_default()
+            .iter()
+            .copied()
+            .filter(|c| !tried.contains(c))
+            .collect();
+        tried.extend(&same_postcode);
+        let near: Vec<u32> = self
+            .communes_near(given, NEIGHBOUR_KM)
+            .into_iter()
+            .filter(|c| !tried.contains(c))
+            .collect();
+        let steps = [
+            (same_postcode, 0.8, "a commune with the same postcode"),
+            (near, 0.7, "a neighbouring commune"),
+        ];
+        for (communes, factor, what) in steps {
+            if communes.is_empty() {
+                continue;
+            }
+            let locality = Locality {
+                communes: Some(communes),
+                score: base.score * factor,
+            };
+            // The exact key only: a typo or another street type in another commune is more
+            // likely another street than the one meant.
+            let exact: Vec<u32> = self
+                .streets_with_key(&key.key)
+                .iter()
+                .copied()
+                .filter(|&s| self.in_locality(s, &locality))
+                .collect();
+            if exact.is_empty() {
+                continue;
+            }
+            match self.resolve(exact, 1.0, parsed.number.as_ref()) {
+                StreetMatch::Found { street, score } => {
+                    let mut g =
+                        self.place_on(street, parsed.number.as_ref(), score * locality.score);
+                    let found = self.streets()[street as usize].commune;
+                    g.corrected = true;
+                    g.reason = format!(
+                        "postcode/commune corrected: no such street in {}; found in {}, {what}",
+                        names(given),
+                        names(&[found])
+                    );
+                    return Some(g);
+                }
+                StreetMatch::Ambiguous(ids) => {
+                    return Some(Geocoded::not_found(self.ambiguity(&ids)));
+                }
+                StreetMatch::None => {}
+            }
+        }
+        None
     }
 
     /// The communes the postcode and commune name allow.
@@ -747,13 +863,14 @@ impl AddressIndex {
                     label: self.label(street, Some(&self.house_number(p))),
                     reason: String::new(),
                     uncertainty_m: Some(0.0),
+                    corrected: false,
                 }
             }
             Placement::Interpolated {
                 xy,
                 lonlat,
-                low,
-                high,
+                uncertainty_m,
+                ..
             } => Geocoded {
                 precision: Precision::Interpolated,
                 score: round(score),
@@ -761,33 +878,24 @@ impl AddressIndex {
                 lonlat: Some(lonlat),
                 label: self.label(street, number),
                 reason: String::new(),
-                uncertainty_m: Some(
-                    distance(xy, points[low].xy).max(distance(xy, points[high].xy)),
-                ),
+                uncertainty_m: Some(uncertainty_m),
+                corrected: false,
             },
-            Placement::Street { point } => {
-                let at = points[point].xy;
-                Geocoded {
-                    precision: Precision::Street,
-                    score: round(score),
-                    point: Some(at),
-                    lonlat: Some(points[point].lonlat),
-                    label: self.label(street, None),
-                    reason: String::new(),
-                    uncertainty_m: Some(
-                        points
-                            .iter()
-                            .map(|p| distance(at, p.xy))
-                            .fold(0.0, f64::max),
-                    ),
-                }
-            }
+            Placement::Street {
+                point,
+                uncertainty_m,
+            } => Geocoded {
+                precision: Precision::Street,
+                score: round(score),
+                point: Some(points[point].xy),
+                lonlat: Some(points[point].lonlat),
+                label: self.label(street, None),
+                reason: String::new(),
+                uncertainty_m: Some(uncertainty_m),
+                corrected: false,
+            },
         }
     }
-}
-
-fn distance(a: Coord<f64>, b: Coord<f64>) -> f64 {
-    (a.x - b.x).hypot(a.y - b.y)
 }
 
 #[cfg(test)]
@@ -795,7 +903,7 @@ mod tests {
     use super::*;
 
     fn parse(text: &str) -> (Option<(u32, String)>, String, String, Option<String>) {
-        let f = fold(text);
+        let f = strip_complements(text);
         let w: Vec<&str> = f.split(' ').filter(|w| !w.is_empty()).collect();
         let p = parse_words(&w);
         (
@@ -813,6 +921,31 @@ mod tests {
         assert_eq!(postcode_column("1000").as_deref(), Some("01000"));
         assert_eq!(postcode_column("Belfort"), None);
         assert_eq!(postcode_column(""), None);
+    }
+
+    #[test]
+    fn complement_numbers_are_never_house_numbers() {
+        let number = |t: &str| parse(t).0.map(|n| n.0);
+        // The cases of issue 12.
+        assert_eq!(number("Apt 30 23 R. de la Hardt"), Some(23));
+        assert_eq!(number("BP 20 - 7 rue du Barcot"), Some(7));
+        assert_eq!(number("CS 10123 - 7 rue du Barcot 90000 Belfort"), Some(7));
+        assert_eq!(number("Bât. C Appt 12 4 rue de Madrid"), Some(4));
+        assert_eq!(
+            number("Résidence Les Glycines, 3e étage, 4 rue de Madrid"),
+            Some(4)
+        );
+        assert_eq!(
+            parse("Chez M. Dupont 12 rue Danton Esc. 2 90000 BELFORT CEDEX 9"),
+            (
+                Some((12, String::new())),
+                "rue danton".into(),
+                "belfort".into(),
+                Some("90000".into())
+            )
+        );
+        // The CS number is not taken for a postcode.
+        assert_eq!(parse("7 rue du Barcot CS 10123").3, None);
     }
 
     #[test]

@@ -19,6 +19,8 @@
 //! ```
 
 pub mod batch;
+pub mod columns;
+pub mod complements;
 pub mod index;
 pub mod interpolate;
 pub mod matcher;

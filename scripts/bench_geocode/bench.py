@@ -1,0 +1,125 @@
+#!/usr/bin/env python3
+"""Geocoding bench (issue 12): addok (in-process, Python API) against `qpv geocode` on the
+same messy addresses and the same reference. Run by scripts/bench_geocode.sh, which starts
+Redis, indexes the reference in addok and sets ADDOK_CONFIG_MODULE.
+
+Usage: bench.py QPV_BINARY DIR REPORT.md
+DIR holds messy.csv and reference.csv (gen_messy_addresses.py). Accuracy is the distance from
+the answer to the true point (the BANO point the address was written from, haversine on a
+6,371,008.8 m sphere), counted within 1 / 25 / 100 m; "false housenumber" = an answer
+labelled housenumber more than 25 m off. Throughput: addresses per second of the search loop
+(addok) and of the whole `qpv geocode` run, index build included (qpv); the qpv run is
+repeated 5 times, median kept.
+"""
+import csv
+import datetime
+import math
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+
+def haversine(lon1, lat1, lon2, lat2):
+    r = 6371008.8
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lon2 - lon1)
+    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * r * math.asin(math.sqrt(a))
+
+
+def stats(rows, answers):
+    """answers: id -> (lon, lat, is_housenumber) or None."""
+    n = len(rows)
+    s = {"n": n, "1m": 0, "25m": 0, "100m": 0, "not_found": 0, "false_hn": 0}
+    for r in rows:
+        a = answers.get(r["id"])
+        if a is None:
+            s["not_found"] += 1
+            continue
+        d = haversine(a[0], a[1], float(r["true_lon"]), float(r["true_lat"]))
+        s["1m"] += d <= 1
+        s["25m"] += d <= 25
+        s["100m"] += d <= 100
+        s["false_hn"] += a[2] and d > 25
+    return s
+
+
+def run_addok(rows):
+    from addok.config import config
+
+    config.load()
+    from addok.core import search
+
+    answers = {}
+    started = time.perf_counter()
+    for r in rows:
+        found = search(r["adresse"], limit=1)
+        if found:
+            f = found[0].format()
+            lon, lat = f["geometry"]["coordinates"]
+            answers[r["id"]] = (lon, lat, f["properties"]["type"] == "housenumber")
+    return answers, time.perf_counter() - started
+
+
+def run_qpv(binary, directory):
+    out = directory / "qpv_out.csv"
+    args = [binary, "-q", "geocode", str(directory / "messy.csv"), "--address-column",
+            "adresse", "--reference", str(directory / "reference.csv"),
+            "--reference-format", "bano", "-o", str(out)]
+    times = []
+    for _ in range(5):
+        started = time.perf_counter()
+        subprocess.run(args, check=True)
+        times.append(time.perf_counter() - started)
+    answers = {}
+    with open(out, newline="", encoding="utf-8") as f:
+        for r in csv.DictReader(f):
+            if r["lon"]:
+                answers[r["id"]] = (float(r["lon"]), float(r["lat"]), r["precision"] == "housenumber")
+    return answers, statistics.median(times)
+
+
+def main():
+    binary, directory, report = sys.argv[1], Path(sys.argv[2]), Path(sys.argv[3])
+    with open(directory / "messy.csv", newline="", encoding="utf-8") as f:
+        rows = list(csv.DictReader(f))
+    q_answers, q_time = run_qpv(binary, directory)
+    a_answers, a_time = run_addok(rows)
+    q, a = stats(rows, q_answers), stats(rows, a_answers)
+    pct = lambda s, k: 100.0 * s[k] / s["n"]
+    lines = [
+        f"# Geocoding bench — {datetime.datetime.now(datetime.timezone.utc):%Y-%m-%dT%H%M%SZ}",
+        "",
+        f"{len(rows)} messy addresses (scripts/bench_geocode/gen_messy_addresses.py, seed 2026, "
+        f"{sum(r['absent'] == '1' for r in rows)} numbers absent from the reference), "
+        f"reference: geodata/bano-90.csv minus those points. Machine: {platform.machine()}, "
+        f"{os.cpu_count()} cores, shared with other jobs (timings are noisy).",
+        "",
+        "| engine | within 1 m | within 25 m | within 100 m | not found | false housenumber (> 25 m) | addresses/s |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for name, s, t in [("qpv geocode", q, q_time), ("addok 1.3.2 + addok-fr + addok-france", a, a_time)]:
+        lines.append(
+            f"| {name} | {pct(s, '1m'):.1f} % | {pct(s, '25m'):.1f} % | {pct(s, '100m'):.1f} % "
+            f"| {s['not_found']} | {s['false_hn']} | {s['n'] / t:,.0f} |"
+        )
+    lines += [
+        "",
+        f"qpv ahead by {pct(q, '25m') - pct(a, '25m'):.1f} points within 25 m; throughput "
+        f"ratio {(q['n'] / q_time) / (a['n'] / a_time):.0f}x (qpv: median of 5 whole runs, "
+        f"index build included, {q_time:.3f} s; addok: in-process search loop, {a_time:.1f} s, "
+        f"index already built in Redis).",
+        "",
+    ]
+    text = "\n".join(lines)
+    print(text)
+    report.parent.mkdir(parents=True, exist_ok=True)
+    report.write_text(text, encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()
