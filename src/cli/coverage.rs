@@ -12,6 +12,8 @@ use qpv::crs::Crs;
 use qpv::geocode::UnplacedCentre;
 use qpv::index::{FacilityIndex, ZoneIndex};
 use qpv::model::{Category, Facility, GridCell};
+use qpv::output::coverage_layers::coverage_layers;
+use qpv::output::qgis_project::{project_path as qgis_project_path, write_qgis_project};
 use qpv::output::{GeoFeature, GeoLayer, OutputFormat, Table, Views, write_views};
 
 use super::layers::{FacilityInput, ZoneInput, check_distance};
@@ -42,6 +44,10 @@ pub struct CoverageArgs {
     pub no_grid: bool,
     #[command(flatten)]
     pub output: OutputArgs,
+    /// Also write a QGIS project opening every layer of the GeoPackage, styled and zoomed to
+    /// the QPV (default FILE: the GeoPackage's name with `.qgs`). Needs `-o FILE.gpkg`.
+    #[arg(long, value_name = "FILE.qgs", num_args = 0..=1)]
+    pub qgis_project: Option<Option<PathBuf>>,
 }
 
 /// Runs `qpv coverage`.
@@ -60,6 +66,11 @@ pub fn run(args: &CoverageArgs, global: &GlobalArgs) -> anyhow::Result<()> {
             .collect();
         qpv::output::atomic::ensure_not_input(out, &inputs)?;
     }
+    let project = qgis_project_path(
+        args.qgis_project.as_ref(),
+        args.output.output.as_deref(),
+        format,
+    )?;
     for &d in &args.distance {
         check_distance(d, "--distance")?;
     }
@@ -82,7 +93,19 @@ pub fn run(args: &CoverageArgs, global: &GlobalArgs) -> anyhow::Result<()> {
         eprint!("{}", gaps_summary(&records, zones.len()));
         eprint!("{}", social_centre_note(&facilities, &unplaced));
     }
-    write_views(args.output.output.as_deref(), format, &views(&records, crs))?;
+    let mut views = views(&records, crs);
+    if format == OutputFormat::Gpkg {
+        views.layers = coverage_layers(&records, &zone_index, &facility_index, crs);
+    }
+    write_views(args.output.output.as_deref(), format, &views)?;
+    if let (Some(project), Some(gpkg)) = (&project, args.output.output.as_deref()) {
+        write_qgis_project(
+            project,
+            gpkg,
+            &views.layers,
+            "Couverture des QPV en équipements",
+        )?;
+    }
     Ok(())
 }
 
@@ -197,6 +220,7 @@ pub fn views(records: &[CoverageRecord], crs: Crs) -> Views {
         layers: vec![GeoLayer {
             name: "coverage_uncovered".into(),
             crs,
+            style: Some(qpv::output::qgis_style::LayerStyle::Uncovered),
             features,
         }],
         markdown_preamble: "# Facility coverage of the QPV\n\n`within`: facilities at most \

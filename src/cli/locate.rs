@@ -272,6 +272,7 @@ impl<'w> RowWriter<'w> {
                 GeoLayer {
                     name: layer.into(),
                     crs,
+                    style: qpv::output::qgis_style::LayerStyle::for_layer_name(layer),
                     features,
                 },
             ))),

@@ -438,6 +438,7 @@ fn run_build(args: &BuildArgs, global: &GlobalArgs) -> anyhow::Result<()> {
     let layer = GeoLayer {
         name: "candidate".into(),
         crs,
+        style: Some(qpv::output::qgis_style::LayerStyle::Perimeter),
         features: vec![qpv::output::GeoFeature {
             geometry: Some(geo::Geometry::MultiPolygon(geometry.clone())),
             properties: [

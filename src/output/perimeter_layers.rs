@@ -5,6 +5,7 @@
 use geo::{Geometry, MultiPolygon};
 use serde_json::{Map, Value, json};
 
+use super::qgis_style::LayerStyle;
 use super::{GeoFeature, GeoLayer};
 use crate::analysis::interpolate::Indicators;
 use crate::analysis::perimeter::{Comparison, PerimeterTest};
@@ -76,11 +77,13 @@ pub fn perimeter_layers(t: &PerimeterTest, crs: Crs) -> Vec<GeoLayer> {
         GeoLayer {
             name: "candidate".into(),
             crs,
+            style: Some(LayerStyle::Perimeter),
             features: parts,
         },
         GeoLayer {
             name: "added".into(),
             crs,
+            style: Some(LayerStyle::Added),
             features: vec![piece_feature(
                 &t.name,
                 "added",
@@ -91,6 +94,7 @@ pub fn perimeter_layers(t: &PerimeterTest, crs: Crs) -> Vec<GeoLayer> {
         GeoLayer {
             name: "removed".into(),
             crs,
+            style: Some(LayerStyle::Removed),
             features: vec![piece_feature(
                 &t.name,
                 "removed",
@@ -106,6 +110,7 @@ pub fn comparison_layer(c: &Comparison, crs: Crs) -> GeoLayer {
     GeoLayer {
         name: "perimeters".into(),
         crs,
+        style: Some(LayerStyle::Perimeter),
         features: c
             .tests
             .iter()
@@ -126,6 +131,7 @@ pub fn simulation_layer(s: &Simulation, crs: Crs) -> GeoLayer {
     GeoLayer {
         name: "simulated_zones".into(),
         crs,
+        style: Some(LayerStyle::Perimeter),
         features: s
             .zones
             .iter()
