@@ -17,7 +17,7 @@ use qpv::output::qgis_project::{project_path as qgis_project_path, write_qgis_pr
 use qpv::output::{GeoFeature, GeoLayer, OutputFormat, Table, Views, write_views};
 
 use super::layers::{FacilityInput, ZoneInput, check_distance};
-use super::{GlobalArgs, OutputArgs};
+use super::{CsvStyleArgs, GlobalArgs, OutputArgs};
 
 /// Arguments of `qpv coverage`.
 #[derive(Debug, Args)]
@@ -44,6 +44,8 @@ pub struct CoverageArgs {
     pub no_grid: bool,
     #[command(flatten)]
     pub output: OutputArgs,
+    #[command(flatten)]
+    pub csv: CsvStyleArgs,
     /// Also write a QGIS project opening every layer of the GeoPackage, styled and zoomed to
     /// the QPV (default FILE: the GeoPackage's name with `.qgs`). Needs `-o FILE.gpkg`.
     #[arg(long, value_name = "FILE.qgs", num_args = 0..=1)]
@@ -66,6 +68,8 @@ pub fn run(args: &CoverageArgs, global: &GlobalArgs) -> anyhow::Result<()> {
             .collect();
         qpv::output::atomic::ensure_not_input(out, &inputs)?;
     }
+    format.check_output(args.output.output.as_deref())?;
+    let csv_style = args.csv.csv_style.for_format(format)?;
     let project = qgis_project_path(
         args.qgis_project.as_ref(),
         args.output.output.as_deref(),
@@ -94,6 +98,7 @@ pub fn run(args: &CoverageArgs, global: &GlobalArgs) -> anyhow::Result<()> {
         eprint!("{}", social_centre_note(&facilities, &unplaced));
     }
     let mut views = views(&records, crs);
+    views.csv_style = csv_style;
     if format == OutputFormat::Gpkg {
         views.layers = coverage_layers(&records, &zone_index, &facility_index, crs);
     }
@@ -227,6 +232,7 @@ pub fn views(records: &[CoverageRecord], crs: Crs) -> Views {
             `distance_m` from the perimeter (0 inside); shares: part of the zone's area (and \
             estimated population, areal interpolation of the 200 m grid) within that distance.\n\n"
             .into(),
+        csv_style: Default::default(),
     }
 }
 

@@ -283,6 +283,7 @@ fn run_test(args: &TestArgs, global: &GlobalArgs) -> anyhow::Result<()> {
             json: serde_json::to_value(&t).context("serialising the result")?,
             layers,
             markdown_preamble: String::new(),
+            csv_style: Default::default(),
         };
         write_views(args.output.output.as_deref(), format, &views)?;
     }
@@ -352,6 +353,7 @@ fn run_compare(args: &CompareArgs, global: &GlobalArgs) -> anyhow::Result<()> {
             json: serde_json::to_value(&c).context("serialising the result")?,
             layers: vec![perimeter_layers::comparison_layer(&c, crs)],
             markdown_preamble: String::new(),
+            csv_style: Default::default(),
         };
         write_views(args.output.output.as_deref(), format, &views)?;
     }
@@ -461,6 +463,7 @@ fn run_build(args: &BuildArgs, global: &GlobalArgs) -> anyhow::Result<()> {
         json: Value::Object(layer.features[0].properties.clone()),
         layers: vec![layer],
         markdown_preamble: String::new(),
+        csv_style: Default::default(),
     };
     write_views(args.output.output.as_deref(), format, &views)?;
     Ok(())

@@ -145,6 +145,7 @@ pub fn run(args: &SimulateArgs, global: &GlobalArgs) -> anyhow::Result<()> {
             json: serde_json::to_value(&s).context("serialising the result")?,
             layers: vec![layer],
             markdown_preamble: String::new(),
+            csv_style: Default::default(),
         };
         write_views(args.output.output.as_deref(), format, &views)?;
     }

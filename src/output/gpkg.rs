@@ -193,14 +193,14 @@ impl GpkgWriter {
 
     fn end_layer(&mut self) -> Result<()> {
         self.flush()?;
-        if let Some(layer) = self.current.take() {
-            if let Some(style) = layer.style {
-                let geom = match layer.schema {
-                    Some((_, OGRwkbGeometryType::wkbNone)) | None => "",
-                    Some(_) => GEOMETRY_COLUMN,
-                };
-                self.styles.push((layer.name, geom.to_string(), style));
-            }
+        if let Some(layer) = self.current.take()
+            && let Some(style) = layer.style
+        {
+            let geom = match layer.schema {
+                Some((_, OGRwkbGeometryType::wkbNone)) | None => "",
+                Some(_) => GEOMETRY_COLUMN,
+            };
+            self.styles.push((layer.name, geom.to_string(), style));
         }
         Ok(())
     }
@@ -311,7 +311,6 @@ fn write_styles(
         }
         f.create(&out)?;
     }
-    drop(out);
     txn.commit()
 }
 
@@ -460,5 +459,50 @@ mod tests {
             1,
             "no temporary file left"
         );
+    }
+
+    #[test]
+    fn dates_are_utc_civil_dates() {
+        // `date -u -d @1700000000` and `date -u -d @951782400` (2000-02-29, a leap day).
+        assert_eq!(iso_utc(0), "1970-01-01T00:00:00.000Z");
+        assert_eq!(iso_utc(1_700_000_000), "2023-11-14T22:13:20.000Z");
+        assert_eq!(iso_utc(951_782_400), "2000-02-29T00:00:00.000Z");
+    }
+
+    #[test]
+    fn streamed_layer_spans_several_transactions_and_is_reproducible() {
+        let dir = tempfile::tempdir().unwrap();
+        let write = |name: &str| {
+            let path = dir.path().join(name);
+            let mut gpkg = GpkgWriter::create(&path).unwrap();
+            gpkg.begin_layer("points", Crs::LAMBERT93, Some(LayerStyle::LocatedPoints))
+                .unwrap();
+            for i in 0..(2 * CHUNK_ROWS + 7) {
+                let mut props = Map::new();
+                props.insert("i".into(), json!(i));
+                props.insert(
+                    "status".into(),
+                    json!(if i % 2 == 0 { "inside" } else { "outside" }),
+                );
+                gpkg.write(GeoFeature {
+                    geometry: Some(Geometry::Point(Point::new(9.9e5 + i as f64, 6.7e6))),
+                    properties: props,
+                })
+                .unwrap();
+            }
+            gpkg.finish().unwrap();
+            path
+        };
+        let a = write("a.gpkg");
+        let ds = Dataset::open(&a).unwrap();
+        let mut l = ds.layer_by_name("points").unwrap();
+        assert_eq!(l.feature_count(), (2 * CHUNK_ROWS + 7) as u64);
+        let last = l.features().last().unwrap();
+        assert_eq!(
+            last.field_as_integer64(0).unwrap(),
+            Some((2 * CHUNK_ROWS + 6) as i64)
+        );
+        let b = write("b.gpkg");
+        assert!(std::fs::read(&a).unwrap() == std::fs::read(&b).unwrap());
     }
 }

@@ -6,6 +6,7 @@ pub mod atomic;
 mod column_selection;
 pub mod coverage_layers;
 pub mod csv_record;
+pub mod csv_style;
 mod format;
 pub mod geojson;
 pub mod gpkg;

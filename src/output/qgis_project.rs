@@ -55,7 +55,10 @@ pub fn project_path(
     let project = asked.clone().unwrap_or_else(|| gpkg.with_extension("qgs"));
     if project.extension().and_then(|e| e.to_str()) != Some("qgs") {
         return Err(Error::usage(
-            format!("the QGIS project '{}' must end in .qgs", project.display()),
+            format!(
+                "the QGIS project '{}' must end in .qgs",
+                project.file_name().unwrap_or_default().to_string_lossy()
+            ),
             "give --qgis-project FILE.qgs",
         ));
     }
@@ -87,10 +90,10 @@ pub fn write_qgis_project(
         let name = xml_escape(&layer.name);
         let _ = &name;
         let title = xml_escape(&legend_title(layer));
-        let _ = write!(
+        let _ = writeln!(
             tree,
             "<layer-tree-layer id=\"{id}\" name=\"{title}\" source=\"{ds}\" providerKey=\"ogr\" \
-             checked=\"Qt::Checked\" expanded=\"1\"><customproperties/></layer-tree-layer>\n"
+             checked=\"Qt::Checked\" expanded=\"1\"><customproperties/></layer-tree-layer>"
         );
         let style = layer
             .style
