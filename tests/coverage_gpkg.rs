@@ -25,6 +25,20 @@ fn field_names(ds: &Dataset, layer: &str) -> Vec<String> {
         .collect()
 }
 
+/// `qpv coverage --distance 300,500` in `format` (json or geojson), parsed.
+fn coverage_300_500(format: &str) -> Value {
+    let args = [
+        "-q",
+        "coverage",
+        "--distance",
+        "300,500",
+        "--format",
+        format,
+    ];
+    let out = qpv().args(args).output().unwrap();
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
 /// A text field of a feature (`None` when null).
 fn text(f: &gdal::vector::Feature, name: &str) -> Option<String> {
     f.field_as_string(f.field_index(name).unwrap()).unwrap()
@@ -64,18 +78,7 @@ fn coverage_gpkg_has_four_styled_layers() {
     // The GeoJSON view has one feature per record (7 QPV x 5 categories x 2 distances = 70),
     // 5 of them without geometry (nothing uncovered at 500 m); the GeoPackage keeps exactly
     // the 65 with a geometry.
-    let out = qpv()
-        .args([
-            "-q",
-            "coverage",
-            "--distance",
-            "300,500",
-            "--format",
-            "geojson",
-        ])
-        .output()
-        .unwrap();
-    let geojson: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let geojson = coverage_300_500("geojson");
     let with_geometry = geojson["features"]
         .as_array()
         .unwrap()
@@ -120,18 +123,7 @@ fn coverage_gpkg_has_four_styled_layers() {
     );
 
     // Wide columns equal the long records of the JSON view.
-    let out = qpv()
-        .args([
-            "-q",
-            "coverage",
-            "--distance",
-            "300,500",
-            "--format",
-            "json",
-        ])
-        .output()
-        .unwrap();
-    let records: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let records = coverage_300_500("json");
     let mut expected = BTreeMap::new();
     for r in records.as_array().unwrap() {
         if r["category"] == "college" && r["distance_m"] == 300.0 {
