@@ -15,6 +15,7 @@
 //! use qpv::output::gpkg::GpkgWriter;
 //! use qpv::output::qgis_style::LayerStyle;
 //! use qpv::output::GeoFeature;
+//! use gdal::vector::LayerAccess;
 //!
 //! let dir = tempfile::tempdir().unwrap();
 //! let path = dir.path().join("points.gpkg");
