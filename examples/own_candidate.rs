@@ -46,6 +46,7 @@ fn main() -> anyhow::Result<()> {
             let layer = GeoLayer {
                 name: "demo_candidate".into(),
                 crs,
+                style: Some(qpv::output::qgis_style::LayerStyle::Perimeter),
                 features: vec![GeoFeature {
                     geometry: Some(Geometry::MultiPolygon(grown)),
                     properties: [("name".to_string(), json!("Les Résidences + 100 m"))]

@@ -13,3 +13,9 @@ if "$qpv" coverage --help >/dev/null 2>&1; then
   echo "== qpv coverage (embedded facilities vs the 7 QPV of Grand Belfort, 300 m)"
   "$qpv" coverage "$@"
 fi
+echo
+echo "== GeoPackage and QGIS project for the map"
+mkdir -p target/demo
+"$qpv" -q coverage -o target/demo/coverage.gpkg --qgis-project
+echo "wrote target/demo/coverage.gpkg (layers qpv, facilities, rings, uncovered, styled) and"
+echo "target/demo/coverage.qgs: open the project in QGIS"

@@ -6,7 +6,11 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export QT_QPA_PLATFORM=offscreen XDG_RUNTIME_DIR=${XDG_RUNTIME_DIR:-/tmp/runtime-$(id -u)}
-command -v qgis_process.bin >/dev/null || { echo "qgis_process.bin not found: apt-get install -y qgis python3-qgis" >&2; exit 1; }
+if ! command -v qgis_process.bin >/dev/null || ! /usr/bin/python3 -c "import qgis.core" 2>/dev/null; then
+  echo "installing QGIS (qgis python3-qgis)" >&2
+  sudo=""; [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  $sudo apt-get install -y qgis python3-qgis
+fi
 cargo build --release --quiet
 qpv=target/release/qpv
 out=$(mktemp -d)
@@ -43,4 +47,13 @@ for layer in "$out"/uncovered.geojson "$out"/simulated.geojson; do
   echo "$(basename "$layer"): QGIS valid $valid, invalid $invalid"
   [ "$invalid" = "0" ] || exit 1
 done
+# 3. The coverage GeoPackage and its QGIS project as a user opens them: default styles from
+#    layer_styles, layer order, labels, CRS; the project rendered by QGIS's layout engine.
+#    PNG=docs/img/coverage_qgis.png bash scripts/qgis_check.sh refreshes the README's picture.
+"$qpv" -q coverage -o "$out/coverage.gpkg" --qgis-project
+/usr/bin/python3 scripts/qgis_render.py "$out/coverage.gpkg" "$out/coverage.qgs" "$out/coverage.png" 2>/dev/null
+if [ -n "${PNG:-}" ]; then
+  command -v convert >/dev/null && convert "$out/coverage.png" -strip -colors 128 "PNG8:$PNG" || cp "$out/coverage.png" "$PNG"
+  echo "wrote $PNG"
+fi
 echo "QGIS reads qpv's outputs as written."

@@ -12,10 +12,12 @@ use qpv::crs::Crs;
 use qpv::geocode::UnplacedCentre;
 use qpv::index::{FacilityIndex, ZoneIndex};
 use qpv::model::{Category, Facility, GridCell, GridSource};
+use qpv::output::coverage_layers::coverage_layers;
+use qpv::output::qgis_project::{project_path as qgis_project_path, write_qgis_project};
 use qpv::output::{GeoFeature, GeoLayer, OutputFormat, Table, Views, write_views};
 
 use super::layers::{FacilityInput, GridInput, ZoneInput, check_distance};
-use super::{GlobalArgs, OutputArgs};
+use super::{CsvStyleArgs, GlobalArgs, OutputArgs};
 
 /// Arguments of `qpv coverage`.
 #[derive(Debug, Args)]
@@ -42,6 +44,12 @@ pub struct CoverageArgs {
     pub no_grid: bool,
     #[command(flatten)]
     pub output: OutputArgs,
+    #[command(flatten)]
+    pub csv: CsvStyleArgs,
+    /// Also write a QGIS project opening every layer of the GeoPackage, styled and zoomed to
+    /// the QPV (default FILE: the GeoPackage's name with `.qgs`). Needs `-o FILE.gpkg`.
+    #[arg(long, value_name = "FILE.qgs", num_args = 0..=1)]
+    pub qgis_project: Option<Option<PathBuf>>,
 }
 
 /// Runs `qpv coverage`.
@@ -61,6 +69,13 @@ pub fn run(args: &CoverageArgs, global: &GlobalArgs) -> anyhow::Result<()> {
         inputs.extend(args.facilities.inputs());
         qpv::output::atomic::ensure_not_input(out, &inputs)?;
     }
+    format.check_output(args.output.output.as_deref())?;
+    let csv_style = args.csv.csv_style.for_format(format)?;
+    let project = qgis_project_path(
+        args.qgis_project.as_ref(),
+        args.output.output.as_deref(),
+        format,
+    )?;
     for &d in &args.distance {
         check_distance(d, "--distance")?;
     }
@@ -91,7 +106,19 @@ pub fn run(args: &CoverageArgs, global: &GlobalArgs) -> anyhow::Result<()> {
             .markdown_preamble
             .push_str(&format!("Population shares from the {}.\n\n", g.label()));
     }
+    views.csv_style = csv_style;
+    if format == OutputFormat::Gpkg {
+        views.layers = coverage_layers(&records, &zone_index, &facility_index, crs);
+    }
     write_views(args.output.output.as_deref(), format, &views)?;
+    if let (Some(project), Some(gpkg)) = (&project, args.output.output.as_deref()) {
+        write_qgis_project(
+            project,
+            gpkg,
+            &views.layers,
+            "Couverture des QPV en équipements",
+        )?;
+    }
     Ok(())
 }
 
@@ -206,12 +233,14 @@ pub fn views(records: &[CoverageRecord], crs: Crs) -> Views {
         layers: vec![GeoLayer {
             name: "coverage_uncovered".into(),
             crs,
+            style: Some(qpv::output::qgis_style::LayerStyle::Uncovered),
             features,
         }],
         markdown_preamble: "# Facility coverage of the QPV\n\n`within`: facilities at most \
             `distance_m` from the perimeter (0 inside); shares: part of the zone's area (and \
             estimated population, areal interpolation of the 200 m grid) within that distance.\n\n"
             .into(),
+        csv_style: Default::default(),
     }
 }
 

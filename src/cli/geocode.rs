@@ -18,7 +18,8 @@ use qpv::output::atomic::{ensure_not_input, write_atomic};
 use qpv::output::{ColumnSelection, OutputFormat};
 
 use super::locate::stream_output;
-use super::{GlobalArgs, OutputArgs};
+use super::{CsvStyleArgs, GlobalArgs, OutputArgs};
+use qpv::output::csv_style::CsvStyle;
 
 /// Address-column and reference options, shared by `qpv geocode` and `qpv locate --addresses`
 /// (flatten it into the command's arguments).
@@ -80,6 +81,8 @@ pub struct GeocodeArgs {
     pub address: AddressArgs,
     #[command(flatten)]
     pub output: OutputArgs,
+    #[command(flatten)]
+    pub csv: CsvStyleArgs,
 }
 
 /// Builds the address index the options ask for.
@@ -107,6 +110,7 @@ pub fn run(args: &GeocodeArgs, global: &GlobalArgs) -> anyhow::Result<()> {
         args.output.output.as_deref(),
         OutputFormat::Csv,
     )?;
+    let csv_style = args.csv.csv_style.for_format(format)?;
     let mut inputs = vec![args.file.clone()];
     inputs.extend(args.address.reference.clone());
     ensure_not_input(&out, &inputs)?;
@@ -116,7 +120,7 @@ pub fn run(args: &GeocodeArgs, global: &GlobalArgs) -> anyhow::Result<()> {
     let reader = TableReader::open(&args.file, &TableOptions::default())?;
     let names = args.address.column_names();
     let mut summary = None;
-    if format == OutputFormat::Csv {
+    if format == OutputFormat::Csv && csv_style == CsvStyle::Plain {
         write_atomic(&out, |w| {
             summary = Some(batch::write_csv(&index, reader, &names, w)?);
             Ok(())
@@ -130,6 +134,7 @@ pub fn run(args: &GeocodeArgs, global: &GlobalArgs) -> anyhow::Result<()> {
             ColumnSelection::all(&columns),
             "geocoded_addresses",
             global.crs()?,
+            csv_style,
             |writer| {
                 summary = Some(batch::for_each_geocoded(&index, rows, |fields, g| {
                     let mut values: Vec<Value> = fields.into_iter().map(Value::String).collect();

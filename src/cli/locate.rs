@@ -3,7 +3,6 @@
 //! geocoded first. Plus the point input options and the streaming row writer shared with
 //! `nearest`.
 
-use std::borrow::Cow;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
@@ -23,14 +22,16 @@ use qpv::geocode::{AddressRows, ReferenceFormat};
 use qpv::index::ZoneIndex;
 use qpv::io::points::{PointOptions, PointReader};
 use qpv::io::table::{TableOptions, TableReader};
+use qpv::output::csv_style::CsvStyle;
 use qpv::output::geojson::GeoJsonWriter;
-use qpv::output::table::cell_text;
+use qpv::output::gpkg::GpkgWriter;
+use qpv::output::qgis_style::LayerStyle;
 use qpv::output::{ColumnSelection, GeoFeature, GeoLayer, OutputFormat, Table};
 
 use super::csv_stream::stream_csv_points;
 use super::geocode::AddressArgs;
 use super::layers::{ZoneInput, check_distance};
-use super::{GlobalArgs, OutputArgs, SelectArgs};
+use super::{CsvStyleArgs, GlobalArgs, OutputArgs, SelectArgs};
 
 /// Where the points come from.
 #[derive(Debug, Args)]
@@ -116,6 +117,8 @@ pub struct LocateArgs {
     #[command(flatten)]
     pub output: OutputArgs,
     #[command(flatten)]
+    pub csv: CsvStyleArgs,
+    #[command(flatten)]
     pub select: SelectArgs,
 }
 
@@ -142,7 +145,7 @@ pub struct RowWriter<'w> {
 /// Where [`RowWriter`] puts the rows.
 enum RowSink<'w> {
     /// CSV, streamed.
-    Csv(Box<csv::Writer<&'w mut dyn Write>>),
+    Csv(Box<csv::Writer<&'w mut dyn Write>>, CsvStyle),
     /// JSON `{"points": [...], ...}`, streamed.
     Json {
         /// Destination.
@@ -156,6 +159,8 @@ enum RowSink<'w> {
     Geojson(GeoJsonWriter<&'w mut dyn Write>, Vec<String>),
     /// Collected rows and features.
     Collect(Table, Vec<GeoFeature>),
+    /// GeoPackage features, streamed in bounded transactions.
+    Gpkg(Box<GpkgWriter>, Vec<String>),
 }
 
 pub(super) fn io_err(e: std::io::Error) -> qpv::Error {
@@ -170,14 +175,15 @@ impl<'w> RowWriter<'w> {
         select: ColumnSelection,
         layer: &str,
         crs: Crs,
+        style: CsvStyle,
     ) -> qpv::Result<Self> {
         let columns = select.columns().to_vec();
         let sink = match format {
             OutputFormat::Csv => {
-                let mut csv = csv::Writer::from_writer(w);
+                let mut csv = style.writer(w)?;
                 csv.write_record(&columns)
                     .map_err(|e| qpv::Error::Internal(format!("writing CSV: {e}")))?;
-                RowSink::Csv(Box::new(csv))
+                RowSink::Csv(Box::new(csv), style)
             }
             OutputFormat::Json => {
                 w.write_all(b"{\"points\": [").map_err(io_err)?;
@@ -193,13 +199,14 @@ impl<'w> RowWriter<'w> {
         Ok(RowWriter { sink, select })
     }
 
-    /// A writer that collects the rows.
-    fn collect(select: ColumnSelection) -> Self {
-        let columns = select.columns().to_vec();
-        RowWriter {
-            sink: RowSink::Collect(Table::new(columns), Vec::new()),
+    /// A writer that streams the rows into a GeoPackage layer.
+    fn gpkg(path: &Path, select: ColumnSelection, layer: &str, crs: Crs) -> qpv::Result<Self> {
+        let mut gpkg = GpkgWriter::create(path)?;
+        gpkg.begin_layer(layer, crs, LayerStyle::for_layer_name(layer))?;
+        Ok(RowWriter {
+            sink: RowSink::Gpkg(Box::new(gpkg), select.columns().to_vec()),
             select,
-        }
+        })
     }
 
     /// Writes one row (values in the order of every available column) with its geometry.
@@ -210,7 +217,7 @@ impl<'w> RowWriter<'w> {
     ) -> qpv::Result<()> {
         let values = self.select.apply(values);
         match &mut self.sink {
-            RowSink::Csv(csv) => write_csv_values(csv, &values),
+            RowSink::Csv(csv, style) => write_csv_values(csv, &values, *style),
             RowSink::Json { w, columns, count } => {
                 let object: Map<String, Value> = columns.iter().cloned().zip(values).collect();
                 let text = serde_json::to_string(&object)
@@ -224,6 +231,10 @@ impl<'w> RowWriter<'w> {
                 let properties: Map<String, Value> = columns.iter().cloned().zip(values).collect();
                 writer.write_feature(geometry.as_ref(), &properties)
             }
+            RowSink::Gpkg(gpkg, columns) => gpkg.write(GeoFeature {
+                geometry,
+                properties: columns.iter().cloned().zip(values).collect(),
+            }),
             RowSink::Collect(table, features) => {
                 features.push(GeoFeature {
                     geometry,
@@ -249,7 +260,7 @@ impl<'w> RowWriter<'w> {
         crs: Crs,
     ) -> qpv::Result<Option<(Table, GeoLayer)>> {
         match self.sink {
-            RowSink::Csv(mut csv) => {
+            RowSink::Csv(mut csv, _) => {
                 csv.flush().map_err(io_err)?;
                 Ok(None)
             }
@@ -268,11 +279,16 @@ impl<'w> RowWriter<'w> {
                 writer.finish()?;
                 Ok(None)
             }
+            RowSink::Gpkg(gpkg, _) => {
+                gpkg.finish()?;
+                Ok(None)
+            }
             RowSink::Collect(table, features) => Ok(Some((
                 table,
                 GeoLayer {
                     name: layer.into(),
                     crs,
+                    style: LayerStyle::for_layer_name(layer),
                     features,
                 },
             ))),
@@ -282,17 +298,13 @@ impl<'w> RowWriter<'w> {
 
 /// Writes one row of values as CSV cells (strings as they are, numbers as JSON spells them,
 /// null as an empty cell).
-fn write_csv_values<W: Write>(csv: &mut csv::Writer<W>, values: &[Value]) -> qpv::Result<()> {
-    csv.write_record(values.iter().map(cell_bytes))
+fn write_csv_values<W: Write>(
+    csv: &mut csv::Writer<W>,
+    values: &[Value],
+    style: CsvStyle,
+) -> qpv::Result<()> {
+    csv.write_record(values.iter().map(|v| style.cell(v)))
         .map_err(|e| qpv::Error::Internal(format!("writing CSV: {e}")))
-}
-
-/// One value as a CSV cell.
-fn cell_bytes(v: &Value) -> Cow<'_, [u8]> {
-    match v {
-        Value::String(s) => qpv::output::csv_record::neutralise_formula(s.as_bytes()),
-        other => Cow::Owned(cell_text(other).into_bytes()),
-    }
 }
 
 /// One output cell, borrowed where it can be: the fast CSV path encodes it directly, the other
@@ -330,7 +342,7 @@ pub(super) fn unequal_length_error(columns: &[String], values: &[Value]) -> qpv:
     if let Err(e) = csv.write_record(columns) {
         return qpv::Error::Internal(format!("writing CSV: {e}"));
     }
-    match write_csv_values(&mut csv, values) {
+    match write_csv_values(&mut csv, values, CsvStyle::Plain) {
         Err(e) => e,
         Ok(()) => qpv::Error::Internal("writing CSV: a row of unexpected length".into()),
     }
@@ -345,6 +357,7 @@ pub fn stream_output(
     select: ColumnSelection,
     layer: &str,
     crs: Crs,
+    style: CsvStyle,
     fill: impl FnOnce(&mut RowWriter) -> qpv::Result<Map<String, Value>>,
 ) -> qpv::Result<()> {
     let path = output.unwrap_or(Path::new("-"));
@@ -355,15 +368,13 @@ pub fn stream_output(
                 "give -o FILE.gpkg",
             ));
         }
-        let mut rows = RowWriter::collect(select);
+        let mut rows = RowWriter::gpkg(path, select, layer, crs)?;
         let extra = fill(&mut rows)?;
-        if let Some((_, layer)) = rows.finish(extra, layer, crs)? {
-            qpv::output::gpkg::write_gpkg(path, &[layer])?;
-        }
+        rows.finish(extra, layer, crs)?;
         return Ok(());
     }
     qpv::output::atomic::write_atomic(path, |w| {
-        let mut rows = RowWriter::new(format, w, select, layer, crs)?;
+        let mut rows = RowWriter::new(format, w, select, layer, crs, style)?;
         let extra = fill(&mut rows)?;
         if let Some((table, _)) = rows.finish(extra, layer, crs)? {
             match format {
@@ -433,6 +444,7 @@ pub fn run(args: &LocateArgs, global: &GlobalArgs) -> anyhow::Result<()> {
         args.output.output.as_deref(),
         OutputFormat::Csv,
     )?;
+    let csv_style = args.csv.csv_style.for_format(format)?;
     if !args.addresses {
         check_no_address_options(&args.address)?;
     }
@@ -486,6 +498,7 @@ pub fn run(args: &LocateArgs, global: &GlobalArgs) -> anyhow::Result<()> {
     };
     let mut skipped = 0;
     if format == OutputFormat::Csv
+        && csv_style == CsvStyle::Plain
         && let Some((raw, parser)) = reader.raw_csv()
     {
         skipped = stream_csv_points(
@@ -508,6 +521,7 @@ pub fn run(args: &LocateArgs, global: &GlobalArgs) -> anyhow::Result<()> {
             select,
             "located_points",
             crs,
+            csv_style,
             |rows| {
                 let points = (&mut reader).map(|r| r.map(|row| (row.fields, row.point)));
                 summary = locate_stream(
@@ -601,6 +615,7 @@ fn run_addresses(
     format: OutputFormat,
     crs: Crs,
 ) -> anyhow::Result<()> {
+    let csv_style = args.csv.csv_style.for_format(format)?;
     let addresses = args.address.index(global)?;
     let mut options = TableOptions::default();
     if !args.input.columns.is_empty() {
@@ -625,6 +640,7 @@ fn run_addresses(
         ColumnSelection::new(&columns, &args.select.select)?,
         "located_addresses",
         crs,
+        csv_style,
         |out| {
             summary = locate_address_stream(
                 index,

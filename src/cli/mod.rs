@@ -87,6 +87,15 @@ pub struct OutputArgs {
     pub format: Option<OutputFormat>,
 }
 
+/// The CSV dialect, for the commands whose tables people open in a spreadsheet.
+#[derive(Debug, Args)]
+pub struct CsvStyleArgs {
+    /// CSV dialect: `plain` (`,`, `.` decimals) or `excel-fr` (`;`, decimal commas, UTF-8
+    /// BOM: opens in columns in a French Excel). CSV output only.
+    #[arg(long, value_enum, default_value = "plain")]
+    pub csv_style: qpv::output::csv_style::CsvStyle,
+}
+
 /// Which output columns a command that writes one row per input row keeps.
 #[derive(Debug, Args)]
 pub struct SelectArgs {

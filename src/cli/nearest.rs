@@ -14,7 +14,8 @@ use qpv::output::{ColumnSelection, OutputFormat};
 use super::csv_stream::stream_csv_points;
 use super::layers::{FacilityInput, check_distance};
 use super::locate::{Cell, PointInput, append_columns, stream_output};
-use super::{GlobalArgs, OutputArgs, SelectArgs};
+use super::{CsvStyleArgs, GlobalArgs, OutputArgs, SelectArgs};
+use qpv::output::csv_style::CsvStyle;
 
 /// Receives one output row: the values added after the input fields, and its geometry.
 type EmitRow<'a> = dyn FnMut(&[Cell], Geometry<f64>) -> qpv::Result<()> + 'a;
@@ -42,6 +43,8 @@ pub struct NearestArgs {
     #[command(flatten)]
     pub output: OutputArgs,
     #[command(flatten)]
+    pub csv: CsvStyleArgs,
+    #[command(flatten)]
     pub select: SelectArgs,
 }
 
@@ -63,6 +66,7 @@ pub fn run(args: &NearestArgs, global: &GlobalArgs) -> anyhow::Result<()> {
         args.output.output.as_deref(),
         OutputFormat::Csv,
     )?;
+    let csv_style = args.csv.csv_style.for_format(format)?;
     if let Some(out) = args.output.output.as_deref() {
         let mut inputs = vec![args.input.points.clone()];
         inputs.extend(args.facilities.inputs());
@@ -161,6 +165,7 @@ pub fn run(args: &NearestArgs, global: &GlobalArgs) -> anyhow::Result<()> {
         };
     let mut skipped = 0;
     if format == OutputFormat::Csv
+        && csv_style == CsvStyle::Plain
         && let Some((raw, parser)) = reader.raw_csv()
     {
         skipped = stream_csv_points(
@@ -191,6 +196,7 @@ pub fn run(args: &NearestArgs, global: &GlobalArgs) -> anyhow::Result<()> {
                 "nearest"
             },
             crs,
+            csv_style,
             |rows| {
                 let points = (&mut reader).map(|r| r.map(|row| (row.fields, row.point)));
                 for_each_ordered(

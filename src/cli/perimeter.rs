@@ -296,6 +296,7 @@ fn run_test(args: &TestArgs, global: &GlobalArgs) -> anyhow::Result<()> {
             json,
             layers,
             markdown_preamble: format!("Grid: {}.\n\n", run.grid.label()),
+            csv_style: Default::default(),
         };
         write_views(args.output.output.as_deref(), format, &views)?;
     }
@@ -369,6 +370,7 @@ fn run_compare(args: &CompareArgs, global: &GlobalArgs) -> anyhow::Result<()> {
             json,
             layers: vec![perimeter_layers::comparison_layer(&c, crs)],
             markdown_preamble: format!("Grid: {}.\n\n", run.grid.label()),
+            csv_style: Default::default(),
         };
         write_views(args.output.output.as_deref(), format, &views)?;
     }
@@ -468,6 +470,7 @@ fn run_build(args: &BuildArgs, global: &GlobalArgs) -> anyhow::Result<()> {
     let layer = GeoLayer {
         name: "candidate".into(),
         crs,
+        style: Some(qpv::output::qgis_style::LayerStyle::Perimeter),
         features: vec![qpv::output::GeoFeature {
             geometry: Some(geo::Geometry::MultiPolygon(geometry.clone())),
             properties: [
@@ -490,6 +493,7 @@ fn run_build(args: &BuildArgs, global: &GlobalArgs) -> anyhow::Result<()> {
         json: Value::Object(layer.features[0].properties.clone()),
         layers: vec![layer],
         markdown_preamble: String::new(),
+        csv_style: Default::default(),
     };
     write_views(args.output.output.as_deref(), format, &views)?;
     Ok(())

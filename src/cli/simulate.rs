@@ -133,6 +133,7 @@ pub fn run(args: &SimulateArgs, global: &GlobalArgs) -> anyhow::Result<()> {
             json,
             layers: vec![layer],
             markdown_preamble: format!("Grid: {}.\n\n", grid.label()),
+            csv_style: Default::default(),
         };
         write_views(args.output.output.as_deref(), format, &views)?;
     }

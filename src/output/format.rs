@@ -27,6 +27,17 @@ impl OutputFormat {
         matches!(self, OutputFormat::Geojson | OutputFormat::Gpkg)
     }
 
+    /// Refuses a GeoPackage to standard output (`None` or `-`): GDAL writes files by name.
+    pub fn check_output(self, output: Option<&Path>) -> Result<()> {
+        if self == OutputFormat::Gpkg && output.is_none_or(|p| p == Path::new("-")) {
+            return Err(Error::usage(
+                "a GeoPackage cannot be written to standard output",
+                "give -o FILE.gpkg",
+            ));
+        }
+        Ok(())
+    }
+
     /// The format given, else the one implied by the output file's extension, else `default`
     /// (also for standard output `-` and for a device or FIFO such as `/dev/null`).
     pub fn resolve(

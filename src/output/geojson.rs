@@ -222,6 +222,7 @@ mod tests {
         let layer = GeoLayer {
             name: "t".into(),
             crs: Crs::LAMBERT93,
+            style: None,
             features: vec![GeoFeature {
                 geometry: Some(Geometry::Point(Point::new(989031.7998, 6732842.2045))),
                 properties: props,
@@ -247,6 +248,7 @@ mod tests {
         let layer = GeoLayer {
             name: "sq".into(),
             crs: Crs::LAMBERT93,
+            style: None,
             features: vec![GeoFeature {
                 geometry: Some(Geometry::Polygon(p)),
                 properties: Map::new(),

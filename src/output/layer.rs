@@ -3,6 +3,7 @@
 use geo::Geometry;
 use serde_json::{Map, Value};
 
+use super::qgis_style::LayerStyle;
 use crate::crs::Crs;
 
 /// One feature to write.
@@ -23,4 +24,6 @@ pub struct GeoLayer {
     pub crs: Crs,
     /// Features, in output order.
     pub features: Vec<GeoFeature>,
+    /// Default QGIS style (stored in a GeoPackage's `layer_styles`); `None`: QGIS's default.
+    pub style: Option<LayerStyle>,
 }

@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 use geo::{Geometry, MultiPolygon};
 use serde_json::{Map, Value, json};
 
+use super::qgis_style::LayerStyle;
 use super::{GeoFeature, GeoLayer};
 use crate::analysis::interpolate::Indicators;
 use crate::analysis::perimeter::{Comparison, PerimeterTest};
@@ -104,11 +105,13 @@ pub fn perimeter_layers(t: &PerimeterTest, crs: Crs) -> Vec<GeoLayer> {
         GeoLayer {
             name: TEST_LAYER_NAMES[0].into(),
             crs,
+            style: Some(LayerStyle::Perimeter),
             features: parts,
         },
         GeoLayer {
             name: TEST_LAYER_NAMES[1].into(),
             crs,
+            style: Some(LayerStyle::Added),
             features: vec![piece_feature(
                 &t.name,
                 "added",
@@ -119,6 +122,7 @@ pub fn perimeter_layers(t: &PerimeterTest, crs: Crs) -> Vec<GeoLayer> {
         GeoLayer {
             name: TEST_LAYER_NAMES[2].into(),
             crs,
+            style: Some(LayerStyle::Removed),
             features: vec![piece_feature(
                 &t.name,
                 "removed",
@@ -134,6 +138,7 @@ pub fn comparison_layer(c: &Comparison, crs: Crs) -> GeoLayer {
     GeoLayer {
         name: "perimeters".into(),
         crs,
+        style: Some(LayerStyle::Perimeter),
         features: c
             .tests
             .iter()
@@ -154,6 +159,7 @@ pub fn simulation_layer(s: &Simulation, crs: Crs) -> GeoLayer {
     GeoLayer {
         name: SIMULATION_LAYER_NAME.into(),
         crs,
+        style: Some(LayerStyle::Perimeter),
         features: s
             .zones
             .iter()

@@ -5,6 +5,7 @@ use std::io::Write;
 
 use serde_json::Value;
 
+use super::csv_style::CsvStyle;
 use crate::error::{Error, Result};
 
 /// Rows of values under named columns.
@@ -72,17 +73,16 @@ impl Table {
 
     /// CSV with a header line (`,` separator, UTF-8, `.` decimals).
     pub fn write_csv(&self, w: &mut dyn Write) -> Result<()> {
-        let mut writer = csv::Writer::from_writer(w);
+        self.write_csv_styled(w, CsvStyle::Plain)
+    }
+
+    /// CSV with a header line in the dialect `style` (e.g. `;` and decimal commas).
+    pub fn write_csv_styled(&self, w: &mut dyn Write, style: CsvStyle) -> Result<()> {
+        let mut writer = style.writer(w)?;
         writer.write_record(&self.columns).map_err(csv_err)?;
         for row in &self.rows {
             writer
-                .write_record(row.iter().map(|v| match v {
-                    // Text that a spreadsheet would run as a formula is written as text.
-                    Value::String(t) => {
-                        super::csv_record::neutralise_formula(t.as_bytes()).into_owned()
-                    }
-                    other => cell_text(other).into_bytes(),
-                }))
+                .write_record(row.iter().map(|v| style.cell(v)))
                 .map_err(csv_err)?;
         }
         writer.flush().map_err(io_err)

@@ -6,6 +6,7 @@ use std::path::Path;
 use serde_json::Value;
 
 use super::atomic::write_atomic;
+use super::csv_style::CsvStyle;
 use super::layer::GeoLayer;
 use super::table::Table;
 use super::{OutputFormat, geojson, gpkg};
@@ -22,6 +23,8 @@ pub struct Views {
     pub layers: Vec<GeoLayer>,
     /// Free text printed above a Markdown table (title, notes); optional.
     pub markdown_preamble: String,
+    /// CSV dialect of the table's CSV view.
+    pub csv_style: CsvStyle,
 }
 
 /// Writes `views` to `output` (standard output when `None` or `-`) in `format`.
@@ -29,12 +32,7 @@ pub fn write_views(output: Option<&Path>, format: OutputFormat, views: &Views) -
     let path = output.unwrap_or(Path::new("-"));
     match format {
         OutputFormat::Gpkg => {
-            if path == Path::new("-") {
-                return Err(Error::usage(
-                    "a GeoPackage cannot be written to standard output",
-                    "give -o FILE.gpkg",
-                ));
-            }
+            format.check_output(Some(path))?;
             if views.layers.is_empty() {
                 return Err(no_geometry());
             }
@@ -49,7 +47,9 @@ pub fn write_views(output: Option<&Path>, format: OutputFormat, views: &Views) -
                 .map_err(|e| Error::Internal(format!("writing JSON: {e}")))?;
             w.write_all(b"\n").map_err(|e| Error::io(path, e))
         }),
-        OutputFormat::Csv => write_atomic(path, |w| views.table.write_csv(w)),
+        OutputFormat::Csv => {
+            write_atomic(path, |w| views.table.write_csv_styled(w, views.csv_style))
+        }
         OutputFormat::Table => write_atomic(path, |w| views.table.write_text(w)),
         OutputFormat::Markdown => write_atomic(path, |w| {
             w.write_all(views.markdown_preamble.as_bytes())
