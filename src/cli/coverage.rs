@@ -5,7 +5,9 @@ use std::path::PathBuf;
 
 use clap::Args;
 use geo::Geometry;
-use serde_json::{Map, Value, json};
+use serde_json::Value;
+
+use qpv::output::coverage_json::{record_flat as flat, record_json};
 
 use qpv::analysis::coverage::{CoverageOptions, CoverageRecord, coverage};
 use qpv::crs::Crs;
@@ -84,85 +86,6 @@ pub fn run(args: &CoverageArgs, global: &GlobalArgs) -> anyhow::Result<()> {
     }
     write_views(args.output.output.as_deref(), format, &views(&records, crs))?;
     Ok(())
-}
-
-fn round(v: f64, decimals: i32) -> f64 {
-    let s = 10f64.powi(decimals);
-    let r = (v * s).round() / s;
-    if r == 0.0 { 0.0 } else { r }
-}
-
-fn number(v: f64, decimals: i32) -> Value {
-    json!(round(v, decimals))
-}
-
-fn opt_number(v: Option<f64>, decimals: i32) -> Value {
-    v.map_or(Value::Null, |v| number(v, decimals))
-}
-
-/// "id (12.34 m); id (0 m)" for a person, CSV and QGIS attribute tables; a facility placed by
-/// geocoding shows its precision: "id (214.76 m, street)".
-fn within_text(r: &CoverageRecord) -> String {
-    r.within
-        .iter()
-        .map(|w| match &w.geocoding_precision {
-            Some(p) => format!("{} ({} m, {p})", w.id, w.distance_m),
-            None => format!("{} ({} m)", w.id, w.distance_m),
-        })
-        .collect::<Vec<_>>()
-        .join("; ")
-}
-
-/// One record as flat properties (table, CSV, GeoJSON).
-fn flat(r: &CoverageRecord) -> Map<String, Value> {
-    let mut m = Map::new();
-    m.insert("code_qp".into(), json!(r.code_qp));
-    m.insert("lib_qp".into(), json!(r.lib_qp));
-    m.insert("category".into(), json!(r.category));
-    m.insert("distance_m".into(), json!(r.distance_m));
-    m.insert("inside_count".into(), json!(r.inside_count));
-    m.insert("within_count".into(), json!(r.within_count));
-    m.insert("within".into(), json!(within_text(r)));
-    m.insert("nearest_id".into(), json!(r.nearest_id));
-    m.insert("nearest_name".into(), json!(r.nearest_name));
-    m.insert("nearest_distance_m".into(), json!(r.nearest_distance_m));
-    m.insert("area_share_covered".into(), number(r.area_share_covered, 4));
-    m.insert(
-        "population_share_covered".into(),
-        opt_number(r.population_share_covered, 4),
-    );
-    m.insert(
-        "population_estimate".into(),
-        opt_number(r.population_estimate, 1),
-    );
-    m
-}
-
-/// One record for JSON: the flat fields with `within` as a list, plus areas.
-fn record_json(r: &CoverageRecord) -> Value {
-    let mut m = flat(r);
-    m.insert(
-        "within".into(),
-        Value::Array(
-            r.within
-                .iter()
-                .map(|w| {
-                    let mut item = json!({"id": w.id, "name": w.name, "distance_m": w.distance_m});
-                    if let Some(p) = &w.geocoding_precision {
-                        item["geocoding_precision"] = json!(p);
-                    }
-                    item
-                })
-                .collect(),
-        ),
-    );
-    m.insert("zone_area_m2".into(), number(r.zone_area_m2, 1));
-    m.insert("covered_area_m2".into(), number(r.covered_area_m2, 1));
-    m.insert(
-        "population_covered_estimate".into(),
-        opt_number(r.population_covered_estimate, 1),
-    );
-    Value::Object(m)
 }
 
 /// Table, JSON and the uncovered-area layer of a coverage run.

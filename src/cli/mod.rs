@@ -17,6 +17,7 @@ mod layers;
 mod locate;
 mod nearest;
 mod perimeter;
+mod report;
 mod simulate;
 
 const EXAMPLES: &str = "\
@@ -121,6 +122,11 @@ pub enum Command {
     /// lon, lat, x, y, precision (housenumber | interpolated | street | not_found), score,
     /// matched address and reason (CSV by default; JSON, GeoJSON, GeoPackage).
     Geocode(Box<geocode::GeocodeArgs>),
+    /// One self-contained HTML report (French by default, `--lang en`): which QPV lack which
+    /// facility, the per-quarter tables of facilities in or within D metres with their names,
+    /// sources and limits, then one fiche per QPV with a map, grid estimates and a chart.
+    /// `--format json` writes the same report as data.
+    Report(Box<report::ReportArgs>),
 }
 
 /// Runs the parsed command line.
@@ -134,5 +140,6 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Perimeter(args) => perimeter::run(args, &cli.global),
         Command::Simulate(args) => simulate::run(args, &cli.global),
         Command::Geocode(args) => geocode::run(args, &cli.global),
+        Command::Report(args) => report::run(args, &cli.global),
     }
 }

@@ -4,12 +4,15 @@
 
 pub mod atomic;
 mod column_selection;
+pub mod coverage_json;
+pub mod coverage_notes;
 pub mod csv_record;
 mod format;
 pub mod geojson;
 pub mod gpkg;
 mod layer;
 pub mod perimeter_layers;
+pub mod report_html;
 pub mod report_markdown;
 pub mod table;
 mod views;
