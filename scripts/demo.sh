@@ -13,3 +13,13 @@ if "$qpv" coverage --help >/dev/null 2>&1; then
   echo "== qpv coverage (embedded facilities vs the 7 QPV of Grand Belfort, 300 m)"
   "$qpv" coverage "$@"
 fi
+if "$qpv" report --help >/dev/null 2>&1; then
+  out=target/demo
+  mkdir -p "$out"
+  echo
+  echo "== qpv report (HTML for the steering committee) and the coverage GeoPackage (QGIS)"
+  "$qpv" -q report -o "$out/rapport.html"
+  "$qpv" -q coverage -o "$out/coverage.gpkg"
+  echo "report:     $(realpath "$out/rapport.html")  (open in a browser; Print to PDF = one QPV per A4 page)"
+  echo "GeoPackage: $(realpath "$out/coverage.gpkg")  (open in QGIS)"
+fi

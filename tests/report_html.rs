@@ -84,8 +84,7 @@ fn the_html_fetches_nothing() {
 #[test]
 fn every_qpv_has_its_fiche_with_a_map_and_a_chart() {
     let r = render("fr");
-    let codes: BTreeSet<&str> = r
-        .coverage
+    let codes: BTreeSet<&str> = r.coverage["records"]
         .as_array()
         .unwrap()
         .iter()
@@ -251,7 +250,9 @@ fn every_number_shown_is_a_number_of_the_json_english() {
 #[test]
 fn fiches_show_the_coverage_records_of_qpv_coverage() {
     let r = render("fr");
-    let coverage = r.coverage.as_array().unwrap();
+    let coverage = r.coverage["records"].as_array().unwrap();
+    // The notes of `qpv coverage --format json` are the report's.
+    assert_eq!(r.coverage["notes"], r.report["notes"]);
     for q in r.report["quarters"].as_array().unwrap() {
         let code = q["code"].as_str().unwrap();
         let mine: Vec<&Value> = q["records"].as_array().unwrap().iter().collect();

@@ -5,9 +5,10 @@ use std::path::PathBuf;
 
 use clap::Args;
 use geo::Geometry;
-use serde_json::Value;
+use serde_json::json;
 
 use qpv::output::coverage_json::{record_flat as flat, record_json};
+use qpv::output::coverage_notes::{CoverageNotes, coverage_notes};
 
 use qpv::analysis::coverage::{CoverageOptions, CoverageRecord, coverage};
 use qpv::crs::Crs;
@@ -84,12 +85,18 @@ pub fn run(args: &CoverageArgs, global: &GlobalArgs) -> anyhow::Result<()> {
         eprint!("{}", gaps_summary(&records, zones.len()));
         eprint!("{}", social_centre_note(&facilities, &unplaced));
     }
-    write_views(args.output.output.as_deref(), format, &views(&records, crs))?;
+    let notes = coverage_notes(&records, zones.len(), &facilities, &unplaced);
+    write_views(
+        args.output.output.as_deref(),
+        format,
+        &views(&records, &notes, crs),
+    )?;
     Ok(())
 }
 
-/// Table, JSON and the uncovered-area layer of a coverage run.
-pub fn views(records: &[CoverageRecord], crs: Crs) -> Views {
+/// Table, JSON (records and notes) and the uncovered-area layer of a coverage run; the
+/// Markdown report carries the notes too.
+pub fn views(records: &[CoverageRecord], notes: &CoverageNotes, crs: Crs) -> Views {
     let columns = [
         "code_qp",
         "lib_qp",
@@ -116,7 +123,10 @@ pub fn views(records: &[CoverageRecord], crs: Crs) -> Views {
     }
     Views {
         table,
-        json: Value::Array(records.iter().map(record_json).collect()),
+        json: json!({
+            "records": records.iter().map(record_json).collect::<Vec<_>>(),
+            "notes": notes,
+        }),
         layers: vec![GeoLayer {
             name: "coverage_uncovered".into(),
             crs,
@@ -125,7 +135,9 @@ pub fn views(records: &[CoverageRecord], crs: Crs) -> Views {
         markdown_preamble: "# Facility coverage of the QPV\n\n`within`: facilities at most \
             `distance_m` from the perimeter (0 inside); shares: part of the zone's area (and \
             estimated population, areal interpolation of the 200 m grid) within that distance.\n\n"
-            .into(),
+            .to_string()
+            + &notes.markdown()
+            + "## Records\n\n",
     }
 }
 

@@ -67,6 +67,69 @@ pub struct CoverageNotes {
     pub uncounted_facilities: Vec<UncountedFacility>,
 }
 
+impl CoverageNotes {
+    /// The notes as Markdown sections (for the coverage report): gaps with QPV names, the
+    /// facilities placed by geocoding with their precision, and those not counted.
+    ///
+    /// ```
+    /// use qpv::output::coverage_notes::{CoverageNotes, UncountedFacility};
+    /// use qpv::model::Category;
+    /// let notes = CoverageNotes { gaps: vec![], geocoded_facilities: vec![],
+    ///     uncounted_facilities: vec![UncountedFacility { name: "MQ Brel".into(),
+    ///     category: Category::new("social_centre"), reason: "no address in the list".into() }] };
+    /// assert!(notes.markdown().contains("1 facility of the list is not counted"));
+    /// ```
+    pub fn markdown(&self) -> String {
+        let mut out = String::new();
+        if !self.gaps.is_empty() {
+            out.push_str("## QPV without a facility within the distance\n\n");
+            for g in &self.gaps {
+                let names: Vec<String> = g
+                    .missing
+                    .iter()
+                    .map(|z| format!("{} ({})", z.name, z.code))
+                    .collect();
+                out.push_str(&format!(
+                    "- {} within {} m: {} of {} QPV{}\n",
+                    g.category,
+                    g.distance_m,
+                    g.covered,
+                    g.zones,
+                    if names.is_empty() {
+                        String::new()
+                    } else {
+                        format!("; none for {}", names.join(", "))
+                    }
+                ));
+            }
+            out.push('\n');
+        }
+        if !self.geocoded_facilities.is_empty() {
+            out.push_str("## Facilities placed by geocoding their address (approximate)\n\n");
+            for f in &self.geocoded_facilities {
+                out.push_str(&format!(
+                    "- {} ({}): precision `{}`\n",
+                    f.name, f.category, f.geocoding_precision
+                ));
+            }
+            out.push('\n');
+        }
+        if !self.uncounted_facilities.is_empty() {
+            let n = self.uncounted_facilities.len();
+            out.push_str(&format!(
+                "## Not counted\n\n{n} {} of the list {} not counted (no known position):\n\n",
+                if n == 1 { "facility" } else { "facilities" },
+                if n == 1 { "is" } else { "are" }
+            ));
+            for f in &self.uncounted_facilities {
+                out.push_str(&format!("- {} ({}): {}\n", f.name, f.category, f.reason));
+            }
+            out.push('\n');
+        }
+        out
+    }
+}
+
 /// Gathers the notes of `records` (one run over `zones` QPV).
 ///
 /// ```

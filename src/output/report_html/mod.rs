@@ -104,7 +104,7 @@ pub fn write_coverage_report(
 ) -> Result<()> {
     if output.is_dir() {
         return Err(Error::usage(
-            format!("'{}' is a directory", output.display()),
+            "the output (-o) is a directory, not a file",
             "give a file name, e.g. -o rapport.html",
         ));
     }
