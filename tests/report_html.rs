@@ -409,3 +409,70 @@ fn same_input_same_bytes_and_the_grid_used_is_named() {
         "Filosofi <span class=\"n\" data-v=\"{vintage}\">{vintage}</span>"
     )));
 }
+
+#[test]
+fn perimeter_test_as_html_shows_both_perimeters_and_the_eligibility_table() {
+    let dir = tempfile::tempdir().unwrap();
+    let cand = dir.path().join("cand.geojson");
+    qpv()
+        .args([
+            "-q",
+            "perimeter",
+            "build",
+            "--qpv-codes",
+            "QN09004M",
+            "--buffer",
+            "100",
+        ])
+        .arg("-o")
+        .arg(&cand)
+        .assert()
+        .success();
+    let html_path = dir.path().join("p.html");
+    qpv()
+        .args(["-q", "perimeter", "test"])
+        .arg(&cand)
+        .arg("-o")
+        .arg(&html_path)
+        .assert()
+        .success();
+    let html = std::fs::read_to_string(&html_path).unwrap();
+    let json: Value = serde_json::from_slice(
+        &qpv()
+            .args(["-q", "perimeter", "test", "--format", "json"])
+            .arg(&cand)
+            .output()
+            .unwrap()
+            .stdout,
+    )
+    .unwrap();
+    assert!(!html.contains("http:") && !html.contains("https:"));
+    for v in attribute_values(&html, "href") {
+        assert!(v.starts_with('#'));
+    }
+    assert!(html.contains("Partie ajoutée") && html.contains("Partie retirée"));
+    assert!(html.contains("QN09004M"));
+    // One eligibility row per continuous part of the JSON, and every tagged number is one the
+    // JSON carries (areas are shown in hectares: area_m2 / 10,000).
+    let parts = json["parts"].as_array().unwrap().len();
+    let table = &html[html.find("<table class=\"parts\">").unwrap()..];
+    let table = &table[..table.find("</table>").unwrap()];
+    assert_eq!(table.matches("<tr").count(), parts + 1);
+    let mut known = Vec::new();
+    json_numbers(&json, &mut known);
+    // The map's only number is its scale bar (map furniture, not a result).
+    let (svg_start, svg_end) = (html.find("<svg").unwrap(), html.find("</svg>").unwrap());
+    let (in_map, _) = tagged_numbers(&html[svg_start..svg_end]);
+    assert_eq!(in_map.len(), 1);
+    let page = format!("{}{}", &html[..svg_start], &html[svg_end..]);
+    let (tagged, _) = tagged_numbers(&page);
+    assert!(tagged.len() > 40, "{}", tagged.len());
+    for (value, _, shown) in tagged {
+        assert!(
+            known
+                .iter()
+                .any(|k| (k - value).abs() < 1e-6 || (k / 10_000.0 - value).abs() < 1e-9),
+            "{value} ({shown}) is not in the JSON"
+        );
+    }
+}

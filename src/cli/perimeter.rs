@@ -15,6 +15,7 @@ use qpv::crs::Crs;
 use qpv::io::ZoneFields;
 use qpv::model::Facility;
 use qpv::output::atomic::{ensure_not_input, write_atomic};
+use qpv::output::report_html::{Lang, PerimeterMapLayers, perimeter_html};
 use qpv::output::{
     GeoLayer, OutputFormat, Table, Views, geojson, perimeter_layers, report_markdown, write_views,
 };
@@ -204,6 +205,9 @@ struct TestArgs {
     /// Also write the layers candidate.geojson, added.geojson, removed.geojson here.
     #[arg(long, value_name = "DIR")]
     layers: Option<PathBuf>,
+    /// Language of `--format html`: fr (default) or en.
+    #[arg(long, default_value = "fr", value_name = "fr|en")]
+    lang: String,
     #[command(flatten)]
     output: OutputArgs,
 }
@@ -262,6 +266,7 @@ pub fn run(args: &PerimeterArgs, global: &GlobalArgs) -> anyhow::Result<()> {
 }
 
 fn run_test(args: &TestArgs, global: &GlobalArgs) -> anyhow::Result<()> {
+    let lang = Lang::parse(&args.lang)?;
     let run = args
         .opts
         .prepare(std::slice::from_ref(&args.candidate), &args.output, global)?;
@@ -276,6 +281,15 @@ fn run_test(args: &TestArgs, global: &GlobalArgs) -> anyhow::Result<()> {
     }
     if format == OutputFormat::Markdown {
         let text = report_markdown::perimeter_test(&t);
+        write_text(args.output.output.as_deref(), &text)?;
+    } else if format == OutputFormat::Html {
+        let communes = qpv::io::embedded::communes(crs)?;
+        let layers = PerimeterMapLayers {
+            communes: &communes,
+            facilities,
+            grid: Some(&grid),
+        };
+        let text = perimeter_html(&t, &layers, lang)?;
         write_text(args.output.output.as_deref(), &text)?;
     } else {
         let views = Views {

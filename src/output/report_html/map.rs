@@ -76,12 +76,12 @@ pub struct Map {
     pub scale_bar_m: f64,
 }
 
-const MAP_W: f64 = 560.0;
-const MAP_H: f64 = 440.0;
-const LEGEND_W: f64 = 210.0;
-const QPV_COLOUR: &str = "#6a3d9a";
+pub(super) const MAP_W: f64 = 560.0;
+pub(super) const MAP_H: f64 = 440.0;
+pub(super) const LEGEND_W: f64 = 210.0;
+pub(super) const QPV_COLOUR: &str = "#6a3d9a";
 
-fn tr(lang: Lang, fr: &str, en: &str) -> String {
+pub(super) fn tr(lang: Lang, fr: &str, en: &str) -> String {
     match lang {
         Lang::Fr => fr.into(),
         Lang::En => en.into(),
@@ -89,7 +89,7 @@ fn tr(lang: Lang, fr: &str, en: &str) -> String {
 }
 
 /// The longest "round" length at most a quarter of the map's width.
-fn scale_bar_length(ground_width_m: f64) -> f64 {
+pub(super) fn scale_bar_length(ground_width_m: f64) -> f64 {
     [
         25.0, 50.0, 100.0, 200.0, 250.0, 500.0, 1000.0, 2000.0, 5000.0, 10_000.0,
     ]
@@ -222,7 +222,7 @@ fn ring_path(vp: &Viewport, ring: &MultiPolygon<f64>, zone: &MultiPolygon<f64>) 
     d
 }
 
-fn draw_cells(svg: &mut Svg, vp: &Viewport, grid: Option<&GridIndex>) {
+pub(super) fn draw_cells(svg: &mut Svg, vp: &Viewport, grid: Option<&GridIndex>) {
     let Some(grid) = grid else { return };
     let mut paths = vec![String::new(); DENSITY_CLASSES.len()];
     for i in grid.cells_in_rect(vp.ground) {
@@ -387,7 +387,7 @@ fn draw_facilities(
     shown
 }
 
-fn draw_scale_and_north(svg: &mut Svg, vp: &Viewport, scale_bar_m: f64, lang: Lang) {
+pub(super) fn draw_scale_and_north(svg: &mut Svg, vp: &Viewport, scale_bar_m: f64, lang: Lang) {
     let len = scale_bar_m * vp.scale;
     let (x0, y0) = (16.0, MAP_H - 18.0);
     svg.empty(

@@ -11,6 +11,7 @@ pub mod labels;
 pub mod map;
 mod model;
 mod numbers;
+mod perimeter;
 mod render;
 pub mod svg;
 
@@ -21,6 +22,7 @@ pub use model::{
     ReportInput, ReportOptions, SourceNote, build_report, grid_vintage,
 };
 pub use numbers::format_number;
+pub use perimeter::{PerimeterMapLayers, perimeter_html};
 pub use render::render_html;
 
 use crate::error::{Error, Result};

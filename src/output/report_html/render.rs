@@ -14,13 +14,16 @@ use crate::error::{Error, Result};
 use crate::model::Category;
 
 const TEMPLATE: &str = include_str!("../../../templates/report.html");
-const STYLE: &str = include_str!("../../../templates/report.css");
+pub(super) const STYLE: &str = include_str!("../../../templates/report.css");
+const PERIMETER_TEMPLATE: &str = include_str!("../../../templates/perimeter.html");
 
-fn environment(lang: Lang) -> Result<Environment<'static>> {
+pub(super) fn environment(lang: Lang) -> Result<Environment<'static>> {
     let mut env = Environment::new();
     env.set_auto_escape_callback(|_| AutoEscape::Html);
     env.add_template("report.html", TEMPLATE)
         .map_err(|e| Error::Internal(format!("report template: {e}")))?;
+    env.add_template("perimeter.html", PERIMETER_TEMPLATE)
+        .map_err(|e| Error::Internal(format!("perimeter template: {e}")))?;
     env.add_filter("num", move |v: JinjaValue, decimals: Option<usize>| {
         JinjaValue::from_safe_string(match number_of(&v) {
             Some(x) => number_html(x, decimals.unwrap_or(0), lang, "span"),
