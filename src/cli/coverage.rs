@@ -12,9 +12,8 @@ use qpv::output::coverage_notes::{CoverageNotes, coverage_notes};
 
 use qpv::analysis::coverage::{CoverageOptions, CoverageRecord, coverage};
 use qpv::crs::Crs;
-use qpv::geocode::UnplacedCentre;
 use qpv::index::{FacilityIndex, ZoneIndex};
-use qpv::model::{Category, Facility, GridCell};
+use qpv::model::{Category, GridCell};
 use qpv::output::{GeoFeature, GeoLayer, OutputFormat, Table, Views, write_views};
 
 use super::layers::{FacilityInput, ZoneInput, check_distance};
@@ -81,11 +80,11 @@ pub fn run(args: &CoverageArgs, global: &GlobalArgs) -> anyhow::Result<()> {
         ..CoverageOptions::default()
     };
     let records = coverage(&zone_index, &facility_index, grid.as_deref(), &options);
-    if !global.quiet {
-        eprint!("{}", gaps_summary(&records, zones.len()));
-        eprint!("{}", social_centre_note(&facilities, &unplaced));
-    }
     let notes = coverage_notes(&records, zones.len(), &facilities, &unplaced);
+    if !global.quiet {
+        eprint!("{}", gaps_summary(&notes));
+        eprint!("{}", social_centre_note(&notes));
+    }
     write_views(
         args.output.output.as_deref(),
         format,
@@ -141,16 +140,14 @@ pub fn views(records: &[CoverageRecord], notes: &CoverageNotes, crs: Crs) -> Vie
     }
 }
 
-/// What the social-centre figures rest on: the centres placed by geocoding (approximate
-/// positions) and those not counted for want of a position.
-fn social_centre_note(facilities: &[Facility], unplaced: &[UnplacedCentre]) -> String {
-    let placed: Vec<String> = facilities
+/// What the social-centre figures rest on, for stderr: the centres placed by geocoding
+/// (approximate positions) and those not counted for want of a position.
+fn social_centre_note(notes: &CoverageNotes) -> String {
+    let placed: Vec<String> = notes
+        .geocoded_facilities
         .iter()
         .filter(|f| f.category.as_str() == Category::SOCIAL_CENTRE)
-        .filter_map(|f| {
-            let p = f.attributes.text("geocoding_precision");
-            (!p.is_empty()).then(|| format!("{} ({p})", f.name))
-        })
+        .map(|f| format!("{} ({})", f.name, f.geocoding_precision))
         .collect();
     let mut out = String::new();
     if !placed.is_empty() {
@@ -159,6 +156,7 @@ fn social_centre_note(facilities: &[Facility], unplaced: &[UnplacedCentre]) -> S
             placed.join(", ")
         ));
     }
+    let unplaced = &notes.uncounted_facilities;
     if !unplaced.is_empty() {
         out.push_str(&format!(
             "  {} social centres without a known position are not counted: {}\n",
@@ -174,27 +172,13 @@ fn social_centre_note(facilities: &[Facility], unplaced: &[UnplacedCentre]) -> S
 }
 
 /// "college within 300 m: 4 of 7 QPV; none for QN09002M, ..." lines for stderr.
-fn gaps_summary(records: &[CoverageRecord], zones: usize) -> String {
-    let mut keys: Vec<(&Category, f64)> = records
-        .iter()
-        .map(|r| (&r.category, r.distance_m))
-        .collect();
-    keys.sort_by(|a, b| a.0.cmp(b.0).then(a.1.total_cmp(&b.1)));
-    keys.dedup();
+fn gaps_summary(notes: &CoverageNotes) -> String {
     let mut out = String::new();
-    for (category, d) in keys {
-        let of: Vec<&CoverageRecord> = records
-            .iter()
-            .filter(|r| &r.category == category && r.distance_m == d)
-            .collect();
-        let missing: Vec<&str> = of
-            .iter()
-            .filter(|r| r.within_count == 0)
-            .map(|r| r.code_qp.as_str())
-            .collect();
+    for g in &notes.gaps {
+        let missing: Vec<&str> = g.missing.iter().map(|z| z.code.as_str()).collect();
         out.push_str(&format!(
-            "{category} within {d} m: {} of {zones} QPV",
-            of.len() - missing.len()
+            "{} within {} m: {} of {} QPV",
+            g.category, g.distance_m, g.covered, g.zones
         ));
         out.push_str(&missing_text(&missing));
         out.push('\n');

@@ -125,25 +125,7 @@ pub fn quarter_map(
         },
     );
     let vp = Viewport::fit(ground, MAP_W, MAP_H);
-    let clip = format!("clip-{}", zone.code);
-    let mut svg = Svg::new();
-    svg.raw_element(
-        "clipPath",
-        &[("id", clip.clone())],
-        &format!("<rect x=\"0\" y=\"0\" width=\"{MAP_W}\" height=\"{MAP_H}\"/>"),
-    );
-    svg.empty(
-        "rect",
-        a![
-            ("x", "0"),
-            ("y", "0"),
-            ("width", px(MAP_W)),
-            ("height", px(MAP_H)),
-            ("fill", "#ffffff"),
-            ("stroke", "#999")
-        ],
-    );
-    svg.open_group(a![("clip-path", format!("url(#{clip})"))]);
+    let mut svg = map_frame(&format!("clip-{}", zone.code));
     draw_cells(&mut svg, &vp, layers.grid);
     for c in layers.communes {
         svg.empty(
@@ -213,6 +195,30 @@ pub fn quarter_map(
         ),
         scale_bar_m,
     }
+}
+
+/// A new map: white frame of the map area, and an open group clipped to it (close it with
+/// [`Svg::close_group`] before drawing the furniture outside).
+pub(super) fn map_frame(clip: &str) -> Svg {
+    let mut svg = Svg::new();
+    svg.raw_element(
+        "clipPath",
+        a![("id", clip)],
+        &format!("<rect x=\"0\" y=\"0\" width=\"{MAP_W}\" height=\"{MAP_H}\"/>"),
+    );
+    svg.empty(
+        "rect",
+        a![
+            ("x", "0"),
+            ("y", "0"),
+            ("width", px(MAP_W)),
+            ("height", px(MAP_H)),
+            ("fill", "#ffffff"),
+            ("stroke", "#999")
+        ],
+    );
+    svg.open_group(a![("clip-path", format!("url(#{clip})"))]);
+    svg
 }
 
 /// The ring minus the QPV (drawn with the even-odd rule so the QPV keeps its own fill).

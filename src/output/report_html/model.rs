@@ -296,17 +296,7 @@ pub fn build_report(input: &ReportInput, options: &ReportOptions) -> CoverageRep
     let quarters = input
         .zones
         .iter()
-        .map(|z| {
-            quarter(
-                z,
-                &records,
-                &categories,
-                &distances,
-                &layers,
-                input,
-                options,
-            )
-        })
+        .map(|z| quarter(z, &records, &distances, &layers, input, options))
         .collect();
     let mut quarters: Vec<Quarter> = quarters;
     quarters.sort_by(|a, b| a.code.cmp(&b.code));
@@ -366,7 +356,6 @@ fn proximity_tables(
 fn quarter(
     zone: &Zone,
     records: &[CoverageRecord],
-    categories: &[Category],
     distances: &[f64],
     layers: &MapLayers,
     input: &ReportInput,
@@ -397,7 +386,6 @@ fn quarter(
         .copied()
         .filter(|r| r.distance_m == ring_m)
         .collect();
-    let _ = categories;
     Quarter {
         code: zone.code.clone(),
         name: zone.name.clone(),

@@ -10,7 +10,7 @@ use minijinja::value::Value as JinjaValue;
 use super::Lang;
 use super::labels::category_style;
 use super::map::{
-    LEGEND_W, MAP_H, MAP_W, QPV_COLOUR, draw_cells, draw_scale_and_north, symbol, tr,
+    LEGEND_W, MAP_H, MAP_W, QPV_COLOUR, draw_cells, draw_scale_and_north, map_frame, symbol, tr,
 };
 use super::render::{STYLE, environment};
 use super::svg::{Svg, Viewport, a, px};
@@ -56,19 +56,14 @@ pub fn perimeter_html(
         .map_err(|e| Error::Internal(format!("rendering the perimeter report: {e}")))
 }
 
-fn piece(
-    svg: &mut Svg,
-    vp: &Viewport,
-    area: &MultiPolygon<f64>,
-    fill: &str,
-    opacity: &str,
-    stroke: &str,
-    width: &str,
-    dash: &str,
-) {
+/// Fill, fill opacity, stroke, stroke width, dash pattern.
+type PieceStyle<'a> = (&'a str, &'a str, &'a str, &'a str, &'a str);
+
+fn piece(svg: &mut Svg, vp: &Viewport, area: &MultiPolygon<f64>, style: PieceStyle) {
     if area.0.is_empty() {
         return;
     }
+    let (fill, opacity, stroke, width, dash) = style;
     svg.empty(
         "path",
         a![
@@ -123,76 +118,39 @@ fn perimeter_map(t: &PerimeterTest, layers: &PerimeterMapLayers, lang: Lang) -> 
         MAP_W,
         MAP_H,
     );
-    let mut svg = Svg::new();
-    svg.raw_element(
-        "clipPath",
-        a![("id", "clip-perimeter")],
-        &format!("<rect x=\"0\" y=\"0\" width=\"{MAP_W}\" height=\"{MAP_H}\"/>"),
-    );
-    svg.empty(
-        "rect",
-        a![
-            ("x", "0"),
-            ("y", "0"),
-            ("width", px(MAP_W)),
-            ("height", px(MAP_H)),
-            ("fill", "#ffffff"),
-            ("stroke", "#999")
-        ],
-    );
-    svg.open_group(a![("clip-path", "url(#clip-perimeter)")]);
+    let mut svg = map_frame("clip-perimeter");
     draw_cells(&mut svg, &vp, layers.grid);
     for c in layers.communes {
         piece(
             &mut svg,
             &vp,
             &c.geometry,
-            "none",
-            "0",
-            "#8c8c8c",
-            "0.8",
-            "4 3",
+            ("none", "0", "#8c8c8c", "0.8", "4 3"),
         );
     }
     piece(
         &mut svg,
         &vp,
         &t.baseline.geometry,
-        QPV_COLOUR,
-        "0.12",
-        QPV_COLOUR,
-        "1.5",
-        "5 3",
+        (QPV_COLOUR, "0.12", QPV_COLOUR, "1.5", "5 3"),
     );
     piece(
         &mut svg,
         &vp,
         &t.added.geometry,
-        ADDED,
-        "0.45",
-        ADDED,
-        "0.8",
-        "none",
+        (ADDED, "0.45", ADDED, "0.8", "none"),
     );
     piece(
         &mut svg,
         &vp,
         &t.removed.geometry,
-        REMOVED,
-        "0.45",
-        REMOVED,
-        "0.8",
-        "none",
+        (REMOVED, "0.45", REMOVED, "0.8", "none"),
     );
     piece(
         &mut svg,
         &vp,
         &t.candidate.geometry,
-        "none",
-        "0",
-        "#111111",
-        "2.2",
-        "none",
+        ("none", "0", "#111111", "2.2", "none"),
     );
     for row in &t.facilities {
         let Some(f) = layers.facilities.iter().find(|f| f.id == row.id) else {
