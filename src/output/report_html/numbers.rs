@@ -16,7 +16,9 @@ pub fn format_number(value: f64, decimals: usize, lang: Lang) -> String {
     if !value.is_finite() {
         return "–".into();
     }
-    let text = format!("{:.*}", decimals, value.abs());
+    // Half away from zero, as `report_markdown::int` (the formatter alone rounds half to even).
+    let scale = 10f64.powi(decimals as i32);
+    let text = format!("{:.*}", decimals, (value.abs() * scale).round() / scale);
     let (int_part, frac) = match text.split_once('.') {
         Some((i, f)) => (i, Some(f)),
         None => (text.as_str(), None),
@@ -69,7 +71,7 @@ mod tests {
             format_number(1_000_000.0, 0, Lang::Fr),
             "1\u{202f}000\u{202f}000"
         );
-        assert_eq!(format_number(999.96, 1, Lang::En), "1000.0");
+        assert_eq!(format_number(999.96, 1, Lang::En), "1,000.0");
         assert_eq!(format_number(-1234.0, 0, Lang::En), "-1,234");
         assert_eq!(format_number(f64::NAN, 0, Lang::En), "–");
         assert_eq!(
