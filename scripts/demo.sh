@@ -13,9 +13,14 @@ if "$qpv" coverage --help >/dev/null 2>&1; then
   echo "== qpv coverage (embedded facilities vs the 7 QPV of Grand Belfort, 300 m)"
   "$qpv" coverage "$@"
 fi
-echo
-echo "== GeoPackage and QGIS project for the map"
-mkdir -p target/demo
-"$qpv" -q coverage -o target/demo/coverage.gpkg --qgis-project
-echo "wrote target/demo/coverage.gpkg (layers qpv, facilities, rings, uncovered, styled) and"
-echo "target/demo/coverage.qgs: open the project in QGIS"
+if "$qpv" report --help >/dev/null 2>&1; then
+  out=target/demo
+  mkdir -p "$out"
+  echo
+  echo "== qpv report (HTML for the steering committee) and the coverage GeoPackage (QGIS)"
+  "$qpv" -q report -o "$out/rapport.html"
+  "$qpv" -q coverage -o "$out/coverage.gpkg" --qgis-project
+  echo "report:     $(realpath "$out/rapport.html")  (open in a browser; Print to PDF = one QPV per A4 page)"
+  echo "GeoPackage: $(realpath "$out/coverage.gpkg")  (layers qpv, facilities, rings, uncovered, styled)"
+  echo "QGIS project: $(realpath "$out/coverage.qgs")  (open it in QGIS)"
+fi

@@ -76,7 +76,7 @@ fn coverage_without_arguments_reports_embedded_schools_and_social_centres_at_300
 
 #[test]
 fn coverage_json_records_have_the_documented_fields_and_values() {
-    // The population shares below were measured on the Filosofi 2015 grid.
+        // The population shares below were measured on the Filosofi 2015 grid.
     let v = json_of(qpv().args([
         "coverage",
         "--format",
@@ -86,7 +86,27 @@ fn coverage_json_records_have_the_documented_fields_and_values() {
         "--grid-year",
         "2015",
     ]));
-    let records = v.as_array().unwrap();
+    let records = v["records"].as_array().unwrap();
+    // What used to reach only stderr travels with the records (issue 13 item 5): the 5 social
+    // centres without a position, the 2 placed by geocoding, and the QPV lacking a collège
+    // within 300 m (tests/coverage_embedded.rs, the_evaluation_questions_on_embedded_data).
+    assert_eq!(
+        v["notes"]["uncounted_facilities"].as_array().unwrap().len(),
+        5
+    );
+    assert_eq!(
+        v["notes"]["geocoded_facilities"][0]["geocoding_precision"],
+        "street"
+    );
+    let gap = &v["notes"]["gaps"][0];
+    assert_eq!(
+        (gap["category"].as_str(), gap["distance_m"].as_f64()),
+        (Some("college"), Some(300.0))
+    );
+    assert_eq!(
+        (gap["covered"].as_u64(), gap["missing"][0]["code"].as_str()),
+        (Some(4), Some("QN09002M"))
+    );
     // 7 QPV × 6 categories × 2 distances.
     assert_eq!(records.len(), 84);
     let find = |code: &str, cat: &str, d: f64| {
@@ -235,9 +255,12 @@ fn coverage_with_a_single_category_file_and_bad_distance() {
             ])
             .arg(&centres),
     );
-    let records = v.as_array().unwrap();
+    let records = v["records"].as_array().unwrap();
     assert_eq!(records.len(), 7);
     assert!(records.iter().all(|r| r["category"] == "social_centre"));
+    // A user's file: nothing geocoded, nothing left out.
+    assert_eq!(v["notes"]["uncounted_facilities"], serde_json::json!([]));
+    assert_eq!(v["notes"]["geocoded_facilities"], serde_json::json!([]));
     qpv()
         .args(["coverage", "--distance", "300,-5"])
         .assert()
@@ -827,4 +850,23 @@ fn layer_points_get_x_y_columns_in_csv_but_not_in_geojson() {
     );
     let properties = geojson["features"][0]["properties"].as_object().unwrap();
     assert!(!properties.contains_key("x") && properties.contains_key("nearest_1_id"));
+}
+
+#[test]
+fn coverage_markdown_carries_the_gaps_and_the_uncounted_facilities() {
+    // Issue 13 item 5: what stderr said is in the report file too (same figures as the JSON
+    // notes: 5 social centres without a position, 2 placed by geocoding, collège gaps).
+    let md = stdout_of(qpv().args(["-q", "coverage", "--format", "markdown"]));
+    assert!(md.contains(
+        "- college within 300 m: 4 of 7 QPV; none for Les Glacis Du Château (QN09002M), \
+         Dardel - La Méchelle (QN09003I), Le Mont (QN09005M)"
+    ));
+    assert!(md.contains("5 facilities of the list are not counted (no known position):"));
+    assert!(
+        md.contains("- Maison de quartier Jacques Brel (social_centre): no address in the list")
+    );
+    assert!(md.contains(
+        "- Centre Culturel et Social des Résidences-Bellevue (social_centre): precision \
+         `interpolated`"
+    ));
 }

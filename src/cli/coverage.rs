@@ -5,13 +5,15 @@ use std::path::PathBuf;
 
 use clap::Args;
 use geo::Geometry;
-use serde_json::{Map, Value, json};
+use serde_json::json;
+
+use qpv::output::coverage_json::{record_flat as flat, record_json};
+use qpv::output::coverage_notes::{CoverageNotes, coverage_notes};
 
 use qpv::analysis::coverage::{CoverageOptions, CoverageRecord, coverage};
 use qpv::crs::Crs;
-use qpv::geocode::UnplacedCentre;
 use qpv::index::{FacilityIndex, ZoneIndex};
-use qpv::model::{Category, Facility, GridCell, GridSource};
+use qpv::model::{Category, GridCell, GridSource};
 use qpv::output::coverage_layers::coverage_layers;
 use qpv::output::qgis_project::{project_path as qgis_project_path, write_qgis_project};
 use qpv::output::{GeoFeature, GeoLayer, OutputFormat, Table, Views, write_views};
@@ -96,11 +98,12 @@ pub fn run(args: &CoverageArgs, global: &GlobalArgs) -> anyhow::Result<()> {
         ..CoverageOptions::default()
     };
     let records = coverage(&zone_index, &facility_index, grid.as_deref(), &options);
+    let notes = coverage_notes(&records, zones.len(), &facilities, &unplaced);
     if !global.quiet {
-        eprint!("{}", gaps_summary(&records, zones.len()));
-        eprint!("{}", social_centre_note(&facilities, &unplaced));
+        eprint!("{}", gaps_summary(&notes));
+        eprint!("{}", social_centre_note(&notes));
     }
-    let mut views = views(&records, crs);
+    let mut views = views(&records, &notes, crs);
     if let Some(g) = &grid_source {
         views
             .markdown_preamble
@@ -122,87 +125,9 @@ pub fn run(args: &CoverageArgs, global: &GlobalArgs) -> anyhow::Result<()> {
     Ok(())
 }
 
-fn round(v: f64, decimals: i32) -> f64 {
-    let s = 10f64.powi(decimals);
-    let r = (v * s).round() / s;
-    if r == 0.0 { 0.0 } else { r }
-}
-
-fn number(v: f64, decimals: i32) -> Value {
-    json!(round(v, decimals))
-}
-
-fn opt_number(v: Option<f64>, decimals: i32) -> Value {
-    v.map_or(Value::Null, |v| number(v, decimals))
-}
-
-/// "id (12.34 m); id (0 m)" for a person, CSV and QGIS attribute tables; a facility placed by
-/// geocoding shows its precision: "id (214.76 m, street)".
-fn within_text(r: &CoverageRecord) -> String {
-    r.within
-        .iter()
-        .map(|w| match &w.geocoding_precision {
-            Some(p) => format!("{} ({} m, {p})", w.id, w.distance_m),
-            None => format!("{} ({} m)", w.id, w.distance_m),
-        })
-        .collect::<Vec<_>>()
-        .join("; ")
-}
-
-/// One record as flat properties (table, CSV, GeoJSON).
-fn flat(r: &CoverageRecord) -> Map<String, Value> {
-    let mut m = Map::new();
-    m.insert("code_qp".into(), json!(r.code_qp));
-    m.insert("lib_qp".into(), json!(r.lib_qp));
-    m.insert("category".into(), json!(r.category));
-    m.insert("distance_m".into(), json!(r.distance_m));
-    m.insert("inside_count".into(), json!(r.inside_count));
-    m.insert("within_count".into(), json!(r.within_count));
-    m.insert("within".into(), json!(within_text(r)));
-    m.insert("nearest_id".into(), json!(r.nearest_id));
-    m.insert("nearest_name".into(), json!(r.nearest_name));
-    m.insert("nearest_distance_m".into(), json!(r.nearest_distance_m));
-    m.insert("area_share_covered".into(), number(r.area_share_covered, 4));
-    m.insert(
-        "population_share_covered".into(),
-        opt_number(r.population_share_covered, 4),
-    );
-    m.insert(
-        "population_estimate".into(),
-        opt_number(r.population_estimate, 1),
-    );
-    m
-}
-
-/// One record for JSON: the flat fields with `within` as a list, plus areas.
-fn record_json(r: &CoverageRecord) -> Value {
-    let mut m = flat(r);
-    m.insert(
-        "within".into(),
-        Value::Array(
-            r.within
-                .iter()
-                .map(|w| {
-                    let mut item = json!({"id": w.id, "name": w.name, "distance_m": w.distance_m});
-                    if let Some(p) = &w.geocoding_precision {
-                        item["geocoding_precision"] = json!(p);
-                    }
-                    item
-                })
-                .collect(),
-        ),
-    );
-    m.insert("zone_area_m2".into(), number(r.zone_area_m2, 1));
-    m.insert("covered_area_m2".into(), number(r.covered_area_m2, 1));
-    m.insert(
-        "population_covered_estimate".into(),
-        opt_number(r.population_covered_estimate, 1),
-    );
-    Value::Object(m)
-}
-
-/// Table, JSON and the uncovered-area layer of a coverage run.
-pub fn views(records: &[CoverageRecord], crs: Crs) -> Views {
+/// Table, JSON (records and notes) and the uncovered-area layer of a coverage run; the
+/// Markdown report carries the notes too.
+pub fn views(records: &[CoverageRecord], notes: &CoverageNotes, crs: Crs) -> Views {
     let columns = [
         "code_qp",
         "lib_qp",
@@ -229,7 +154,10 @@ pub fn views(records: &[CoverageRecord], crs: Crs) -> Views {
     }
     Views {
         table,
-        json: Value::Array(records.iter().map(record_json).collect()),
+        json: json!({
+            "records": records.iter().map(record_json).collect::<Vec<_>>(),
+            "notes": notes,
+        }),
         layers: vec![GeoLayer {
             name: "coverage_uncovered".into(),
             crs,
@@ -239,21 +167,21 @@ pub fn views(records: &[CoverageRecord], crs: Crs) -> Views {
         markdown_preamble: "# Facility coverage of the QPV\n\n`within`: facilities at most \
             `distance_m` from the perimeter (0 inside); shares: part of the zone's area (and \
             estimated population, areal interpolation of the 200 m grid) within that distance.\n\n"
-            .into(),
+            .to_string()
+            + &notes.markdown()
+            + "## Records\n\n",
         csv_style: Default::default(),
     }
 }
 
-/// What the social-centre figures rest on: the centres placed by geocoding (approximate
-/// positions) and those not counted for want of a position.
-fn social_centre_note(facilities: &[Facility], unplaced: &[UnplacedCentre]) -> String {
-    let placed: Vec<String> = facilities
+/// What the social-centre figures rest on, for stderr: the centres placed by geocoding
+/// (approximate positions) and those not counted for want of a position.
+fn social_centre_note(notes: &CoverageNotes) -> String {
+    let placed: Vec<String> = notes
+        .geocoded_facilities
         .iter()
         .filter(|f| f.category.as_str() == Category::SOCIAL_CENTRE)
-        .filter_map(|f| {
-            let p = f.attributes.text("geocoding_precision");
-            (!p.is_empty()).then(|| format!("{} ({p})", f.name))
-        })
+        .map(|f| format!("{} ({})", f.name, f.geocoding_precision))
         .collect();
     let mut out = String::new();
     if !placed.is_empty() {
@@ -262,6 +190,7 @@ fn social_centre_note(facilities: &[Facility], unplaced: &[UnplacedCentre]) -> S
             placed.join(", ")
         ));
     }
+    let unplaced = &notes.uncounted_facilities;
     if !unplaced.is_empty() {
         out.push_str(&format!(
             "  {} social centres without a known position are not counted: {}\n",
@@ -277,27 +206,13 @@ fn social_centre_note(facilities: &[Facility], unplaced: &[UnplacedCentre]) -> S
 }
 
 /// "college within 300 m: 4 of 7 QPV; none for QN09002M, ..." lines for stderr.
-fn gaps_summary(records: &[CoverageRecord], zones: usize) -> String {
-    let mut keys: Vec<(&Category, f64)> = records
-        .iter()
-        .map(|r| (&r.category, r.distance_m))
-        .collect();
-    keys.sort_by(|a, b| a.0.cmp(b.0).then(a.1.total_cmp(&b.1)));
-    keys.dedup();
+fn gaps_summary(notes: &CoverageNotes) -> String {
     let mut out = String::new();
-    for (category, d) in keys {
-        let of: Vec<&CoverageRecord> = records
-            .iter()
-            .filter(|r| &r.category == category && r.distance_m == d)
-            .collect();
-        let missing: Vec<&str> = of
-            .iter()
-            .filter(|r| r.within_count == 0)
-            .map(|r| r.code_qp.as_str())
-            .collect();
+    for g in &notes.gaps {
+        let missing: Vec<&str> = g.missing.iter().map(|z| z.code.as_str()).collect();
         out.push_str(&format!(
-            "{category} within {d} m: {} of {zones} QPV",
-            of.len() - missing.len()
+            "{} within {} m: {} of {} QPV",
+            g.category, g.distance_m, g.covered, g.zones
         ));
         out.push_str(&missing_text(&missing));
         out.push('\n');

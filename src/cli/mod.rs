@@ -19,6 +19,7 @@ mod locate;
 mod nearest;
 mod perimeter;
 mod proxy;
+mod report;
 mod simulate;
 mod site;
 
@@ -144,6 +145,11 @@ pub enum Command {
     /// (or residents, poor households) within D (MCLP), or the fewest covering them all
     /// (LSCP); existing facilities kept; before/after coverage per QPV.
     Site(Box<site::SiteArgs>),
+    /// One self-contained HTML report (French by default, `--lang en`): which QPV lack which
+    /// facility, the per-quarter tables of facilities in or within D metres with their names,
+    /// sources and limits, then one fiche per QPV with a map, grid estimates and a chart.
+    /// `--format json` writes the same report as data.
+    Report(Box<report::ReportArgs>),
 }
 
 /// Runs the parsed command line.
@@ -159,5 +165,6 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Geocode(args) => geocode::run(args, &cli.global),
         Command::Access(args) => access::run(args, &cli.global),
         Command::Site(args) => site::run(args, &cli.global),
+        Command::Report(args) => report::run(args, &cli.global),
     }
 }

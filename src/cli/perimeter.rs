@@ -15,6 +15,7 @@ use qpv::crs::Crs;
 use qpv::io::ZoneFields;
 use qpv::model::Facility;
 use qpv::output::atomic::{check_destinations, ensure_not_input, write_atomic};
+use qpv::output::report_html::{Lang, PerimeterMapLayers, perimeter_html};
 use qpv::output::{
     GeoLayer, OutputFormat, Table, Views, perimeter_layers, report_markdown, write_views,
 };
@@ -203,6 +204,9 @@ struct TestArgs {
     /// Also write the layers candidate.geojson, added.geojson, removed.geojson here.
     #[arg(long, value_name = "DIR")]
     layers: Option<PathBuf>,
+    /// Language of `--format html`: fr (default) or en.
+    #[arg(long, default_value = "fr", value_name = "fr|en")]
+    lang: String,
     #[command(flatten)]
     output: OutputArgs,
 }
@@ -267,6 +271,7 @@ pub fn run(args: &PerimeterArgs, global: &GlobalArgs) -> anyhow::Result<()> {
 }
 
 fn run_test(args: &TestArgs, global: &GlobalArgs) -> anyhow::Result<()> {
+    let lang = Lang::parse(&args.lang)?;
     let layer_files = args.layers.as_deref().map_or_else(Vec::new, |dir| {
         perimeter_layers::layer_files(dir, &perimeter_layers::TEST_LAYER_NAMES)
     });
@@ -287,6 +292,15 @@ fn run_test(args: &TestArgs, global: &GlobalArgs) -> anyhow::Result<()> {
     }
     if format == OutputFormat::Markdown {
         let text = report_markdown::perimeter_test(&t, &run.grid);
+        write_text(args.output.output.as_deref(), &text)?;
+    } else if format == OutputFormat::Html {
+        let communes = qpv::io::embedded::communes(crs)?;
+        let layers = PerimeterMapLayers {
+            communes: &communes,
+            facilities,
+            grid: Some(&grid),
+        };
+        let text = perimeter_html(&t, &layers, lang)?;
         write_text(args.output.output.as_deref(), &text)?;
     } else {
         let mut json = serde_json::to_value(&t).context("serialising the result")?;

@@ -19,6 +19,9 @@ pub enum OutputFormat {
     Gpkg,
     /// Markdown report.
     Markdown,
+    /// Self-contained HTML page for people (`qpv perimeter test`; `qpv report` writes HTML
+    /// by default).
+    Html,
 }
 
 impl OutputFormat {
@@ -62,12 +65,13 @@ impl OutputFormat {
             "geojson" => OutputFormat::Geojson,
             "gpkg" => OutputFormat::Gpkg,
             "md" => OutputFormat::Markdown,
+            "html" | "htm" => OutputFormat::Html,
             "txt" => OutputFormat::Table,
             "" if path == Path::new("-") || super::atomic::is_special(path) => default,
             _ => {
                 return Err(Error::usage(
                     format!("cannot tell the output format of '{}'", path.display()),
-                    "add --format table|csv|json|geojson|gpkg|markdown, or use one of these extensions",
+                    "add --format table|csv|json|geojson|gpkg|markdown|html, or use one of these extensions",
                 ));
             }
         })

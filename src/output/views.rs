@@ -51,6 +51,11 @@ pub fn write_views(output: Option<&Path>, format: OutputFormat, views: &Views) -
             write_atomic(path, |w| views.table.write_csv_styled(w, views.csv_style))
         }
         OutputFormat::Table => write_atomic(path, |w| views.table.write_text(w)),
+        OutputFormat::Html => Err(Error::usage(
+            "this command has no HTML view",
+            "use `qpv report` (coverage) or `qpv perimeter test --format html`, or choose \
+             --format table, csv, json or markdown",
+        )),
         OutputFormat::Markdown => write_atomic(path, |w| {
             w.write_all(views.markdown_preamble.as_bytes())
                 .map_err(|e| Error::io(path, e))?;

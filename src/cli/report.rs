@@ -1,0 +1,92 @@
+//! `qpv report`: the French (or English) HTML report of facility coverage, one fiche per QPV.
+
+use std::path::{Path, PathBuf};
+
+use clap::Args;
+
+use qpv::output::report_html::{
+    Lang, ReportFormat, ReportInput, ReportOptions, write_coverage_report,
+};
+
+use super::GlobalArgs;
+use super::layers::{FacilityInput, ZoneInput, check_distance};
+
+/// Arguments of `qpv report`.
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    #[command(flatten)]
+    pub zones: ZoneInput,
+    #[command(flatten)]
+    pub facilities: FacilityInput,
+    /// Distances to the perimeter in metres, comma-separated (the maps draw the first).
+    #[arg(
+        long,
+        value_name = "M[,M...]",
+        value_delimiter = ',',
+        default_value = "300",
+        allow_negative_numbers = true
+    )]
+    pub distance: Vec<f64>,
+    /// Filosofi 200 m grid (CSV); default: the embedded grid.
+    #[arg(long, value_name = "FILE")]
+    pub grid: Option<PathBuf>,
+    /// Language of the report: fr (default) or en.
+    #[arg(long, default_value = "fr", value_name = "fr|en")]
+    pub lang: String,
+    /// Output file (`-` or absent: standard output). Written atomically.
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// html (default) or json (the report's data); default from the extension of -o.
+    #[arg(long, value_name = "html|json")]
+    pub format: Option<String>,
+}
+
+/// Runs `qpv report`.
+pub fn run(args: &ReportArgs, global: &GlobalArgs) -> anyhow::Result<()> {
+    let crs = global.crs()?;
+    let lang = Lang::parse(&args.lang)?;
+    let output = args.output.as_deref().unwrap_or(Path::new("-"));
+    let format = ReportFormat::resolve(args.format.as_deref(), args.output.as_deref())?;
+    let mut inputs = args.zones.inputs();
+    inputs.extend(args.facilities.inputs());
+    inputs.extend(args.grid.iter().cloned());
+    qpv::output::atomic::ensure_not_input(output, &inputs)?;
+    for &d in &args.distance {
+        check_distance(d, "--distance")?;
+    }
+    let zones = args.zones.load(crs)?;
+    let (facilities, categories, unplaced) = args.facilities.load(crs)?;
+    let (cells, grid_name) = match &args.grid {
+        Some(p) => (qpv::io::grid::read_grid(p, crs)?, p.display().to_string()),
+        None => (
+            qpv::io::embedded::grid(crs)?,
+            qpv::io::embedded::GRID_NAME.to_string(),
+        ),
+    };
+    let communes = qpv::io::embedded::communes(crs)?;
+    let zone_file = args.zones.qpv.as_ref().map(|p| p.display().to_string());
+    let facility_file = args
+        .facilities
+        .facilities
+        .as_ref()
+        .map(|p| p.display().to_string());
+    let input = ReportInput {
+        zones: &zones,
+        facilities: &facilities,
+        unplaced_social_centres: &unplaced,
+        grid: Some((&cells, &grid_name)),
+        communes: &communes,
+        zone_file: zone_file.as_deref(),
+        facility_file: facility_file.as_deref(),
+    };
+    let options = ReportOptions {
+        distances_m: args.distance.clone(),
+        categories,
+        lang,
+    };
+    write_coverage_report(output, format, &input, &options)?;
+    if !global.quiet && output != Path::new("-") {
+        eprintln!("report written to {}", output.display());
+    }
+    Ok(())
+}

@@ -1,0 +1,82 @@
+//! Numbers as a reader of each language expects them (French: `1 234,5 %`, English:
+//! `1,234.5 %`), each wrapped in a `data-v` element carrying the value it shows, so that a test
+//! can check every number of the page against the JSON.
+
+use super::Lang;
+
+/// `value` with `decimals` decimals and the language's separators.
+///
+/// ```
+/// use qpv::output::report_html::{Lang, format_number};
+/// assert_eq!(format_number(63478.5, 0, Lang::En), "63,479");
+/// assert_eq!(format_number(1234.56, 1, Lang::Fr), "1\u{202f}234,6");
+/// assert_eq!(format_number(-0.01, 1, Lang::Fr), "0,0");
+/// ```
+pub fn format_number(value: f64, decimals: usize, lang: Lang) -> String {
+    if !value.is_finite() {
+        return "–".into();
+    }
+    // Half away from zero, as `report_markdown::int` (the formatter alone rounds half to even).
+    let scale = 10f64.powi(decimals as i32);
+    let text = format!("{:.*}", decimals, (value.abs() * scale).round() / scale);
+    let (int_part, frac) = match text.split_once('.') {
+        Some((i, f)) => (i, Some(f)),
+        None => (text.as_str(), None),
+    };
+    let (group, point) = match lang {
+        Lang::Fr => ('\u{202f}', ','),
+        Lang::En => (',', '.'),
+    };
+    let mut out = String::new();
+    let negative = value < 0.0 && text.chars().any(|c| c.is_ascii_digit() && c != '0');
+    if negative {
+        out.push('-');
+    }
+    for (i, ch) in int_part.chars().enumerate() {
+        if i > 0 && (int_part.len() - i) % 3 == 0 {
+            out.push(group);
+        }
+        out.push(ch);
+    }
+    if let Some(f) = frac {
+        out.push(point);
+        out.push_str(f);
+    }
+    out
+}
+
+/// A number shown with `decimals` decimals inside `<span data-v="value">`.
+pub fn number_html(value: f64, decimals: usize, lang: Lang, tag: &str) -> String {
+    format!(
+        "<{tag} class=\"n\" data-v=\"{value}\">{}</{tag}>",
+        format_number(value, decimals, lang)
+    )
+}
+
+/// A share 0–1 shown as a percentage with one decimal (`data-v` keeps the share).
+pub fn share_html(value: f64, lang: Lang, tag: &str) -> String {
+    format!(
+        "<{tag} class=\"n\" data-v=\"{value}\" data-scale=\"100\">{}\u{a0}%</{tag}>",
+        format_number(100.0 * value, 1, lang)
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn separators_per_language() {
+        assert_eq!(
+            format_number(1_000_000.0, 0, Lang::Fr),
+            "1\u{202f}000\u{202f}000"
+        );
+        assert_eq!(format_number(999.96, 1, Lang::En), "1,000.0");
+        assert_eq!(format_number(-1234.0, 0, Lang::En), "-1,234");
+        assert_eq!(format_number(f64::NAN, 0, Lang::En), "–");
+        assert_eq!(
+            share_html(0.25, Lang::Fr, "span"),
+            "<span class=\"n\" data-v=\"0.25\" data-scale=\"100\">25,0\u{a0}%</span>"
+        );
+    }
+}
