@@ -206,6 +206,7 @@ pub fn run(args: &AccessArgs, global: &GlobalArgs) -> anyhow::Result<()> {
     write_views(args.output.output.as_deref(), format, &views)?;
     if let Some(path) = &args.scores {
         let scores = Views {
+            csv_style: Default::default(),
             table: cell_scores(&report, &cells),
             json: serde_json::Value::Null,
             layers: Vec::new(),

@@ -9,7 +9,7 @@ use qpv::output::report_html::{
 };
 
 use super::GlobalArgs;
-use super::layers::{FacilityInput, ZoneInput, check_distance};
+use super::layers::{FacilityInput, GridInput, ZoneInput, check_distance};
 
 /// Arguments of `qpv report`.
 #[derive(Debug, Args)]
@@ -27,9 +27,8 @@ pub struct ReportArgs {
         allow_negative_numbers = true
     )]
     pub distance: Vec<f64>,
-    /// Filosofi 200 m grid (CSV); default: the embedded grid.
-    #[arg(long, value_name = "FILE")]
-    pub grid: Option<PathBuf>,
+    #[command(flatten)]
+    pub grid: GridInput,
     /// Language of the report: fr (default) or en.
     #[arg(long, default_value = "fr", value_name = "fr|en")]
     pub lang: String,
@@ -49,19 +48,18 @@ pub fn run(args: &ReportArgs, global: &GlobalArgs) -> anyhow::Result<()> {
     let format = ReportFormat::resolve(args.format.as_deref(), args.output.as_deref())?;
     let mut inputs = args.zones.inputs();
     inputs.extend(args.facilities.inputs());
-    inputs.extend(args.grid.iter().cloned());
+    inputs.extend(args.grid.inputs());
     qpv::output::atomic::ensure_not_input(output, &inputs)?;
     for &d in &args.distance {
         check_distance(d, "--distance")?;
     }
     let zones = args.zones.load(crs)?;
     let (facilities, categories, unplaced) = args.facilities.load(crs)?;
-    let (cells, grid_name) = match &args.grid {
-        Some(p) => (qpv::io::grid::read_grid(p, crs)?, p.display().to_string()),
-        None => (
-            qpv::io::embedded::grid(crs)?,
-            qpv::io::embedded::GRID_NAME.to_string(),
-        ),
+    let (cells, source) = args.grid.load(crs)?;
+    let grid_name = match (&args.grid.grid, source.vintage) {
+        (Some(p), _) => p.display().to_string(),
+        (None, Some(2015)) => qpv::io::embedded::GRID_2015_NAME.to_string(),
+        (None, _) => qpv::io::embedded::GRID_2019_NAME.to_string(),
     };
     let communes = qpv::io::embedded::communes(crs)?;
     let zone_file = args.zones.qpv.as_ref().map(|p| p.display().to_string());

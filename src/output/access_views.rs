@@ -61,6 +61,7 @@ pub fn access_views(
     let json = serde_json::to_value(report)
         .map_err(|e| Error::usage(format!("cannot serialise the result: {e}"), ""))?;
     Ok(Views {
+        csv_style: Default::default(),
         table,
         json,
         layers: if with_layer {
@@ -116,6 +117,7 @@ fn cell_layer(report: &AccessReport, cells: &[GridCell], crs: Crs) -> GeoLayer {
         })
         .collect();
     GeoLayer {
+        style: None,
         name: "access_cells".into(),
         crs,
         features,

@@ -101,7 +101,7 @@ struct OpenLayer {
 pub struct GpkgWriter {
     // Closed before the temporary file is removed (fields drop in order).
     ds: Dataset,
-    temp: tempfile::TempPath,
+    temp: super::atomic::TempOutput,
     path: PathBuf,
     current: Option<OpenLayer>,
     styles: Vec<(String, String, LayerStyle)>,

@@ -174,11 +174,13 @@ pub fn layers(plan: &SitePlan, cells: &[GridCell], crs: Crs) -> Vec<GeoLayer> {
         .collect();
     vec![
         GeoLayer {
+            style: None,
             name: "sites".into(),
             crs,
             features: sites,
         },
         GeoLayer {
+            style: None,
             name: "cells".into(),
             crs,
             features: cell_features,
@@ -189,6 +191,7 @@ pub fn layers(plan: &SitePlan, cells: &[GridCell], crs: Crs) -> Vec<GeoLayer> {
 /// All the views of a plan.
 pub fn views(plan: &SitePlan, cells: &[GridCell], crs: Crs, grid_name: &str) -> Result<Views> {
     Ok(Views {
+        csv_style: Default::default(),
         table: sites_table(plan),
         json: {
             let mut v = serde_json::to_value(plan).map_err(|e| Error::Internal(e.to_string()))?;
