@@ -166,9 +166,17 @@ fn cli_json_and_bad_threshold() {
     assert_eq!(v["zones"].as_array().unwrap().len(), 4);
     let out = Command::cargo_bin("qpv")
         .unwrap()
-        .args(["simulate", "--threshold", "30"])
+        .args(["simulate", "--proxy", "poor-share", "--threshold", "30"])
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("not a share"));
+    // The default proxy is calibrated: a threshold of one's own needs --proxy poor-share.
+    let out = Command::cargo_bin("qpv")
+        .unwrap()
+        .args(["simulate", "--threshold", "0.3"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--proxy calibrated"));
 }
