@@ -76,7 +76,7 @@ fn coverage_without_arguments_reports_embedded_schools_and_social_centres_at_300
 
 #[test]
 fn coverage_json_records_have_the_documented_fields_and_values() {
-        // The population shares below were measured on the Filosofi 2015 grid.
+    // The population shares below were measured on the Filosofi 2015 grid.
     let v = json_of(qpv().args([
         "coverage",
         "--format",

@@ -71,13 +71,14 @@ fn coverage_gpkg_has_four_styled_layers() {
     assert_eq!(count("qpv"), 7);
     // Python on geodata/annuaire_education_territoire_de_belfort.csv: code_nature 151 (96),
     // 101 (39), 340 (17), 300 (6), 320 (6) = 164 schools; plus the 2 social centres placed
-    // by geocoding (the other 5 have no position and are not drawn).
-    assert_eq!(count("facilities"), 166);
+    // by geocoding (the other 5 have no position and are not drawn), and the 4 France
+    // Services sites of département 90 (geodata/france_services_territoire_de_belfort.csv).
+    assert_eq!(count("facilities"), 170);
     // One ring per QPV and distance.
     assert_eq!(count("rings"), 14);
-    // The GeoJSON view has one feature per record (7 QPV x 5 categories x 2 distances = 70),
-    // 5 of them without geometry (nothing uncovered at 500 m); the GeoPackage keeps exactly
-    // the 65 with a geometry.
+    // The GeoJSON view has one feature per record (7 QPV x 6 categories x 2 distances = 84),
+    // 5 of them without geometry (nothing uncovered at 500 m; every QPV has parts farther than
+    // 500 m from the 4 France Services); the GeoPackage keeps exactly the 79 with a geometry.
     let geojson = coverage_300_500("geojson");
     let with_geometry = geojson["features"]
         .as_array()
@@ -85,9 +86,9 @@ fn coverage_gpkg_has_four_styled_layers() {
         .iter()
         .filter(|f| !f["geometry"].is_null())
         .count();
-    assert_eq!(geojson["features"].as_array().unwrap().len(), 70);
-    assert_eq!(with_geometry, 65);
-    assert_eq!(count("uncovered"), 65);
+    assert_eq!(geojson["features"].as_array().unwrap().len(), 84);
+    assert_eq!(with_geometry, 79);
+    assert_eq!(count("uncovered"), 79);
 
     let qpv_fields = field_names(&ds, "qpv");
     for f in [
@@ -123,9 +124,9 @@ fn coverage_gpkg_has_four_styled_layers() {
     );
 
     // Wide columns equal the long records of the JSON view.
-    let records = coverage_300_500("json");
+    let json = coverage_300_500("json");
     let mut expected = BTreeMap::new();
-    for r in records.as_array().unwrap() {
+    for r in json["records"].as_array().unwrap() {
         if r["category"] == "college" && r["distance_m"] == 300.0 {
             expected.insert(
                 r["code_qp"].as_str().unwrap().to_string(),

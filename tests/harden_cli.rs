@@ -177,8 +177,7 @@ fn categories_match_accents_and_case_and_unknown_ones_are_refused() {
     }
     let e = refused(&["coverage", "--category", "ecole"], "'ecole' is ambiguous");
     assert!(e.contains("ecole_elementaire,ecole_maternelle"), "{e}");
-    let known =
-        "known categories: college, ecole_elementaire, ecole_maternelle, lycee, social_centre";
+    let known = "known categories: college, ecole_elementaire, ecole_maternelle, france_services, lycee, social_centre";
     refused(&["coverage", "--category", "colege"], known);
     refused(
         &[
@@ -311,7 +310,7 @@ fn directories_are_named_and_exit_2() {
     );
     refused(
         &["coverage", "--qpv", "tests/misuse"],
-        "this is a directory, not a file",
+        "this output is a directory",
     );
     refused(
         &[

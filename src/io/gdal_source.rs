@@ -45,8 +45,15 @@ pub fn open_dataset(path: &Path) -> Result<Dataset> {
 }
 
 /// Names of the layers of a vector dataset.
+///
+/// A GeoPackage's `layer_styles` table (the QGIS default styles that qpv and QGIS write) holds
+/// no features and is not listed: a styled one-layer GeoPackage still reads without --layer.
 pub fn layer_names(dataset: &Dataset) -> Vec<String> {
-    dataset.layers().map(|l| l.name()).collect()
+    dataset
+        .layers()
+        .map(|l| l.name())
+        .filter(|n| n != "layer_styles")
+        .collect()
 }
 
 /// Reads one layer of a GDAL vector source: `layer` by name, else the only layer.

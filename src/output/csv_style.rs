@@ -59,10 +59,12 @@ impl CsvStyle {
     }
 
     /// How a value is spelt in a cell of this dialect (numbers with a decimal comma in
-    /// `excel-fr`; everything else as [`cell_text`]).
+    /// `excel-fr`; text cells that a spreadsheet would run as formulas neutralised; everything
+    /// else as [`cell_text`]).
     pub fn cell(self, v: &Value) -> Cow<'_, [u8]> {
         match (self, v) {
-            (_, Value::String(s)) => Cow::Borrowed(s.as_bytes()),
+            // Text that a spreadsheet would run as a formula is written as text.
+            (_, Value::String(s)) => super::csv_record::neutralise_formula(s.as_bytes()),
             (CsvStyle::ExcelFr, Value::Number(n)) => {
                 Cow::Owned(n.to_string().replace('.', ",").into_bytes())
             }
