@@ -310,7 +310,7 @@ fn directories_are_named_and_exit_2() {
     );
     refused(
         &["coverage", "--qpv", "tests/misuse"],
-        "this output is a directory",
+        "this is a directory, not a file",
     );
     refused(
         &[
@@ -321,7 +321,7 @@ fn directories_are_named_and_exit_2() {
             "-o",
             "tests/misuse",
         ],
-        "this is a directory, not a file",
+        "this output is a directory",
     );
     refused(
         &[
@@ -330,7 +330,7 @@ fn directories_are_named_and_exit_2() {
             "-o",
             "tests/misuse/no/such/out.csv",
         ],
-        "No such file or directory",
+        "the directory 'tests/misuse/no/such' does not exist",
     );
     assert!(!Path::new("tests/misuse/no").exists());
 }

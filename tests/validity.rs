@@ -39,7 +39,16 @@ proptest! {
     #[test]
     fn same_first_error_as_geo(polys in prop::collection::vec(polygon(), 1..4)) {
         let mp = MultiPolygon(polys);
-        prop_assert_eq!(check_multipolygon(&mp), mp.check_validation());
+        // geo's relate panics on some invalid multipolygons ("topology position conflict");
+        // both checks use it the same way, so they must then panic alike (a known limit, left
+        // for a later fix: qpv inherits it from geo's check_validation).
+        let ours = std::panic::catch_unwind(|| check_multipolygon(&mp));
+        let geo = std::panic::catch_unwind(|| mp.check_validation());
+        match (ours, geo) {
+            (Ok(a), Ok(b)) => prop_assert_eq!(a, b),
+            (Err(_), Err(_)) => {}
+            (a, b) => prop_assert!(false, "one check panicked: ours {:?}, geo {:?}", a.is_ok(), b.is_ok()),
+        }
     }
 }
 

@@ -33,6 +33,10 @@ pub fn category_label(c: &Category, lang: Lang) -> (String, String) {
             ("centre social", "centres sociaux"),
             ("social centre", "social centres"),
         ),
+        Category::FRANCE_SERVICES => (
+            ("France Services", "France Services"),
+            ("France Services centre", "France Services centres"),
+        ),
         other => ((other, other), (other, other)),
     };
     let (s, p) = match lang {
@@ -65,6 +69,7 @@ pub fn category_style(c: &Category) -> (&'static str, Shape) {
         Category::COLLEGE => ("#0072B2", Shape::Square),
         Category::LYCEE => ("#009E73", Shape::Triangle),
         Category::SOCIAL_CENTRE => ("#D55E00", Shape::Diamond),
+        Category::FRANCE_SERVICES => ("#CC79A7", Shape::Square),
         _ => ("#CC79A7", Shape::Circle),
     }
 }
