@@ -16,7 +16,8 @@ fn main() -> qpv::Result<()> {
         .into_iter()
         .filter(|z| z.communes.iter().any(|c| c == "90010"))
         .collect();
-    let facilities = embedded::facilities_with_social_centres(crs)?.facilities;
+    let facilities =
+        qpv::analysis::default_facilities::facilities_with_social_centres(crs)?.facilities;
     let options = SiteOptions {
         category: "social_centre".into(),
         distance_m: 500.0,

@@ -1,8 +1,9 @@
 //! One error type for the library: what went wrong, where (file, line or feature) and how to fix it.
 //!
 //! Bad input is the common case for a tool fed by spreadsheets and GIS exports, so every input
-//! error carries its location and a hint; the binary maps [`Error::exit_code`] to the process
-//! exit status (2 for bad input, 1 for internal failures).
+//! error carries its location and a hint. Callers match [`Error::kind`] ([`ErrorKind`]), never the
+//! message text; the binary maps the kind to the exit status (2 for what the user can fix, 1 for
+//! internal failures).
 
 use std::fmt;
 use std::path::{Path, PathBuf};
@@ -131,12 +132,23 @@ impl Error {
         )
     }
 
-    /// Process exit code: 2 when the user can fix the input, the options or the place
-    /// written to (missing file, directory, permission, read-only or full disk), 1 otherwise.
-    pub fn exit_code(&self) -> i32 {
+    /// What kind of failure this is, for callers that react to it (the binary's exit code, a
+    /// retry, a message) without reading the message text.
+    ///
+    /// ```
+    /// use qpv::error::{Error, ErrorKind, Location};
+    /// let bad = Error::input("a.csv", Location::Line(3), "bad number 'x'", "use digits");
+    /// assert_eq!(bad.kind(), ErrorKind::Input);
+    /// let full = Error::io("o.csv", std::io::Error::from(std::io::ErrorKind::StorageFull));
+    /// assert_eq!(full.kind(), ErrorKind::Access);
+    /// assert_eq!(Error::Internal("x".into()).kind(), ErrorKind::Internal);
+    /// ```
+    pub fn kind(&self) -> ErrorKind {
         use std::io::ErrorKind as K;
         match self {
-            Error::Input { .. } | Error::Usage { .. } | Error::Crs(_) => 2,
+            Error::Input { .. } => ErrorKind::Input,
+            Error::Usage { .. } => ErrorKind::Usage,
+            Error::Crs(_) => ErrorKind::Crs,
             Error::Io { cause, .. }
                 if matches!(
                     cause.kind(),
@@ -152,10 +164,59 @@ impl Error {
                         | K::InvalidFilename
                 ) =>
             {
-                2
+                ErrorKind::Access
             }
-            Error::Io { .. } | Error::Internal(_) => 1,
+            Error::Io { .. } => ErrorKind::System,
+            Error::Internal(_) => ErrorKind::Internal,
         }
+    }
+
+    /// Process exit code: 2 when the user can fix the input, the options or the place
+    /// written to (missing file, directory, permission, read-only or full disk), 1 otherwise;
+    /// the same as `self.kind().exit_code()`.
+    pub fn exit_code(&self) -> i32 {
+        self.kind().exit_code()
+    }
+}
+
+/// The kinds of [`Error`], matched by callers instead of message text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ErrorKind {
+    /// An input file's content is wrong ([`Error::Input`]).
+    Input,
+    /// A command-line value or option combination is wrong ([`Error::Usage`]).
+    Usage,
+    /// A coordinate reference system was refused or could not be set up ([`Error::Crs`]).
+    Crs,
+    /// A file could not be read or written for a reason the user can fix: missing, a
+    /// directory, no permission, read-only or full disk ([`Error::Io`]).
+    Access,
+    /// Any other operating-system failure while reading or writing ([`Error::Io`]).
+    System,
+    /// A bug or an unexpected library failure ([`Error::Internal`]).
+    Internal,
+}
+
+impl ErrorKind {
+    /// Process exit code for this kind: 2 when the user can fix it (input, usage, CRS, access),
+    /// 1 otherwise (system, internal).
+    ///
+    /// ```
+    /// use qpv::error::ErrorKind;
+    /// assert_eq!(ErrorKind::Usage.exit_code(), 2);
+    /// assert_eq!(ErrorKind::System.exit_code(), 1);
+    /// ```
+    pub fn exit_code(self) -> i32 {
+        match self {
+            ErrorKind::Input | ErrorKind::Usage | ErrorKind::Crs | ErrorKind::Access => 2,
+            ErrorKind::System | ErrorKind::Internal => 1,
+        }
+    }
+
+    /// Whether the user can fix this by changing the input, the options or the place written to.
+    pub fn is_users_to_fix(self) -> bool {
+        self.exit_code() == 2
     }
 }
 
@@ -206,5 +267,38 @@ mod tests {
     #[test]
     fn internal_error_exits_1() {
         assert_eq!(Error::Internal("x".into()).exit_code(), 1);
+    }
+
+    /// Each variant maps to its kind, and the exit code follows the kind (the table the binary
+    /// used before `ErrorKind` existed: input, usage, CRS and user-fixable I/O exit 2).
+    #[test]
+    fn kinds_and_exit_codes() {
+        use std::io::{Error as E, ErrorKind as K};
+        let cases = [
+            (
+                Error::input("a", Location::File, "m", ""),
+                ErrorKind::Input,
+                2,
+            ),
+            (Error::usage("m", ""), ErrorKind::Usage, 2),
+            (Error::Crs("m".into()), ErrorKind::Crs, 2),
+            (Error::io("a", E::from(K::NotFound)), ErrorKind::Access, 2),
+            (
+                Error::io("a", E::from(K::IsADirectory)),
+                ErrorKind::Input,
+                2,
+            ),
+            (
+                Error::io("a", E::from(K::Interrupted)),
+                ErrorKind::System,
+                1,
+            ),
+            (Error::Internal("m".into()), ErrorKind::Internal, 1),
+        ];
+        for (error, kind, code) in cases {
+            assert_eq!(error.kind(), kind, "{error}");
+            assert_eq!(error.exit_code(), code, "{error}");
+            assert_eq!(kind.is_users_to_fix(), code == 2);
+        }
     }
 }

@@ -16,4 +16,4 @@ pub mod io;
 pub mod model;
 pub mod output;
 
-pub use error::{Error, Location, Result};
+pub use error::{Error, ErrorKind, Location, Result};

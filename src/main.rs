@@ -19,7 +19,7 @@ fn main() {
         let code = err
             .chain()
             .find_map(|e| e.downcast_ref::<qpv::Error>())
-            .map(qpv::Error::exit_code)
+            .map(|e| e.kind().exit_code())
             .unwrap_or(1);
         std::process::exit(code);
     }

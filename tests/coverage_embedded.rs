@@ -186,7 +186,9 @@ fn embedded_inputs_are_the_expected_ones() {
     };
     assert_eq!(precision(PEPINIERE_CENTRE), "street");
     assert_eq!(precision(RESIDENCES_CENTRE), "interpolated");
-    let set = qpv::io::embedded::facilities_with_social_centres(qpv::crs::Crs::LAMBERT93).unwrap();
+    let set =
+        qpv::analysis::default_facilities::facilities_with_social_centres(qpv::crs::Crs::LAMBERT93)
+            .unwrap();
     assert_eq!(set.unplaced_social_centres.len(), 5);
     assert!(
         set.unplaced_social_centres

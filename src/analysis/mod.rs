@@ -13,6 +13,8 @@ pub mod candidate;
 pub mod coverage;
 // An income proxy calibrated on the official QPV of the territory (lowest poor-household share).
 pub mod calibration;
+// The embedded default facility set: schools, France Services and geocoded social centres.
+pub mod default_facilities;
 // The decree's criteria (population, low-income threshold S) and the proxies Filosofi allows.
 pub mod eligibility;
 // Restricting grid cells to the cells whose centre lies in some zones (e.g. the communes).

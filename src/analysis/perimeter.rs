@@ -267,23 +267,7 @@ pub fn test_perimeter(
         options.facility_distance_m,
     );
 
-    let parts = candidate
-        .0
-        .iter()
-        .enumerate()
-        .map(|(i, p)| {
-            let g = MultiPolygon(vec![p.clone()]);
-            let indicators = grid.estimate(&g);
-            PartResult {
-                part: i + 1,
-                assessment: assess(&indicators, &options.eligibility),
-                piece: Piece {
-                    indicators,
-                    geometry: g,
-                },
-            }
-        })
-        .collect();
+    let parts = candidate_parts(&candidate, grid, options);
 
     PerimeterTest {
         name: name.to_string(),
@@ -303,6 +287,31 @@ pub fn test_perimeter(
         facilities: rows,
         parts,
     }
+}
+
+/// Each polygon of the candidate on its own, estimated and assessed (part numbers from 1).
+fn candidate_parts(
+    candidate: &MultiPolygon<f64>,
+    grid: &GridIndex,
+    options: &PerimeterOptions,
+) -> Vec<PartResult> {
+    candidate
+        .0
+        .iter()
+        .enumerate()
+        .map(|(i, p)| {
+            let g = MultiPolygon(vec![p.clone()]);
+            let indicators = grid.estimate(&g);
+            PartResult {
+                part: i + 1,
+                assessment: assess(&indicators, &options.eligibility),
+                piece: Piece {
+                    indicators,
+                    geometry: g,
+                },
+            }
+        })
+        .collect()
 }
 
 fn piece(grid: &GridIndex, geometry: MultiPolygon<f64>) -> Piece {

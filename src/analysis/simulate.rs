@@ -198,10 +198,46 @@ pub struct Simulation {
 /// assert!(s.zones.is_empty());
 /// ```
 pub fn simulate(cells: &[GridCell], official: &[Zone], options: &SimulateOptions) -> Simulation {
-    // Deterministic order: by id.
+    let marked = marked_cells(cells, options);
+    let marked_population = marked.iter().map(|&i| cells[i].values.ind).sum();
+    let groups = connected_groups(cells, &marked, options.contiguity);
+    let (kept, rejected) = test_groups(cells, &groups, options);
+
+    let mut official_sorted: Vec<&Zone> = official.iter().collect();
+    official_sorted.sort_by(|a, b| a.code.cmp(&b.code));
+    let zones: Vec<SimulatedZone> = kept
+        .into_iter()
+        .enumerate()
+        .map(|(k, kept)| simulated_zone(k, kept, cells, &official_sorted))
+        .collect();
+
+    let grid = GridIndex::new(cells);
+    let qpv = official_sorted
+        .iter()
+        .map(|z| qpv_recall(z, &zones, &grid))
+        .collect();
+    let all_sim = dissolve(zones.iter().map(|z| &z.piece.geometry));
+    let all_official = dissolve(official.iter().map(|z| &z.geometry));
+    let overall_iou = iou(&all_sim, &all_official).1;
+
+    Simulation {
+        options: options.clone(),
+        cells: cells.len(),
+        marked_cells: marked.len(),
+        marked_population,
+        groups: groups.len(),
+        zones,
+        rejected,
+        qpv,
+        overall_iou,
+    }
+}
+
+/// The cells that pass the criterion on their own, in id order (deterministic).
+fn marked_cells(cells: &[GridCell], options: &SimulateOptions) -> Vec<usize> {
     let mut order: Vec<usize> = (0..cells.len()).collect();
     order.sort_by(|&a, &b| cells[a].id.cmp(&cells[b].id));
-    let marked: Vec<usize> = order
+    order
         .iter()
         .copied()
         .filter(|&i| {
@@ -210,13 +246,22 @@ pub fn simulate(cells: &[GridCell], official: &[Zone], options: &SimulateOptions
                 .criterion
                 .passes(options.criterion.value(&ind), options.threshold)
         })
-        .collect();
-    let marked_population = marked.iter().map(|&i| cells[i].values.ind).sum();
-    let groups = connected_groups(cells, &marked, options.contiguity);
+        .collect()
+}
 
+/// A group that passed its tests: its cells, indicators and proxy value.
+type KeptGroup<'a> = (&'a Vec<usize>, Indicators, Option<f64>);
+
+/// The groups that pass the population and group-level tests (largest population first) and
+/// the others with their reasons (largest first too); ties by first cell id.
+fn test_groups<'a>(
+    cells: &[GridCell],
+    groups: &'a [Vec<usize>],
+    options: &SimulateOptions,
+) -> (Vec<KeptGroup<'a>>, Vec<RejectedGroup>) {
     let mut kept = Vec::new();
     let mut rejected = Vec::new();
-    for group in &groups {
+    for group in groups {
         let ind = Indicators::of_cells(group.iter().map(|&i| &cells[i]));
         let value = options.criterion.value(&ind);
         let mut reasons = Vec::new();
@@ -252,100 +297,82 @@ pub fn simulate(cells: &[GridCell], official: &[Zone], options: &SimulateOptions
             .total_cmp(&a.population)
             .then_with(|| a.first_cell.cmp(&b.first_cell))
     });
+    (kept, rejected)
+}
 
-    let mut official_sorted: Vec<&Zone> = official.iter().collect();
-    official_sorted.sort_by(|a, b| a.code.cmp(&b.code));
-    let zones: Vec<SimulatedZone> = kept
-        .into_iter()
-        .enumerate()
-        .map(|(k, (group, indicators, value))| {
-            let polys: Vec<MultiPolygon<f64>> = group
-                .iter()
-                .map(|&i| MultiPolygon(vec![cells[i].polygon.clone()]))
-                .collect();
-            let geometry = dissolve(&polys);
-            let mut matches: Vec<QpvMatch> = official_sorted
-                .iter()
-                .filter(|z| boxes_meet(&geometry, &z.geometry))
-                .filter_map(|z| {
-                    let (inter, iou) = iou(&geometry, &z.geometry);
-                    (inter > SLIVER_M2).then(|| QpvMatch {
-                        code: z.code.clone(),
-                        name: z.name.clone(),
-                        intersection_m2: inter,
-                        iou,
-                    })
-                })
-                .collect();
-            matches.sort_by(|a, b| b.iou.total_cmp(&a.iou).then(a.code.cmp(&b.code)));
-            let mut cell_ids: Vec<String> = group.iter().map(|&i| cells[i].id.clone()).collect();
-            cell_ids.sort();
-            SimulatedZone {
-                id: format!("SIM{:02}", k + 1),
-                cell_ids,
-                piece: Piece {
-                    indicators,
-                    geometry,
-                },
-                proxy_value: value,
-                matches,
-            }
-        })
-        .collect();
-
-    let grid = GridIndex::new(cells);
-    let qpv = official_sorted
+/// The `k`-th kept group as a zone: its cells dissolved, matched against the official QPV.
+fn simulated_zone(
+    k: usize,
+    (group, indicators, value): KeptGroup<'_>,
+    cells: &[GridCell],
+    official_sorted: &[&Zone],
+) -> SimulatedZone {
+    let polys: Vec<MultiPolygon<f64>> = group
         .iter()
-        .map(|z| {
-            let q = grid.estimate(&z.geometry);
-            // Only the zones that overlap this QPV (their matches) can cover it.
-            let near = dissolve(
-                zones
-                    .iter()
-                    .filter(|s| s.matches.iter().any(|m| m.code == z.code))
-                    .map(|s| &s.piece.geometry),
-            );
-            let covered = intersection(&z.geometry, &near);
-            let c = grid.estimate(&covered);
-            let best = zones
-                .iter()
-                .filter_map(|s| {
-                    s.matches
-                        .iter()
-                        .find(|m| m.code == z.code)
-                        .map(|m| (s.id.clone(), m.iou))
-                })
-                .max_by(|a, b| a.1.total_cmp(&b.1).then(b.0.cmp(&a.0)));
-            QpvRecall {
+        .map(|&i| MultiPolygon(vec![cells[i].polygon.clone()]))
+        .collect();
+    let geometry = dissolve(&polys);
+    let mut matches: Vec<QpvMatch> = official_sorted
+        .iter()
+        .filter(|z| boxes_meet(&geometry, &z.geometry))
+        .filter_map(|z| {
+            let (inter, iou) = iou(&geometry, &z.geometry);
+            (inter > SLIVER_M2).then(|| QpvMatch {
                 code: z.code.clone(),
                 name: z.name.clone(),
-                population: q.population,
-                best_zone: best.as_ref().map(|b| b.0.clone()),
-                best_iou: best.map(|b| b.1).unwrap_or(0.0),
-                pct_area_covered: if q.area_m2 > 0.0 {
-                    100.0 * local_area_multi(&covered) / q.area_m2
-                } else {
-                    0.0
-                },
-                pct_population_covered: (q.population > 0.0)
-                    .then(|| 100.0 * c.population / q.population),
-            }
+                intersection_m2: inter,
+                iou,
+            })
         })
         .collect();
-    let all_sim = dissolve(zones.iter().map(|z| &z.piece.geometry));
-    let all_official = dissolve(official.iter().map(|z| &z.geometry));
-    let overall_iou = iou(&all_sim, &all_official).1;
+    matches.sort_by(|a, b| b.iou.total_cmp(&a.iou).then(a.code.cmp(&b.code)));
+    let mut cell_ids: Vec<String> = group.iter().map(|&i| cells[i].id.clone()).collect();
+    cell_ids.sort();
+    SimulatedZone {
+        id: format!("SIM{:02}", k + 1),
+        cell_ids,
+        piece: Piece {
+            indicators,
+            geometry,
+        },
+        proxy_value: value,
+        matches,
+    }
+}
 
-    Simulation {
-        options: options.clone(),
-        cells: cells.len(),
-        marked_cells: marked.len(),
-        marked_population,
-        groups: groups.len(),
-        zones,
-        rejected,
-        qpv,
-        overall_iou,
+/// How well the simulated zones recover one official QPV.
+fn qpv_recall(z: &Zone, zones: &[SimulatedZone], grid: &GridIndex<'_>) -> QpvRecall {
+    let q = grid.estimate(&z.geometry);
+    // Only the zones that overlap this QPV (their matches) can cover it.
+    let near = dissolve(
+        zones
+            .iter()
+            .filter(|s| s.matches.iter().any(|m| m.code == z.code))
+            .map(|s| &s.piece.geometry),
+    );
+    let covered = intersection(&z.geometry, &near);
+    let c = grid.estimate(&covered);
+    let best = zones
+        .iter()
+        .filter_map(|s| {
+            s.matches
+                .iter()
+                .find(|m| m.code == z.code)
+                .map(|m| (s.id.clone(), m.iou))
+        })
+        .max_by(|a, b| a.1.total_cmp(&b.1).then(b.0.cmp(&a.0)));
+    QpvRecall {
+        code: z.code.clone(),
+        name: z.name.clone(),
+        population: q.population,
+        best_zone: best.as_ref().map(|b| b.0.clone()),
+        best_iou: best.map(|b| b.1).unwrap_or(0.0),
+        pct_area_covered: if q.area_m2 > 0.0 {
+            100.0 * local_area_multi(&covered) / q.area_m2
+        } else {
+            0.0
+        },
+        pct_population_covered: (q.population > 0.0).then(|| 100.0 * c.population / q.population),
     }
 }
 

@@ -106,7 +106,7 @@ impl FacilityInput {
         let mut unplaced = Vec::new();
         let mut facilities = match &self.facilities {
             None => {
-                let set = qpv::io::embedded::facilities_with_social_centres(crs)?;
+                let set = qpv::analysis::default_facilities::facilities_with_social_centres(crs)?;
                 unplaced = set.unplaced_social_centres;
                 set.facilities
             }

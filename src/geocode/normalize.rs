@@ -13,43 +13,7 @@
 //! The key of a street keeps its type (`rue danton`); its *core* drops the leading type
 //! (`danton`), for queries that omit or change the type.
 
-/// Lower case, accents folded, every non-alphanumeric character replaced by one space, trimmed.
-///
-/// ```
-/// use qpv::geocode::normalize::fold;
-/// assert_eq!(fold("Grand'Rue  de l'Œuvre-Saint-Éloi"), "grand rue de l oeuvre saint eloi");
-/// ```
-pub fn fold(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    let mut space = true;
-    for c in text.chars() {
-        if c.is_ascii_alphanumeric() {
-            out.push(c.to_ascii_lowercase());
-            space = false;
-            continue;
-        }
-        if c.is_ascii() || !c.is_alphanumeric() {
-            if !space {
-                out.push(' ');
-                space = true;
-            }
-            continue;
-        }
-        for l in c.to_lowercase() {
-            match l {
-                'œ' => out.push_str("oe"),
-                'æ' => out.push_str("ae"),
-                'ß' => out.push_str("ss"),
-                other => out.push(crate::io::table::fold_accent(other)),
-            }
-        }
-        space = false;
-    }
-    if out.ends_with(' ') {
-        out.pop();
-    }
-    out
-}
+pub use crate::model::text::fold;
 
 /// Street-type abbreviations. Short or ambiguous ones (`r`, `pl`, `ch`, `all`…) are expanded
 /// only in first position (`r` is `rue` there, but an initial elsewhere: `Rue R. Schuman`);

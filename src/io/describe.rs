@@ -11,7 +11,7 @@ use crate::error::{Error, Location, Result};
 
 use super::gdal_source::{layer_names, open_dataset, read_layer};
 use super::geojson::read_geojson;
-use super::points::{PointOptions, coordinate_columns};
+use super::points::{CoordinateColumns, PointOptions, coordinate_columns};
 use super::source::{SourceKind, detect};
 use super::table::{TableOptions, TableReader, parse_number};
 use super::vector::{Field, FieldKind, VectorLayer};
@@ -199,26 +199,7 @@ pub fn describe_table(mut table: TableReader, options: &PointOptions) -> Result<
     while let Some(row) = table.next_row() {
         let row = row?;
         rows += 1;
-        for (i, v) in row.fields.iter().enumerate().take(headers.len()) {
-            let v = v.trim();
-            if v.is_empty() {
-                continue;
-            }
-            let k = if v.parse::<i64>().is_ok() {
-                FieldKind::Integer
-            } else if parse_number(v).is_some() {
-                FieldKind::Real
-            } else {
-                FieldKind::String
-            };
-            kinds[i] = Some(match (kinds[i], k) {
-                (None, k) => k,
-                (Some(a), b) if a == b => a,
-                (Some(FieldKind::Integer), FieldKind::Real)
-                | (Some(FieldKind::Real), FieldKind::Integer) => FieldKind::Real,
-                _ => FieldKind::String,
-            });
-        }
+        widen_kinds(&mut kinds, &row.fields);
         if let Some(c) = &columns {
             let get = |i: usize| row.fields.get(i).unwrap_or("");
             if let Some(ci) = c.crs_column {
@@ -244,22 +225,7 @@ pub fn describe_table(mut table: TableReader, options: &PointOptions) -> Result<
         (Some(c), 0) => Some(c.default_crs),
         _ => None,
     };
-    let crs_text = match (&columns, crs_seen.is_empty()) {
-        (None, _) => String::new(),
-        (Some(c), true) => {
-            if options.source_crs.is_some() {
-                format!("{} (given)", c.default_crs)
-            } else if c.default_crs == Crs::WGS84 {
-                "EPSG:4326 (longitude/latitude columns)".to_string()
-            } else {
-                format!(
-                    "{} assumed (x/y columns without a CRS column)",
-                    c.default_crs
-                )
-            }
-        }
-        (Some(_), false) => format!("from column: {}", crs_seen.join(", ")),
-    };
+    let crs_text = csv_crs_text(columns.as_ref(), &crs_seen, options);
     let fields = headers
         .iter()
         .zip(&kinds)
@@ -302,6 +268,56 @@ pub fn describe_table(mut table: TableReader, options: &PointOptions) -> Result<
         }),
         problems,
     })
+}
+
+/// Widens each column's kind with a row's cells (integer < real < string; empty cells say
+/// nothing).
+fn widen_kinds(kinds: &mut [Option<FieldKind>], fields: &csv::StringRecord) {
+    let n = kinds.len();
+    for (i, v) in fields.iter().enumerate().take(n) {
+        let v = v.trim();
+        if v.is_empty() {
+            continue;
+        }
+        let k = if v.parse::<i64>().is_ok() {
+            FieldKind::Integer
+        } else if parse_number(v).is_some() {
+            FieldKind::Real
+        } else {
+            FieldKind::String
+        };
+        kinds[i] = Some(match (kinds[i], k) {
+            (None, k) => k,
+            (Some(a), b) if a == b => a,
+            (Some(FieldKind::Integer), FieldKind::Real)
+            | (Some(FieldKind::Real), FieldKind::Integer) => FieldKind::Real,
+            _ => FieldKind::String,
+        });
+    }
+}
+
+/// How `qpv info` says where a CSV's CRS comes from.
+fn csv_crs_text(
+    columns: Option<&CoordinateColumns>,
+    crs_seen: &[String],
+    options: &PointOptions,
+) -> String {
+    match (columns, crs_seen.is_empty()) {
+        (None, _) => String::new(),
+        (Some(c), true) => {
+            if options.source_crs.is_some() {
+                format!("{} (given)", c.default_crs)
+            } else if c.default_crs == Crs::WGS84 {
+                "EPSG:4326 (longitude/latitude columns)".to_string()
+            } else {
+                format!(
+                    "{} assumed (x/y columns without a CRS column)",
+                    c.default_crs
+                )
+            }
+        }
+        (Some(_), false) => format!("from column: {}", crs_seen.join(", ")),
+    }
 }
 
 fn union(a: Option<Rect<f64>>, b: Rect<f64>) -> Rect<f64> {

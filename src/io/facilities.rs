@@ -1,5 +1,6 @@
 //! Facilities (schools, social centres...) from CSV tables or point layers.
 
+use std::borrow::Cow;
 use std::collections::HashSet;
 use std::path::Path;
 
@@ -102,78 +103,9 @@ pub fn check_facilities(
     if let Some(e) = super::table::unknown_separator(&path, &headers) {
         return Err(e);
     }
-    // An export of the Annuaire de l'éducation without a category column: use its nature codes.
-    let preset;
-    let fields = if matches!(fields.category, CategorySource::Detect)
-        && fields.category_map.is_empty()
-        && find_column(&headers, CATEGORY_COLUMNS).is_none()
-        && find_column(&headers, &["code_nature"]).is_some()
-        && find_column(&headers, &["Identifiant_de_l_etablissement"]).is_some()
-    {
-        let annuaire = FacilityFields::annuaire_education();
-        preset = FacilityFields {
-            category: annuaire.category,
-            category_map: annuaire.category_map,
-            ..fields.clone()
-        };
-        &preset
-    } else {
-        fields
-    };
-    let column =
-        |given: &Option<String>, candidates: &[&str], what: &str| -> Result<Option<usize>> {
-            match given {
-                Some(name) => find_column(&headers, &[name]).map(Some).ok_or_else(|| {
-                    Error::input(
-                        &path,
-                        Location::Column(name.clone()),
-                        format!("no column '{name}' for the facility {what}"),
-                        format!("columns are: {}", headers.join(", ")),
-                    )
-                }),
-                None => Ok(find_column(&headers, candidates)),
-            }
-        };
-    let id_col = column(
-        &fields.id,
-        &[
-            "id",
-            "uai",
-            "numero_uai",
-            "identifiant_de_l_etablissement",
-            "identifiant",
-            "code",
-            "fid",
-        ],
-        "id",
-    )?;
-    let name_col = column(
-        &fields.name,
-        &[
-            "name",
-            "nom",
-            "appellation_officielle",
-            "nom_etablissement",
-            "denomination",
-            "libelle",
-        ],
-        "name",
-    )?;
-    let category_col = match &fields.category {
-        CategorySource::Fixed(_) => None,
-        CategorySource::Column(c) => column(&Some(c.clone()), &[], "category")?,
-        CategorySource::Detect => Some(column(&None, CATEGORY_COLUMNS, "category")?.ok_or_else(|| {
-            Error::input(
-                &path,
-                Location::File,
-                "no category column found",
-                format!(
-                    "name it 'category', choose it with --category-column, or give one category for all rows with --category; columns are: {}",
-                    headers.join(", ")
-                ),
-            )
-        })?),
-    };
+    let fields = with_annuaire_preset(fields, &headers);
+    let fields = fields.as_ref();
+    let columns = FacilityColumns::find(&path, &headers, fields)?;
     let mut seen: HashSet<String> = HashSet::new();
     let mut out = Vec::new();
     for (n, row) in reader.enumerate() {
@@ -199,95 +131,207 @@ pub fn check_facilities(
                 .map(|s| s.trim())
                 .unwrap_or("")
         };
-        let category = match &fields.category {
-            CategorySource::Fixed(c) => c.clone(),
-            _ => {
-                let raw = get(category_col);
-                if fields.category_map.is_empty() {
-                    if raw.is_empty() {
-                        problems.push(Error::input(
-                            &path,
-                            row.location,
-                            "empty category",
-                            "give every facility a category",
-                        ));
-                        continue;
-                    }
-                    Category::new(raw)
-                } else {
-                    match fields
-                        .category_map
-                        .iter()
-                        .find(|(k, _)| k.trim().eq_ignore_ascii_case(raw))
-                    {
-                        Some((_, c)) => c.clone(),
-                        None => continue,
-                    }
-                }
-            }
+        let Some(category) = row_category(
+            fields,
+            get(columns.category),
+            &path,
+            &row.location,
+            problems,
+        ) else {
+            continue;
         };
-        let id = match id_col {
-            Some(_) => get(id_col).to_string(),
+        let id = match columns.id {
+            Some(_) => get(columns.id).to_string(),
             None => (n + 1).to_string(),
         };
-        if id.is_empty() {
-            problems.push(Error::input(
-                &path,
-                row.location,
-                "empty facility id",
-                "give every facility an id",
-            ));
+        if let Some(problem) = id_problem(&id, &mut seen) {
+            problems.push(Error::input(&path, row.location, problem.0, problem.1));
             continue;
         }
-        if !seen.insert(id.clone()) {
-            problems.push(Error::input(
-                &path,
-                row.location,
-                format!("duplicate facility id '{id}'"),
-                "ids must be unique: remove the duplicate row or give it another id",
-            ));
-            continue;
-        }
-        let name = get(name_col).to_string();
-        let attributes = Attributes(
-            headers
-                .iter()
-                .zip(row.fields)
-                .map(|(h, v)| {
-                    let value = if v.is_empty() {
-                        AttrValue::Null
-                    } else {
-                        AttrValue::Text(v)
-                    };
-                    (h.clone(), value)
-                })
-                .collect(),
-        );
+        let name = get(columns.name).to_string();
         out.push(Facility {
             id,
             name,
             category,
             point: row.point.into(),
-            attributes,
+            attributes: row_attributes(&headers, row.fields),
         });
     }
     if out.is_empty() && problems.is_empty() {
-        return Err(Error::input(
-            &path,
-            Location::File,
-            if fields.category_map.is_empty() {
-                "no facilities: the file has no data rows or features".to_string()
-            } else {
-                let keys: Vec<&str> = fields
-                    .category_map
-                    .iter()
-                    .map(|(k, _)| k.as_str())
-                    .collect();
-                format!("no row has a category among {}", keys.join(", "))
-            },
-            "give at least one facility",
-        ));
+        return Err(no_facilities(&path, fields));
     }
     out.sort_by(|a, b| a.category.cmp(&b.category).then_with(|| a.id.cmp(&b.id)));
     Ok(out)
+}
+
+/// An export of the Annuaire de l'éducation without a category column: use its nature codes.
+fn with_annuaire_preset<'a>(
+    fields: &'a FacilityFields,
+    headers: &[String],
+) -> Cow<'a, FacilityFields> {
+    if matches!(fields.category, CategorySource::Detect)
+        && fields.category_map.is_empty()
+        && find_column(headers, CATEGORY_COLUMNS).is_none()
+        && find_column(headers, &["code_nature"]).is_some()
+        && find_column(headers, &["Identifiant_de_l_etablissement"]).is_some()
+    {
+        let annuaire = FacilityFields::annuaire_education();
+        Cow::Owned(FacilityFields {
+            category: annuaire.category,
+            category_map: annuaire.category_map,
+            ..fields.clone()
+        })
+    } else {
+        Cow::Borrowed(fields)
+    }
+}
+
+/// The columns of the id, name and category, given or detected.
+struct FacilityColumns {
+    id: Option<usize>,
+    name: Option<usize>,
+    category: Option<usize>,
+}
+
+impl FacilityColumns {
+    fn find(path: &Path, headers: &[String], fields: &FacilityFields) -> Result<Self> {
+        let column =
+            |given: &Option<String>, candidates: &[&str], what: &str| -> Result<Option<usize>> {
+                match given {
+                    Some(name) => find_column(headers, &[name]).map(Some).ok_or_else(|| {
+                        Error::input(
+                            path,
+                            Location::Column(name.clone()),
+                            format!("no column '{name}' for the facility {what}"),
+                            format!("columns are: {}", headers.join(", ")),
+                        )
+                    }),
+                    None => Ok(find_column(headers, candidates)),
+                }
+            };
+        let id = column(
+            &fields.id,
+            &[
+                "id",
+                "uai",
+                "numero_uai",
+                "identifiant_de_l_etablissement",
+                "identifiant",
+                "code",
+                "fid",
+            ],
+            "id",
+        )?;
+        let name = column(
+            &fields.name,
+            &[
+                "name",
+                "nom",
+                "appellation_officielle",
+                "nom_etablissement",
+                "denomination",
+                "libelle",
+            ],
+            "name",
+        )?;
+        let category = match &fields.category {
+            CategorySource::Fixed(_) => None,
+            CategorySource::Column(c) => column(&Some(c.clone()), &[], "category")?,
+            CategorySource::Detect => Some(column(&None, CATEGORY_COLUMNS, "category")?.ok_or_else(|| {
+                Error::input(
+                    path,
+                    Location::File,
+                    "no category column found",
+                    format!(
+                        "name it 'category', choose it with --category-column, or give one category for all rows with --category; columns are: {}",
+                        headers.join(", ")
+                    ),
+                )
+            })?),
+        };
+        Ok(FacilityColumns { id, name, category })
+    }
+}
+
+/// The category of a row (`raw` is its category cell); `None` skips the row, after pushing a
+/// problem when the category is missing (rows outside a category map are skipped silently: the
+/// map selects the rows).
+fn row_category(
+    fields: &FacilityFields,
+    raw: &str,
+    path: &Path,
+    location: &Location,
+    problems: &mut Vec<Error>,
+) -> Option<Category> {
+    match &fields.category {
+        CategorySource::Fixed(c) => Some(c.clone()),
+        _ if fields.category_map.is_empty() => {
+            if raw.is_empty() {
+                problems.push(Error::input(
+                    path,
+                    location.clone(),
+                    "empty category",
+                    "give every facility a category",
+                ));
+                return None;
+            }
+            Some(Category::new(raw))
+        }
+        _ => fields
+            .category_map
+            .iter()
+            .find(|(k, _)| k.trim().eq_ignore_ascii_case(raw))
+            .map(|(_, c)| c.clone()),
+    }
+}
+
+/// What is wrong with a row's id (message, hint), if anything; records it in `seen`.
+fn id_problem(id: &str, seen: &mut HashSet<String>) -> Option<(String, &'static str)> {
+    if id.is_empty() {
+        return Some(("empty facility id".into(), "give every facility an id"));
+    }
+    if !seen.insert(id.to_string()) {
+        return Some((
+            format!("duplicate facility id '{id}'"),
+            "ids must be unique: remove the duplicate row or give it another id",
+        ));
+    }
+    None
+}
+
+/// Every cell of a row as an attribute named after its column (empty cells are null).
+fn row_attributes(headers: &[String], cells: Vec<String>) -> Attributes {
+    Attributes(
+        headers
+            .iter()
+            .zip(cells)
+            .map(|(h, v)| {
+                let value = if v.is_empty() {
+                    AttrValue::Null
+                } else {
+                    AttrValue::Text(v)
+                };
+                (h.clone(), value)
+            })
+            .collect(),
+    )
+}
+
+/// The error for a file that gave no facility and no problem.
+fn no_facilities(path: &Path, fields: &FacilityFields) -> Error {
+    Error::input(
+        path,
+        Location::File,
+        if fields.category_map.is_empty() {
+            "no facilities: the file has no data rows or features".to_string()
+        } else {
+            let keys: Vec<&str> = fields
+                .category_map
+                .iter()
+                .map(|(k, _)| k.as_str())
+                .collect();
+            format!("no row has a category among {}", keys.join(", "))
+        },
+        "give at least one facility",
+    )
 }

@@ -120,34 +120,15 @@ pub fn check_grid(
     if let Some(e) = super::table::unknown_separator(&path, &headers) {
         return Err(e);
     }
-    let missing = |name: &str| {
-        Error::input(
-            &path,
-            Location::Column(name.to_string()),
-            format!("no column '{name}': this does not look like an INSEE Filosofi grid file"),
-            format!(
-                "a Filosofi grid has IdINSPIRE, Ind, Men, Men_pauv, Ind_snv, Men_1ind, Men_5ind, Men_fmp, Men_prop, Men_coll, Men_mais, Men_surf; columns are: {}",
-                headers.join(", ")
-            ),
-        )
-    };
-    let id_col = find_column(&headers, &["IdINSPIRE", "id_inspire", "idcar_200m", "id"])
-        .ok_or_else(|| missing("IdINSPIRE"))?;
-    let x_col = find_column(&headers, &["x_laea", "x"]);
-    let y_col = find_column(&headers, &["y_laea", "y"]);
-    let imputed_col = find_column(&headers, &["imputed", "I_est_200", "I_est_cr"]);
-    let mut value_cols = [0usize; 11];
-    for (slot, name) in value_cols.iter_mut().zip(VALUE_COLUMNS) {
-        *slot = find_column(&headers, &[name]).ok_or_else(|| missing(name))?;
-    }
+    let columns = GridColumns::find(&path, &headers)?;
     let mut transforms: Vec<(Crs, ToMetric)> = Vec::new();
     let mut seen = HashSet::new();
     let mut cells = Vec::new();
     for row in table {
         let row = row?;
         let loc = Location::Line(row.line);
-        let get = |i: usize| row.fields.get(i).unwrap_or("").trim();
-        let id = get(id_col);
+        let fields = &row.fields;
+        let id = cell(fields, columns.id);
         let Some(inspire) = parse_inspire_id(id) else {
             problems.push(Error::input(
                 &path,
@@ -157,139 +138,32 @@ pub fn check_grid(
             ));
             continue;
         };
-        let mut corner = inspire.corner;
-        if let (Some(xc), Some(yc)) = (x_col, y_col) {
-            match (parse_number(get(xc)), parse_number(get(yc))) {
-                (Some(x), Some(y)) => corner = Coord { x, y },
-                _ => {
-                    problems.push(Error::input(
-                        &path,
-                        loc,
-                        format!(
-                            "corner coordinates '{}', '{}' are not numbers",
-                            get(xc),
-                            get(yc)
-                        ),
-                        "fix the x_laea / y_laea values",
-                    ));
-                    continue;
-                }
-            }
-            if corner != inspire.corner {
-                problems.push(Error::input(
-                    &path,
-                    loc,
-                    format!(
-                        "the corner ({}, {}) does not match the id {id} (x = E{}, y = N{})",
-                        corner.x, corner.y, inspire.corner.x, inspire.corner.y
-                    ),
-                    "x_laea / y_laea are the lower-left corner in EPSG:3035; are they swapped or centres?",
-                ));
+        let checked = columns
+            .corner(fields, &inspire)
+            .and_then(|corner| unique(id, &mut seen).map(|()| corner))
+            .and_then(|corner| Ok((corner, columns.values(fields)?)));
+        let (corner, numbers) = match checked {
+            Ok(found) => found,
+            Err((message, hint)) => {
+                problems.push(Error::input(&path, loc, message, hint));
                 continue;
             }
-        }
-        if !seen.insert(id.to_string()) {
-            problems.push(Error::input(
-                &path,
-                loc,
-                format!("duplicate cell '{id}'"),
-                "each cell must appear once",
-            ));
-            continue;
-        }
-        let mut numbers = [0.0f64; 11];
-        let mut bad = None;
-        for (slot, (&col, name)) in numbers.iter_mut().zip(value_cols.iter().zip(VALUE_COLUMNS)) {
-            match parse_number(get(col)) {
-                Some(v) if (0.0..=max_per_cell(name)).contains(&v) => *slot = v,
-                _ => {
-                    bad = Some((name, get(col).to_string()));
-                    break;
-                }
-            }
-        }
-        if let Some((name, text)) = bad {
-            problems.push(Error::input(
-                &path,
-                loc,
-                format!(
-                    "'{text}' in column '{name}' is not a count of a 200 m cell (a number from 0 to {})",
-                    max_per_cell(name)
-                ),
-                "INSEE values are non-negative numbers of plausible size; fix the row",
-            ));
-            continue;
-        }
-        let imputed = imputed_col.is_some_and(|c| matches!(get(c), "1" | "true" | "TRUE" | "oui"));
-        let slot = match transforms.iter().position(|(c, _)| *c == inspire.crs) {
-            Some(i) => i,
-            None => {
-                transforms.push((inspire.crs, ToMetric::new(inspire.crs, target)?));
-                transforms.len() - 1
+        };
+        let imputed = columns
+            .imputed
+            .is_some_and(|c| matches!(cell(fields, c), "1" | "true" | "TRUE" | "oui"));
+        let to_metric = to_metric_for(&mut transforms, inspire.crs, target)?;
+        let ring = match cell_ring(to_metric, corner, inspire.size) {
+            Ok(ring) => ring,
+            Err(e) => {
+                problems.push(Error::input(&path, loc, e.message, e.hint));
+                continue;
             }
         };
-        let to_metric = &transforms[slot].1;
-        let s = inspire.size;
-        let corners = [
-            corner,
-            Coord {
-                x: corner.x + s,
-                y: corner.y,
-            },
-            Coord {
-                x: corner.x + s,
-                y: corner.y + s,
-            },
-            Coord {
-                x: corner.x,
-                y: corner.y + s,
-            },
-        ];
-        let mut ring = Vec::with_capacity(5);
-        let mut failed = None;
-        for c in corners {
-            match to_metric.coord(c) {
-                Ok(p) => ring.push(p),
-                Err(e) => {
-                    failed = Some(e);
-                    break;
-                }
-            }
-        }
-        if let Some(e) = failed {
-            problems.push(Error::input(&path, loc, e.message, e.hint));
-            continue;
-        }
-        ring.push(ring[0]);
-        let [
-            ind,
-            men,
-            men_pauv,
-            ind_snv,
-            men_1ind,
-            men_5ind,
-            men_fmp,
-            men_prop,
-            men_coll,
-            men_mais,
-            men_surf,
-        ] = numbers;
         cells.push(GridCell {
             id: id.to_string(),
             polygon: Polygon::new(LineString(ring), vec![]),
-            values: GridValues {
-                ind,
-                men,
-                men_pauv,
-                ind_snv,
-                men_1ind,
-                men_5ind,
-                men_fmp,
-                men_prop,
-                men_coll,
-                men_mais,
-                men_surf,
-            },
+            values: grid_values(numbers),
             imputed,
         });
     }
@@ -302,4 +176,196 @@ pub fn check_grid(
         ));
     }
     Ok(cells)
+}
+
+/// A row problem: the message and the hint.
+type RowProblem = (String, &'static str);
+
+/// The trimmed cell of column `i` (empty when the row is short).
+fn cell(fields: &csv::StringRecord, i: usize) -> &str {
+    fields.get(i).unwrap_or("").trim()
+}
+
+/// The columns of a Filosofi grid table.
+struct GridColumns {
+    id: usize,
+    x: Option<usize>,
+    y: Option<usize>,
+    imputed: Option<usize>,
+    values: [usize; 11],
+}
+
+impl GridColumns {
+    /// Finds the columns; a missing id or value column is the error.
+    fn find(path: &Path, headers: &[String]) -> Result<Self> {
+        let missing = |name: &str| {
+            Error::input(
+                path,
+                Location::Column(name.to_string()),
+                format!("no column '{name}': this does not look like an INSEE Filosofi grid file"),
+                format!(
+                    "a Filosofi grid has IdINSPIRE, Ind, Men, Men_pauv, Ind_snv, Men_1ind, Men_5ind, Men_fmp, Men_prop, Men_coll, Men_mais, Men_surf; columns are: {}",
+                    headers.join(", ")
+                ),
+            )
+        };
+        let id = find_column(headers, &["IdINSPIRE", "id_inspire", "idcar_200m", "id"])
+            .ok_or_else(|| missing("IdINSPIRE"))?;
+        let x = find_column(headers, &["x_laea", "x"]);
+        let y = find_column(headers, &["y_laea", "y"]);
+        let imputed = find_column(headers, &["imputed", "I_est_200", "I_est_cr"]);
+        let mut values = [0usize; 11];
+        for (slot, name) in values.iter_mut().zip(VALUE_COLUMNS) {
+            *slot = find_column(headers, &[name]).ok_or_else(|| missing(name))?;
+        }
+        Ok(GridColumns {
+            id,
+            x,
+            y,
+            imputed,
+            values,
+        })
+    }
+
+    /// The lower-left corner: the id's, checked against the x/y columns when there are some.
+    fn corner(&self, fields: &csv::StringRecord, inspire: &InspireId) -> Result<Coord, RowProblem> {
+        let (Some(xc), Some(yc)) = (self.x, self.y) else {
+            return Ok(inspire.corner);
+        };
+        let (x, y) = (cell(fields, xc), cell(fields, yc));
+        let corner = match (parse_number(x), parse_number(y)) {
+            (Some(x), Some(y)) => Coord { x, y },
+            _ => {
+                return Err((
+                    format!("corner coordinates '{x}', '{y}' are not numbers"),
+                    "fix the x_laea / y_laea values",
+                ));
+            }
+        };
+        if corner != inspire.corner {
+            return Err((
+                format!(
+                    "the corner ({}, {}) does not match the id {} (x = E{}, y = N{})",
+                    corner.x,
+                    corner.y,
+                    cell(fields, self.id),
+                    inspire.corner.x,
+                    inspire.corner.y
+                ),
+                "x_laea / y_laea are the lower-left corner in EPSG:3035; are they swapped or centres?",
+            ));
+        }
+        Ok(corner)
+    }
+
+    /// The eleven counts, each a number from 0 to its plausible maximum.
+    fn values(&self, fields: &csv::StringRecord) -> Result<[f64; 11], RowProblem> {
+        let mut numbers = [0.0f64; 11];
+        for (slot, (&col, name)) in numbers
+            .iter_mut()
+            .zip(self.values.iter().zip(VALUE_COLUMNS))
+        {
+            match parse_number(cell(fields, col)) {
+                Some(v) if (0.0..=max_per_cell(name)).contains(&v) => *slot = v,
+                _ => {
+                    return Err((
+                        format!(
+                            "'{}' in column '{name}' is not a count of a 200 m cell (a number from 0 to {})",
+                            cell(fields, col),
+                            max_per_cell(name)
+                        ),
+                        "INSEE values are non-negative numbers of plausible size; fix the row",
+                    ));
+                }
+            }
+        }
+        Ok(numbers)
+    }
+}
+
+/// Records `id`; a second occurrence is a problem.
+fn unique(id: &str, seen: &mut HashSet<String>) -> Result<(), RowProblem> {
+    if seen.insert(id.to_string()) {
+        Ok(())
+    } else {
+        Err((
+            format!("duplicate cell '{id}'"),
+            "each cell must appear once",
+        ))
+    }
+}
+
+/// The transformation from the grid's CRS, built once per CRS met in the file.
+fn to_metric_for<'a>(
+    transforms: &'a mut Vec<(Crs, ToMetric)>,
+    crs: Crs,
+    target: Crs,
+) -> Result<&'a ToMetric> {
+    let slot = match transforms.iter().position(|(c, _)| *c == crs) {
+        Some(i) => i,
+        None => {
+            transforms.push((crs, ToMetric::new(crs, target)?));
+            transforms.len() - 1
+        }
+    };
+    Ok(&transforms[slot].1)
+}
+
+/// The closed ring of the square cell of side `size` at `corner`, in the working CRS.
+fn cell_ring(
+    to_metric: &ToMetric,
+    corner: Coord,
+    size: f64,
+) -> Result<Vec<Coord>, crate::crs::Implausible> {
+    let corners = [
+        corner,
+        Coord {
+            x: corner.x + size,
+            y: corner.y,
+        },
+        Coord {
+            x: corner.x + size,
+            y: corner.y + size,
+        },
+        Coord {
+            x: corner.x,
+            y: corner.y + size,
+        },
+    ];
+    let mut ring = Vec::with_capacity(5);
+    for c in corners {
+        ring.push(to_metric.coord(c)?);
+    }
+    ring.push(ring[0]);
+    Ok(ring)
+}
+
+/// The eleven counts in [`VALUE_COLUMNS`] order as named values.
+fn grid_values(numbers: [f64; 11]) -> GridValues {
+    let [
+        ind,
+        men,
+        men_pauv,
+        ind_snv,
+        men_1ind,
+        men_5ind,
+        men_fmp,
+        men_prop,
+        men_coll,
+        men_mais,
+        men_surf,
+    ] = numbers;
+    GridValues {
+        ind,
+        men,
+        men_pauv,
+        ind_snv,
+        men_1ind,
+        men_5ind,
+        men_fmp,
+        men_prop,
+        men_coll,
+        men_mais,
+        men_surf,
+    }
 }

@@ -243,22 +243,7 @@ pub fn find_column(headers: &[String], candidates: &[&str]) -> Option<usize> {
     })
 }
 
-/// Folds the accented Latin letters used in French to their base letter.
-pub fn fold_accent(c: char) -> char {
-    match c {
-        'à' | 'â' | 'ä' | 'á' | 'ã' | 'å' => 'a',
-        'ç' => 'c',
-        'é' | 'è' | 'ê' | 'ë' => 'e',
-        'î' | 'ï' | 'í' | 'ì' => 'i',
-        'ô' | 'ö' | 'ó' | 'ò' | 'õ' => 'o',
-        'ù' | 'û' | 'ü' | 'ú' => 'u',
-        'ÿ' | 'ý' => 'y',
-        'ñ' => 'n',
-        'œ' => 'o',
-        'æ' => 'a',
-        other => other,
-    }
-}
+pub use crate::model::text::fold_accent;
 
 /// Parses a number the way French spreadsheets write it: `6.85`, `6,85`, ` 1 234,5 `.
 /// Returns `None` for empty text, words, NaN and infinities.

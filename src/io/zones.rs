@@ -15,7 +15,7 @@ use super::points::{geometry_kind, with_transform};
 use super::problems::first_problem;
 use super::source::read_vector;
 use super::table::find_column;
-use super::vector::VectorLayer;
+use super::vector::{VectorFeature, VectorLayer};
 
 /// Which attributes hold a zone's code, name and communes, and how to read the file.
 #[derive(Debug, Clone)]
@@ -103,21 +103,8 @@ pub fn check_zones(
     let source = source_crs(&layer, fields.source_crs)?;
     // Fails here, once, if PROJ cannot make the transformation.
     with_transform(source, target, |_| ())?;
-    // Every geometry validated and reprojected on every core (validation is quadratic in the
-    // length of a ring); codes and problems in feature order below.
     let mut features = layer.features;
-    let geometries: Vec<(usize, Option<Geometry<f64>>)> = features
-        .iter_mut()
-        .map(|f| (f.index, f.geometry.take()))
-        .collect();
-    let mut prepared: Vec<Result<MultiPolygon<f64>>> = geometries
-        .into_par_iter()
-        .map(|(index, geometry)| {
-            with_transform(source, target, |t| {
-                metric_polygon(&path, index, geometry, t)
-            })?
-        })
-        .collect();
+    let mut prepared = metric_polygons(&path, &mut features, source, target);
     let mut seen: HashSet<String> = HashSet::new();
     let mut zones = Vec::with_capacity(features.len());
     for (f, geometry) in features.into_iter().zip(prepared.drain(..)) {
@@ -166,6 +153,26 @@ pub fn check_zones(
     }
     zones.sort_by(|a, b| a.code.cmp(&b.code));
     Ok(zones)
+}
+
+/// Every feature's geometry (taken out of it) validated and reprojected, on every core
+/// (validation is quadratic in the length of a ring); in feature order.
+fn metric_polygons(
+    path: &Path,
+    features: &mut [VectorFeature],
+    source: Crs,
+    target: Crs,
+) -> Vec<Result<MultiPolygon<f64>>> {
+    let geometries: Vec<(usize, Option<Geometry<f64>>)> = features
+        .iter_mut()
+        .map(|f| (f.index, f.geometry.take()))
+        .collect();
+    geometries
+        .into_par_iter()
+        .map(|(index, geometry)| {
+            with_transform(source, target, |t| metric_polygon(path, index, geometry, t))?
+        })
+        .collect()
 }
 
 /// A zone's geometry checked ([`polygonal`]), reprojected into the working CRS and oriented:

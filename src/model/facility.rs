@@ -43,7 +43,7 @@ impl Category {
     /// non-alphanumeric characters as one `_` (`Collège` → `college`, `École maternelle` →
     /// `ecole_maternelle`).
     pub fn key(name: &str) -> String {
-        crate::geocode::normalize::fold(name).replace(' ', "_")
+        super::text::fold(name).replace(' ', "_")
     }
 
     /// The categories of `known` that the user's names designate: each name matches the

@@ -6,6 +6,7 @@
 mod attributes;
 mod facility;
 mod grid;
+pub mod text;
 mod zone;
 
 pub use attributes::{AttrValue, Attributes};

@@ -13,7 +13,7 @@ pub fn zones() -> Vec<Zone> {
 /// figures): the schools of the Annuaire de l'éducation (natures 101, 151, 340, 300, 320) and
 /// the 2 social centres whose address geocodes.
 pub fn facilities() -> Vec<Facility> {
-    let mut f = qpv::io::embedded::facilities_with_social_centres(Crs::LAMBERT93)
+    let mut f = qpv::analysis::default_facilities::facilities_with_social_centres(Crs::LAMBERT93)
         .unwrap()
         .facilities;
     f.retain(|f| f.category.as_str() != qpv::model::Category::FRANCE_SERVICES);

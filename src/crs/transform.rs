@@ -1,0 +1,299 @@
+//! Transformations between CRSs through PROJ, with the process-wide cache of verified
+//! projection steps that makes national runs cheap.
+
+use geo::{Coord, Geometry};
+use proj::Proj;
+
+use super::Crs;
+use crate::error::{Error, Result};
+
+/// A coordinate transformation between two CRSs through PROJ (identity when they are equal).
+///
+/// PROJ objects are not thread-safe: build one `Reprojector` per thread.
+pub struct Reprojector {
+    from: Crs,
+    to: Crs,
+    /// PROJ's whole transformation; `None` for the identity, or when a projection step
+    /// verified earlier in the process stands in for it.
+    proj: Option<Proj>,
+    /// The projection step of the transformation, fed with radians (see [`projection_step`]).
+    step: Option<Proj>,
+}
+
+/// PROJ's own text of the transformation it chose, when that is "degrees to radians, then one
+/// projection" (as from WGS84 lon/lat to Lambert-93 or to any UTM zone).
+const DEGREES_THEN_ONE_STEP: &str =
+    "proj=pipeline step proj=unitconvert xy_in=deg xy_out=rad step ";
+
+/// The projection step of `proj` as a PROJ object of its own, when `proj` is
+/// [`DEGREES_THEN_ONE_STEP`] and the step, fed with `to_radians()` of the input, gives the
+/// same bits as `proj` on a grid of 81 points over the transformation's area of use (the two
+/// conversions multiply by the same double, and the step is the same PROJ code). Why: PROJ's
+/// per-step overhead is a quarter of a reprojection, and national runs reproject tens of
+/// millions of points. `None` (use `proj` itself) for any other transformation.
+fn projection_step(proj: &Proj) -> Option<(Proj, String)> {
+    // The proj crate panics if PROJ gives no text for the object.
+    let definition = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| proj.def()))
+        .ok()?
+        .ok()?;
+    let step = definition.strip_prefix(DEGREES_THEN_ONE_STEP)?;
+    let tokens: Vec<&str> = step.split(' ').filter(|t| !t.is_empty()).collect();
+    if !tokens.first()?.starts_with("proj=")
+        || tokens
+            .iter()
+            .any(|t| *t == "step" || *t == "inv" || t.starts_with("proj=pipeline"))
+    {
+        return None;
+    }
+    let text: Vec<String> = tokens.iter().map(|t| format!("+{t}")).collect();
+    let text = text.join(" ");
+    let step = Proj::new(&text).ok()?;
+    let (west, south, east, north) = match proj.area_of_use() {
+        Ok((Some(a), _)) => (a.west, a.south, a.east, a.north),
+        _ => (-180.0, -85.0, 180.0, 85.0),
+    };
+    for i in 0..=8 {
+        for j in 0..=8 {
+            let lon = west + (east - west) * f64::from(i) / 8.0;
+            let lat = south + (north - south) * f64::from(j) / 8.0;
+            let whole = proj.convert((lon, lat));
+            let alone = step.project((lon.to_radians(), lat.to_radians()), false);
+            match (whole, alone) {
+                (Ok(a), Ok(b))
+                    if a.0.to_bits() == b.0.to_bits() && a.1.to_bits() == b.1.to_bits() => {}
+                (Err(_), Err(_)) => {}
+                _ => return None,
+            }
+        }
+    }
+    Some((step, text))
+}
+
+/// The definition of each verified projection step, by transformation, for this process: later
+/// transformations of the same pair (one per thread, per file) start from it, without PROJ's
+/// database search and the verification (about 10 ms each).
+static STEPS: std::sync::Mutex<Vec<(Crs, Crs, String)>> = std::sync::Mutex::new(Vec::new());
+
+impl Reprojector {
+    /// A transformation `from` → `to`, in x/y (lon/lat) axis order.
+    pub fn new(from: Crs, to: Crs) -> Result<Self> {
+        if from == to {
+            return Ok(Reprojector {
+                from,
+                to,
+                proj: None,
+                step: None,
+            });
+        }
+        let known = STEPS.lock().ok().and_then(|steps| {
+            steps
+                .iter()
+                .find(|(f, t, _)| (*f, *t) == (from, to))
+                .map(|(_, _, d)| d.clone())
+        });
+        if let Some(step) = known.and_then(|d| Proj::new(&d).ok()) {
+            return Ok(Reprojector {
+                from,
+                to,
+                proj: None,
+                step: Some(step),
+            });
+        }
+        // An unknown code is named as such, before PROJ would print its own log line.
+        from.info()?;
+        to.info()?;
+        let proj = Proj::new_known_crs(&from.to_string(), &to.to_string(), None)
+            .map_err(|_| Error::Crs(format!("no transformation is known from {from} to {to}")))?;
+        let step = projection_step(&proj);
+        if let Some((_, text)) = &step
+            && let Ok(mut steps) = STEPS.lock()
+        {
+            steps.push((from, to, text.clone()));
+        }
+        Ok(Reprojector {
+            from,
+            to,
+            proj: Some(proj),
+            step: step.map(|(p, _)| p),
+        })
+    }
+
+    /// Source CRS.
+    pub fn from(&self) -> Crs {
+        self.from
+    }
+
+    /// Target CRS.
+    pub fn to(&self) -> Crs {
+        self.to
+    }
+
+    /// Transforms one coordinate. Non-finite results are errors.
+    ///
+    /// ```
+    /// use qpv::crs::{Crs, Reprojector};
+    /// let r = Reprojector::new(Crs::WGS84, Crs::LAMBERT93).unwrap();
+    /// // The Lambert-93 origin meridian (3°E) at 46.5°N is (700000, 6600000).
+    /// let c = r.coord(geo::coord! { x: 3.0, y: 46.5 }).unwrap();
+    /// assert!((c.x - 700_000.0).abs() < 1e-3 && (c.y - 6_600_000.0).abs() < 1e-3);
+    /// ```
+    pub fn coord(&self, c: Coord<f64>) -> Result<Coord<f64>> {
+        let converted = match (&self.step, &self.proj) {
+            (Some(step), _) => step.project((c.x.to_radians(), c.y.to_radians()), false),
+            (None, Some(p)) => p.convert((c.x, c.y)),
+            (None, None) => Ok((c.x, c.y)),
+        };
+        let (x, y) = converted.map_err(|e| {
+            Error::Crs(format!(
+                "({}, {}) cannot be transformed from {} to {} ({})",
+                c.x,
+                c.y,
+                self.from,
+                self.to,
+                clean_proj(&e.to_string())
+            ))
+        })?;
+        let out = Coord { x, y };
+        if out.x.is_finite() && out.y.is_finite() {
+            Ok(out)
+        } else {
+            Err(Error::Crs(format!(
+                "({}, {}) has no position in {} when read as {}",
+                c.x, c.y, self.to, self.from
+            )))
+        }
+    }
+
+    /// Transforms a run of coordinates in place, in one PROJ call: the same values as
+    /// [`Self::coord`] on each, with less overhead per point. On any failure the run is left
+    /// unspecified and the error says only that one point failed: redo the run with
+    /// [`Self::coord`] to learn which and why.
+    pub fn coords(&self, run: &mut [(f64, f64)]) -> Result<()> {
+        let done = match (&self.step, &self.proj) {
+            (None, None) => return Ok(()),
+            (Some(step), _) => {
+                for c in run.iter_mut() {
+                    *c = (c.0.to_radians(), c.1.to_radians());
+                }
+                step.project_array(run, false).map(|_| ())
+            }
+            (None, Some(p)) => p.convert_array(run).map(|_| ()),
+        };
+        done.map_err(|e| {
+            Error::Crs(format!(
+                "a point cannot be transformed ({})",
+                clean_proj(&e.to_string())
+            ))
+        })?;
+        if run.iter().all(|c| c.0.is_finite() && c.1.is_finite()) {
+            Ok(())
+        } else {
+            Err(Error::Crs(
+                "a point has no position in the target CRS".into(),
+            ))
+        }
+    }
+
+    /// Transforms every coordinate of a geometry in place.
+    pub fn geometry(&self, g: &mut Geometry<f64>) -> Result<()> {
+        if self.from == self.to {
+            return Ok(());
+        }
+        crate::geometry::try_map_coords(g, &mut |c| self.coord(c))
+    }
+}
+
+/// PROJ's error text without the wrapper's words ("The underlying PROJ call failed").
+fn clean_proj(text: &str) -> String {
+    text.replace("The underlying PROJ call failed: ", "")
+        .replace("PROJ", "the projection library")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use geo::coord;
+
+    /// The projection-step shortcut: taken for lon/lat to Lambert-93 and to UTM 40S (La
+    /// Réunion), bit for bit PROJ's whole transformation on 20,000 points; not taken where the
+    /// transformation is anything else.
+    #[test]
+    fn projection_step_is_bit_identical_and_only_taken_when_it_applies() {
+        for (to, west, south) in [(Crs::LAMBERT93, -5.0, 41.0), (Crs::epsg(2975), 55.0, -21.5)] {
+            let r = Reprojector::new(Crs::WGS84, to).unwrap();
+            assert!(r.step.is_some(), "{to}");
+            // The second one of the pair starts from the remembered step.
+            let again = Reprojector::new(Crs::WGS84, to).unwrap();
+            assert!(again.step.is_some() && again.proj.is_none(), "{to}");
+            let whole = Proj::new_known_crs("EPSG:4326", &to.to_string(), None).unwrap();
+            let mut x: u64 = 0x2545_f491_4f6c_dd1d;
+            let (mut run, mut each) = (Vec::new(), Vec::new());
+            for _ in 0..10_000 {
+                x ^= x << 13;
+                x ^= x >> 7;
+                x ^= x << 17;
+                let lon = west + (x % 1_000_000) as f64 * 1e-5;
+                let lat = south + ((x >> 20) % 1_000_000) as f64 * 1e-5;
+                let a = whole.convert((lon, lat)).unwrap();
+                let b = r.coord(coord! { x: lon, y: lat }).unwrap();
+                assert_eq!(
+                    (a.0.to_bits(), a.1.to_bits()),
+                    (b.x.to_bits(), b.y.to_bits())
+                );
+                run.push((lon, lat));
+                each.push(a);
+            }
+            // One PROJ call for the whole run: the same bits.
+            again.coords(&mut run).unwrap();
+            for (a, b) in each.iter().zip(&run) {
+                assert_eq!(
+                    (a.0.to_bits(), a.1.to_bits()),
+                    (b.0.to_bits(), b.1.to_bits())
+                );
+            }
+        }
+        // Without the shortcut too, and a failing point fails the run.
+        let ntf = Reprojector::new(Crs::epsg(27572), Crs::LAMBERT93).unwrap();
+        let mut run = vec![(600_000.0, 2_400_000.0), (990_000.0, 2_300_000.0)];
+        let each: Vec<Coord<f64>> = run
+            .iter()
+            .map(|c| ntf.coord(coord! { x: c.0, y: c.1 }).unwrap())
+            .collect();
+        ntf.coords(&mut run).unwrap();
+        assert_eq!(run, each.iter().map(|c| (c.x, c.y)).collect::<Vec<_>>());
+        let mut bad = vec![(3.0, 46.0), (f64::NAN, 46.0)];
+        assert!(
+            Reprojector::new(Crs::WGS84, Crs::LAMBERT93)
+                .unwrap()
+                .coords(&mut bad)
+                .is_err()
+        );
+        // NTF (Paris) Lambert II étendu to Lambert-93 goes through a datum shift: no shortcut.
+        assert!(
+            Reprojector::new(Crs::epsg(27572), Crs::LAMBERT93)
+                .unwrap()
+                .step
+                .is_none()
+        );
+        assert!(
+            Reprojector::new(Crs::LAMBERT93, Crs::WGS84)
+                .unwrap()
+                .step
+                .is_none()
+        );
+    }
+
+    // Reference values from PROJ 9.1's cs2cs (EPSG:4326 takes latitude first there):
+    //   echo "47.63252927885913 6.850322315354423" | cs2cs -f %.4f EPSG:4326 EPSG:2154
+    //   989031.7998	6732842.2045
+    // The Annuaire de l'éducation gives (989031.8, 6732842.2) for this school (Lycée Condorcet).
+    #[test]
+    fn wgs84_to_lambert93_matches_cs2cs() {
+        let r = Reprojector::new(Crs::WGS84, Crs::LAMBERT93).unwrap();
+        let c = r
+            .coord(coord! { x: 6.850322315354423, y: 47.63252927885913 })
+            .unwrap();
+        assert!((c.x - 989031.7998).abs() < 1e-3, "{c:?}");
+        assert!((c.y - 6732842.2045).abs() < 1e-3, "{c:?}");
+    }
+}
