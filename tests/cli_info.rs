@@ -1,27 +1,8 @@
 //! `qpv info`: the embedded layers with their counts, and any file's description.
 
-use assert_cmd::Command;
-use std::path::Path;
+mod common;
 
-fn qpv(args: &[&str]) -> (i32, String, String) {
-    let out = Command::cargo_bin("qpv")
-        .unwrap()
-        .args(args)
-        .output()
-        .unwrap();
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
-}
-
-fn repo(p: &str) -> String {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join(p)
-        .display()
-        .to_string()
-}
+use common::{repo, run as qpv};
 
 #[test]
 fn embedded_layers_with_expected_counts() {

@@ -3,18 +3,17 @@
 //! runs, and the project naming the GeoPackage relative to itself. QGIS itself opens and
 //! renders both in scripts/qgis_check.sh.
 
+mod common;
+
 use std::collections::BTreeMap;
 use std::path::Path;
-use std::process::Command;
 
 use assert_cmd::prelude::*;
 use gdal::Dataset;
 use gdal::vector::LayerAccess;
 use serde_json::Value;
 
-fn qpv() -> Command {
-    Command::cargo_bin("qpv").unwrap()
-}
+use common::qpv;
 
 fn field_names(ds: &Dataset, layer: &str) -> Vec<String> {
     ds.layer_by_name(layer)

@@ -2,13 +2,11 @@
 //! reads it (UTF-8 BOM, `;` between columns, decimal commas), and compared cell by cell with
 //! the plain CSV of the same run (the oracle: same values, only the spelling differs).
 
-use std::process::Command;
+mod common;
 
 use assert_cmd::prelude::*;
 
-fn qpv() -> Command {
-    Command::cargo_bin("qpv").unwrap()
-}
+use common::qpv;
 
 fn run(args: &[&str]) -> Vec<u8> {
     let out = qpv().args(args).assert().success();

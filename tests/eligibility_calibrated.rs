@@ -2,11 +2,11 @@
 //! QPV passes a reference calibrated on them, margins are reported side by side, and both
 //! commands take the same flags.
 
-use assert_cmd::Command;
+mod common;
 
-fn qpv() -> Command {
-    Command::cargo_bin("qpv").unwrap()
-}
+use assert_cmd::prelude::*;
+
+use common::qpv;
 
 /// Testing the official QPV themselves: every part passes the income test, including the
 /// QPV that sets the reference (margin exactly 0, not "24.0 % below 24.0 %": the bug found

@@ -1,20 +1,8 @@
 //! Which Filosofi grid a command uses, and that every report names it (issue 14, item 1).
 
-use assert_cmd::Command;
+mod common;
 
-fn qpv(args: &[&str]) -> (i32, String, String) {
-    let out = Command::cargo_bin("qpv")
-        .unwrap()
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .args(args)
-        .output()
-        .unwrap();
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8(out.stdout).unwrap(),
-        String::from_utf8(out.stderr).unwrap(),
-    )
-}
+use common::run as qpv;
 
 // See: issue 14, "`qpv simulate --grid <the 2019 file>` still writes the grid is Filosofi 2015".
 #[test]

@@ -5,19 +5,13 @@
 //! `qpv geocode`, located with shapely against the QPV polygons, and geocoding uncertainties
 //! recomputed from BANO (not from this crate's locate code).
 
-use std::process::Command;
+mod common;
 
 use assert_cmd::prelude::*;
 use predicates::prelude::*;
 use serde_json::Value;
 
-fn qpv() -> Command {
-    Command::cargo_bin("qpv").unwrap()
-}
-
-fn data(name: &str) -> String {
-    format!("{}/tests/data/{name}", env!("CARGO_MANIFEST_DIR"))
-}
+use common::{data, qpv};
 
 /// (id, precision, status, containing QPV or "", signed distance (m), needs_check).
 type Row = (

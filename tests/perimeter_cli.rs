@@ -1,20 +1,10 @@
 //! `qpv perimeter build | test | compare` end to end on the embedded data.
 
-use assert_cmd::Command;
+mod common;
+
 use serde_json::Value;
 
-fn qpv(args: &[&str]) -> (i32, String, String) {
-    let out = Command::cargo_bin("qpv")
-        .unwrap()
-        .args(args)
-        .output()
-        .unwrap();
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
-}
+use common::run as qpv;
 
 fn s(p: &std::path::Path) -> String {
     p.display().to_string()

@@ -3,16 +3,15 @@
 //! report's own JSON and `qpv coverage --format json`), and the Contrat de Ville's table
 //! "collèges dans le quartier ou à moins de 300 m" is exactly the verified coverage result.
 
+mod common;
+
 use std::collections::BTreeSet;
 use std::path::Path;
-use std::process::Command;
 
 use assert_cmd::prelude::*;
 use serde_json::Value;
 
-fn qpv() -> Command {
-    Command::cargo_bin("qpv").unwrap()
-}
+use common::qpv;
 
 /// Runs `qpv ARGS -o dir/name` and returns the file's text.
 fn output_of(dir: &Path, name: &str, args: &[&str]) -> String {

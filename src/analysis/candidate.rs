@@ -2,109 +2,16 @@
 //! cells chosen by a condition, of cells around a point, with an optional buffer; always
 //! dissolved into one MultiPolygon whose polygons are the continuous parts.
 
-use geo::{
-    Area, BooleanOps, BoundingRect, Buffer, Distance, Euclidean, Geometry, MultiPolygon, Orient,
-    Point, Polygon, orient::Direction, unary_union,
-};
+use geo::{Distance, Euclidean, Geometry, MultiPolygon, Point};
 use serde::Serialize;
 
-use super::interpolate::{shift, unshift};
 use crate::crs::{Crs, ToMetric};
 use crate::error::{Error, Location, Result};
 use crate::io::vector::VectorLayer;
 use crate::model::{GridCell, Zone};
 
-/// Union of polygons and multipolygons, computed at a local origin, outer rings
-/// counter-clockwise. Polygons sharing an edge merge; the result's polygons are the
-/// continuous parts.
-///
-/// ```
-/// use geo::{polygon, MultiPolygon};
-/// use qpv::analysis::candidate::dissolve;
-/// let a = MultiPolygon(vec![polygon![(x: 0.0, y: 0.0), (x: 1.0, y: 0.0), (x: 1.0, y: 1.0), (x: 0.0, y: 1.0)]]);
-/// let b = MultiPolygon(vec![polygon![(x: 1.0, y: 0.0), (x: 2.0, y: 0.0), (x: 2.0, y: 1.0), (x: 1.0, y: 1.0)]]);
-/// assert_eq!(dissolve([&a, &b]).0.len(), 1);
-/// ```
-pub fn dissolve<'a>(parts: impl IntoIterator<Item = &'a MultiPolygon<f64>>) -> MultiPolygon<f64> {
-    let parts: Vec<&MultiPolygon<f64>> = parts.into_iter().collect();
-    let Some(origin) = parts
-        .iter()
-        .filter_map(|p| p.bounding_rect())
-        .map(|r| r.min())
-        .reduce(|a, b| geo::coord! { x: a.x.min(b.x), y: a.y.min(b.y) })
-    else {
-        return MultiPolygon(Vec::new());
-    };
-    let local: Vec<Polygon<f64>> = parts
-        .iter()
-        .flat_map(|p| shift(p, origin).0)
-        .filter(|p| p.unsigned_area() > 0.0)
-        .map(|p| p.orient(Direction::Default))
-        .collect();
-    if local.is_empty() {
-        return MultiPolygon(Vec::new());
-    }
-    let merged = unary_union(&local);
-    canonical(unshift(&merged, origin))
-}
-
-/// Sorts the parts (largest first, ties by position) so that outputs are deterministic.
-fn canonical(mut mp: MultiPolygon<f64>) -> MultiPolygon<f64> {
-    mp.0.retain(|p| p.unsigned_area() > 1e-6);
-    mp.0.sort_by(|a, b| {
-        let (ra, rb) = (a.bounding_rect(), b.bounding_rect());
-        b.unsigned_area()
-            .total_cmp(&a.unsigned_area())
-            .then_with(|| match (ra, rb) {
-                (Some(ra), Some(rb)) => ra
-                    .min()
-                    .x
-                    .total_cmp(&rb.min().x)
-                    .then(ra.min().y.total_cmp(&rb.min().y)),
-                _ => std::cmp::Ordering::Equal,
-            })
-    });
-    mp.orient(Direction::Default)
-}
-
-/// `a − b` at a local origin.
-pub fn difference(a: &MultiPolygon<f64>, b: &MultiPolygon<f64>) -> MultiPolygon<f64> {
-    overlay(a, b, |x, y| x.difference(y))
-}
-
-/// `a ∩ b` at a local origin.
-pub fn intersection(a: &MultiPolygon<f64>, b: &MultiPolygon<f64>) -> MultiPolygon<f64> {
-    overlay(a, b, |x, y| x.intersection(y))
-}
-
-fn overlay(
-    a: &MultiPolygon<f64>,
-    b: &MultiPolygon<f64>,
-    op: impl Fn(&MultiPolygon<f64>, &MultiPolygon<f64>) -> MultiPolygon<f64>,
-) -> MultiPolygon<f64> {
-    let origin = match (a.bounding_rect(), b.bounding_rect()) {
-        (Some(ra), Some(rb)) => {
-            geo::coord! { x: ra.min().x.min(rb.min().x), y: ra.min().y.min(rb.min().y) }
-        }
-        (Some(ra), None) => ra.min(),
-        (None, Some(rb)) => rb.min(),
-        (None, None) => return MultiPolygon(Vec::new()),
-    };
-    let r = op(&shift(a, origin), &shift(b, origin));
-    canonical(unshift(&r, origin))
-}
-
-/// Grows (or with a negative distance shrinks) a perimeter by `metres`, rounded corners.
-pub fn buffer(area: &MultiPolygon<f64>, metres: f64) -> MultiPolygon<f64> {
-    if metres == 0.0 {
-        return area.clone();
-    }
-    let Some(r) = area.bounding_rect() else {
-        return area.clone();
-    };
-    let origin = r.min();
-    canonical(unshift(&shift(area, origin).buffer(metres), origin))
-}
+pub use crate::geometry::buffer::buffer;
+pub use crate::geometry::overlay::{difference, dissolve, intersection};
 
 /// Union of the zones whose code is in `codes` (QPV codes, or INSEE codes when the zones are
 /// communes). An unknown code is an error listing the known ones.

@@ -12,10 +12,7 @@
 //! of areas of a few m². Every overlay and area is computed after shifting both geometries to
 //! a local origin (the target's lower-left corner).
 
-use geo::{
-    Area, BooleanOps, BoundingRect, Coord, Intersects, LineString, MapCoords, MultiPolygon, Point,
-    Polygon, Rect,
-};
+use geo::{Area, BooleanOps, BoundingRect, Intersects, MultiPolygon, Point, Rect};
 use rstar::primitives::{GeomWithData, Rectangle};
 use rstar::{AABB, RTree};
 use serde::Serialize;
@@ -262,80 +259,14 @@ pub fn interpolate(cells: &[GridCell], area: &MultiPolygon<f64>) -> Indicators {
     GridIndex::new(cells).estimate(area)
 }
 
-/// Area of a polygon computed at a local origin (its first vertex), exact for Lambert-93
-/// magnitudes.
-pub fn local_area(polygon: &Polygon<f64>) -> f64 {
-    match polygon.exterior().0.first() {
-        Some(&o) => shift_polygon(polygon, o).unsigned_area(),
-        None => 0.0,
-    }
-}
-
-/// Area of a multipolygon computed at a local origin.
-pub fn local_area_multi(area: &MultiPolygon<f64>) -> f64 {
-    match area.bounding_rect() {
-        Some(b) => shift(area, b.min()).unsigned_area(),
-        None => 0.0,
-    }
-}
-
-/// `geometry − origin`.
-pub fn shift(area: &MultiPolygon<f64>, origin: Coord<f64>) -> MultiPolygon<f64> {
-    area.map_coords(|c| c - origin)
-}
-
-/// `geometry + origin` (undoes [`shift`]).
-pub fn unshift(area: &MultiPolygon<f64>, origin: Coord<f64>) -> MultiPolygon<f64> {
-    area.map_coords(|c| c + origin)
-}
-
-fn shift_polygon(p: &Polygon<f64>, origin: Coord<f64>) -> Polygon<f64> {
-    p.map_coords(|c| c - origin)
-}
-
-/// Edges of a (local) multipolygon, to know which cells a boundary crosses.
-struct EdgeIndex {
-    tree: RTree<Rectangle<[f64; 2]>>,
-}
-
-impl EdgeIndex {
-    fn new(area: &MultiPolygon<f64>) -> Self {
-        let rings = area
-            .iter()
-            .flat_map(|p| std::iter::once(p.exterior()).chain(p.interiors()));
-        let mut rects = Vec::new();
-        for ring in rings {
-            push_edges(ring, &mut rects);
-        }
-        EdgeIndex {
-            tree: RTree::bulk_load(rects),
-        }
-    }
-
-    /// Whether an edge's bounding box meets `rect` (conservative: may say yes for an edge that
-    /// only passes near the cell; the overlay then gives the exact weight).
-    fn crosses(&self, rect: Rect<f64>) -> bool {
-        let env = AABB::from_corners([rect.min().x, rect.min().y], [rect.max().x, rect.max().y]);
-        self.tree
-            .locate_in_envelope_intersecting(&env)
-            .next()
-            .is_some()
-    }
-}
-
-fn push_edges(ring: &LineString<f64>, out: &mut Vec<Rectangle<[f64; 2]>>) {
-    for line in ring.lines() {
-        out.push(Rectangle::from_corners(
-            [line.start.x, line.start.y],
-            [line.end.x, line.end.y],
-        ));
-    }
-}
+use crate::geometry::area::shift_polygon;
+pub use crate::geometry::area::{local_area, local_area_multi, shift, unshift};
+use crate::geometry::edges::EdgeIndex;
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use geo::{polygon, unary_union};
+    use geo::{LineString, Polygon, polygon, unary_union};
 
     /// A `n × n` grid of 200 m cells at Lambert-93 magnitudes, values depending on position.
     fn grid(n: usize) -> Vec<GridCell> {

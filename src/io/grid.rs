@@ -341,31 +341,18 @@ fn cell_ring(
 }
 
 /// The eleven counts in [`VALUE_COLUMNS`] order as named values.
-fn grid_values(numbers: [f64; 11]) -> GridValues {
-    let [
-        ind,
-        men,
-        men_pauv,
-        ind_snv,
-        men_1ind,
-        men_5ind,
-        men_fmp,
-        men_prop,
-        men_coll,
-        men_mais,
-        men_surf,
-    ] = numbers;
+fn grid_values(n: [f64; 11]) -> GridValues {
     GridValues {
-        ind,
-        men,
-        men_pauv,
-        ind_snv,
-        men_1ind,
-        men_5ind,
-        men_fmp,
-        men_prop,
-        men_coll,
-        men_mais,
-        men_surf,
+        ind: n[0],
+        men: n[1],
+        men_pauv: n[2],
+        ind_snv: n[3],
+        men_1ind: n[4],
+        men_5ind: n[5],
+        men_fmp: n[6],
+        men_prop: n[7],
+        men_coll: n[8],
+        men_mais: n[9],
+        men_surf: n[10],
     }
 }

@@ -82,4 +82,3 @@ pub fn read_json(path: impl AsRef<Path>) -> Value {
     let text = std::fs::read_to_string(path.as_ref()).expect("the JSON file is readable");
     serde_json::from_str(&text).expect("valid JSON")
 }
-
