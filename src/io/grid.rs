@@ -296,11 +296,11 @@ fn unique(id: &str, seen: &mut HashSet<String>) -> Result<(), RowProblem> {
 }
 
 /// The transformation from the grid's CRS, built once per CRS met in the file.
-fn to_metric_for<'a>(
-    transforms: &'a mut Vec<(Crs, ToMetric)>,
+fn to_metric_for(
+    transforms: &mut Vec<(Crs, ToMetric)>,
     crs: Crs,
     target: Crs,
-) -> Result<&'a ToMetric> {
+) -> Result<&ToMetric> {
     let slot = match transforms.iter().position(|(c, _)| *c == crs) {
         Some(i) => i,
         None => {
