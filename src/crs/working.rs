@@ -7,7 +7,8 @@ impl Crs {
     /// Parses and checks the CRS an analysis runs in: distances and areas are measured in it,
     /// so it must be a projected CRS in metres. Geographic CRSs (degrees), geocentric ones
     /// (x, y, z from the Earth's centre) and projected ones in feet are refused. Whether its
-    /// scale error is small over the data is checked when data is read ([`ToMetric`](super::ToMetric)).
+    /// scale error is small over the data is checked when data is read
+    /// ([`ToMetric`](super::ToMetric)).
     ///
     /// ```
     /// use qpv::crs::Crs;
