@@ -18,6 +18,11 @@
 //!   uniform over the rectangles; categories ecole_maternelle/ecole_elementaire/college/lycee/
 //!   social_centre with fixed weights.
 //! - `points.csv`: `id,lon,lat`; 80 % gaussian around towns (σ = 1.5 km), 20 % uniform.
+//! - `grid.csv`: a national-size synthetic Filosofi 200 m grid (`--grid-cells`, default
+//!   2,300,000 populated cells, about France's count): the real Grand Belfort Filosofi 2019 cells
+//!   copied onto every town (so each copy of the 7 QPV lies on the cells it was drawn from) and
+//!   onto further seeded sites, by whole 200 m steps in EPSG:3035; same columns as the source.
+//!   Synthetic, NOT data: see `benches/support/national_grid.rs` for the model.
 //! - `manifest.json`: seed, sizes, parameters and the share of a sample of points inside a zone.
 //!
 //! Degrees are written with 7 decimals (about 1 cm). Offsets around a town are drawn in metres
@@ -31,6 +36,8 @@
 
 #[path = "../benches/support/national.rs"]
 mod national;
+#[path = "../benches/support/national_grid.rs"]
+mod national_grid;
 
 use std::fs::File;
 use std::io::{BufWriter, Write};
@@ -65,6 +72,13 @@ struct Args {
     /// Multiplies --facilities and --points (zones are kept: index cost stays national).
     #[arg(long, default_value_t = 1.0)]
     scale: f64,
+    /// Populated 200 m grid cells to write to `grid.csv` (at least; whole copies of the source
+    /// grid). 0 writes no grid.
+    #[arg(long, default_value_t = national_grid::DEFAULT_GRID_CELLS)]
+    grid_cells: usize,
+    /// Source grid copied onto the towns (Filosofi CSV in EPSG:3035).
+    #[arg(long, default_value = concat!(env!("CARGO_MANIFEST_DIR"), "/geodata/filosofi2019_200m_grand_belfort.csv"))]
+    grid_source: PathBuf,
     /// Source perimeters (WGS84 GeoJSON).
     #[arg(long, default_value = concat!(env!("CARGO_MANIFEST_DIR"), "/geodata/qpv_2024_territoire_de_belfort.geojson"))]
     source: PathBuf,
@@ -176,6 +190,20 @@ fn main() -> Result<()> {
     }
     let t_pts = t0.elapsed();
 
+    // Grid (issue 15): copies of the real Grand Belfort cells around the towns and beyond.
+    let grid_path = args.out.join("grid.csv");
+    let grid = if args.grid_cells > 0 {
+        let source = national_grid::read_grid_source(&args.grid_source)?;
+        let mut w = BufWriter::with_capacity(1 << 22, File::create(&grid_path)?);
+        let summary = national_grid::write_grid(&mut w, &nat, &source, args.seed, args.grid_cells)?;
+        w.flush()?;
+        Some(summary)
+    } else {
+        let _ = std::fs::remove_file(&grid_path);
+        None
+    };
+    let t_grid = t0.elapsed();
+
     let manifest = serde_json::json!({
         "generator": "examples/gen_national.rs",
         "seed": args.seed,
@@ -190,6 +218,11 @@ fn main() -> Result<()> {
         "point_sigma_m": national::POINT_SIGMA_M,
         "sample_points": sample_n,
         "sample_points_inside_a_zone": sample_inside,
+        "grid_source": args.grid_source.file_name().map(|n| n.to_string_lossy().into_owned()),
+        "grid_copies": grid.as_ref().map(|g| g.copies),
+        "grid_cells": grid.as_ref().map(|g| g.cells),
+        "grid_cells_skipped_overlap": grid.as_ref().map(|g| g.skipped_overlap),
+        "grid_inhabitants": grid.as_ref().map(|g| g.inhabitants.round() as u64),
     });
     std::fs::write(
         args.out.join("manifest.json"),
@@ -224,6 +257,18 @@ fn main() -> Result<()> {
         mib(&pts_path),
         (t_pts - t_fac).as_secs_f64()
     );
+    if let Some(g) = &grid {
+        eprintln!(
+            "{}: {} cells ({} copies, {} overlapping cells skipped), {:.0} inhabitants, {:.1} MiB, {:.2} s",
+            grid_path.display(),
+            g.cells,
+            g.copies,
+            g.skipped_overlap,
+            g.inhabitants,
+            mib(&grid_path),
+            (t_grid - t_pts).as_secs_f64()
+        );
+    }
     eprintln!(
         "sample: {sample_inside} of the first {sample_n} points lie inside a zone ({:.1} %)",
         100.0 * sample_inside as f64 / sample_n as f64

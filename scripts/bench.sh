@@ -55,7 +55,8 @@ fi
 
 # --- data -------------------------------------------------------------------------------------
 echo "== generating inputs (scale $SCALE, seed $SEED) into $DATA" >&2
-"$ROOT/target/release/examples/gen_national" --out "$DATA" --scale "$SCALE" --seed "$SEED"
+"$ROOT/target/release/examples/gen_national" --out "$DATA" --scale "$SCALE" --seed "$SEED" \
+    --grid-cells "${BENCH_GRID_CELLS:-0}"
 TOTAL=$(($(wc -l <"$DATA/points.csv") - 1))
 if [ "$PEER_POINTS" -le 0 ] || [ "$PEER_POINTS" -ge "$TOTAL" ]; then
     PEER_POINTS=$TOTAL

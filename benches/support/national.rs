@@ -266,6 +266,9 @@ pub struct National {
     pub step: f64,
     /// Largest side of the copied cluster's bounding box (m).
     pub cluster_extent: f64,
+    /// Centre of the copied cluster's bounding box, Lambert-93 (a town receives the cluster
+    /// translated by `town - cluster_centre`).
+    pub cluster_centre: Coord<f64>,
     /// Zones, town by town, in source order within a town.
     pub zones: Vec<SynthZone>,
 }
@@ -329,6 +332,7 @@ impl National {
             towns: nodes,
             step,
             cluster_extent: extent,
+            cluster_centre: centre,
             zones,
         })
     }
