@@ -15,35 +15,24 @@
 //! 6 km to within the difference between its projection and Lambert-93, so that count is not
 //! asserted.)
 
-use geo::{Coord, CoordsIter};
+use geo::{CoordsIter, Distance, Euclidean, Line, Point};
 use qpv::crs::Crs;
 use qpv::geocode::AddressIndex;
 use qpv::geocode::matcher::NEIGHBOUR_KM;
-
-fn segment_distance(p: Coord<f64>, a: Coord<f64>, b: Coord<f64>) -> f64 {
-    let (dx, dy) = (b.x - a.x, b.y - a.y);
-    let length2 = dx * dx + dy * dy;
-    let t = if length2 == 0.0 {
-        0.0
-    } else {
-        (((p.x - a.x) * dx + (p.y - a.y) * dy) / length2).clamp(0.0, 1.0)
-    };
-    (p.x - a.x - t * dx).hypot(p.y - a.y - t * dy)
-}
 
 /// Brute force: the least distance from a vertex of `a` to a boundary segment of `b`.
 fn boundary_distance(a: &geo::MultiPolygon<f64>, b: &geo::MultiPolygon<f64>) -> f64 {
     let mut segments = Vec::new();
     for polygon in b {
         for ring in std::iter::once(polygon.exterior()).chain(polygon.interiors()) {
-            segments.extend(ring.lines().map(|l| (l.start, l.end)));
+            segments.extend(ring.lines());
         }
     }
     a.coords_iter()
         .flat_map(|p| {
             segments
                 .iter()
-                .map(move |&(s, e)| segment_distance(p, s, e))
+                .map(move |l: &Line<f64>| Euclidean.distance(l, &Point(p)))
         })
         .fold(f64::INFINITY, f64::min)
 }

@@ -244,6 +244,17 @@ mod tests {
 
     const REPS: [&str; 3] = ["", "BIS", "A"];
 
+    /// An interpolated placement at (x, y) from points `low`..`high`.
+    fn between(x: f64, y: f64, low: usize, high: usize, uncertainty_m: f64) -> Placement {
+        Placement::Interpolated {
+            xy: Coord { x, y },
+            lonlat: Coord { x, y },
+            low,
+            high,
+            uncertainty_m,
+        }
+    }
+
     fn street() -> Vec<AddressPoint> {
         vec![
             pt(1, 0, 0.0, 10.0),
@@ -288,36 +299,18 @@ mod tests {
         // lies between 2 and 4 BIS, uncertain by their distance (15 m).
         assert_eq!(
             run(Some((4, ""))),
-            Placement::Interpolated {
-                xy: Coord { x: 15.0, y: 0.0 },
-                lonlat: Coord { x: 15.0, y: 0.0 },
-                low: 1,
-                high: 4,
-                uncertainty_m: 15.0 + MARGIN_M
-            }
+            between(15.0, 0.0, 1, 4, 15.0 + MARGIN_M)
         );
         // 2 TER (the reference has 2 and 2 A): after 2 A, before 4 BIS.
         assert_eq!(
             run(Some((2, "TER"))),
-            Placement::Interpolated {
-                xy: Coord { x: 1.0, y: 0.0 },
-                lonlat: Coord { x: 1.0, y: 0.0 },
-                low: 2,
-                high: 4,
-                uncertainty_m: 14.0 + MARGIN_M
-            }
+            between(1.0, 0.0, 2, 4, 14.0 + MARGIN_M)
         );
         // 10 BIS after the last even number, 10: at 10, uncertain by the distance to 4 BIS
         // (25 m), raised to the stated minimum.
         assert_eq!(
             run(Some((10, "BIS"))),
-            Placement::Interpolated {
-                xy: Coord { x: 40.0, y: 0.0 },
-                lonlat: Coord { x: 40.0, y: 0.0 },
-                low: 6,
-                high: 6,
-                uncertainty_m: MIN_UNCERTAINTY_M
-            }
+            between(40.0, 0.0, 6, 6, MIN_UNCERTAINTY_M)
         );
     }
 
@@ -331,16 +324,7 @@ mod tests {
             pt(23, 0, 30.0, 0.0),
         ];
         let p = place(&pts, Some((1, "")), |p| REPS[p.rep as usize]);
-        assert_eq!(
-            p,
-            Placement::Interpolated {
-                xy: Coord { x: 0.0, y: 0.0 },
-                lonlat: Coord { x: 0.0, y: 0.0 },
-                low: 1,
-                high: 1,
-                uncertainty_m: 300.0 + MARGIN_M
-            }
-        );
+        assert_eq!(p, between(0.0, 0.0, 1, 1, 300.0 + MARGIN_M));
         // 19, one step below: the spacing once (30 m + margin), raised to the minimum.
         let p = place(&pts, Some((19, "")), |p| REPS[p.rep as usize]);
         assert!(
