@@ -48,6 +48,6 @@ export ADDOK_CONFIG_MODULE=$ROOT/scripts/bench_geocode/addok_conf.py
 "$VENV/bin/addok" ngrams >/dev/null 2>&1
 
 REPORT=$ROOT/benches/results/geocode-$(date -u +%Y-%m-%dT%H%M%SZ).md
-"$VENV/bin/python" "$ROOT/scripts/bench_geocode/bench.py" "$ROOT/target/release/qpv" "$OUT" "$REPORT" \
+BENCH_SEED=$SEED "$VENV/bin/python" "$ROOT/scripts/bench_geocode/bench.py" "$ROOT/target/release/qpv" "$OUT" "$REPORT" \
     2> >(grep -v -e '^Loaded' -e '^addok\.' >&2)
 echo "report: ${REPORT#$ROOT/}" >&2

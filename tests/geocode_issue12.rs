@@ -1,5 +1,5 @@
 //! Issue 12 end to end: complements removed wherever they stand, a street given with the wrong
-//! commune found in a neighbouring one (flagged `corrected`), `housenumber` only for the number
+//! commune found in a neighbouring one or elsewhere in the département (flagged `corrected`), `housenumber` only for the number
 //! and suffix asked, and one spelling of the geocoding columns in `qpv geocode` and
 //! `qpv locate --addresses`.
 //!
@@ -62,6 +62,41 @@ fn complements_wrong_communes_and_suffixes() {
     );
     let (p, kiev4) = (r.point.unwrap(), bano_xy(47.634941, 6.834946));
     assert!((p.x - kiev4.x).hypot(p.y - kiev4.y) < 0.01);
+    // Given in Delle (90100, about 20 km south): not in Delle, in no commune sharing 90100
+    // nor within 6 km; found elsewhere in the département, in one commune only. The street
+    // may be another of the same name, so the answer is `street`, uncertain by the distance
+    // to the farthest BANO point of Delle (the address may be there), and so checked.
+    let r = g("4 rue de Kiev, 90100 Delle");
+    assert_eq!(
+        (r.precision, r.label.as_str(), r.score, r.corrected),
+        (
+            Precision::Street,
+            "4 Rue de Kiev, 90800 Bavilliers",
+            0.5,
+            true
+        )
+    );
+    assert_eq!(
+        r.reason,
+        "postcode/commune corrected: no such street in Delle; found in Bavilliers, elsewhere in the département"
+    );
+    let p = r.point.unwrap();
+    assert!((p.x - kiev4.x).hypot(p.y - kiev4.y) < 0.01);
+    // The farthest point of Delle, from the BANO rows read here and reprojected with PROJ.
+    let farthest = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .from_path(concat!(env!("CARGO_MANIFEST_DIR"), "/geodata/bano-90.csv"))
+        .unwrap()
+        .records()
+        .map(|r| r.unwrap())
+        .filter(|r| &r[4] == "Delle")
+        .map(|r| {
+            let q = bano_xy(r[6].parse().unwrap(), r[7].parse().unwrap());
+            (q.x - kiev4.x).hypot(q.y - kiev4.y)
+        })
+        .fold(0.0, f64::max);
+    assert!(farthest > 15_000.0, "{farthest}");
+    assert_eq!(r.uncertainty_m, Some(farthest.round()));
     // Found where asked: not corrected.
     assert!(!g("4 rue de Kiev 90800 Bavilliers").corrected);
     // 17, 17A and 17B exist, not 17C: never `housenumber`.

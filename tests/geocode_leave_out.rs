@@ -129,8 +129,8 @@ fn stated_uncertainty_covers_the_true_error_of_left_out_addresses() {
     assert_eq!(f.housenumber_over_25m, 0);
     // Every answer in the wrong QPV is flagged for a check.
     assert_eq!(f.wrong_qpv_flagged, f.wrong_qpv);
-    // The figures of this sample (seed 12): 1,748 of 1,826 approximate answers covered
-    // (95.7 %); 5 answers in the wrong QPV, all 5 flagged.
+    // The figures of this sample (seed 12): 1,753 of 1,826 approximate answers covered
+    // (96.0 %); 5 answers in the wrong QPV, all 5 within their uncertainty and flagged.
     assert_eq!(
         f,
         Figures {
@@ -139,9 +139,9 @@ fn stated_uncertainty_covers_the_true_error_of_left_out_addresses() {
             housenumber: 0,
             housenumber_over_25m: 0,
             approximate: 1826,
-            covered: 1748,
+            covered: 1753,
             wrong_qpv: 5,
-            wrong_qpv_within_uncertainty: 4,
+            wrong_qpv_within_uncertainty: 5,
             wrong_qpv_flagged: 5,
         }
     );

@@ -143,192 +143,11 @@ impl AddressIndex {
         source: &str,
         attribution: &str,
     ) -> Result<Self> {
-        let to_metric = ToMetric::new(Crs::WGS84, target)?;
-        let mut communes: Vec<Commune> = Vec::new();
-        let mut commune_ids: HashMap<String, u32> = HashMap::new();
-        let mut streets: Vec<Street> = Vec::new();
-        let mut street_ids: HashMap<(u32, String), u32> = HashMap::new();
-        let mut street_points: Vec<Vec<AddressPoint>> = Vec::new();
-        let mut reps: Vec<String> = vec![String::new()];
-        let mut rep_ids: HashMap<String, u16> = HashMap::from([(String::new(), 0)]);
-        let mut skipped = Skipped::default();
-        let mut skip = |line: u64, reason: String| {
-            skipped.count += 1;
-            if skipped.first.len() < 10 {
-                skipped.first.push((line, reason));
-            }
-        };
-        // Rows of one street follow each other: remember the last one to skip the hash maps.
-        let mut last: Option<(u32, u32)> = None;
-        let mut last_row: Option<RawAddress> = None;
-        let mut points = Vec::new();
+        let mut builder = IndexBuilder::new(target)?;
         for row in rows {
-            let row = row?;
-            let Some(mut hn) = parse_house_number(&row.numero) else {
-                skip(row.line, format!("no house number in '{}'", row.numero));
-                continue;
-            };
-            if !row.rep.trim().is_empty() {
-                hn.rep = canonical_rep(&row.rep);
-            }
-            let lonlat = Coord {
-                x: row.lon,
-                y: row.lat,
-            };
-            let xy = match to_metric.coord(lonlat) {
-                Ok(c) => c,
-                Err(e) => {
-                    skip(row.line, e.message);
-                    continue;
-                }
-            };
-            let same_street = last_row.as_ref().is_some_and(|l| {
-                l.street == row.street
-                    && l.commune == row.commune
-                    && l.insee == row.insee
-                    && l.postcode == row.postcode
-            });
-            let (commune, street) = match (same_street, last) {
-                (true, Some(ids)) => ids,
-                _ => {
-                    let ckey = if row.insee.is_empty() {
-                        format!("{}|{}", row.commune, row.postcode)
-                    } else {
-                        row.insee.clone()
-                    };
-                    let commune = *commune_ids.entry(ckey).or_insert_with(|| {
-                        communes.push(Commune {
-                            insee: row.insee.clone(),
-                            name: row.commune.clone(),
-                            key: commune_key(&row.commune),
-                            postcodes: Vec::new(),
-                        });
-                        (communes.len() - 1) as u32
-                    });
-                    let c = &mut communes[commune as usize];
-                    if !row.postcode.is_empty() && !c.postcodes.contains(&row.postcode) {
-                        c.postcodes.push(row.postcode.clone());
-                    }
-                    let street = *street_ids
-                        .entry((commune, row.street.clone()))
-                        .or_insert_with(|| {
-                            let key = street_key(&row.street);
-                            streets.push(Street {
-                                name: row.street.clone(),
-                                commune,
-                                postcode: row.postcode.clone(),
-                                masks: (letter_mask(&key.key), letter_mask(&key.core)),
-                                key,
-                                start: 0,
-                                end: 0,
-                            });
-                            street_points.push(Vec::new());
-                            (streets.len() - 1) as u32
-                        });
-                    (commune, street)
-                }
-            };
-            last = Some((commune, street));
-            let rep = match rep_ids.get(&hn.rep) {
-                Some(&id) => id,
-                None => {
-                    let id = u16::try_from(reps.len()).unwrap_or(u16::MAX);
-                    reps.push(hn.rep.clone());
-                    rep_ids.insert(hn.rep.clone(), id);
-                    id
-                }
-            };
-            street_points[street as usize].push(AddressPoint {
-                number: hn.number,
-                rep,
-                xy,
-                lonlat,
-                line: u32::try_from(row.line).unwrap_or(u32::MAX),
-            });
-            if !same_street {
-                last_row = Some(row);
-            }
+            builder.add(row?);
         }
-        if streets.is_empty() {
-            let (line, why) = skipped
-                .first
-                .first()
-                .cloned()
-                .unwrap_or((0, "the reference has no rows".into()));
-            return Err(crate::Error::input(
-                source,
-                if line > 0 {
-                    crate::Location::Line(line)
-                } else {
-                    crate::Location::File
-                },
-                format!(
-                    "no usable address point in the reference ({} rows skipped): {why}",
-                    skipped.count
-                ),
-                format!(
-                    "give a BANO or BAN file of the territory that {target} covers (--reference), or the right --crs"
-                ),
-            ));
-        }
-        points.reserve_exact(street_points.iter().map(Vec::len).sum());
-        for (street, mut pts) in streets.iter_mut().zip(street_points) {
-            pts.sort_by(|a, b| {
-                (a.number, reps[a.rep as usize].as_str(), a.line).cmp(&(
-                    b.number,
-                    reps[b.rep as usize].as_str(),
-                    b.line,
-                ))
-            });
-            street.start = points.len() as u32;
-            points.extend(pts);
-            street.end = points.len() as u32;
-        }
-        let mut by_key: HashMap<String, Vec<u32>> = HashMap::new();
-        let mut by_core: HashMap<String, Vec<u32>> = HashMap::new();
-        let mut streets_by_commune = vec![Vec::new(); communes.len()];
-        for (i, s) in streets.iter().enumerate() {
-            by_key.entry(s.key.key.clone()).or_default().push(i as u32);
-            if !s.key.core.is_empty() {
-                by_core
-                    .entry(s.key.core.clone())
-                    .or_default()
-                    .push(i as u32);
-            }
-            streets_by_commune[s.commune as usize].push(i as u32);
-        }
-        let commune_centres = centres(&streets, &points, communes.len());
-        let mut communes_by_key: HashMap<String, Vec<u32>> = HashMap::new();
-        let mut communes_by_postcode: HashMap<String, Vec<u32>> = HashMap::new();
-        for (i, c) in communes.iter_mut().enumerate() {
-            c.postcodes.sort();
-            communes_by_key
-                .entry(c.key.clone())
-                .or_default()
-                .push(i as u32);
-            for p in &c.postcodes {
-                communes_by_postcode
-                    .entry(p.clone())
-                    .or_default()
-                    .push(i as u32);
-            }
-        }
-        Ok(AddressIndex {
-            crs: target,
-            source: source.to_string(),
-            attribution: attribution.to_string(),
-            communes,
-            streets,
-            points,
-            reps,
-            by_key,
-            by_core,
-            communes_by_key,
-            communes_by_postcode,
-            streets_by_commune,
-            commune_centres,
-            skipped,
-        })
+        builder.finish(source, attribution)
     }
 
     /// The working CRS of [`AddressPoint::xy`].
@@ -440,6 +259,37 @@ impl AddressIndex {
             .collect()
     }
 
+    /// The département of a commune: the first 2 characters of its INSEE code (3 overseas,
+    /// `97x`), else of its first postcode; `""` when neither is known.
+    ///
+    /// ```
+    /// use qpv::crs::Crs;
+    /// use qpv::geocode::AddressIndex;
+    /// let index = AddressIndex::embedded(Crs::LAMBERT93).unwrap();
+    /// assert_eq!(index.departement(0), "90");
+    /// ```
+    pub fn departement(&self, commune: u32) -> &str {
+        let c = &self.communes[commune as usize];
+        let code = if c.insee.is_empty() {
+            c.postcodes.first().map(String::as_str).unwrap_or_default()
+        } else {
+            c.insee.as_str()
+        };
+        let len = if code.starts_with("97") { 3 } else { 2 };
+        code.get(..len).unwrap_or_default()
+    }
+
+    /// The distance from `from` to the farthest address point of `communes`, in metres (0
+    /// for none).
+    pub fn farthest_point_m(&self, from: Coord<f64>, communes: &[u32]) -> f64 {
+        communes
+            .iter()
+            .flat_map(|&c| self.streets_of_commune(c))
+            .flat_map(|&s| self.street_points(s))
+            .map(|p| (p.xy.x - from.x).hypot(p.xy.y - from.y))
+            .fold(0.0, f64::max)
+    }
+
     /// A readable label: `13 Rue Danton, 90000 Belfort`.
     pub fn label(&self, street: u32, number: Option<&HouseNumber>) -> String {
         let s = &self.streets[street as usize];
@@ -454,6 +304,253 @@ impl AddressIndex {
             ),
             None => format!("{}, {} {}", s.name, s.postcode, c.name),
         }
+    }
+}
+
+/// The communes, streets and points of a reference as its rows arrive (the steps of
+/// [`AddressIndex::build`]).
+struct IndexBuilder {
+    target: Crs,
+    to_metric: ToMetric,
+    communes: Vec<Commune>,
+    commune_ids: HashMap<String, u32>,
+    streets: Vec<Street>,
+    street_ids: HashMap<(u32, String), u32>,
+    street_points: Vec<Vec<AddressPoint>>,
+    reps: Vec<String>,
+    rep_ids: HashMap<String, u16>,
+    skipped: Skipped,
+    /// Rows of one street follow each other: the last street's (street, commune, insee,
+    /// postcode) and ids, to skip the hash maps.
+    last: Option<([String; 4], (u32, u32))>,
+}
+
+impl IndexBuilder {
+    fn new(target: Crs) -> Result<Self> {
+        Ok(IndexBuilder {
+            target,
+            to_metric: ToMetric::new(Crs::WGS84, target)?,
+            communes: Vec::new(),
+            commune_ids: HashMap::new(),
+            streets: Vec::new(),
+            street_ids: HashMap::new(),
+            street_points: Vec::new(),
+            reps: vec![String::new()],
+            rep_ids: HashMap::from([(String::new(), 0)]),
+            skipped: Skipped::default(),
+            last: None,
+        })
+    }
+
+    fn skip(&mut self, line: u64, reason: String) {
+        self.skipped.count += 1;
+        if self.skipped.first.len() < 10 {
+            self.skipped.first.push((line, reason));
+        }
+    }
+
+    /// Adds one row: its point to its street (created with its commune if new), or the row to
+    /// the skipped ones.
+    fn add(&mut self, row: RawAddress) {
+        let Some(mut hn) = parse_house_number(&row.numero) else {
+            self.skip(row.line, format!("no house number in '{}'", row.numero));
+            return;
+        };
+        if !row.rep.trim().is_empty() {
+            hn.rep = canonical_rep(&row.rep);
+        }
+        let lonlat = Coord {
+            x: row.lon,
+            y: row.lat,
+        };
+        let xy = match self.to_metric.coord(lonlat) {
+            Ok(c) => c,
+            Err(e) => {
+                self.skip(row.line, e.message);
+                return;
+            }
+        };
+        let street = self.street_of(&row);
+        let rep = self.rep_id(&hn.rep);
+        self.street_points[street as usize].push(AddressPoint {
+            number: hn.number,
+            rep,
+            xy,
+            lonlat,
+            line: u32::try_from(row.line).unwrap_or(u32::MAX),
+        });
+    }
+
+    /// The id of the row's street, created (with its commune) on first sight.
+    fn street_of(&mut self, row: &RawAddress) -> u32 {
+        if let Some((key, ids)) = &self.last
+            && key[0] == row.street
+            && key[1] == row.commune
+            && key[2] == row.insee
+            && key[3] == row.postcode
+        {
+            return ids.1;
+        }
+        let commune = self.commune_of(row);
+        let street = *self
+            .street_ids
+            .entry((commune, row.street.clone()))
+            .or_insert_with(|| {
+                let key = street_key(&row.street);
+                self.streets.push(Street {
+                    name: row.street.clone(),
+                    commune,
+                    postcode: row.postcode.clone(),
+                    masks: (letter_mask(&key.key), letter_mask(&key.core)),
+                    key,
+                    start: 0,
+                    end: 0,
+                });
+                self.street_points.push(Vec::new());
+                (self.streets.len() - 1) as u32
+            });
+        let key = [
+            row.street.clone(),
+            row.commune.clone(),
+            row.insee.clone(),
+            row.postcode.clone(),
+        ];
+        self.last = Some((key, (commune, street)));
+        street
+    }
+
+    /// The id of the row's commune (by INSEE code, else name and postcode), its postcodes
+    /// completed.
+    fn commune_of(&mut self, row: &RawAddress) -> u32 {
+        let ckey = if row.insee.is_empty() {
+            format!("{}|{}", row.commune, row.postcode)
+        } else {
+            row.insee.clone()
+        };
+        let commune = *self.commune_ids.entry(ckey).or_insert_with(|| {
+            self.communes.push(Commune {
+                insee: row.insee.clone(),
+                name: row.commune.clone(),
+                key: commune_key(&row.commune),
+                postcodes: Vec::new(),
+            });
+            (self.communes.len() - 1) as u32
+        });
+        let c = &mut self.communes[commune as usize];
+        if !row.postcode.is_empty() && !c.postcodes.contains(&row.postcode) {
+            c.postcodes.push(row.postcode.clone());
+        }
+        commune
+    }
+
+    fn rep_id(&mut self, rep: &str) -> u16 {
+        if let Some(&id) = self.rep_ids.get(rep) {
+            return id;
+        }
+        let id = u16::try_from(self.reps.len()).unwrap_or(u16::MAX);
+        self.reps.push(rep.to_string());
+        self.rep_ids.insert(rep.to_string(), id);
+        id
+    }
+
+    /// The error when no row could be indexed, naming the first skipped one.
+    fn empty_error(&self, source: &str) -> crate::Error {
+        let (line, why) = self
+            .skipped
+            .first
+            .first()
+            .cloned()
+            .unwrap_or((0, "the reference has no rows".into()));
+        crate::Error::input(
+            source,
+            if line > 0 {
+                crate::Location::Line(line)
+            } else {
+                crate::Location::File
+            },
+            format!(
+                "no usable address point in the reference ({} rows skipped): {why}",
+                self.skipped.count
+            ),
+            format!(
+                "give a BANO or BAN file of the territory that {} covers (--reference), or the right --crs",
+                self.target
+            ),
+        )
+    }
+
+    /// Sorts each street's points and lays them out street after street.
+    fn lay_out_points(&mut self) -> Vec<AddressPoint> {
+        let reps = &self.reps;
+        let mut points = Vec::with_capacity(self.street_points.iter().map(Vec::len).sum());
+        let street_points = std::mem::take(&mut self.street_points);
+        for (street, mut pts) in self.streets.iter_mut().zip(street_points) {
+            pts.sort_by(|a, b| {
+                (a.number, reps[a.rep as usize].as_str(), a.line).cmp(&(
+                    b.number,
+                    reps[b.rep as usize].as_str(),
+                    b.line,
+                ))
+            });
+            street.start = points.len() as u32;
+            points.extend(pts);
+            street.end = points.len() as u32;
+        }
+        points
+    }
+
+    /// The index: points laid out, streets keyed by name and by commune, communes by name and
+    /// by postcode.
+    fn finish(mut self, source: &str, attribution: &str) -> Result<AddressIndex> {
+        if self.streets.is_empty() {
+            return Err(self.empty_error(source));
+        }
+        let points = self.lay_out_points();
+        let mut by_key: HashMap<String, Vec<u32>> = HashMap::new();
+        let mut by_core: HashMap<String, Vec<u32>> = HashMap::new();
+        let mut streets_by_commune = vec![Vec::new(); self.communes.len()];
+        for (i, s) in self.streets.iter().enumerate() {
+            by_key.entry(s.key.key.clone()).or_default().push(i as u32);
+            if !s.key.core.is_empty() {
+                by_core
+                    .entry(s.key.core.clone())
+                    .or_default()
+                    .push(i as u32);
+            }
+            streets_by_commune[s.commune as usize].push(i as u32);
+        }
+        let commune_centres = centres(&self.streets, &points, self.communes.len());
+        let mut communes_by_key: HashMap<String, Vec<u32>> = HashMap::new();
+        let mut communes_by_postcode: HashMap<String, Vec<u32>> = HashMap::new();
+        for (i, c) in self.communes.iter_mut().enumerate() {
+            c.postcodes.sort();
+            communes_by_key
+                .entry(c.key.clone())
+                .or_default()
+                .push(i as u32);
+            for p in &c.postcodes {
+                communes_by_postcode
+                    .entry(p.clone())
+                    .or_default()
+                    .push(i as u32);
+            }
+        }
+        Ok(AddressIndex {
+            crs: self.target,
+            source: source.to_string(),
+            attribution: attribution.to_string(),
+            communes: self.communes,
+            streets: self.streets,
+            points,
+            reps: self.reps,
+            by_key,
+            by_core,
+            communes_by_key,
+            communes_by_postcode,
+            streets_by_commune,
+            commune_centres,
+            skipped: self.skipped,
+        })
     }
 }
 

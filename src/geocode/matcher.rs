@@ -34,7 +34,17 @@ use super::normalize::{
 
 /// How far (km, between the centres of their address points) a commune may be from the one
 /// given to be searched as a neighbour when the street is not in the given one.
+///
+/// Distance rather than commune adjacency: centres exist for every commune of any reference,
+/// whereas the embedded outlines cover 52 of the 101 communes of BANO 90 and a `--reference`
+/// file of another territory has none; on those 52, every pair of touching communes is within
+/// 6 km (123 pairs, the farthest 5.4 km apart: `tests/geocode_neighbours.rs`).
 pub const NEIGHBOUR_KM: f64 = 6.0;
+
+/// What [`AddressIndex`]'s fallback says of a street found in a neighbouring commune.
+const NEIGHBOURING: &str = "a neighbouring commune";
+/// What [`AddressIndex`]'s fallback says of a street found further in the département.
+const DEPARTEMENT: &str = "elsewhere in the département";
 
 /// What a geocoded position stands for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -44,7 +54,8 @@ pub enum Precision {
     Housenumber,
     /// A number missing from the reference, placed between its same-parity neighbours.
     Interpolated,
-    /// A point on the street (its median address point).
+    /// A point on the street (its median address point), or any answer whose street was
+    /// found only elsewhere in the département than the commune given.
     Street,
     /// Nothing was matched; see the reason.
     NotFound,
@@ -194,6 +205,21 @@ fn postcode_column(text: &str) -> Option<String> {
 
 fn is_small_number(w: &str) -> bool {
     !w.is_empty() && w.len() <= 4 && w.bytes().all(|b| b.is_ascii_digit())
+}
+
+/// The commune as given: the commune column (up to `CEDEX`), else the words after the
+/// postcode.
+fn commune_text(q: &AddressQuery, parsed: &Parsed) -> String {
+    if q.commune.trim().is_empty() {
+        return parsed.after_postcode.join(" ");
+    }
+    let f = fold(q.commune);
+    let words: Vec<&str> = f.split(' ').collect();
+    let end = words
+        .iter()
+        .position(|w| *w == "cedex")
+        .unwrap_or(words.len());
+    words[..end].join(" ")
 }
 
 /// Splits folded words into number, street words and locality.
@@ -369,6 +395,8 @@ impl AddressIndex {
         g
     }
 
+    /// The steps for one reading of the address: the locality, the candidate splits of the
+    /// street words, the best street found, else the fallbacks, else why nothing was found.
     fn geocode_parsed(&self, parsed: &Parsed, q: &AddressQuery) -> Geocoded {
         if parsed.street.is_empty()
             && parsed.after_postcode.is_empty()
@@ -380,35 +408,47 @@ impl AddressIndex {
         }
         // Postcode: the column, else the text.
         let postcode = postcode_column(q.postcode).or_else(|| parsed.postcode.clone());
-        let commune_text = if !q.commune.trim().is_empty() {
-            let f = fold(q.commune);
-            let words: Vec<&str> = f.split(' ').collect();
-            let end = words
-                .iter()
-                .position(|w| *w == "cedex")
-                .unwrap_or(words.len());
-            words[..end].join(" ")
-        } else {
-            parsed.after_postcode.join(" ")
-        };
-        let base = match self.locality(postcode.as_deref(), &commune_text) {
+        let base = match self.locality(postcode.as_deref(), &commune_text(q, parsed)) {
             Ok(l) => l,
             Err(reason) => return Geocoded::not_found(reason),
         };
+        if let Some(reason) = self.no_street_name(parsed) {
+            return Geocoded::not_found(reason);
+        }
+        let candidates = self.candidate_splits(parsed, &base);
+        let failure = match self.best_match(parsed, &candidates) {
+            Ok(g) => return g,
+            Err(failure) => failure,
+        };
+        if failure.is_none()
+            && let Some(g) = self.fallback(parsed, &base, postcode.as_deref())
+        {
+            return g;
+        }
+        if let Some(f) = failure {
+            return Geocoded::not_found(f);
+        }
+        self.nothing_like(parsed, &candidates)
+    }
+
+    /// Why the street words name no street: only digits, or only a commune.
+    fn no_street_name(&self, parsed: &Parsed) -> Option<String> {
         if parsed
             .street
             .iter()
             .all(|w| w.bytes().all(|b| b.is_ascii_digit()))
         {
-            return Geocoded::not_found("no street name in the address");
+            return Some("no street name in the address".into());
         }
         let whole = commune_key_from_words(parsed.street.iter().copied());
-        if !self.communes_with_key(&whole).is_empty() {
-            return Geocoded::not_found(format!(
-                "no street name in the address, only the commune '{whole}'"
-            ));
-        }
-        // Candidate splits: a commune named at the end of the street words, then none.
+        (!self.communes_with_key(&whole).is_empty())
+            .then(|| format!("no street name in the address, only the commune '{whole}'"))
+    }
+
+    /// Ways to split the street words into a street and a commune: a commune named at the
+    /// end of the words (within `base`), a misspelt one when nothing else locates the street,
+    /// then all the words as the street in `base`. Each is (street word count, locality).
+    fn candidate_splits(&self, parsed: &Parsed, base: &Locality) -> Vec<(usize, Locality)> {
         let mut candidates: Vec<(usize, Locality)> = Vec::new();
         let n = parsed.street.len();
         for k in (1..n).rev().filter(|&k| n - k <= 4) {
@@ -452,9 +492,19 @@ impl AddressIndex {
             }
         }
         candidates.push((n, base.clone()));
+        candidates
+    }
+
+    /// The best-scored answer over the candidate splits (the first at score 1 wins); else the
+    /// first ambiguity met, if any.
+    fn best_match(
+        &self,
+        parsed: &Parsed,
+        candidates: &[(usize, Locality)],
+    ) -> Result<Geocoded, Option<String>> {
         let mut best: Option<Geocoded> = None;
         let mut failure: Option<String> = None;
-        for (k, locality) in &candidates {
+        for (k, locality) in candidates {
             let key = street_key_from_words(parsed.street[..*k].iter().copied());
             if key.is_empty() {
                 continue;
@@ -477,18 +527,12 @@ impl AddressIndex {
                 StreetMatch::None => {}
             }
         }
-        if let Some(b) = best {
-            return b;
-        }
-        if failure.is_none()
-            && let Some(g) = self.fallback(parsed, &base, postcode.as_deref())
-        {
-            return g;
-        }
-        if let Some(f) = failure {
-            return Geocoded::not_found(f);
-        }
-        // Report against the most specific reading: the first candidate with a street name.
+        best.ok_or(failure)
+    }
+
+    /// `not_found`, reported against the most specific reading: the first candidate with a
+    /// street name.
+    fn nothing_like(&self, parsed: &Parsed, candidates: &[(usize, Locality)]) -> Geocoded {
         let Some((key, locality)) = candidates.iter().find_map(|(k, l)| {
             let key = street_key_from_words(parsed.street[..*k].iter().copied());
             (!key.is_empty()).then_some((key, l))
@@ -510,12 +554,14 @@ impl AddressIndex {
         Geocoded::not_found(format!("no street like '{}' in {place}", key.key))
     }
 
-    /// The street looked for outside the locality given, when it is not in it: in another
-    /// commune sharing the postcode (score × 0.8), then in the communes within
-    /// [`NEIGHBOUR_KM`] (× 0.7), by its exact name only; the answer is flagged `corrected`
-    /// and its `reason` says where it was found. Not further: a street name found elsewhere
-    /// in the département is more often another street of the same name (the leave-out test
-    /// placed `1 Impasse de la Forêt` of Rougemont in Courtelevant, 26 km away).
+    /// The street looked for outside the locality given, when it is not in it, by its exact
+    /// name only: in another commune sharing the postcode (score × 0.8), then in the
+    /// communes within [`NEIGHBOUR_KM`] (× 0.7), then in the rest of the département (× 0.5,
+    /// one commune only); the answer is flagged `corrected` and its `reason` says where it
+    /// was found. In the département a street name is often another street of the same name
+    /// (the leave-out test found `1 Impasse de la Forêt` of Rougemont in Courtelevant, 26 km
+    /// away): such an answer is only ever `street` precision, uncertain by the distance to
+    /// the farthest address point of the communes given, so that it is checked.
     fn fallback(
         &self,
         parsed: &Parsed,
@@ -527,36 +573,7 @@ impl AddressIndex {
         if key.is_empty() || given.is_empty() {
             return None;
         }
-        let names = |ids: &[u32]| {
-            let mut n: Vec<&str> = ids
-                .iter()
-                .map(|&c| self.communes()[c as usize].name.as_str())
-                .collect();
-            n.dedup();
-            n.join(", ")
-        };
-        let mut tried = given.clone();
-        let same_postcode: Vec<u32> = postcode
-            .map(|p| self.communes_with_postcode(p))
-            .unwrap_or_default()
-            .iter()
-            .copied()
-            .filter(|c| !tried.contains(c))
-            .collect();
-        tried.extend(&same_postcode);
-        let near: Vec<u32> = self
-            .communes_near(given, NEIGHBOUR_KM)
-            .into_iter()
-            .filter(|c| !tried.contains(c))
-            .collect();
-        let steps = [
-            (same_postcode, 0.8, "a commune with the same postcode"),
-            (near, 0.7, "a neighbouring commune"),
-        ];
-        for (communes, factor, what) in steps {
-            if communes.is_empty() {
-                continue;
-            }
+        for (communes, factor, what) in self.fallback_steps(given, postcode) {
             let locality = Locality {
                 communes: Some(communes),
                 score: base.score * factor,
@@ -569,29 +586,91 @@ impl AddressIndex {
                 .copied()
                 .filter(|&s| self.in_locality(s, &locality))
                 .collect();
-            if exact.is_empty() {
+            let Some(&first) = exact.first() else {
                 continue;
-            }
-            match self.resolve(exact, 1.0, parsed.number.as_ref()) {
+            };
+            let far = what == DEPARTEMENT;
+            let commune = |s: u32| self.streets()[s as usize].commune;
+            let found = if far && exact.iter().any(|&s| commune(s) != commune(first)) {
+                StreetMatch::Ambiguous(exact)
+            } else {
+                self.resolve(exact, 1.0, parsed.number.as_ref())
+            };
+            return Some(match found {
                 StreetMatch::Found { street, score } => {
-                    let mut g =
-                        self.place_on(street, parsed.number.as_ref(), score * locality.score);
-                    let found = self.streets()[street as usize].commune;
-                    g.corrected = true;
-                    g.reason = format!(
-                        "postcode/commune corrected: no such street in {}; found in {}, {what}",
-                        names(given),
-                        names(&[found])
-                    );
-                    return Some(g);
+                    let g = self.place_on(street, parsed.number.as_ref(), score * locality.score);
+                    let g = if far { self.far_answer(g, given) } else { g };
+                    self.corrected(g, given, commune(street), what)
                 }
-                StreetMatch::Ambiguous(ids) => {
-                    return Some(Geocoded::not_found(self.ambiguity(&ids)));
-                }
-                StreetMatch::None => {}
-            }
+                StreetMatch::Ambiguous(ids) => Geocoded::not_found(self.ambiguity(&ids)),
+                StreetMatch::None => continue,
+            });
         }
         None
+    }
+
+    /// The communes searched by [`AddressIndex::fallback`] in turn, each not in the ones
+    /// before, with their score factor and what they are.
+    fn fallback_steps(
+        &self,
+        given: &[u32],
+        postcode: Option<&str>,
+    ) -> Vec<(Vec<u32>, f64, &'static str)> {
+        let mut tried = given.to_vec();
+        let mut steps = Vec::new();
+        let same_postcode = postcode
+            .map(|p| self.communes_with_postcode(p).to_vec())
+            .unwrap_or_default();
+        let departements: Vec<&str> = given.iter().map(|&c| self.departement(c)).collect();
+        let departement = (0..self.communes().len() as u32)
+            .filter(|&c| departements.contains(&self.departement(c)))
+            .collect();
+        let candidates = [
+            (same_postcode, 0.8, "a commune with the same postcode"),
+            (self.communes_near(given, NEIGHBOUR_KM), 0.7, NEIGHBOURING),
+            (departement, 0.5, DEPARTEMENT),
+        ];
+        for (communes, factor, what) in candidates {
+            let new: Vec<u32> = communes
+                .into_iter()
+                .filter(|c| !tried.contains(c))
+                .collect();
+            tried.extend(&new);
+            if !new.is_empty() {
+                steps.push((new, factor, what));
+            }
+        }
+        steps
+    }
+
+    /// A département answer: `street` precision, uncertain by at least the distance to the
+    /// farthest address point of the communes given (the address may be there).
+    fn far_answer(&self, mut g: Geocoded, given: &[u32]) -> Geocoded {
+        if let Some(p) = g.point {
+            let reach = self.farthest_point_m(p, given);
+            g.precision = Precision::Street;
+            g.uncertainty_m = g.uncertainty_m.map(|u| u.max(reach.round()));
+        }
+        g
+    }
+
+    /// Flags an answer found in commune `found` instead of the communes `given`.
+    fn corrected(&self, mut g: Geocoded, given: &[u32], found: u32, what: &str) -> Geocoded {
+        let names = |ids: &[u32]| {
+            let mut n: Vec<&str> = ids
+                .iter()
+                .map(|&c| self.communes()[c as usize].name.as_str())
+                .collect();
+            n.dedup();
+            n.join(", ")
+        };
+        g.corrected = true;
+        g.reason = format!(
+            "postcode/commune corrected: no such street in {}; found in {}, {what}",
+            names(given),
+            names(&[found])
+        );
+        g
     }
 
     /// The communes the postcode and commune name allow.
@@ -730,6 +809,37 @@ impl AddressIndex {
             }
             None => &[],
         };
+        let (mut best_score, mut best) = self.closest_by_typos(key, pool);
+        // Words left out (`rue Foltz` for `Rue du Général Foltz`): every word of the query's
+        // name in the street's name, within a named locality, one street only.
+        if best.is_empty()
+            && locality.communes.is_some()
+            && key.core.split(' ').any(|w| w.len() >= 4)
+        {
+            for &s in pool {
+                let core = &self.streets()[s as usize].key.core;
+                if key.core.split(' ').all(|w| core.split(' ').any(|x| x == w)) {
+                    best.push(s);
+                }
+            }
+            best_score = 0.75;
+        }
+        if best.is_empty() {
+            return StreetMatch::None;
+        }
+        let first = &self.streets()[best[0] as usize].key.key;
+        if best
+            .iter()
+            .any(|&s| self.streets()[s as usize].key.key != *first)
+        {
+            return StreetMatch::Ambiguous(best);
+        }
+        self.resolve(best, best_score, number)
+    }
+
+    /// The streets of `pool` closest to `key` within the typo budget, with their score
+    /// (`1 − 0.15·d` on the key, `0.8 − 0.15·d` on the name without its type).
+    fn closest_by_typos(&self, key: &StreetKey, pool: &[u32]) -> (f64, Vec<u32>) {
         let key_budget = typo_budget(key.key.len());
         let core_budget = typo_budget(key.core.len());
         let (key_mask, core_mask) = (letter_mask(&key.key), letter_mask(&key.core));
@@ -763,31 +873,7 @@ impl AddressIndex {
                 best.push(s);
             }
         }
-        // Words left out (`rue Foltz` for `Rue du Général Foltz`): every word of the query's
-        // name in the street's name, within a named locality, one street only.
-        if best.is_empty()
-            && locality.communes.is_some()
-            && key.core.split(' ').any(|w| w.len() >= 4)
-        {
-            for &s in pool {
-                let core = &self.streets()[s as usize].key.core;
-                if key.core.split(' ').all(|w| core.split(' ').any(|x| x == w)) {
-                    best.push(s);
-                }
-            }
-            best_score = 0.75;
-        }
-        if best.is_empty() {
-            return StreetMatch::None;
-        }
-        let first = &self.streets()[best[0] as usize].key.key;
-        if best
-            .iter()
-            .any(|&s| self.streets()[s as usize].key.key != *first)
-        {
-            return StreetMatch::Ambiguous(best);
-        }
-        self.resolve(best, best_score, number)
+        (best_score, best)
     }
 
     /// Several streets with one key: one commune → the one holding the number (else the first);
