@@ -688,3 +688,24 @@ fn a_dash_reads_points_from_standard_input() {
     assert_eq!(code, 2);
     assert!(err.contains("<stdin>, line 2"), "{err}");
 }
+
+// See: tests/validity.proptest-regressions: geo's `relate` panics on this multipolygon (the
+// proptest's shrunk case, moved to Lambert-93 metres); `qpv info` panicked on it (exit 101).
+// Now its first polygon is listed as invalid, and the loaders refuse it with the feature named.
+#[test]
+fn a_polygon_geo_cannot_relate_is_reported_invalid_not_a_panic() {
+    let file = "tests/misuse/files/relate_panic.geojson";
+    let (code, out, err) = qpv(&["info", file]);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        out.contains(
+            "feature 0: invalid geometry: polygon at index 0 is invalid: its rings overlap themselves or each other"
+        ),
+        "{out}"
+    );
+    assert!(!err.contains("panicked"), "{err}");
+    refused(
+        &["check", file, "--as", "zones"],
+        "relate_panic.geojson, feature 0: polygon 0 has no area",
+    );
+}
