@@ -9,19 +9,9 @@ fn repo(rel: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join(rel)
 }
 
-/// Runs qpv; returns (exit code, stdout, stderr).
+/// Runs qpv (empty standard input); returns (exit code, stdout, stderr).
 fn qpv(args: &[&str]) -> (i32, String, String) {
-    let out = Command::cargo_bin("qpv")
-        .unwrap()
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .args(args)
-        .output()
-        .unwrap();
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
+    qpv_stdin(args, Vec::new())
 }
 
 /// Exit 2, `qpv:` first, the fragment, and none of the internal words.
