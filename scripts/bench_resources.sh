@@ -104,10 +104,10 @@ run() {
 
 echo "| case | command | exit | time (s) | peak RSS (MB) | bound | |"
 echo "|---|---|---|---|---|---|---|"
-run "1 M-vertex polygon, check" 10 1000 check "$DIR/polygon_1m.geojson" --as zones
-run "1 M-vertex polygon, locate 10,000 points" 10 1000 locate "$DIR/points.csv" --qpv "$DIR/polygon_1m.geojson" -q
-run "1 M-vertex polygon, coverage" 10 1000 coverage --qpv "$DIR/polygon_1m.geojson"
-run "1 M-vertex polygon, perimeter test" 20 2000 perimeter test "$DIR/polygon_1m.geojson"
+run "1 M-vertex polygon, check" 30 1000 check "$DIR/polygon_1m.geojson" --as zones
+run "1 M-vertex polygon, locate 10,000 points" 30 1000 locate "$DIR/points.csv" --qpv "$DIR/polygon_1m.geojson" -q
+run "1 M-vertex polygon, coverage" 60 1000 coverage --qpv "$DIR/polygon_1m.geojson"
+run "1 M-vertex polygon, perimeter test" 30 1000 perimeter test "$DIR/polygon_1m.geojson"
 run "50 MB CSV header line" 5 200 locate "$DIR/header_50mb.csv" -q
 run "huge k (10,000 points × every facility)" 60 500 nearest "$DIR/points.csv" -k 18446744073709551615 -q
 run "${MB} MB GeoJSON of points" 300 $((MB * 3)) check "$DIR/points_${MB}mb.geojson" --as points
