@@ -9,19 +9,9 @@ fn repo(rel: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join(rel)
 }
 
-/// Runs qpv; returns (exit code, stdout, stderr).
+/// Runs qpv (empty standard input); returns (exit code, stdout, stderr).
 fn qpv(args: &[&str]) -> (i32, String, String) {
-    let out = Command::cargo_bin("qpv")
-        .unwrap()
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .args(args)
-        .output()
-        .unwrap();
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
+    qpv_stdin(args, Vec::new())
 }
 
 /// Exit 2, `qpv:` first, the fragment, and none of the internal words.
@@ -605,5 +595,107 @@ fn duplicate_csv_headers_are_refused_with_their_name() {
     refused(
         &["locate", "tests/misuse/files/duplicate_header.csv"],
         "duplicate_header.csv, line 1: the column 'lon' appears twice (columns 2 and 4)",
+    );
+}
+
+// See: issue 11, "duplicate JSON keys are accepted silently" (serde_json kept the last one).
+#[test]
+fn duplicate_json_keys_are_refused_naming_file_feature_and_key() {
+    refused(
+        &[
+            "check",
+            "tests/misuse/files/duplicate_key.geojson",
+            "--as",
+            "zones",
+        ],
+        "duplicate_key.geojson, feature 1: the key \"code_qp\" appears twice",
+    );
+    refused(
+        &["locate", "tests/misuse/files/duplicate_key_points.geojson"],
+        "duplicate_key_points.geojson, feature 1: the key \"coordinates\" appears twice",
+    );
+}
+
+/// Runs qpv with `stdin` piped in; returns (exit code, stdout, stderr).
+fn qpv_stdin(args: &[&str], stdin: Vec<u8>) -> (i32, String, String) {
+    let out = Command::cargo_bin("qpv")
+        .unwrap()
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .args(args)
+        .write_stdin(stdin)
+        .output()
+        .unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+// See: issue 11, "Mixed UTF-8 / Latin-1 rows are garbled". The file is a real mix: line 2 in
+// UTF-8 ("Collège Châteaudun"), line 3 in Latin-1 ("École Pergaud" as Excel's "CSV" writes it;
+// `iconv -f utf-8` stops at its first byte, 0xC9).
+#[test]
+fn mixed_encodings_are_refused_and_latin1_after_64_kib_of_ascii_is_decoded() {
+    refused(
+        &["locate", "tests/misuse/files/mixed_encoding.csv"],
+        "mixed_encoding.csv, line 3: this line is not UTF-8 text like line 2: the file mixes text encodings",
+    );
+    // A Latin-1 file whose first 64 KiB are ASCII: the sniffed sample said UTF-8 and the
+    // accented name came out as "B\u{FFFD}thonvilliers". Now the first non-ASCII line decides.
+    let mut csv = b"id,nom,lon,lat\n".to_vec();
+    for i in 0..3000 {
+        csv.extend_from_slice(format!("{i},Belfort centre,6.8628,47.6380\n").as_bytes());
+    }
+    assert!(csv.len() > 64 * 1024);
+    csv.extend_from_slice(b"3000,B\xe9thonvilliers,6.9170,47.6330\n");
+    let (code, out, err) = qpv_stdin(&["locate", "-", "-q"], csv);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        out.contains("3000,Béthonvilliers,"),
+        "{}",
+        &out[out.len() - 300..]
+    );
+    assert!(!out.contains('\u{FFFD}'));
+}
+
+// See: issue 11, "No `-` for stdin/stdout": `-` reads points from standard input, CSV or
+// GeoJSON, with the same output as the file itself.
+#[test]
+fn a_dash_reads_points_from_standard_input() {
+    for file in [
+        "tests/misuse/files/qpv_vertices.csv",
+        "tests/misuse/files/points.geojson",
+    ] {
+        let (code, from_file, err) = qpv(&["locate", file, "-q"]);
+        assert_eq!(code, 0, "{err}");
+        let bytes = std::fs::read(repo(file)).unwrap();
+        let (code, from_stdin, err) = qpv_stdin(&["locate", "-", "-q"], bytes);
+        assert_eq!(code, 0, "{file}: {err}");
+        assert_eq!(from_stdin, from_file, "{file}");
+    }
+    let (code, _, err) = qpv_stdin(&["locate", "-"], b"id,lon,lat\n1,abc,47.6\n".to_vec());
+    assert_eq!(code, 2);
+    assert!(err.contains("<stdin>, line 2"), "{err}");
+}
+
+// See: tests/validity.proptest-regressions: geo's `relate` panics on this multipolygon (the
+// proptest's shrunk case, moved to Lambert-93 metres); `qpv info` panicked on it (exit 101).
+// Now its first polygon is listed as invalid, and the loaders refuse it with the feature named.
+#[test]
+fn a_polygon_geo_cannot_relate_is_reported_invalid_not_a_panic() {
+    let file = "tests/misuse/files/relate_panic.geojson";
+    let (code, out, err) = qpv(&["info", file]);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        out.contains(
+            "feature 0: invalid geometry: polygon at index 0 is invalid: its rings overlap themselves or each other"
+        ),
+        "{out}"
+    );
+    assert!(!err.contains("panicked"), "{err}");
+    refused(
+        &["check", file, "--as", "zones"],
+        "relate_panic.geojson, feature 0: polygon 0 has no area",
     );
 }

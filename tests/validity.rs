@@ -7,7 +7,7 @@ use geo::algorithm::Validation;
 use geo::{Coord, LineString, MultiPolygon, Polygon};
 use proptest::prelude::*;
 use qpv::geometry::validity::{
-    check_multipolygon, ring_has_self_intersection, ring_has_self_intersection_pairwise,
+    Problem, check_multipolygon, ring_has_self_intersection, ring_has_self_intersection_pairwise,
 };
 
 fn ring() -> impl Strategy<Value = LineString<f64>> {
@@ -39,17 +39,41 @@ proptest! {
     #[test]
     fn same_first_error_as_geo(polys in prop::collection::vec(polygon(), 1..4)) {
         let mp = MultiPolygon(polys);
-        // geo's relate panics on some invalid multipolygons ("topology position conflict");
-        // both checks use it the same way, so they must then panic alike (a known limit, left
-        // for a later fix: qpv inherits it from geo's check_validation).
-        let ours = std::panic::catch_unwind(|| check_multipolygon(&mp));
+        // geo's relate panics on some invalid multipolygons ("topology position conflict"):
+        // ours never panics, and says "unresolvable" exactly where geo panics.
+        let ours = check_multipolygon(&mp);
         let geo = std::panic::catch_unwind(|| mp.check_validation());
-        match (ours, geo) {
-            (Ok(a), Ok(b)) => prop_assert_eq!(a, b),
-            (Err(_), Err(_)) => {}
-            (a, b) => prop_assert!(false, "one check panicked: ours {:?}, geo {:?}", a.is_ok(), b.is_ok()),
+        match geo {
+            Ok(b) => prop_assert_eq!(ours, b.map_err(Problem::Invalid)),
+            Err(_) => prop_assert!(
+                matches!(ours, Err(Problem::Unresolvable { .. })),
+                "geo panicked, ours gave {:?}", ours
+            ),
         }
     }
+}
+
+/// The case proptest found (tests/validity.proptest-regressions): geo's `relate` panics on it;
+/// the check reports the first polygon as invalid instead, without a word on stderr.
+#[test]
+fn geo_relate_panic_becomes_an_invalid_polygon() {
+    let p =
+        |coords: &[(f64, f64)]| LineString(coords.iter().map(|&(x, y)| Coord { x, y }).collect());
+    let mp = MultiPolygon(vec![
+        Polygon::new(
+            p(&[(0.0, 3.0), (2.0, 3.0), (1.0, 3.0), (0.0, 3.0)]),
+            vec![p(&[(0.0, 3.0), (1.0, 5.0), (3.0, 1.0), (0.0, 3.0)])],
+        ),
+        Polygon::new(p(&[(0.0, 0.0), (0.0, 3.0), (0.0, 0.0), (0.0, 0.0)]), vec![]),
+    ]);
+    // The oracle: geo's own check panics on this input.
+    assert!(std::panic::catch_unwind(|| mp.check_validation()).is_err());
+    let e = check_multipolygon(&mp).unwrap_err();
+    assert_eq!(e, Problem::Unresolvable { polygon: Some(0) });
+    assert_eq!(
+        e.to_string(),
+        "polygon at index 0 is invalid: its rings overlap themselves or each other (self-intersecting or degenerate polygon)"
+    );
 }
 
 /// A jagged circle of `n` vertices, like a long surveyed boundary (valid: every vertex at its

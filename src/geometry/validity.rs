@@ -17,6 +17,14 @@
 //! let e = check_multipolygon(&MultiPolygon(vec![bow_tie])).unwrap_err();
 //! assert_eq!(e.to_string(), "polygon at index 0 is invalid: exterior ring has a self-intersection");
 //! ```
+//!
+//! `geo`'s `relate`, used for holes and between the polygons of a multipolygon, panics on some
+//! degenerate rings ("topology position conflict"); that panic is caught (silently) and
+//! reported as [`Problem::Unresolvable`], an invalid polygon like the others.
+
+use std::cell::Cell;
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::sync::Once;
 
 use geo::algorithm::validation::{
     CoordIndex, GeometryIndex, InvalidMultiPolygon, InvalidPolygon, RingRole,
@@ -30,12 +38,72 @@ use geo::{
 use rstar::primitives::{GeomWithData, Rectangle};
 use rstar::{AABB, RTree};
 
-/// The first problem `geo`'s `check_validation` would report for `mp`, if any.
-pub fn check_multipolygon(mp: &MultiPolygon<f64>) -> Result<(), InvalidMultiPolygon> {
+/// Why a (multi)polygon is invalid: what `geo`'s `check_validation` reports (`E`), or a
+/// polygon `geo` cannot even relate (its `relate` panics on it).
+#[derive(Debug, Clone, PartialEq)]
+pub enum Problem<E> {
+    /// The first problem `geo`'s `check_validation` reports.
+    Invalid(E),
+    /// `geo`'s `relate` failed on these rings (degenerate or self-overlapping ones): the
+    /// polygon (of index `polygon` in a multipolygon) is invalid.
+    Unresolvable {
+        /// The polygon's index in its multipolygon (`None` for a single polygon).
+        polygon: Option<usize>,
+    },
+}
+
+impl<E: std::fmt::Display> std::fmt::Display for Problem<E> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Problem::Invalid(e) => e.fmt(f),
+            Problem::Unresolvable { polygon } => {
+                if let Some(i) = polygon {
+                    write!(f, "polygon at index {i} is invalid: ")?;
+                }
+                f.write_str(
+                    "its rings overlap themselves or each other (self-intersecting or degenerate polygon)",
+                )
+            }
+        }
+    }
+}
+
+impl<E: std::fmt::Debug + std::fmt::Display> std::error::Error for Problem<E> {}
+
+thread_local! {
+    /// Set while [`relate_quietly`] runs, so that the panic hook stays silent for its panics.
+    static QUIET: Cell<bool> = const { Cell::new(false) };
+}
+
+/// `f` (a `geo::Relate` call), with a panic caught and turned into `None` without the panic
+/// message on stderr; panics elsewhere (other threads, other calls) are reported as usual.
+fn relate_quietly<T>(f: impl FnOnce() -> T) -> Option<T> {
+    static HOOK: Once = Once::new();
+    HOOK.call_once(|| {
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            if !QUIET.with(Cell::get) {
+                previous(info);
+            }
+        }));
+    });
+    let was = QUIET.with(|q| q.replace(true));
+    let result = catch_unwind(AssertUnwindSafe(f));
+    QUIET.with(|q| q.set(was));
+    result.ok()
+}
+
+/// The first problem `geo`'s `check_validation` would report for `mp`, if any (or
+/// [`Problem::Unresolvable`] where `geo` would panic).
+pub fn check_multipolygon(mp: &MultiPolygon<f64>) -> Result<(), Problem<InvalidMultiPolygon>> {
     let boxes: Vec<_> = mp.0.iter().map(|p| p.bounding_rect()).collect();
     for (i, polygon) in mp.0.iter().enumerate() {
-        check_polygon(polygon)
-            .map_err(|e| InvalidMultiPolygon::InvalidPolygon(GeometryIndex(i), e))?;
+        check_polygon(polygon).map_err(|e| match e {
+            Problem::Invalid(e) => {
+                Problem::Invalid(InvalidMultiPolygon::InvalidPolygon(GeometryIndex(i), e))
+            }
+            Problem::Unresolvable { .. } => Problem::Unresolvable { polygon: Some(i) },
+        })?;
         for (j, other) in mp.0.iter().enumerate().skip(i + 1) {
             let touching = match (boxes[i], boxes[j]) {
                 (Some(a), Some(b)) => a.intersects(&b),
@@ -44,26 +112,39 @@ pub fn check_multipolygon(mp: &MultiPolygon<f64>) -> Result<(), InvalidMultiPoly
             if !touching {
                 continue;
             }
-            let im = polygon.relate(other);
+            let im = relate_quietly(|| polygon.relate(other))
+                .ok_or(Problem::Unresolvable { polygon: Some(i) })?;
             if im.get(CoordPos::Inside, CoordPos::Inside) == Dimensions::TwoDimensional {
-                return Err(InvalidMultiPolygon::ElementsOverlaps(
+                return Err(Problem::Invalid(InvalidMultiPolygon::ElementsOverlaps(
                     GeometryIndex(i),
                     GeometryIndex(j),
-                ));
+                )));
             }
             if im.get(CoordPos::OnBoundary, CoordPos::OnBoundary) == Dimensions::OneDimensional {
-                return Err(InvalidMultiPolygon::ElementsTouchOnALine(
+                return Err(Problem::Invalid(InvalidMultiPolygon::ElementsTouchOnALine(
                     GeometryIndex(i),
                     GeometryIndex(j),
-                ));
+                )));
             }
         }
     }
     Ok(())
 }
 
-/// The first problem `geo`'s `check_validation` would report for `polygon`, if any.
-pub fn check_polygon(polygon: &Polygon<f64>) -> Result<(), InvalidPolygon> {
+/// The first problem `geo`'s `check_validation` would report for `polygon`, if any (or
+/// [`Problem::Unresolvable`] where `geo` would panic).
+pub fn check_polygon(polygon: &Polygon<f64>) -> Result<(), Problem<InvalidPolygon>> {
+    if polygon.exterior().0.is_empty() {
+        return Ok(());
+    }
+    check_rings(polygon).map_err(Problem::Invalid)?;
+    relate_quietly(|| check_interiors(polygon))
+        .ok_or(Problem::Unresolvable { polygon: None })?
+        .map_err(Problem::Invalid)
+}
+
+/// Each ring on its own: enough points, no self-intersection, finite coordinates.
+fn check_rings(polygon: &Polygon<f64>) -> Result<(), InvalidPolygon> {
     if polygon.exterior().0.is_empty() {
         return Ok(());
     }
@@ -91,7 +172,7 @@ pub fn check_polygon(polygon: &Polygon<f64>) -> Result<(), InvalidPolygon> {
             return Err(InvalidPolygon::NonFiniteCoord(role, CoordIndex(i)));
         }
     }
-    check_interiors(polygon)
+    Ok(())
 }
 
 /// The holes: inside the exterior, not touching it along a line, not overlapping each other

@@ -7,6 +7,8 @@
 //! index instead of being silently "fixed".
 
 use std::cell::{Cell, RefCell};
+use std::fs::File;
+use std::io::{BufRead, BufReader};
 use std::path::Path;
 
 use geo::{Coord, Geometry, LineString, MultiLineString, MultiPoint, MultiPolygon, Point, Polygon};
@@ -20,16 +22,41 @@ use crate::model::{AttrValue, Attributes};
 
 use super::vector::{Field, FieldKind, GeometryError, VectorFeature, VectorLayer};
 
-/// Reads a GeoJSON file.
+/// Reads a GeoJSON file, streamed from disk: the file's bytes are never held whole, only the
+/// features converted so far and the one being parsed (a 1.26 GB file took 20 GB as one
+/// JSON tree).
 pub fn read_geojson(path: &Path) -> Result<VectorLayer> {
-    let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
-    parse_geojson(path, &bytes)
+    let file = File::open(path).map_err(|e| Error::io(path, e))?;
+    let mut input = BufReader::with_capacity(1 << 20, file);
+    let head = input.fill_buf().map_err(|e| Error::io(path, e))?;
+    let bom = head.starts_with(BOM);
+    let whole = head.len() < (1 << 20);
+    check_head(path, &head[if bom { BOM.len() } else { 0 }..], whole)?;
+    if bom {
+        input.consume(BOM.len());
+    }
+    let mut de = serde_json::Deserializer::from_reader(input);
+    let root = parse_root(path, &mut de, |n| line_of_file(path, n))?;
+    build_layer(path, root)
 }
 
 /// Parses GeoJSON bytes; `path` names the source in errors.
 pub fn parse_geojson(path: &Path, bytes: &[u8]) -> Result<VectorLayer> {
-    let body = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    if body.iter().all(u8::is_ascii_whitespace) {
+    let body = bytes.strip_prefix(BOM).unwrap_or(bytes);
+    check_head(path, body, true)?;
+    let mut de = serde_json::Deserializer::from_slice(body);
+    let root = parse_root(path, &mut de, |n| {
+        body.split(|b| *b == b'\n').nth(n).map(<[u8]>::to_vec)
+    })?;
+    build_layer(path, root)
+}
+
+/// The UTF-8 byte-order mark, which RFC 7946 forbids but Windows tools write.
+const BOM: &[u8] = b"\xEF\xBB\xBF";
+
+/// Refuses an empty (`whole`: `head` is the whole file) or binary file from its first bytes.
+fn check_head(path: &Path, head: &[u8], whole: bool) -> Result<()> {
+    if whole && head.iter().all(u8::is_ascii_whitespace) {
         return Err(Error::input(
             path,
             Location::File,
@@ -37,7 +64,7 @@ pub fn parse_geojson(path: &Path, bytes: &[u8]) -> Result<VectorLayer> {
             "give a GeoJSON FeatureCollection",
         ));
     }
-    if body.contains(&0) {
+    if head.contains(&0) {
         return Err(Error::input(
             path,
             Location::File,
@@ -45,7 +72,31 @@ pub fn parse_geojson(path: &Path, bytes: &[u8]) -> Result<VectorLayer> {
             "check the file: GeoJSON is UTF-8 text starting with '{'",
         ));
     }
-    let (root, streamed) = parse_root(path, body)?;
+    Ok(())
+}
+
+/// Line `n` (0-based) of a file, read again to describe a JSON syntax error.
+fn line_of_file(path: &Path, n: usize) -> Option<Vec<u8>> {
+    let file = File::open(path).ok()?;
+    let mut line = Vec::new();
+    let mut input = BufReader::new(file);
+    for _ in 0..=n {
+        line.clear();
+        if input.read_until(b'\n', &mut line).ok()? == 0 {
+            return None;
+        }
+    }
+    if n == 0 && line.starts_with(BOM) {
+        line.drain(..BOM.len());
+    }
+    Some(line)
+}
+
+/// The layer from the parsed top-level object and features.
+fn build_layer(
+    path: &Path,
+    (root, streamed): (JsonObject, Option<Vec<VectorFeature>>),
+) -> Result<VectorLayer> {
     let kind = root.get("type").and_then(Json::as_str).unwrap_or("");
     let (crs, crs_text) = legacy_crs(path, root.get("crs"))?;
     let name = root
@@ -108,14 +159,19 @@ fn no_features_array(path: &Path) -> Error {
 /// The top-level object, every member but `features`, and the features converted one at a time
 /// while parsing (`None` when there is no `features` member): the file never exists as a
 /// whole JSON tree (a 1.26 GB file took 20 GB that way), only one feature's tree at a time.
-fn parse_root(path: &Path, body: &[u8]) -> Result<(JsonObject, Option<Vec<VectorFeature>>)> {
+/// `line(n)` gives line `n` (0-based) of the text, to describe a syntax error.
+fn parse_root<'de, R: serde_json::de::Read<'de>>(
+    path: &Path,
+    de: &mut serde_json::Deserializer<R>,
+    line: impl Fn(usize) -> Option<Vec<u8>>,
+) -> Result<(JsonObject, Option<Vec<VectorFeature>>)> {
     let state = StreamState {
         path,
         failure: RefCell::new(None),
         in_features: Cell::new(false),
+        feature: Cell::new(None),
     };
-    let mut de = serde_json::Deserializer::from_slice(body);
-    let parsed = serde::de::Deserializer::deserialize_any(&mut de, RootVisitor(&state))
+    let parsed = serde::de::Deserializer::deserialize_any(&mut *de, RootVisitor(&state))
         .and_then(|v| de.end().map(|()| v));
     match parsed {
         Ok(v) => Ok(v),
@@ -128,7 +184,7 @@ fn parse_root(path: &Path, body: &[u8]) -> Result<(JsonObject, Option<Vec<Vector
                 "the JSON text is not a GeoJSON object",
                 "GeoJSON starts with '{\"type\": \"FeatureCollection\"'",
             ),
-            None => json_error(path, body, &e),
+            None => json_error(path, line(e.line().saturating_sub(1)), &e),
         }),
     }
 }
@@ -139,6 +195,8 @@ struct StreamState<'a> {
     path: &'a Path,
     failure: RefCell<Option<Error>>,
     in_features: Cell<bool>,
+    /// The index of the feature being read, while reading the `features` array.
+    feature: Cell<Option<usize>>,
 }
 
 struct RootVisitor<'s, 'a>(&'s StreamState<'a>);
@@ -155,11 +213,18 @@ impl<'de> Visitor<'de> for RootVisitor<'_, '_> {
         let mut features = None;
         while let Some(key) = map.next_key::<String>()? {
             if key == "features" {
+                if features.is_some() {
+                    return Err(self.0.duplicate(&key));
+                }
                 self.0.in_features.set(true);
                 features = Some(map.next_value_seed(FeaturesSeed(self.0))?);
                 self.0.in_features.set(false);
             } else {
-                root.insert(key, map.next_value::<Json>()?);
+                let value = map.next_value_seed(StrictValue(self.0))?;
+                if root.contains_key(&key) {
+                    return Err(self.0.duplicate(&key));
+                }
+                root.insert(key, value);
             }
         }
         Ok((root, features))
@@ -185,7 +250,9 @@ impl<'de> Visitor<'de> for FeaturesSeed<'_, '_> {
 
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
         let mut out = Vec::new();
-        while let Some(item) = seq.next_element::<Json>()? {
+        self.0.feature.set(Some(0));
+        while let Some(item) = seq.next_element_seed(StrictValue(self.0))? {
+            self.0.feature.set(Some(out.len() + 1));
             match feature(self.0.path, out.len(), &item) {
                 Ok(f) => out.push(f),
                 Err(e) => {
@@ -194,16 +261,112 @@ impl<'de> Visitor<'de> for FeaturesSeed<'_, '_> {
                 }
             }
         }
+        self.0.feature.set(None);
         Ok(out)
     }
 }
 
-fn json_error(path: &Path, bytes: &[u8], e: &serde_json::Error) -> Error {
-    let at = bytes
-        .split(|b| *b == b'\n')
-        .nth(e.line().saturating_sub(1))
-        .and_then(|l| l.get(e.column().saturating_sub(1)..))
-        .unwrap_or_default();
+impl StreamState<'_> {
+    /// Records that `key` appears twice in one JSON object (of the feature being read, if
+    /// any) and returns the error that stops the parse.
+    fn duplicate<E: serde::de::Error>(&self, key: &str) -> E {
+        let location = match self.feature.get() {
+            Some(i) => Location::Feature(i),
+            None => Location::File,
+        };
+        let mut failure = self.failure.borrow_mut();
+        if failure.is_none() {
+            *failure = Some(Error::input(
+                self.path,
+                location,
+                format!("the key \"{key}\" appears twice in the same JSON object"),
+                "keep only one of them: JSON readers disagree on which one counts (QGIS keeps the last, others the first)",
+            ));
+        }
+        E::custom("duplicate key")
+    }
+}
+
+/// A JSON value like `serde_json::Value`, refusing an object that repeats a key (serde_json
+/// would keep the last one silently).
+struct StrictValue<'s, 'a>(&'s StreamState<'a>);
+
+impl<'de> DeserializeSeed<'de> for StrictValue<'_, '_> {
+    type Value = Json;
+
+    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<Json, D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for StrictValue<'_, '_> {
+    type Value = Json;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("a JSON value")
+    }
+
+    fn visit_bool<E>(self, v: bool) -> Result<Json, E> {
+        Ok(Json::Bool(v))
+    }
+
+    fn visit_i64<E>(self, v: i64) -> Result<Json, E> {
+        Ok(Json::from(v))
+    }
+
+    fn visit_u64<E>(self, v: u64) -> Result<Json, E> {
+        Ok(Json::from(v))
+    }
+
+    fn visit_f64<E>(self, v: f64) -> Result<Json, E> {
+        Ok(serde_json::Number::from_f64(v).map_or(Json::Null, Json::Number))
+    }
+
+    fn visit_str<E>(self, v: &str) -> Result<Json, E> {
+        Ok(Json::String(v.to_string()))
+    }
+
+    fn visit_string<E>(self, v: String) -> Result<Json, E> {
+        Ok(Json::String(v))
+    }
+
+    fn visit_unit<E>(self) -> Result<Json, E> {
+        Ok(Json::Null)
+    }
+
+    fn visit_none<E>(self) -> Result<Json, E> {
+        Ok(Json::Null)
+    }
+
+    fn visit_some<D: serde::Deserializer<'de>>(self, d: D) -> Result<Json, D::Error> {
+        d.deserialize_any(self)
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Json, A::Error> {
+        let mut out = Vec::with_capacity(seq.size_hint().unwrap_or(0));
+        while let Some(v) = seq.next_element_seed(StrictValue(self.0))? {
+            out.push(v);
+        }
+        Ok(Json::Array(out))
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Json, A::Error> {
+        let mut out = JsonObject::new();
+        while let Some(key) = map.next_key::<String>()? {
+            let value = map.next_value_seed(StrictValue(self.0))?;
+            if out.contains_key(&key) {
+                return Err(self.0.duplicate(&key));
+            }
+            out.insert(key, value);
+        }
+        Ok(Json::Object(out))
+    }
+}
+
+/// `line`: the text of the line where `e` happened.
+fn json_error(path: &Path, line: Option<Vec<u8>>, e: &serde_json::Error) -> Error {
+    let line = line.unwrap_or_default();
+    let at = line.get(e.column().saturating_sub(1)..).unwrap_or_default();
     let non_finite = ["NaN", "Infinity", "-Infinity", "inf", "-inf", "nan"]
         .iter()
         .find(|w| at.starts_with(w.as_bytes()));
@@ -654,6 +817,36 @@ mod tests {
                 "{text}"
             );
         }
+    }
+
+    /// serde_json keeps the last of two equal keys silently; QGIS/GDAL keep the last too
+    /// while other readers keep the first: the file is ambiguous, so it is refused.
+    #[test]
+    fn duplicate_keys_are_refused_naming_feature_and_key() {
+        let e = parse(r#"{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"a":1},"geometry":null},{"type":"Feature","properties":{"code":"A","code":"B"},"geometry":null}]}"#).unwrap_err();
+        assert_eq!(
+            e.to_string().lines().next().unwrap(),
+            "t.geojson, feature 1: the key \"code\" appears twice in the same JSON object"
+        );
+        let e = parse(r#"{"type":"FeatureCollection","features":[{"type":"Feature","geometry":{"type":"Point","coordinates":[1,2],"coordinates":[3,4]},"properties":{}}]}"#).unwrap_err();
+        assert!(
+            e.to_string()
+                .starts_with("t.geojson, feature 0: the key \"coordinates\""),
+            "{e}"
+        );
+        let e = parse(r#"{"type":"FeatureCollection","type":"FeatureCollection","features":[]}"#)
+            .unwrap_err();
+        assert!(
+            e.to_string().starts_with("t.geojson: the key \"type\""),
+            "{e}"
+        );
+        let e = parse(r#"{"type":"FeatureCollection","features":[],"features":[]}"#).unwrap_err();
+        assert!(
+            e.to_string().starts_with("t.geojson: the key \"features\""),
+            "{e}"
+        );
+        // Equal keys in different objects are fine.
+        parse(r#"{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"type":1},"geometry":null}]}"#).unwrap();
     }
 
     #[test]

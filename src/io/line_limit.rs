@@ -1,6 +1,8 @@
-//! A bound on the length of one line of a text table, so that a file without line breaks (or a
-//! 50 MB header line) is refused with its line number instead of being held whole in memory by
-//! the CSV parser, field by field.
+//! Line-by-line guards of a text table: a bound on the length of one line, so that a file
+//! without line breaks (or a 50 MB header line) is refused with its line number instead of being
+//! held whole in memory by the CSV parser, field by field; and one text encoding per file
+//! ([`LineDecoder`]), so that rows in UTF-8 and in Latin-1 mixed in one file are refused with
+//! the first odd line named instead of being garbled.
 //!
 //! # Examples
 //!
@@ -92,6 +94,162 @@ impl<R: Read> Read for LineLimit<R> {
                 self.length = 0;
             }
         }
+        Ok(n)
+    }
+}
+
+/// Why a [`LineDecoder`] stopped (inside an `io::Error`): a line in another text encoding than
+/// the lines before it, or in none qpv knows.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MixedEncoding {
+    /// 1-based number of the offending line.
+    pub line: u64,
+    /// The first line with non-ASCII text, which set the file's encoding (`None` when the
+    /// offending line is the first one).
+    pub decided_at: Option<u64>,
+    /// The file's encoding as set by `decided_at` ("UTF-8" or "windows-1252").
+    pub encoding: &'static str,
+}
+
+impl std::fmt::Display for MixedEncoding {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.decided_at {
+            Some(first) => write!(
+                f,
+                "this line is not {} text like line {first}: the file mixes text encodings",
+                if self.encoding == "UTF-8" {
+                    "UTF-8"
+                } else {
+                    "Latin-1 (Windows-1252)"
+                }
+            ),
+            None => f.write_str("this line is neither UTF-8 nor Latin-1 (Windows-1252) text"),
+        }
+    }
+}
+
+impl std::error::Error for MixedEncoding {}
+
+/// Bytes that Windows-1252 leaves undefined: a line holding one is not Windows-1252 text.
+const UNDEFINED_IN_WINDOWS_1252: [u8; 5] = [0x81, 0x8D, 0x8F, 0x90, 0x9D];
+
+/// Decodes a text table to UTF-8 line by line, with one encoding for the whole file: the
+/// first line holding non-ASCII text sets it (UTF-8 when that line is valid UTF-8, else
+/// Windows-1252, the superset of Latin-1 that Excel writes in France), and any later line in
+/// the other encoding stops the reading with a [`MixedEncoding`] naming it, so that a file
+/// whose rows were pasted from two sources is never garbled silently. A UTF-8 byte-order
+/// mark is dropped and sets UTF-8.
+///
+/// # Examples
+///
+/// ```
+/// use std::io::Read;
+/// use qpv::io::line_limit::{LineDecoder, MixedEncoding};
+///
+/// let mut text = String::new();
+/// LineDecoder::new(&b"nom\nB\xe9thonvilliers\n"[..]).read_to_string(&mut text).unwrap();
+/// assert_eq!(text, "nom\nBéthonvilliers\n");
+///
+/// let e = LineDecoder::new(&b"nom\nD\xc3\xa9le\nB\xe9thonvilliers\n"[..])
+///     .read_to_string(&mut text)
+///     .unwrap_err();
+/// let mixed = e.get_ref().and_then(|e| e.downcast_ref::<MixedEncoding>()).unwrap();
+/// assert_eq!((mixed.line, mixed.decided_at), (3, Some(2)));
+/// ```
+#[derive(Debug)]
+pub struct LineDecoder<R> {
+    inner: R,
+    /// The encoding and the line that set it.
+    decided: Option<(&'static encoding_rs::Encoding, u64)>,
+    /// Number of the next line to read.
+    line: u64,
+    raw: Vec<u8>,
+    out: Vec<u8>,
+    pos: usize,
+}
+
+impl<R: io::BufRead> LineDecoder<R> {
+    /// Wraps `inner` (bound its lines first, e.g. with [`LineLimit`]).
+    pub fn new(inner: R) -> Self {
+        LineDecoder {
+            inner,
+            decided: None,
+            line: 1,
+            raw: Vec::new(),
+            out: Vec::new(),
+            pos: 0,
+        }
+    }
+
+    /// The encoding set so far (`None` while every line was ASCII).
+    pub fn encoding(&self) -> Option<&'static encoding_rs::Encoding> {
+        self.decided.map(|(e, _)| e)
+    }
+
+    /// Reads and decodes the next line into `out`; false at the end.
+    fn next_line(&mut self) -> io::Result<bool> {
+        use encoding_rs::{UTF_8, WINDOWS_1252};
+        self.raw.clear();
+        self.out.clear();
+        self.pos = 0;
+        if self.inner.read_until(b'\n', &mut self.raw)? == 0 {
+            return Ok(false);
+        }
+        let line = self.line;
+        self.line += 1;
+        let mut body = &self.raw[..];
+        if line == 1
+            && let Some(rest) = body.strip_prefix(b"\xEF\xBB\xBF")
+        {
+            body = rest;
+            self.decided = Some((UTF_8, 1));
+        }
+        if body.is_ascii() {
+            self.out.extend_from_slice(body);
+            return Ok(true);
+        }
+        let found = if std::str::from_utf8(body).is_ok() {
+            UTF_8
+        } else if body.iter().any(|b| UNDEFINED_IN_WINDOWS_1252.contains(b)) {
+            return Err(mixed(line, None, ""));
+        } else {
+            WINDOWS_1252
+        };
+        let (encoding, first) = *self.decided.get_or_insert((found, line));
+        if encoding != found {
+            return Err(mixed(line, Some(first), encoding.name()));
+        }
+        if found == UTF_8 {
+            self.out.extend_from_slice(body);
+        } else {
+            let (text, _, _) = WINDOWS_1252.decode(body);
+            self.out.extend_from_slice(text.as_bytes());
+        }
+        Ok(true)
+    }
+}
+
+fn mixed(line: u64, decided_at: Option<u64>, encoding: &'static str) -> io::Error {
+    io::Error::new(
+        io::ErrorKind::InvalidData,
+        MixedEncoding {
+            line,
+            decided_at,
+            encoding,
+        },
+    )
+}
+
+impl<R: io::BufRead> Read for LineDecoder<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        while self.pos == self.out.len() {
+            if !self.next_line()? {
+                return Ok(0);
+            }
+        }
+        let n = buf.len().min(self.out.len() - self.pos);
+        buf[..n].copy_from_slice(&self.out[self.pos..self.pos + n]);
+        self.pos += n;
         Ok(n)
     }
 }

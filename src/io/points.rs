@@ -13,11 +13,13 @@ use geo::{Coord, Geometry};
 use crate::crs::{Crs, Implausible, ToMetric};
 use crate::error::{Error, Location, Result};
 
-use super::source::{SourceKind, detect, read_vector};
+use super::source::{
+    SourceKind, detect, is_stdin, open_stdin, read_stdin_geojson, read_vector, stdin_name,
+};
 use super::table::{
     TableOptions, TableReader, column_key, find_column, parse_number, unknown_separator,
 };
-use super::vector::VectorFeature;
+use super::vector::{VectorFeature, VectorLayer};
 
 /// How to find the points of a file.
 #[derive(Debug, Clone, Default)]
@@ -226,7 +228,19 @@ struct VectorPoints {
 
 impl PointReader {
     /// Opens a CSV, GeoJSON or GDAL file of points, reprojecting into `target`.
+    /// The path `-` reads a CSV or GeoJSON from standard input (named `<stdin>` in messages).
     pub fn open(path: &Path, options: &PointOptions, target: Crs) -> Result<Self> {
+        if is_stdin(path) {
+            let (kind, input) = open_stdin()?;
+            return if kind == SourceKind::Csv {
+                let table =
+                    TableReader::from_reader(stdin_name(), Box::new(input), &options.table)?;
+                Self::from_table(table, options, target)
+            } else {
+                let layer = read_stdin_geojson(input)?;
+                Self::from_layer(stdin_name(), layer, options, target)
+            };
+        }
         match detect(path) {
             SourceKind::Csv => {
                 let table = TableReader::open(path, &options.table)?;
@@ -234,41 +248,51 @@ impl PointReader {
             }
             _ => {
                 let layer = read_vector(path, options.layer.as_deref())?;
-                let headers: Vec<String> = layer.fields.iter().map(|f| f.name.clone()).collect();
-                let source = options.source_crs.or(layer.crs).ok_or_else(|| {
-                    Error::input(
-                        path,
-                        Location::File,
-                        "the layer declares no coordinate reference system",
-                        "give it with --source-crs EPSG:<code>",
-                    )
-                })?;
-                let to_metric = ToMetric::new(source, target)?;
-                let attributes = headers.len();
-                let mut headers = headers;
-                if options.layer_xy {
-                    for name in ["x", "y"] {
-                        let mut name = name.to_string();
-                        while headers.contains(&name) {
-                            name = format!("qpv_{name}");
-                        }
-                        headers.push(name);
-                    }
-                }
-                Ok(PointReader {
-                    path: path.to_path_buf(),
-                    headers,
-                    target,
-                    inner: Inner::Vector(VectorPoints {
-                        features: layer.features.into_iter(),
-                        to_metric,
-                        attributes,
-                        xy: options.layer_xy,
-                    }),
-                    skipped: 0,
-                })
+                Self::from_layer(path, layer, options, target)
             }
         }
+    }
+
+    /// Points from a vector layer read whole.
+    fn from_layer(
+        path: &Path,
+        layer: VectorLayer,
+        options: &PointOptions,
+        target: Crs,
+    ) -> Result<Self> {
+        let headers: Vec<String> = layer.fields.iter().map(|f| f.name.clone()).collect();
+        let source = options.source_crs.or(layer.crs).ok_or_else(|| {
+            Error::input(
+                path,
+                Location::File,
+                "the layer declares no coordinate reference system",
+                "give it with --source-crs EPSG:<code>",
+            )
+        })?;
+        let to_metric = ToMetric::new(source, target)?;
+        let attributes = headers.len();
+        let mut headers = headers;
+        if options.layer_xy {
+            for name in ["x", "y"] {
+                let mut name = name.to_string();
+                while headers.contains(&name) {
+                    name = format!("qpv_{name}");
+                }
+                headers.push(name);
+            }
+        }
+        Ok(PointReader {
+            path: path.to_path_buf(),
+            headers,
+            target,
+            inner: Inner::Vector(VectorPoints {
+                features: layer.features.into_iter(),
+                to_metric,
+                attributes,
+                xy: options.layer_xy,
+            }),
+            skipped: 0,
+        })
     }
 
     /// Reads points from an open table (embedded data, tests).

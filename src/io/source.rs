@@ -1,6 +1,8 @@
 //! What kind of file an input is (CSV table, GeoJSON, or anything GDAL reads) and the vector
-//! reader for it.
+//! reader for it. The path `-` means standard input (CSV or GeoJSON, told apart by the first
+//! character, `{` for GeoJSON).
 
+use std::io::{BufRead, BufReader, Read, Stdin};
 use std::path::Path;
 
 use crate::error::{Error, Location, Result};
@@ -43,8 +45,65 @@ pub fn detect(path: &Path) -> SourceKind {
     }
 }
 
-/// Reads a vector file (GeoJSON or GDAL); `layer` picks a layer of a multi-layer source.
+/// Whether `path` is `-`, standard input.
+pub fn is_stdin(path: &Path) -> bool {
+    path.as_os_str() == "-"
+}
+
+/// The name standard input goes by in messages.
+pub fn stdin_name() -> &'static Path {
+    Path::new("<stdin>")
+}
+
+/// Standard input, buffered, with the reader it needs: [`SourceKind::GeoJson`] when the first
+/// character that is not white space is `{`, else [`SourceKind::Csv`] (other formats cannot be
+/// streamed through a pipe).
+pub fn open_stdin() -> Result<(SourceKind, BufReader<Stdin>)> {
+    let mut input = BufReader::with_capacity(64 * 1024, std::io::stdin());
+    let first = loop {
+        let head = input.fill_buf().map_err(|e| Error::io(stdin_name(), e))?;
+        match head.iter().position(|b| !b.is_ascii_whitespace()) {
+            Some(i) => break Some(head[i]),
+            None if head.is_empty() => break None,
+            // Leading white space only: a CSV header cannot start there either.
+            None => {
+                let n = head.len();
+                input.consume(n);
+            }
+        }
+    };
+    let kind = if first == Some(b'{') {
+        SourceKind::GeoJson
+    } else {
+        SourceKind::Csv
+    };
+    Ok((kind, input))
+}
+
+/// The rest of standard input (opened by [`open_stdin`]) read as GeoJSON.
+pub fn read_stdin_geojson(mut input: BufReader<Stdin>) -> Result<VectorLayer> {
+    let mut bytes = Vec::new();
+    input
+        .read_to_end(&mut bytes)
+        .map_err(|e| Error::io(stdin_name(), e))?;
+    super::geojson::parse_geojson(stdin_name(), &bytes)
+}
+
+/// Reads a vector file (GeoJSON or GDAL); `layer` picks a layer of a multi-layer source. `-`
+/// reads GeoJSON from standard input.
 pub fn read_vector(path: &Path, layer: Option<&str>) -> Result<VectorLayer> {
+    if is_stdin(path) {
+        let (kind, input) = open_stdin()?;
+        if kind != SourceKind::GeoJson {
+            return Err(Error::input(
+                stdin_name(),
+                Location::File,
+                "standard input does not hold GeoJSON (it does not start with '{')",
+                "pipe a GeoJSON FeatureCollection, or give the file's path instead of -",
+            ));
+        }
+        return read_stdin_geojson(input);
+    }
     if path.is_dir() {
         return Err(Error::directory(path));
     }

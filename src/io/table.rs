@@ -7,9 +7,10 @@ use std::io::{BufRead, BufReader, Cursor, Read};
 use std::path::{Path, PathBuf};
 
 use encoding_rs::{Encoding, UTF_8, WINDOWS_1252};
-use encoding_rs_io::DecodeReaderBytesBuilder;
 
-use super::line_limit::{LineLimit, LineTooLong, MAX_HEADER_BYTES, MAX_LINE_BYTES};
+use super::line_limit::{
+    LineDecoder, LineLimit, LineTooLong, MAX_HEADER_BYTES, MAX_LINE_BYTES, MixedEncoding,
+};
 use crate::error::{Error, Location, Result};
 
 /// How to read a table.
@@ -55,7 +56,11 @@ impl TableReader {
         Self::from_reader(name, Box::new(Cursor::new(bytes)), options)
     }
 
-    fn from_reader(path: &Path, raw: Box<dyn Read + Send>, options: &TableOptions) -> Result<Self> {
+    pub(crate) fn from_reader(
+        path: &Path,
+        raw: Box<dyn Read + Send>,
+        options: &TableOptions,
+    ) -> Result<Self> {
         let mut buffered = BufReader::with_capacity(SNIFF_BYTES, raw);
         let sample = buffered
             .fill_buf()
@@ -84,18 +89,17 @@ impl TableReader {
             Some(d) => d,
             None => sniff_delimiter(first_line),
         };
-        let decoder = DecodeReaderBytesBuilder::new()
-            .encoding(Some(encoding))
-            .bom_override(true)
-            .build(buffered);
+        // One encoding for the whole file, line by line (issue 11: mixed rows were garbled).
+        let decoder = LineDecoder::new(BufReader::new(LineLimit::new(
+            buffered,
+            MAX_HEADER_BYTES,
+            MAX_LINE_BYTES,
+        )));
         let mut reader = csv::ReaderBuilder::new()
             .delimiter(delimiter)
             .has_headers(options.headers.is_none())
             .flexible(true)
-            .from_reader(
-                Box::new(LineLimit::new(decoder, MAX_HEADER_BYTES, MAX_LINE_BYTES))
-                    as Box<dyn Read + Send>,
-            );
+            .from_reader(Box::new(decoder) as Box<dyn Read + Send>);
         let headers = match &options.headers {
             Some(h) => h.clone(),
             None => {
@@ -290,6 +294,16 @@ fn csv_error(path: &Path, e: csv::Error) -> Error {
                 long.limit >> 20
             ),
             "check that the file has line breaks and the right separator, or shorten the field",
+        );
+    }
+    if let csv::ErrorKind::Io(io) = e.kind()
+        && let Some(mixed) = io.get_ref().and_then(|e| e.downcast_ref::<MixedEncoding>())
+    {
+        return Error::input(
+            path,
+            Location::Line(mixed.line),
+            mixed.to_string(),
+            "re-save the whole file in one encoding (LibreOffice/Excel: CSV UTF-8) and give it again",
         );
     }
     let line = e.position().map(|p| p.line()).unwrap_or(0);
