@@ -17,12 +17,13 @@ use qpv::analysis::locate::{
 };
 use qpv::analysis::locate_addresses::{AddressSummary, locate_address_stream};
 use qpv::crs::Crs;
-use qpv::geocode::columns::{GEOCODING_COLUMNS, geocoding_values};
+use qpv::geocode::columns::GEOCODING_COLUMNS;
 use qpv::geocode::{AddressRows, ReferenceFormat};
 use qpv::index::ZoneIndex;
 use qpv::io::points::{PointOptions, PointReader};
 use qpv::io::table::{TableOptions, TableReader};
 use qpv::output::csv_style::CsvStyle;
+use qpv::output::geocoded::geocoding_values;
 use qpv::output::geojson::GeoJsonWriter;
 use qpv::output::gpkg::GpkgWriter;
 use qpv::output::qgis_style::LayerStyle;
@@ -418,18 +419,14 @@ fn qpv_cells<'a>(
         zone.map_or(Cell::Null, |z| Cell::Text(&z.name)),
         located
             .and_then(|l| l.signed_distance_m)
-            .map_or(Cell::Null, |d| Cell::Number(rounded_f64(d, 2))),
+            .map_or(Cell::Null, |d| {
+                Cell::Number(qpv::output::number::round(d, 2))
+            }),
         Cell::Text(status),
         located
             .and_then(|l| l.nearest_zone)
             .map_or(Cell::Null, |z| Cell::Text(&index.zone(z).code)),
     ]
-}
-
-/// `v` rounded to `decimals`, without negative zero.
-fn rounded_f64(v: f64, decimals: i32) -> f64 {
-    let s = 10f64.powi(decimals);
-    (v * s).round() / s + 0.0
 }
 
 /// Runs `qpv locate`.

@@ -49,7 +49,7 @@ pub struct NearestArgs {
 }
 
 fn metres(d: f64) -> Cell<'static> {
-    Cell::Number((d * 100.0).round() / 100.0)
+    Cell::Number(qpv::output::number::round(d, 2))
 }
 
 /// Runs `qpv nearest`.

@@ -554,14 +554,7 @@ fn test_table(t: &PerimeterTest) -> Table {
     table
 }
 
-fn round(x: f64, decimals: i32) -> Value {
-    let f = 10f64.powi(decimals);
-    json!((x * f).round() / f)
-}
-
-fn opt(x: Option<f64>, decimals: i32) -> Value {
-    x.map_or(Value::Null, |v| round(v, decimals))
-}
+use qpv::output::number::{json as round, json_opt as opt};
 
 fn write_text(path: Option<&Path>, text: &str) -> qpv::Result<()> {
     let path = path.unwrap_or(Path::new("-"));
