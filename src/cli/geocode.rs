@@ -17,9 +17,9 @@ use qpv::output::atomic::{ensure_not_input, write_atomic};
 use qpv::output::geocoded::{self, geocoding_values};
 use qpv::output::{ColumnSelection, OutputFormat};
 
-use super::locate::stream_output;
 use super::{CsvStyleArgs, GlobalArgs, OutputArgs};
 use qpv::output::csv_style::CsvStyle;
+use qpv::output::sink::write_rows as stream_output;
 
 /// Address-column and reference options, shared by `qpv geocode` and `qpv locate --addresses`
 /// (flatten it into the command's arguments).

@@ -11,11 +11,12 @@ use qpv::index::{FacilityIndex, Neighbour};
 use qpv::model::Category;
 use qpv::output::{ColumnSelection, OutputFormat};
 
-use super::csv_stream::stream_csv_points;
 use super::layers::{FacilityInput, check_distance};
-use super::locate::{Cell, PointInput, append_columns, stream_output};
+use super::locate::PointInput;
 use super::{CsvStyleArgs, GlobalArgs, OutputArgs, SelectArgs};
+use qpv::output::csv_stream::stream_csv_points;
 use qpv::output::csv_style::CsvStyle;
+use qpv::output::sink::{Cell, append_columns, write_rows as stream_output};
 
 /// Receives one output row: the values added after the input fields, and its geometry.
 type EmitRow<'a> = dyn FnMut(&[Cell], Geometry<f64>) -> qpv::Result<()> + 'a;
