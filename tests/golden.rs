@@ -695,3 +695,62 @@ fn case_names_are_unique() {
     names.dedup();
     assert_eq!(n, names.len());
 }
+
+/// `-o -` is standard output for every subcommand that writes one result: the same bytes as
+/// without `-o`, and no file named `-` appears in the working directory (issue 11). The oracle
+/// is the run without `-o` (standard output by definition).
+#[test]
+fn dash_means_standard_output_for_every_subcommand() {
+    let root = root();
+    let abs = |p: &str| root.join(p).display().to_string();
+    let runs: Vec<Vec<String>> = vec![
+        vec!["info".into()],
+        vec!["coverage".into()],
+        vec!["locate".into(), abs(POINTS)],
+        vec!["locate".into(), "--addresses".into(), abs(ADDR)],
+        vec!["nearest".into(), abs(POINTS)],
+        vec!["geocode".into(), abs(ADDR)],
+        vec!["perimeter".into(), "test".into(), abs(CANDIDATE)],
+        vec!["perimeter".into(), "compare".into(), abs(CANDIDATE)],
+        vec![
+            "perimeter".into(),
+            "build".into(),
+            "--qpv-codes".into(),
+            "QN09001I".into(),
+        ],
+        vec!["simulate".into()],
+        vec!["access".into(), "--category".into(), "college".into()],
+        vec!["site".into(), "--category".into(), "social_centre".into()],
+        vec!["report".into(), "--format".into(), "json".into()],
+    ];
+    let mut failures = Vec::new();
+    for args in runs {
+        let cwd = tempfile::tempdir().unwrap();
+        let run = |dash: bool| {
+            let mut c = Command::new(env!("CARGO_BIN_EXE_qpv"));
+            c.arg("-q").args(&args).current_dir(cwd.path());
+            if dash {
+                c.args(["-o", "-"]);
+            }
+            c.output().unwrap()
+        };
+        let (plain, dash) = (run(false), run(true));
+        let left: Vec<_> = std::fs::read_dir(cwd.path()).unwrap().collect();
+        if !plain.status.success() || !dash.status.success() {
+            failures.push(format!(
+                "{args:?}: {}",
+                String::from_utf8_lossy(&dash.stderr)
+            ));
+        } else if plain.stdout != dash.stdout || plain.stdout.is_empty() {
+            failures.push(format!(
+                "{args:?}: `-o -` wrote other bytes than standard output"
+            ));
+        } else if !left.is_empty() {
+            failures.push(format!(
+                "{args:?}: left {} file(s) in the directory",
+                left.len()
+            ));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
