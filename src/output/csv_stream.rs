@@ -38,6 +38,7 @@ const ORDER_INDEX_BITS: u32 = 20;
 /// A key that sorts points along a Z-order curve of 1 km squares: consecutive points are
 /// near each other at every scale, so they share cells and zones of the indexes. Any order
 /// gives the same results; wrapped coordinates only make it a worse order.
+#[inline]
 fn spatial_key(p: Coord<f64>) -> u64 {
     /// Spreads the low 22 bits of `v` to the even bits.
     fn spread(v: u64) -> u64 {
@@ -58,6 +59,7 @@ fn spatial_key(p: Coord<f64>) -> u64 {
 /// true; else appends nothing and returns false. Why it is the shortest spelling: `x` is the
 /// double nearest to `k / 100`, and below 10^13 two decimals with fewer digits are at least
 /// 0.01 apart, farther than the spacing of doubles there.
+#[inline]
 fn push_centesimal(out: &mut Vec<u8>, x: f64) -> bool {
     let k = (x * 100.0).round();
     if !(k.abs() < 1e15 && k / 100.0 == x) {
@@ -79,6 +81,7 @@ fn push_centesimal(out: &mut Vec<u8>, x: f64) -> bool {
 }
 
 /// Appends one cell as a CSV field; numbers are formatted in `scratch`.
+#[inline]
 fn push_cell(out: &mut Vec<u8>, cell: &Cell, scratch: &mut String) {
     use std::fmt::Write as _;
     match cell {
@@ -101,6 +104,7 @@ fn push_cell(out: &mut Vec<u8>, cell: &Cell, scratch: &mut String) {
 
 /// Appends the `n_fields` input fields (those a short row lacks are empty, as in a
 /// spreadsheet) then `cells` as one CSV record, or only the columns `select` keeps.
+#[inline]
 fn push_csv_cells(
     out: &mut Vec<u8>,
     (fields, n_fields): (&csv::StringRecord, usize),

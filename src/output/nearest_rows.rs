@@ -119,6 +119,7 @@ impl<'i> NearestRows<'i> {
     }
 
     /// The neighbours of `p`, one list per group.
+    #[inline]
     pub fn search(&self, p: Coord<f64>) -> Vec<Vec<Neighbour>> {
         match self.groups.as_slice() {
             [None] => vec![self.index.nearest(p, self.k, None, self.max_distance)],
@@ -130,6 +131,7 @@ impl<'i> NearestRows<'i> {
     }
 
     /// Hands `emit` the rows of point `p` given what [`Self::search`] found.
+    #[inline]
     pub fn rows(&self, p: Coord<f64>, found: &[Vec<Neighbour>], emit: &mut EmitRow) -> Result<()> {
         let index = self.index;
         if self.lines {

@@ -17,6 +17,7 @@
 use serde_json::Value;
 
 /// `v` rounded to `decimals` decimals, half away from zero, without negative zero.
+#[inline]
 pub fn round(v: f64, decimals: i32) -> f64 {
     let s = 10f64.powi(decimals);
     // Adding +0.0 turns -0.0 into +0.0 and leaves every other value unchanged.
