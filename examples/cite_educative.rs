@@ -66,6 +66,7 @@ fn main() -> anyhow::Result<()> {
     std::fs::create_dir_all(&dir)?;
     let report = report_markdown::perimeter_test(
         &t,
+        qpv::analysis::perimeter::Baseline::Touched,
         &embedded::grid_source(embedded::GridYear::Y2015, &cells),
     );
     write_atomic(&dir.join("report.md"), |w| {

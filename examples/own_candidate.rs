@@ -75,6 +75,7 @@ fn main() -> anyhow::Result<()> {
 
     let report = report_markdown::perimeter_test(
         &t,
+        qpv::analysis::perimeter::Baseline::Touched,
         &embedded::grid_source(embedded::GridYear::Y2015, &cells),
     );
     let out = dir.join("report.md");

@@ -11,15 +11,15 @@ use geo::{Geometry, Point};
 use serde_json::{Map, Value};
 
 use qpv::geocode::batch::{self, AddressRows, ColumnNames};
-use qpv::geocode::columns::geocoding_values;
 use qpv::geocode::{AddressIndex, ReferenceFormat};
 use qpv::io::table::{TableOptions, TableReader};
 use qpv::output::atomic::{ensure_not_input, write_atomic};
+use qpv::output::geocoded::{self, geocoding_values};
 use qpv::output::{ColumnSelection, OutputFormat};
 
-use super::locate::stream_output;
 use super::{CsvStyleArgs, GlobalArgs, OutputArgs};
 use qpv::output::csv_style::CsvStyle;
+use qpv::output::sink::write_rows as stream_output;
 
 /// Address-column and reference options, shared by `qpv geocode` and `qpv locate --addresses`
 /// (flatten it into the command's arguments).
@@ -122,7 +122,7 @@ pub fn run(args: &GeocodeArgs, global: &GlobalArgs) -> anyhow::Result<()> {
     let mut summary = None;
     if format == OutputFormat::Csv && csv_style == CsvStyle::Plain {
         write_atomic(&out, |w| {
-            summary = Some(batch::write_csv(&index, reader, &names, w)?);
+            summary = Some(geocoded::write_csv(&index, reader, &names, w)?);
             Ok(())
         })
     } else {

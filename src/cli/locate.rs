@@ -3,7 +3,6 @@
 //! geocoded first. Plus the point input options and the streaming row writer shared with
 //! `nearest`.
 
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use clap::Args;
@@ -17,18 +16,17 @@ use qpv::analysis::locate::{
 };
 use qpv::analysis::locate_addresses::{AddressSummary, locate_address_stream};
 use qpv::crs::Crs;
-use qpv::geocode::columns::{GEOCODING_COLUMNS, geocoding_values};
+use qpv::geocode::columns::GEOCODING_COLUMNS;
 use qpv::geocode::{AddressRows, ReferenceFormat};
 use qpv::index::ZoneIndex;
 use qpv::io::points::{PointOptions, PointReader};
 use qpv::io::table::{TableOptions, TableReader};
+use qpv::output::csv_stream::stream_csv_points;
 use qpv::output::csv_style::CsvStyle;
-use qpv::output::geojson::GeoJsonWriter;
-use qpv::output::gpkg::GpkgWriter;
-use qpv::output::qgis_style::LayerStyle;
-use qpv::output::{ColumnSelection, GeoFeature, GeoLayer, OutputFormat, Table};
+use qpv::output::geocoded::geocoding_values;
+use qpv::output::sink::{Cell, append_columns, io_err, text, write_rows as stream_output};
+use qpv::output::{ColumnSelection, OutputFormat};
 
-use super::csv_stream::stream_csv_points;
 use super::geocode::AddressArgs;
 use super::layers::{ZoneInput, check_distance};
 use super::{CsvStyleArgs, GlobalArgs, OutputArgs, SelectArgs};
@@ -122,274 +120,6 @@ pub struct LocateArgs {
     pub select: SelectArgs,
 }
 
-/// Appends `wanted` to `headers`, prefixing `qpv_` to any name already taken.
-pub fn append_columns(headers: &[String], wanted: &[String]) -> Vec<String> {
-    let mut all = headers.to_vec();
-    for name in wanted {
-        let mut name = name.clone();
-        while all.contains(&name) {
-            name = format!("qpv_{name}");
-        }
-        all.push(name);
-    }
-    all
-}
-
-/// Writes rows as they come (CSV, JSON, GeoJSON) or collects them (table, Markdown, GeoPackage),
-/// keeping the `--select`ed columns.
-pub struct RowWriter<'w> {
-    sink: RowSink<'w>,
-    select: ColumnSelection,
-}
-
-/// Where [`RowWriter`] puts the rows.
-enum RowSink<'w> {
-    /// CSV, streamed.
-    Csv(Box<csv::Writer<&'w mut dyn Write>>, CsvStyle),
-    /// JSON `{"points": [...], ...}`, streamed.
-    Json {
-        /// Destination.
-        w: &'w mut dyn Write,
-        /// Column names.
-        columns: Vec<String>,
-        /// Rows written so far.
-        count: u64,
-    },
-    /// GeoJSON features, streamed.
-    Geojson(GeoJsonWriter<&'w mut dyn Write>, Vec<String>),
-    /// Collected rows and features.
-    Collect(Table, Vec<GeoFeature>),
-    /// GeoPackage features, streamed in bounded transactions.
-    Gpkg(Box<GpkgWriter>, Vec<String>),
-}
-
-pub(super) fn io_err(e: std::io::Error) -> qpv::Error {
-    qpv::Error::io("<output>", e)
-}
-
-impl<'w> RowWriter<'w> {
-    /// A writer for `format` (Gpkg and Markdown collect) of the columns `select` keeps.
-    fn new(
-        format: OutputFormat,
-        w: &'w mut dyn Write,
-        select: ColumnSelection,
-        layer: &str,
-        crs: Crs,
-        style: CsvStyle,
-    ) -> qpv::Result<Self> {
-        let columns = select.columns().to_vec();
-        let sink = match format {
-            OutputFormat::Csv => {
-                let mut csv = style.writer(w)?;
-                csv.write_record(&columns)
-                    .map_err(|e| qpv::Error::Internal(format!("writing CSV: {e}")))?;
-                RowSink::Csv(Box::new(csv), style)
-            }
-            OutputFormat::Json => {
-                w.write_all(b"{\"points\": [").map_err(io_err)?;
-                RowSink::Json {
-                    w,
-                    columns,
-                    count: 0,
-                }
-            }
-            OutputFormat::Geojson => RowSink::Geojson(GeoJsonWriter::new(w, layer, crs)?, columns),
-            _ => RowSink::Collect(Table::new(columns), Vec::new()),
-        };
-        Ok(RowWriter { sink, select })
-    }
-
-    /// A writer that streams the rows into a GeoPackage layer.
-    fn gpkg(path: &Path, select: ColumnSelection, layer: &str, crs: Crs) -> qpv::Result<Self> {
-        let mut gpkg = GpkgWriter::create(path)?;
-        gpkg.begin_layer(layer, crs, LayerStyle::for_layer_name(layer))?;
-        Ok(RowWriter {
-            sink: RowSink::Gpkg(Box::new(gpkg), select.columns().to_vec()),
-            select,
-        })
-    }
-
-    /// Writes one row (values in the order of every available column) with its geometry.
-    pub fn write(
-        &mut self,
-        values: Vec<Value>,
-        geometry: Option<Geometry<f64>>,
-    ) -> qpv::Result<()> {
-        let values = self.select.apply(values);
-        match &mut self.sink {
-            RowSink::Csv(csv, style) => write_csv_values(csv, &values, *style),
-            RowSink::Json { w, columns, count } => {
-                let object: Map<String, Value> = columns.iter().cloned().zip(values).collect();
-                let text = serde_json::to_string(&object)
-                    .map_err(|e| qpv::Error::Internal(e.to_string()))?;
-                let sep = if *count == 0 { "\n" } else { ",\n" };
-                *count += 1;
-                w.write_all(format!("{sep}{text}").as_bytes())
-                    .map_err(io_err)
-            }
-            RowSink::Geojson(writer, columns) => {
-                let properties: Map<String, Value> = columns.iter().cloned().zip(values).collect();
-                writer.write_feature(geometry.as_ref(), &properties)
-            }
-            RowSink::Gpkg(gpkg, columns) => gpkg.write(GeoFeature {
-                geometry,
-                properties: columns.iter().cloned().zip(values).collect(),
-            }),
-            RowSink::Collect(table, features) => {
-                features.push(GeoFeature {
-                    geometry,
-                    properties: table
-                        .columns
-                        .iter()
-                        .cloned()
-                        .zip(values.iter().cloned())
-                        .collect(),
-                });
-                table.push(values);
-                Ok(())
-            }
-        }
-    }
-
-    /// Ends the output; `extra` fields are added to the JSON object (e.g. a summary). Returns
-    /// the collected table and layer for the formats that collect.
-    pub fn finish(
-        self,
-        extra: Map<String, Value>,
-        layer: &str,
-        crs: Crs,
-    ) -> qpv::Result<Option<(Table, GeoLayer)>> {
-        match self.sink {
-            RowSink::Csv(mut csv, _) => {
-                csv.flush().map_err(io_err)?;
-                Ok(None)
-            }
-            RowSink::Json { w, .. } => {
-                let mut tail = String::from("\n]");
-                for (k, v) in extra {
-                    let v = serde_json::to_string_pretty(&v)
-                        .map_err(|e| qpv::Error::Internal(e.to_string()))?;
-                    tail.push_str(&format!(",\n{}: {v}", Value::String(k)));
-                }
-                tail.push_str("}\n");
-                w.write_all(tail.as_bytes()).map_err(io_err)?;
-                Ok(None)
-            }
-            RowSink::Geojson(writer, _) => {
-                writer.finish()?;
-                Ok(None)
-            }
-            RowSink::Gpkg(gpkg, _) => {
-                gpkg.finish()?;
-                Ok(None)
-            }
-            RowSink::Collect(table, features) => Ok(Some((
-                table,
-                GeoLayer {
-                    name: layer.into(),
-                    crs,
-                    style: LayerStyle::for_layer_name(layer),
-                    features,
-                },
-            ))),
-        }
-    }
-}
-
-/// Writes one row of values as CSV cells (strings as they are, numbers as JSON spells them,
-/// null as an empty cell).
-fn write_csv_values<W: Write>(
-    csv: &mut csv::Writer<W>,
-    values: &[Value],
-    style: CsvStyle,
-) -> qpv::Result<()> {
-    csv.write_record(values.iter().map(|v| style.cell(v)))
-        .map_err(|e| qpv::Error::Internal(format!("writing CSV: {e}")))
-}
-
-/// One output cell, borrowed where it can be: the fast CSV path encodes it directly, the other
-/// formats take [`Cell::to_value`]; both give the same text.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub enum Cell<'a> {
-    /// Empty cell (JSON null).
-    Null,
-    /// Text.
-    Text(&'a str),
-    /// A number, spelt as JSON spells it (non-finite: null).
-    Number(f64),
-    /// A count or rank.
-    Int(u64),
-    /// True or false (CSV `true` / `false`).
-    Bool(bool),
-}
-
-impl Cell<'_> {
-    /// The JSON value of the cell.
-    pub fn to_value(self) -> Value {
-        match self {
-            Cell::Null => Value::Null,
-            Cell::Text(s) => Value::String(s.to_string()),
-            Cell::Number(x) => json!(x),
-            Cell::Int(i) => json!(i),
-            Cell::Bool(b) => json!(b),
-        }
-    }
-}
-
-/// The error the streamed CSV writer gives for a row whose length differs from the header's.
-pub(super) fn unequal_length_error(columns: &[String], values: &[Value]) -> qpv::Error {
-    let mut csv = csv::Writer::from_writer(std::io::sink());
-    if let Err(e) = csv.write_record(columns) {
-        return qpv::Error::Internal(format!("writing CSV: {e}"));
-    }
-    match write_csv_values(&mut csv, values, CsvStyle::Plain) {
-        Err(e) => e,
-        Ok(()) => qpv::Error::Internal("writing CSV: a row of unexpected length".into()),
-    }
-}
-
-/// Streams `fill` into the output: through `write_atomic` for text formats, or collected and
-/// written as a GeoPackage, keeping the columns `select` keeps. `fill` gets a writer and
-/// returns the extra JSON fields.
-pub fn stream_output(
-    output: Option<&Path>,
-    format: OutputFormat,
-    select: ColumnSelection,
-    layer: &str,
-    crs: Crs,
-    style: CsvStyle,
-    fill: impl FnOnce(&mut RowWriter) -> qpv::Result<Map<String, Value>>,
-) -> qpv::Result<()> {
-    let path = output.unwrap_or(Path::new("-"));
-    if format == OutputFormat::Gpkg {
-        if path == Path::new("-") {
-            return Err(qpv::Error::usage(
-                "a GeoPackage cannot be written to standard output",
-                "give -o FILE.gpkg",
-            ));
-        }
-        let mut rows = RowWriter::gpkg(path, select, layer, crs)?;
-        let extra = fill(&mut rows)?;
-        rows.finish(extra, layer, crs)?;
-        return Ok(());
-    }
-    qpv::output::atomic::write_atomic(path, |w| {
-        let mut rows = RowWriter::new(format, w, select, layer, crs, style)?;
-        let extra = fill(&mut rows)?;
-        if let Some((table, _)) = rows.finish(extra, layer, crs)? {
-            match format {
-                OutputFormat::Markdown => table.write_markdown(w)?,
-                _ => table.write_text(w)?,
-            }
-        }
-        Ok(())
-    })
-}
-
-pub(super) fn text(s: &str) -> Value {
-    Value::String(s.to_string())
-}
-
 /// The QPV columns of a located point.
 const QPV_COLUMNS: [&str; 6] = [
     "code_qp",
@@ -418,18 +148,14 @@ fn qpv_cells<'a>(
         zone.map_or(Cell::Null, |z| Cell::Text(&z.name)),
         located
             .and_then(|l| l.signed_distance_m)
-            .map_or(Cell::Null, |d| Cell::Number(rounded_f64(d, 2))),
+            .map_or(Cell::Null, |d| {
+                Cell::Number(qpv::output::number::round(d, 2))
+            }),
         Cell::Text(status),
         located
             .and_then(|l| l.nearest_zone)
             .map_or(Cell::Null, |z| Cell::Text(&index.zone(z).code)),
     ]
-}
-
-/// `v` rounded to `decimals`, without negative zero.
-fn rounded_f64(v: f64, decimals: i32) -> f64 {
-    let s = 10f64.powi(decimals);
-    (v * s).round() / s + 0.0
 }
 
 /// Runs `qpv locate`.

@@ -11,7 +11,6 @@ use qpv::output::OutputFormat;
 mod access;
 mod check;
 mod coverage;
-mod csv_stream;
 mod geocode;
 mod info;
 mod layers;

@@ -2,23 +2,21 @@
 //! categories, per category, within a maximum distance), input columns kept.
 
 use clap::Args;
-use geo::{Coord, Geometry, LineString, Point};
+use geo::Coord;
 use serde_json::{Map, Value};
 
 use qpv::analysis::batch::{DEFAULT_CHUNK, Progress, for_each_ordered};
-use qpv::analysis::nearest::nearest_per_category;
 use qpv::index::{FacilityIndex, Neighbour};
 use qpv::model::Category;
 use qpv::output::{ColumnSelection, OutputFormat};
 
-use super::csv_stream::stream_csv_points;
 use super::layers::{FacilityInput, check_distance};
-use super::locate::{Cell, PointInput, append_columns, stream_output};
+use super::locate::PointInput;
 use super::{CsvStyleArgs, GlobalArgs, OutputArgs, SelectArgs};
+use qpv::output::csv_stream::stream_csv_points;
 use qpv::output::csv_style::CsvStyle;
-
-/// Receives one output row: the values added after the input fields, and its geometry.
-type EmitRow<'a> = dyn FnMut(&[Cell], Geometry<f64>) -> qpv::Result<()> + 'a;
+use qpv::output::nearest_rows::{EmitRow, NearestRows};
+use qpv::output::sink::{append_columns, write_rows as stream_output};
 
 /// Arguments of `qpv nearest`.
 #[derive(Debug, Args)]
@@ -46,10 +44,6 @@ pub struct NearestArgs {
     pub csv: CsvStyleArgs,
     #[command(flatten)]
     pub select: SelectArgs,
-}
-
-fn metres(d: f64) -> Cell<'static> {
-    Cell::Number((d * 100.0).round() / 100.0)
 }
 
 /// Runs `qpv nearest`.
@@ -86,83 +80,16 @@ pub fn run(args: &NearestArgs, global: &GlobalArgs) -> anyhow::Result<()> {
         vec![None]
     };
     let mut reader = args.input.open(crs, format)?;
-    let mut added = Vec::new();
-    if args.lines {
-        for c in [
-            "rank",
-            "facility_id",
-            "facility_name",
-            "category",
-            "distance_m",
-        ] {
-            added.push(c.to_string());
-        }
-    } else {
-        for group in &groups {
-            let prefix = group
-                .as_ref()
-                .map_or("nearest".to_string(), |c| c.to_string());
-            for r in 1..=k {
-                for field in ["id", "name", "category", "distance_m"] {
-                    if group.is_some() && field == "category" {
-                        continue;
-                    }
-                    added.push(format!("{prefix}_{r}_{field}"));
-                }
-            }
-        }
-    }
-    let added_count = added.len();
+    let producer = NearestRows::new(&index, groups, k, args.max_distance, args.lines);
     let select = ColumnSelection::new(
-        &append_columns(reader.headers(), &added),
+        &append_columns(reader.headers(), &producer.columns()),
         &args.select.select,
     )?;
     let mut progress = Progress::new("points", !global.quiet);
-    let max = args.max_distance;
-    let search = |p: Coord<f64>| -> Vec<Vec<Neighbour>> {
-        match groups.as_slice() {
-            [None] => vec![index.nearest(p, k, None, max)],
-            _ => {
-                let categories: Vec<Category> = groups.iter().flatten().cloned().collect();
-                nearest_per_category(&index, p, &categories, k, max)
-            }
-        }
-    };
-    let mut rows_written = 0u64;
-    // The values added to a point's output rows (after its input fields), with their
-    // geometries.
+    let search = |p: Coord<f64>| producer.search(p);
     let point_rows =
-        |p: Coord<f64>, found: &[Vec<Neighbour>], emit: &mut EmitRow| -> qpv::Result<()> {
-            if args.lines {
-                for (rank, n) in found.iter().flatten().enumerate() {
-                    let f = index.facility(n.index);
-                    let values = [
-                        Cell::Int(rank as u64 + 1),
-                        Cell::Text(&f.id),
-                        Cell::Text(&f.name),
-                        Cell::Text(f.category.as_str()),
-                        metres(n.distance),
-                    ];
-                    emit(&values, Geometry::LineString(LineString(vec![p, f.point])))?;
-                }
-                return Ok(());
-            }
-            let mut values = Vec::with_capacity(added_count);
-            for (group, neighbours) in groups.iter().zip(found) {
-                for r in 0..k {
-                    let n = neighbours
-                        .get(r)
-                        .map(|n| (index.facility(n.index), n.distance));
-                    values.push(n.map_or(Cell::Null, |(f, _)| Cell::Text(&f.id)));
-                    values.push(n.map_or(Cell::Null, |(f, _)| Cell::Text(&f.name)));
-                    if group.is_none() {
-                        values.push(n.map_or(Cell::Null, |(f, _)| Cell::Text(f.category.as_str())));
-                    }
-                    values.push(n.map_or(Cell::Null, |(_, d)| metres(d)));
-                }
-            }
-            emit(&values, Geometry::Point(Point(p)))
-        };
+        |p: Coord<f64>, found: &[Vec<Neighbour>], emit: &mut EmitRow| producer.rows(p, found, emit);
+    let mut rows_written = 0u64;
     let mut skipped = 0;
     if format == OutputFormat::Csv
         && csv_style == CsvStyle::Plain
@@ -190,11 +117,7 @@ pub fn run(args: &NearestArgs, global: &GlobalArgs) -> anyhow::Result<()> {
             args.output.output.as_deref(),
             format,
             select,
-            if args.lines {
-                "nearest_lines"
-            } else {
-                "nearest"
-            },
+            producer.layer_name(),
             crs,
             csv_style,
             |rows| {

@@ -18,6 +18,7 @@ use qpv::output::atomic::{check_destinations, ensure_not_input, write_atomic};
 use qpv::output::report_html::{Lang, PerimeterMapLayers, perimeter_html};
 use qpv::output::{
     GeoLayer, OutputFormat, Table, Views, perimeter_layers, report_markdown, write_views,
+    write_views_noted,
 };
 
 use super::layers::{DataArgs, FacilityInput, check_distance};
@@ -291,7 +292,7 @@ fn run_test(args: &TestArgs, global: &GlobalArgs) -> anyhow::Result<()> {
         perimeter_layers::write_layer_dir(dir, &layers)?;
     }
     if format == OutputFormat::Markdown {
-        let text = report_markdown::perimeter_test(&t, &run.grid);
+        let text = report_markdown::perimeter_test(&t, run.options.baseline, &run.grid);
         write_text(args.output.output.as_deref(), &text)?;
     } else if format == OutputFormat::Html {
         let communes = qpv::io::embedded::communes(crs)?;
@@ -303,7 +304,9 @@ fn run_test(args: &TestArgs, global: &GlobalArgs) -> anyhow::Result<()> {
         let text = perimeter_html(&t, &layers, lang)?;
         write_text(args.output.output.as_deref(), &text)?;
     } else {
+        let line = report_markdown::test_baseline_line(&t, run.options.baseline);
         let mut json = serde_json::to_value(&t).context("serialising the result")?;
+        json["baseline_rule"] = json!(line);
         json["grid"] = serde_json::to_value(&run.grid).context("serialising the result")?;
         let views = Views {
             table: test_table(&t),
@@ -312,7 +315,7 @@ fn run_test(args: &TestArgs, global: &GlobalArgs) -> anyhow::Result<()> {
             markdown_preamble: format!("Grid: {}.\n\n", run.grid.label()),
             csv_style: Default::default(),
         };
-        write_views(args.output.output.as_deref(), format, &views)?;
+        write_views_noted(args.output.output.as_deref(), format, &views, &line)?;
     }
     if !global.quiet {
         let c = &t.candidate.indicators;
@@ -343,7 +346,7 @@ fn run_compare(args: &CompareArgs, global: &GlobalArgs) -> anyhow::Result<()> {
     if format == OutputFormat::Markdown {
         write_text(
             args.output.output.as_deref(),
-            &report_markdown::comparison(&c, &run.grid),
+            &report_markdown::comparison(&c, run.options.baseline, &run.grid),
         )?;
     } else {
         let mut table = Table::new([
@@ -377,7 +380,9 @@ fn run_compare(args: &CompareArgs, global: &GlobalArgs) -> anyhow::Result<()> {
                 json!(r.eligible_parts),
             ]);
         }
+        let line = report_markdown::comparison_baseline_line(&c, run.options.baseline);
         let mut json = serde_json::to_value(&c).context("serialising the result")?;
+        json["baseline_rule"] = json!(line);
         json["grid"] = serde_json::to_value(&run.grid).context("serialising the result")?;
         let views = Views {
             table,
@@ -386,7 +391,7 @@ fn run_compare(args: &CompareArgs, global: &GlobalArgs) -> anyhow::Result<()> {
             markdown_preamble: format!("Grid: {}.\n\n", run.grid.label()),
             csv_style: Default::default(),
         };
-        write_views(args.output.output.as_deref(), format, &views)?;
+        write_views_noted(args.output.output.as_deref(), format, &views, &line)?;
     }
     Ok(())
 }
@@ -554,14 +559,7 @@ fn test_table(t: &PerimeterTest) -> Table {
     table
 }
 
-fn round(x: f64, decimals: i32) -> Value {
-    let f = 10f64.powi(decimals);
-    json!((x * f).round() / f)
-}
-
-fn opt(x: Option<f64>, decimals: i32) -> Value {
-    x.map_or(Value::Null, |v| round(v, decimals))
-}
+use qpv::output::number::{json as round, json_opt as opt};
 
 fn write_text(path: Option<&Path>, text: &str) -> qpv::Result<()> {
     let path = path.unwrap_or(Path::new("-"));

@@ -4,12 +4,14 @@ use std::path::{Path, PathBuf};
 
 use anyhow::Context;
 use clap::{Args, ValueEnum};
-use serde_json::{Value, json};
+use serde_json::json;
 
 use qpv::analysis::eligibility::{EligibilityOptions, IncomeProxy};
 use qpv::analysis::simulate::{Contiguity, Criterion, SimulateOptions, simulate};
 use qpv::output::atomic::{check_destinations, write_atomic};
-use qpv::output::{OutputFormat, Table, Views, perimeter_layers, report_markdown, write_views};
+use qpv::output::{
+    OutputFormat, Table, Views, number, perimeter_layers, report_markdown, write_views,
+};
 
 use super::layers::DataArgs;
 use super::proxy::ProxyArgs;
@@ -114,16 +116,12 @@ pub fn run(args: &SimulateArgs, global: &GlobalArgs) -> anyhow::Result<()> {
             table.push(vec![
                 json!(z.id),
                 json!(z.cell_ids.len()),
-                json!((i.area_m2 * 100.0).round() / 100.0),
-                json!((i.population * 10.0).round() / 10.0),
-                i.poor_household_share
-                    .map_or(Value::Null, |v| json!((v * 10_000.0).round() / 10_000.0)),
-                i.mean_standard_of_living
-                    .map_or(Value::Null, |v| json!(v.round())),
+                number::json(i.area_m2, 2),
+                number::json(i.population, 1),
+                number::json_opt(i.poor_household_share, 4),
+                number::json_opt(i.mean_standard_of_living, 0),
                 json!(best.map(|m| m.code.clone())),
-                best.map_or(Value::Null, |m| {
-                    json!((m.iou * 10_000.0).round() / 10_000.0)
-                }),
+                number::json_opt(best.map(|m| m.iou), 4),
             ]);
         }
         let mut json = serde_json::to_value(&s).context("serialising the result")?;

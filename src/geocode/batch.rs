@@ -1,8 +1,7 @@
 //! Geocoding whole tables: which columns hold the address (named by the user or detected from
 //! the usual French headers), a streaming iterator for other commands (`locate`), and the
-//! CSV-in → CSV-out run of `qpv geocode` (in parallel chunks, output in input order).
-
-use std::io::Write;
+//! parallel loop behind `qpv geocode` (in chunks, output in input order; the writers are in
+//! `qpv::output::geocoded`).
 
 use geo::Coord;
 use rayon::prelude::*;
@@ -364,31 +363,6 @@ pub const OUTPUT_COLUMNS: [&str; 10] = super::columns::GEOCODING_COLUMNS;
 
 /// Rows geocoded per parallel chunk.
 const CHUNK: usize = 8192;
-
-/// Geocodes every row of `reader` and writes a CSV (`,`, UTF-8): the input columns unchanged,
-/// then the [`OUTPUT_COLUMNS`] as [`super::columns`] spells them. An input column already
-/// named like one of these gets the appended one prefixed with `geocode_`.
-pub fn write_csv(
-    index: &AddressIndex,
-    reader: TableReader,
-    names: &ColumnNames,
-    out: &mut dyn Write,
-) -> Result<Summary> {
-    let rows = AddressRows::new(reader, names)?;
-    let mut writer = csv::Writer::from_writer(out);
-    let csv_err = |e: csv::Error| Error::Internal(format!("writing CSV: {e}"));
-    writer
-        .write_record(output_header(rows.headers()))
-        .map_err(csv_err)?;
-    let summary = for_each_geocoded(index, rows, |mut fields, g| {
-        fields.extend(super::columns::geocoding_texts(g));
-        writer.write_record(&fields).map_err(csv_err)
-    })?;
-    writer
-        .flush()
-        .map_err(|e| Error::Internal(format!("writing CSV: {e}")))?;
-    Ok(summary)
-}
 
 /// The output columns: the input's, then [`OUTPUT_COLUMNS`] (prefixed with `geocode_` when
 /// the input already has a column of that name).

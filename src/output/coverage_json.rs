@@ -5,19 +5,7 @@ use serde_json::{Map, Value, json};
 
 use crate::analysis::coverage::CoverageRecord;
 
-fn round(v: f64, decimals: i32) -> f64 {
-    let s = 10f64.powi(decimals);
-    let r = (v * s).round() / s;
-    if r == 0.0 { 0.0 } else { r }
-}
-
-fn number(v: f64, decimals: i32) -> Value {
-    json!(round(v, decimals))
-}
-
-fn opt_number(v: Option<f64>, decimals: i32) -> Value {
-    v.map_or(Value::Null, |v| number(v, decimals))
-}
+use super::number::{json as number, json_opt as opt_number};
 
 /// "id (12.34 m); id (0 m)" for a person, CSV and QGIS attribute tables; a facility placed by
 /// geocoding shows its precision: "id (214.76 m, street)".

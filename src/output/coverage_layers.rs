@@ -82,10 +82,7 @@ fn distance_key(d: f64) -> String {
     d.to_string().replace(['.', '-'], "_")
 }
 
-fn round(v: f64, decimals: i32) -> Value {
-    let s = 10f64.powi(decimals);
-    json!((v * s).round() / s + 0.0)
-}
+use super::number::json as round;
 
 fn qpv_features(records: &[CoverageRecord], zones: &ZoneIndex) -> Vec<GeoFeature> {
     let mut order: Vec<usize> = (0..zones.len()).collect();

@@ -110,11 +110,7 @@ fn orient(g: Geometry<f64>) -> Geometry<f64> {
 
 /// Rounds to [`DECIMALS`] and prints the shortest text that reads back to the rounded value.
 fn push_number(out: &mut String, v: f64) {
-    let scale = 10f64.powi(DECIMALS);
-    let r = (v * scale).round() / scale;
-    // -0 prints as "-0": normalise so equal inputs give equal bytes.
-    let r = if r == 0.0 { 0.0 } else { r };
-    out.push_str(&r.to_string());
+    out.push_str(&super::number::round(v, DECIMALS).to_string());
 }
 
 fn push_coord(out: &mut String, c: Coord<f64>) {

@@ -17,11 +17,11 @@ use crate::error::Result;
 
 /// Rounds to 2 decimals (cm², hundredths of a person): stable text, no float noise.
 fn r2(x: f64) -> Value {
-    json!((x * 100.0).round() / 100.0)
+    super::number::json(x, 2)
 }
 
 fn r4(x: Option<f64>) -> Value {
-    x.map_or(Value::Null, |v| json!((v * 10_000.0).round() / 10_000.0))
+    super::number::json_opt(x, 4)
 }
 
 /// The indicator columns, in a fixed order.

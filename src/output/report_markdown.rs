@@ -7,7 +7,7 @@ use std::fmt::Write;
 use crate::analysis::calibration::Calibration;
 use crate::analysis::eligibility::{IncomeProxy, Threshold};
 use crate::analysis::interpolate::Indicators;
-use crate::analysis::perimeter::{Comparison, FacilityStatus, PerimeterTest};
+use crate::analysis::perimeter::{Baseline, Comparison, FacilityStatus, PerimeterTest};
 use crate::analysis::simulate::{Contiguity, Criterion, Simulation};
 use crate::model::GridSource;
 
@@ -106,11 +106,49 @@ fn threshold_text(t: &Threshold, proxy: IncomeProxy) -> String {
     )
 }
 
+fn codes_or_none(codes: &[String]) -> String {
+    if codes.is_empty() {
+        "none".into()
+    } else {
+        codes.join(", ")
+    }
+}
+
+/// The one line saying what a perimeter test's "added" and "removed" are measured against
+/// (Markdown, table and JSON `baseline_rule` carry it).
+pub fn test_baseline_line(t: &PerimeterTest, baseline: Baseline) -> String {
+    let which = match baseline {
+        Baseline::Touched => "the current QPV this candidate overlaps",
+        Baseline::All => "every current QPV",
+    };
+    format!(
+        "Baseline: {which} ({}); added = candidate − baseline, removed = baseline − candidate \
+         (`perimeter compare` measures against the union of the QPV any compared candidate \
+         overlaps, so its figures can differ).",
+        codes_or_none(&t.baseline_codes)
+    )
+}
+
+/// The one line saying what a comparison's "added" and "removed" are measured against.
+pub fn comparison_baseline_line(c: &Comparison, baseline: Baseline) -> String {
+    let which = match baseline {
+        Baseline::Touched => "the union of the current QPV any candidate overlaps",
+        Baseline::All => "every current QPV",
+    };
+    format!(
+        "Baseline: {which} ({}), the first row; added and removed population of every \
+         candidate are against it (`perimeter test` measures against the QPV that one \
+         candidate overlaps, so its figures can differ).",
+        codes_or_none(&c.baseline_codes)
+    )
+}
+
 /// The report of one perimeter test.
-pub fn perimeter_test(t: &PerimeterTest, grid: &GridSource) -> String {
+pub fn perimeter_test(t: &PerimeterTest, baseline: Baseline, grid: &GridSource) -> String {
     let mut out = String::new();
     let _ = writeln!(out, "# Perimeter test: {}\n", t.name);
     let _ = writeln!(out, "{}\n", method(grid));
+    let _ = writeln!(out, "{}\n", test_baseline_line(t, baseline));
     let _ = writeln!(out, "## Indicators\n");
     out.push_str(INDICATOR_HEADER);
     indicator_rows(&mut out, "candidate", &t.candidate.indicators);
@@ -249,13 +287,13 @@ pub fn calibration_text(c: &Calibration) -> String {
 }
 
 /// The side-by-side report of a comparison.
-pub fn comparison(c: &Comparison, grid: &GridSource) -> String {
+pub fn comparison(c: &Comparison, baseline: Baseline, grid: &GridSource) -> String {
     let mut out = String::new();
     let _ = writeln!(out, "# Candidate perimeters compared\n");
     let _ = writeln!(
         out,
-        "Baseline: the current QPV {} (first row). {}\n",
-        c.baseline_codes.join(", "),
+        "{} {}\n",
+        comparison_baseline_line(c, baseline),
         method(grid)
     );
     out.push_str("| perimeter | area (ha) | population | poor share | mean standard of living | % area in current QPV | % of current population kept | added population | removed population | facilities inside | parts (eligible) |\n|---|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|\n");

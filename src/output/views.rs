@@ -64,6 +64,24 @@ pub fn write_views(output: Option<&Path>, format: OutputFormat, views: &Views) -
     }
 }
 
+/// [`write_views`], with `note` (one line, e.g. what a comparison is measured against) above
+/// the aligned text table; the other formats carry it in their own views.
+pub fn write_views_noted(
+    output: Option<&Path>,
+    format: OutputFormat,
+    views: &Views,
+    note: &str,
+) -> Result<()> {
+    if format != OutputFormat::Table {
+        return write_views(output, format, views);
+    }
+    let path = output.unwrap_or(Path::new("-"));
+    write_atomic(path, |w| {
+        writeln!(w, "{note}\n").map_err(|e| Error::io(path, e))?;
+        views.table.write_text(w)
+    })
+}
+
 fn no_geometry() -> Error {
     Error::usage(
         "this result has no geometry layer",

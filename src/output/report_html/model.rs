@@ -197,11 +197,7 @@ pub fn grid_vintage(file: &str) -> Option<u16> {
     (digits.len() == 4).then(|| digits.parse().ok()).flatten()
 }
 
-fn round(v: f64, decimals: i32) -> f64 {
-    let s = 10f64.powi(decimals);
-    let r = (v * s).round() / s;
-    if r == 0.0 { 0.0 } else { r }
-}
+use crate::output::number::round;
 
 fn quarter_indicators(i: &Indicators) -> QuarterIndicators {
     QuarterIndicators {

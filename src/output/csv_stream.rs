@@ -6,7 +6,7 @@
 //! (in spatial order: points of one neighbourhood one after the other find the index data they
 //! need already in cache, faster than input order on a shuffled national file), and encode the
 //! output rows (in input order again). The output is byte for byte what
-//! [`super::locate::RowWriter`] writes, and the first bad row ends the output exactly where
+//! [`super::sink::Sink`] writes, and the first bad row ends the output exactly where
 //! a row-by-row run would.
 
 use std::path::Path;
@@ -14,17 +14,17 @@ use std::path::Path;
 use geo::Coord;
 use serde_json::Value;
 
-use qpv::analysis::batch::Progress;
-use qpv::io::points::{PointParser, RawPoint, RawRows};
-use qpv::output::ColumnSelection;
-use qpv::output::csv_record::push_text_field;
+use super::ColumnSelection;
+use super::csv_record::push_text_field;
+use crate::analysis::batch::Progress;
+use crate::io::points::{PointParser, RawPoint, RawRows};
 
-use super::locate::{Cell, io_err, text, unequal_length_error};
+use super::sink::{Cell, io_err, text, unequal_length_error};
 
 /// Rows per chunk with `threads` workers: one chunk per worker plus one are in flight, so on
 /// machines with many cores the chunks get smaller (memory stays near that of 4 full chunks).
 fn chunk_rows(threads: usize) -> usize {
-    let full = qpv::analysis::batch::DEFAULT_CHUNK;
+    let full = crate::analysis::batch::DEFAULT_CHUNK;
     if threads <= 4 {
         full
     } else {
@@ -38,6 +38,7 @@ const ORDER_INDEX_BITS: u32 = 20;
 /// A key that sorts points along a Z-order curve of 1 km squares: consecutive points are
 /// near each other at every scale, so they share cells and zones of the indexes. Any order
 /// gives the same results; wrapped coordinates only make it a worse order.
+#[inline]
 fn spatial_key(p: Coord<f64>) -> u64 {
     /// Spreads the low 22 bits of `v` to the even bits.
     fn spread(v: u64) -> u64 {
@@ -58,6 +59,7 @@ fn spatial_key(p: Coord<f64>) -> u64 {
 /// true; else appends nothing and returns false. Why it is the shortest spelling: `x` is the
 /// double nearest to `k / 100`, and below 10^13 two decimals with fewer digits are at least
 /// 0.01 apart, farther than the spacing of doubles there.
+#[inline]
 fn push_centesimal(out: &mut Vec<u8>, x: f64) -> bool {
     let k = (x * 100.0).round();
     if !(k.abs() < 1e15 && k / 100.0 == x) {
@@ -79,6 +81,7 @@ fn push_centesimal(out: &mut Vec<u8>, x: f64) -> bool {
 }
 
 /// Appends one cell as a CSV field; numbers are formatted in `scratch`.
+#[inline]
 fn push_cell(out: &mut Vec<u8>, cell: &Cell, scratch: &mut String) {
     use std::fmt::Write as _;
     match cell {
@@ -101,6 +104,7 @@ fn push_cell(out: &mut Vec<u8>, cell: &Cell, scratch: &mut String) {
 
 /// Appends the `n_fields` input fields (those a short row lacks are empty, as in a
 /// spreadsheet) then `cells` as one CSV record, or only the columns `select` keeps.
+#[inline]
 fn push_csv_cells(
     out: &mut Vec<u8>,
     (fields, n_fields): (&csv::StringRecord, usize),
@@ -199,7 +203,7 @@ struct CsvChunk<X> {
     /// Rows without coordinates skipped (`--skip-empty`).
     skipped: u64,
     /// The first error, which ends the output.
-    error: Option<qpv::Error>,
+    error: Option<crate::error::Error>,
 }
 
 /// Streams the CSV rows of `raw` to `output` (or stdout): each row's fields followed by the
@@ -219,7 +223,7 @@ pub fn stream_csv_points<X, A, F, C>(
     analyse: A,
     rows: F,
     mut consume: C,
-) -> qpv::Result<u64>
+) -> crate::error::Result<u64>
 where
     X: Send,
     A: Fn(Coord<f64>) -> X + Sync,
@@ -299,11 +303,11 @@ where
     };
     let path = output.unwrap_or(Path::new("-"));
     let mut skipped = 0;
-    qpv::output::atomic::write_atomic(path, |w| {
+    crate::output::atomic::write_atomic(path, |w| {
         let mut header = Vec::new();
-        qpv::output::csv_record::push_record(&mut header, select.columns());
+        crate::output::csv_record::push_record(&mut header, select.columns());
         w.write_all(&header).map_err(io_err)?;
-        qpv::analysis::batch::for_each_ordered_chunks(
+        crate::analysis::batch::for_each_ordered_chunks(
             |row| raw.read_into(row),
             chunk_rows(rayon::current_num_threads()),
             map,
