@@ -12,6 +12,7 @@ mod access;
 mod check;
 mod coverage;
 mod csv_stream;
+mod demand_args;
 mod geocode;
 mod info;
 mod layers;
