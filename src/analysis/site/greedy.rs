@@ -156,6 +156,29 @@ pub fn swap_improve(instance: &Instance, chosen: &mut [usize], candidates: &[usi
     instance.newly_covered(chosen)
 }
 
+/// Removes, latest choice first, the sites every point of which another chosen site also
+/// covers (the greedy's early picks are often made redundant by later ones).
+fn drop_redundant(instance: &Instance, reach: &[Vec<usize>], chosen: &mut Vec<usize>) {
+    let mut count = vec![0u32; reach.len()];
+    for &j in chosen.iter() {
+        instance.covers[j]
+            .iter()
+            .for_each(|&i| count[i as usize] += 1);
+    }
+    for pos in (0..chosen.len()).rev() {
+        let j = chosen[pos];
+        let needed = instance.covers[j]
+            .iter()
+            .any(|&i| count[i as usize] == 1 && !reach[i as usize].is_empty());
+        if !needed {
+            instance.covers[j]
+                .iter()
+                .for_each(|&i| count[i as usize] -= 1);
+            chosen.remove(pos);
+        }
+    }
+}
+
 fn top_sum(heap: &BinaryHeap<Entry>, k: usize) -> f64 {
     let mut gains: Vec<f64> = heap.iter().map(|e| f64::from_bits(e.0)).collect();
     if gains.len() > k {
@@ -208,6 +231,7 @@ pub fn lscp(instance: &Instance) -> LscpSolution {
         }
         chosen.push(j);
     }
+    drop_redundant(instance, &reach, &mut chosen);
     chosen.sort_unstable();
     LscpSolution {
         chosen,
