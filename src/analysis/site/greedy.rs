@@ -127,8 +127,8 @@ pub fn swap_improve(instance: &Instance, chosen: &mut [usize], candidates: &[usi
     };
     for _ in 0..100 {
         let mut improved = false;
-        for pos in 0..chosen.len() {
-            let s = chosen[pos];
+        for site in chosen.iter_mut() {
+            let s = *site;
             instance.covers[s]
                 .iter()
                 .for_each(|&i| count[i as usize] -= 1);
@@ -145,7 +145,7 @@ pub fn swap_improve(instance: &Instance, chosen: &mut [usize], candidates: &[usi
                 .iter()
                 .for_each(|&i| count[i as usize] += 1);
             if j != s {
-                (in_plan[s], in_plan[j], chosen[pos]) = (false, true, j);
+                (in_plan[s], in_plan[j], *site) = (false, true, j);
                 improved = true;
             }
         }
