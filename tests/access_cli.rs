@@ -151,30 +151,71 @@ fn geopackage_layer_has_every_cell_and_a_score_column_per_method() {
     assert!(text.contains("in_communes: Integer"), "{text}");
 }
 
+fn markdown(lang: Option<&str>) -> String {
+    let mut args = vec![
+        "access",
+        "--category",
+        "france_services",
+        "--grid-year",
+        "2015",
+    ];
+    if let Some(l) = lang {
+        args.extend(["--lang", l]);
+    }
+    let out = qpv().args(args).output().unwrap();
+    assert!(out.status.success());
+    String::from_utf8(out.stdout).unwrap()
+}
+
+// English on request (--lang en): the grid, the distance and the bands, as before.
 #[test]
 fn markdown_names_the_grid_the_method_and_the_distance_used() {
+    let text = markdown(Some("en"));
+    for want in [
+        "# Access to france_services from the 200 m grid",
+        "Grid: INSEE Filosofi 2015 200 m grid",
+        "straight lines from cell centre to facility",
+        "step weights ≤ 333 m: 1, ≤ 667 m: 0.68, ≤ 1,000 m: 0.22",
+        "| method | code | name | demand | mean_score | ratio_to_rest |",
+        "rest of the agglomeration",
+    ] {
+        assert!(text.contains(want), "{want}\n{text}");
+    }
+}
+
+// French by default: the same facts in French, table headings for people, no English left
+// in the headings and notes.
+#[test]
+fn markdown_is_french_by_default() {
+    let text = markdown(None);
+    assert_eq!(text, markdown(Some("fr")));
+    for want in [
+        "# Accessibilité : france_services depuis les carreaux de 200 m",
+        "Grille : grille carroyée Filosofi 2015 de l'Insee (carreaux de 200 m)",
+        "à vol d'oiseau du centre du carreau à l'équipement",
+        "poids par palier ≤ 333 m : 1, ≤ 667 m : 0.68, ≤ 1,000 m : 0.22",
+        "| méthode | code | nom | demande | score moyen | rapport au reste |",
+        "reste de l'agglomération",
+        "Par QPV : score moyen pondéré",
+    ] {
+        assert!(text.contains(want), "{want}\n{text}");
+    }
+    for english in ["Grid:", "catchment", "Per QPV", "rest of the agglomeration"] {
+        assert!(!text.contains(english), "{english}\n{text}");
+    }
+}
+
+// The CSV keeps machine-readable column names whatever the language.
+#[test]
+fn csv_columns_stay_machine_readable_in_french() {
     let out = qpv()
-        .args([
-            "access",
-            "--category",
-            "france_services",
-            "--grid-year",
-            "2015",
-        ])
+        .args(["access", "--category", "france_services", "--format", "csv"])
         .output()
         .unwrap();
     assert!(out.status.success());
     let text = String::from_utf8(out.stdout).unwrap();
     assert!(
-        text.contains("Grid: INSEE Filosofi 2015 200 m grid"),
-        "{text}"
-    );
-    assert!(
-        text.contains("straight lines from cell centre to facility"),
-        "{text}"
-    );
-    assert!(
-        text.contains("step weights ≤ 333 m: 1, ≤ 667 m: 0.68, ≤ 1,000 m: 0.22"),
+        text.starts_with("method,code,name,demand,mean_score,ratio_to_rest\n"),
         "{text}"
     );
 }

@@ -170,6 +170,9 @@ pub struct AccessScores {
 
 type Indexed = GeomWithData<[f64; 2], usize>;
 
+/// Cells per chunk of the first step's sums.
+const CHUNK: usize = 1 << 16;
+
 fn tree(points: impl Iterator<Item = Coord<f64>>) -> RTree<Indexed> {
     RTree::bulk_load(
         points
@@ -218,20 +221,32 @@ fn within<'t>(
 /// ```
 ///
 /// # Performance
-/// An R-tree over the facilities (and one over the demand points for the first step): each
-/// pair is visited only within the catchment, points in parallel, results in input order.
+/// One R-tree, over the facilities: each cell–facility pair within the catchment is visited
+/// once per step, cells in parallel, results in input order. Memory beyond the inputs: the
+/// tree, one score per cell and one sum per facility and chunk of 65,536 cells.
 pub fn access(demand: &[Demand], supply: &[Supply], method: &AccessMethod) -> AccessScores {
     let facilities = tree(supply.iter().map(|s| s.point));
     let radius = method.catchment_m;
     let ratios: Vec<Option<f64>> = if method.two_step {
-        let cells = tree(demand.iter().map(|d| d.point));
-        supply
-            .par_iter()
-            .map(|s| {
-                let total: f64 = within(&cells, s.point, radius)
-                    .map(|(i, d)| demand[i].demand * method.decay.weight(d))
-                    .sum();
-                (total > 0.0).then(|| s.supply / total)
+        // Weighted demand in each facility's catchment, summed cell by cell over the
+        // facility tree (no tree over the cells, no list of pairs), in fixed chunks of
+        // cells added in grid order, so that the sums do not depend on the threads.
+        let partial: Vec<Vec<f64>> = demand
+            .par_chunks(CHUNK)
+            .map(|chunk| {
+                let mut totals = vec![0.0; supply.len()];
+                for c in chunk {
+                    for (j, d) in within(&facilities, c.point, radius) {
+                        totals[j] += c.demand * method.decay.weight(d);
+                    }
+                }
+                totals
+            })
+            .collect();
+        (0..supply.len())
+            .map(|j| {
+                let total: f64 = partial.iter().map(|t| t[j]).sum();
+                (total > 0.0).then(|| supply[j].supply / total)
             })
             .collect()
     } else {

@@ -5,11 +5,11 @@
 use serde::Serialize;
 
 use crate::error::{Error, Result};
-use crate::index::ZoneIndex;
 use crate::io::table::parse_number;
 use crate::model::{Facility, GridCell, GridSource, Zone};
 
 use super::access::{AccessMethod, Decay, Demand, Supply, access};
+use super::access_cells::AccessCells;
 use super::interpolate::GridIndex;
 
 /// What a cell's demand is.
@@ -99,16 +99,16 @@ pub struct AccessReport {
     pub demand: DemandKind,
     /// What the `rest` row covers.
     pub rest: String,
-    /// For each cell, whether its centre lies in the communes (grid order).
+    /// Number of communes the `rest` row is restricted to (`None`: the whole grid).
     #[serde(skip)]
-    pub in_communes: Vec<bool>,
+    pub communes: Option<usize>,
     /// One result per method.
     pub methods: Vec<MethodResult>,
 }
 
 /// Scores every cell of `cells` for access to the `options.category` facilities, and sums
-/// them up per QPV of `zones` and for the rest: the cells whose centre lies in one of the
-/// `communes` (every cell when `None`), minus their share inside a QPV.
+/// them up per QPV of `zones` and for the rest: the cells whose centre lies in the communes
+/// the cells were built with (every cell when none), minus their share inside a QPV.
 ///
 /// # Errors
 /// A usage error, naming the problem, when no facility has the category, a capacity is not a
@@ -117,40 +117,36 @@ pub struct AccessReport {
 /// # Examples
 /// ```
 /// use qpv::analysis::access::AccessMethod;
+/// use qpv::analysis::access_cells::AccessCells;
 /// use qpv::analysis::access_report::{AccessOptions, DemandKind, access_report};
 /// use qpv::crs::Crs;
 /// use qpv::io::embedded::{self, GridYear};
 /// let crs = Crs::LAMBERT93;
-/// let cells = embedded::grid(GridYear::Y2019, crs).unwrap();
-/// let source = embedded::grid_source(GridYear::Y2019, &cells);
+/// let grid = embedded::grid(GridYear::Y2019, crs).unwrap();
+/// let source = embedded::grid_source(GridYear::Y2019, &grid);
+/// let zones = embedded::zones(crs).unwrap();
+/// let communes = embedded::communes(crs).unwrap();
+/// let cells = AccessCells::from_cells(&grid, DemandKind::Inhabitants, &zones, Some(&communes), false);
 /// let options = AccessOptions {
 ///     category: "france_services".into(),
 ///     demand: DemandKind::Inhabitants,
 ///     capacity: None,
 ///     methods: vec![AccessMethod::two_step(5000.0)],
 /// };
-/// let r = access_report(&cells, source, &embedded::france_services(crs).unwrap(),
-///     &embedded::zones(crs).unwrap(), Some(&embedded::communes(crs).unwrap()), &options)
-///     .unwrap();
+/// let r = access_report(&cells, source, &embedded::france_services(crs).unwrap(), &zones,
+///     &options).unwrap();
 /// assert_eq!(r.facilities, 4);
 /// assert_eq!(r.methods[0].areas.len(), 7 + 1);
 /// ```
 pub fn access_report(
-    cells: &[GridCell],
+    cells: &AccessCells,
     grid: GridSource,
     facilities: &[Facility],
     zones: &[Zone],
-    communes: Option<&[Zone]>,
     options: &AccessOptions,
 ) -> Result<AccessReport> {
     let supply = supply_points(facilities, options)?;
-    let demand: Vec<Demand> = cells
-        .iter()
-        .map(|c| Demand {
-            point: c.centre(),
-            demand: options.demand.of(c),
-        })
-        .collect();
+    let demand = &cells.demand;
     if demand.iter().map(|d| d.demand).sum::<f64>() <= 0.0 {
         return Err(Error::usage(
             format!(
@@ -163,23 +159,13 @@ pub fn access_report(
     for m in &options.methods {
         check_method(m)?;
     }
-    let in_communes: Vec<bool> = match communes {
-        Some(communes) => {
-            let index = ZoneIndex::new(communes);
-            cells
-                .iter()
-                .map(|c| index.containing(c.centre()).is_some())
-                .collect()
-        }
-        None => vec![true; cells.len()],
-    };
     let weights = zone_weights(cells, zones);
     let methods = options
         .methods
         .iter()
         .map(|m| {
-            let s = access(&demand, &supply, m);
-            let areas = areas(zones, &weights, &demand, &s.scores, &in_communes);
+            let s = access(demand, &supply, m);
+            let areas = areas(zones, &weights, demand, &s.scores, &cells.in_communes);
             MethodResult {
                 method: m.clone(),
                 unreached_cells: s.unreached,
@@ -198,17 +184,16 @@ pub fn access_report(
             .as_ref()
             .map_or("1 per facility".to_string(), |c| format!("column '{c}'")),
         demand: options.demand,
-        rest: match communes {
-            Some(c) => format!(
-                "cells whose centre lies in the {} communes, outside the QPV (share of each \
-                 cell inside a QPV removed)",
-                c.len()
+        rest: match cells.communes {
+            Some(n) => format!(
+                "cells whose centre lies in the {n} communes, outside the QPV (share of each \
+                 cell inside a QPV removed)"
             ),
             None => "every cell of the grid, outside the QPV (share of each cell inside a QPV \
                      removed)"
                 .to_string(),
         },
-        in_communes,
+        communes: cells.communes,
         methods,
     })
 }
@@ -315,16 +300,18 @@ fn check_method(m: &AccessMethod) -> Result<()> {
     }
 }
 
-/// For each zone, the share of each cell inside it (cell index, share).
-fn zone_weights(cells: &[GridCell], zones: &[Zone]) -> Vec<Vec<(usize, f64)>> {
-    let index = GridIndex::new(cells);
+/// For each zone, the share of each cell inside it (cell index, share), ascending: only the
+/// cells near a zone can have one.
+fn zone_weights(cells: &AccessCells, zones: &[Zone]) -> Vec<Vec<(usize, f64)>> {
+    let (positions, near) = cells.near_zones();
+    let index = GridIndex::new(near);
     zones
         .iter()
         .map(|z| {
             index
                 .weights(&z.geometry)
                 .into_iter()
-                .map(|w| (w.index, w.weight))
+                .map(|w| (positions[w.index], w.weight))
                 .collect()
         })
         .collect()

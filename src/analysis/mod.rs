@@ -5,6 +5,8 @@
 pub mod access;
 // `qpv access`: supply and demand from facilities and grid, scores, means per QPV vs the rest.
 pub mod access_report;
+// The grid held compact for `qpv access` (centres, demand, ids), read cell by cell.
+pub mod access_cells;
 // Chunked, parallel, order-preserving batch driver for streams of points.
 pub mod batch;
 // Building candidate perimeters without drawing: unions of QPV, communes, grid cells, buffers.

@@ -5,13 +5,12 @@ use std::path::PathBuf;
 use clap::{Args, ValueEnum};
 
 use qpv::analysis::access::AccessMethod;
-use qpv::analysis::access_report::{AccessOptions, DemandKind, access_report};
-use qpv::output::access_views::{access_views, cell_scores};
-use qpv::output::atomic::ensure_not_input;
-use qpv::output::{OutputFormat, Views, write_views};
+use qpv::analysis::access_report::{AccessOptions, DemandKind};
+use qpv::output::OutputFormat;
+use qpv::output::access_views::{AccessGrid, AccessRun, run_access};
 
-use super::layers::{DataArgs, FacilityInput};
-use super::{GlobalArgs, OutputArgs};
+use super::GlobalArgs;
+use super::demand_args::DemandArgs;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 enum MethodArg {
@@ -104,11 +103,7 @@ pub struct AccessArgs {
     #[arg(long, value_name = "FILE")]
     scores: Option<PathBuf>,
     #[command(flatten)]
-    facilities: FacilityInput,
-    #[command(flatten)]
-    data: DataArgs,
-    #[command(flatten)]
-    output: OutputArgs,
+    common: DemandArgs,
 }
 
 impl AccessArgs {
@@ -158,61 +153,50 @@ impl AccessArgs {
 /// Runs `qpv access`.
 pub fn run(args: &AccessArgs, global: &GlobalArgs) -> anyhow::Result<()> {
     let crs = global.crs()?;
-    let format = OutputFormat::resolve(
-        args.output.format,
-        args.output.output.as_deref(),
-        OutputFormat::Markdown,
-    )?;
-    let category = match args.facilities.category.as_slice() {
-        [one] => qpv::model::Category::new(one).0,
-        _ => anyhow::bail!(qpv::Error::usage(
-            "qpv access needs exactly one facility category",
-            "give --category, e.g. --category france_services (or social_centre, college...)"
-        )),
-    };
-    let methods = args.methods()?;
-    let mut inputs: Vec<PathBuf> = args.data.inputs();
-    inputs.extend(args.facilities.inputs());
-    for out in args.output.output.iter().chain(&args.scores) {
-        ensure_not_input(out, &inputs)?;
-    }
-    let (facilities, _, _) = args.facilities.load_all(crs)?;
-    let zones = args.data.zones(crs)?;
-    let (cells, grid) = args.data.cells(crs)?;
-    // The rest of the agglomeration: the embedded communes go with the embedded QPV only.
-    let communes = match &args.data.zones.qpv {
-        None => Some(qpv::io::embedded::communes(crs)?),
-        Some(_) => None,
-    };
+    let common = &args.common;
+    let (format, lang) = common.format(OutputFormat::Markdown)?;
     let options = AccessOptions {
-        category,
+        category: common.category("access")?,
         demand: match args.demand {
             DemandArg::Inhabitants => DemandKind::Inhabitants,
             DemandArg::PoorHouseholds => DemandKind::PoorHouseholds,
         },
         capacity: args.capacity.clone(),
-        methods,
+        methods: args.methods()?,
     };
-    let report = access_report(
-        &cells,
+    common.check_outputs(args.scores.as_ref(), &[])?;
+    let (facilities, _, _) = common.facilities.load_all(crs)?;
+    let zones = common.data.zones(crs)?;
+    let grid_input = &common.data.grid;
+    // A grid file is read cell by cell (a national grid does not fit as whole cells).
+    let grid = match &grid_input.grid {
+        Some(path) if !grid_input.grid_within_communes => AccessGrid::File {
+            path: path.clone(),
+            vintage: grid_input
+                .grid_year
+                .or_else(|| qpv::io::grid::vintage_in_name(path)),
+        },
+        _ => {
+            let (cells, source) = common.cells(crs)?;
+            AccessGrid::Cells(cells, source)
+        }
+    };
+    // The rest of the agglomeration: the embedded communes go with the embedded QPV only.
+    let communes = match &common.data.zones.qpv {
+        None => Some(qpv::io::embedded::communes(crs)?),
+        Some(_) => None,
+    };
+    run_access(AccessRun {
         grid,
-        &facilities,
-        &zones,
-        communes.as_deref(),
-        &options,
-    )?;
-    let with_layer = matches!(format, OutputFormat::Geojson | OutputFormat::Gpkg);
-    let views = access_views(&report, &cells, crs, with_layer)?;
-    write_views(args.output.output.as_deref(), format, &views)?;
-    if let Some(path) = &args.scores {
-        let scores = Views {
-            csv_style: Default::default(),
-            table: cell_scores(&report, &cells),
-            json: serde_json::Value::Null,
-            layers: Vec::new(),
-            markdown_preamble: String::new(),
-        };
-        write_views(Some(path), OutputFormat::Csv, &scores)?;
-    }
+        facilities: &facilities,
+        zones: &zones,
+        communes: communes.as_deref(),
+        options: &options,
+        crs,
+        format,
+        output: common.output.output.as_deref(),
+        scores: args.scores.as_deref(),
+        lang,
+    })?;
     Ok(())
 }

@@ -11,6 +11,7 @@ use qpv::output::OutputFormat;
 mod access;
 mod check;
 mod coverage;
+mod demand_args;
 mod geocode;
 mod info;
 mod layers;

@@ -12,11 +12,10 @@ use qpv::analysis::site::plan::{
 use qpv::crs::Crs;
 use qpv::io::facilities::{CategorySource, FacilityFields, read_facilities};
 use qpv::model::{Category, GridCell};
-use qpv::output::atomic::ensure_not_input;
 use qpv::output::{OutputFormat, site_views, write_views};
 
-use super::layers::{DataArgs, FacilityInput};
-use super::{GlobalArgs, OutputArgs};
+use super::GlobalArgs;
+use super::demand_args::DemandArgs;
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
 enum DemandArg {
@@ -74,23 +73,13 @@ pub struct SiteArgs {
     #[arg(long, value_enum, default_value = "auto")]
     method: MethodArg,
     #[command(flatten)]
-    data: DataArgs,
-    #[command(flatten)]
-    facilities: FacilityInput,
-    #[command(flatten)]
-    output: OutputArgs,
+    common: DemandArgs,
 }
 
 impl SiteArgs {
     fn options(&self) -> anyhow::Result<SiteOptions> {
-        let [category] = self.facilities.category.as_slice() else {
-            anyhow::bail!(qpv::Error::usage(
-                "qpv site needs one --category: the kind of facility to site",
-                "e.g. --category social_centre"
-            ));
-        };
         Ok(SiteOptions {
-            category: Category::new(category).as_str().to_string(),
+            category: self.common.category("site")?,
             distance_m: self.distance,
             demand: match self.demand {
                 DemandArg::QpvResidents => DemandKind::QpvResidents,
@@ -124,12 +113,10 @@ impl SiteArgs {
     }
 
     fn inputs(&self) -> Vec<PathBuf> {
-        let mut v = self.data.inputs();
-        v.extend(self.facilities.inputs());
-        if !matches!(self.candidates.as_str(), "grid" | "bano") {
-            v.push(PathBuf::from(&self.candidates));
+        match self.candidates.as_str() {
+            "grid" | "bano" => Vec::new(),
+            file => vec![PathBuf::from(file)],
         }
-        v
     }
 }
 
@@ -137,21 +124,16 @@ impl SiteArgs {
 pub fn run(args: &SiteArgs, global: &GlobalArgs) -> anyhow::Result<()> {
     let crs = global.crs()?;
     let options = args.options()?;
-    let format = OutputFormat::resolve(
-        args.output.format,
-        args.output.output.as_deref(),
-        OutputFormat::Markdown,
-    )?;
-    if let Some(out) = &args.output.output {
-        ensure_not_input(out, &args.inputs())?;
-    }
-    let zones = args.data.zones(crs)?;
-    let (cells, grid) = args.data.cells(crs)?;
-    let (facilities, _, _) = args.facilities.load(crs)?;
+    let common = &args.common;
+    let (format, lang) = common.format(OutputFormat::Markdown)?;
+    common.check_outputs(None, &args.inputs())?;
+    let zones = common.data.zones(crs)?;
+    let (cells, grid) = common.cells(crs)?;
+    let (facilities, _, _) = common.facilities.load(crs)?;
     let candidates = args.candidates(&cells, crs)?;
     let result = plan::plan(&cells, &zones, &facilities, &candidates, &options)?;
-    let views = site_views::views(&result, &cells, crs, &grid.label())?;
-    write_views(args.output.output.as_deref(), format, &views)?;
+    let views = site_views::views(&result, &cells, crs, &grid, lang, format)?;
+    write_views(common.output.output.as_deref(), format, &views)?;
     if !global.quiet {
         eprintln!(
             "{} new site(s): covered {:.0} -> {:.0} of {:.0}",

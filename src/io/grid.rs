@@ -41,6 +41,16 @@ pub fn read_grid(path: &Path, target: Crs) -> Result<Vec<GridCell>> {
     grid_from_table(table, target)
 }
 
+/// Reads a Filosofi grid CSV into `target` cell by cell, in file order, handing each to
+/// `each` instead of keeping them all (a national grid holds millions of cells); the first
+/// problem is the error, reported once the whole file has been read.
+pub fn read_grid_each(path: &Path, target: Crs, each: impl FnMut(GridCell)) -> Result<()> {
+    let table = TableReader::open(path, &TableOptions::default())?;
+    let mut problems = Vec::new();
+    check_grid_each(table, target, &mut problems, each)?;
+    first_problem(problems)
+}
+
 /// Grid cells from an open table; the first problem is the error.
 pub fn grid_from_table(table: TableReader, target: Crs) -> Result<Vec<GridCell>> {
     let mut problems = Vec::new();
@@ -115,6 +125,18 @@ pub fn check_grid(
     target: Crs,
     problems: &mut Vec<Error>,
 ) -> Result<Vec<GridCell>> {
+    let mut cells = Vec::new();
+    check_grid_each(table, target, problems, |c| cells.push(c))?;
+    Ok(cells)
+}
+
+/// [`check_grid`], handing each cell to `each` instead of collecting them.
+pub fn check_grid_each(
+    table: TableReader,
+    target: Crs,
+    problems: &mut Vec<Error>,
+    mut each: impl FnMut(GridCell),
+) -> Result<()> {
     let path = table.path().to_path_buf();
     let headers = table.headers().to_vec();
     if let Some(e) = super::table::unknown_separator(&path, &headers) {
@@ -123,7 +145,7 @@ pub fn check_grid(
     let columns = GridColumns::find(&path, &headers)?;
     let mut transforms: Vec<(Crs, ToMetric)> = Vec::new();
     let mut seen = HashSet::new();
-    let mut cells = Vec::new();
+    let mut count = 0usize;
     for row in table {
         let row = row?;
         let loc = Location::Line(row.line);
@@ -160,14 +182,15 @@ pub fn check_grid(
                 continue;
             }
         };
-        cells.push(GridCell {
+        count += 1;
+        each(GridCell {
             id: id.to_string(),
             polygon: Polygon::new(LineString(ring), vec![]),
             values: grid_values(numbers),
             imputed,
         });
     }
-    if cells.is_empty() && problems.is_empty() {
+    if count == 0 && problems.is_empty() {
         return Err(Error::input(
             &path,
             Location::File,
@@ -175,7 +198,7 @@ pub fn check_grid(
             "give a Filosofi grid with at least one cell",
         ));
     }
-    Ok(cells)
+    Ok(())
 }
 
 /// A row problem: the message and the hint.

@@ -1,18 +1,26 @@
-//! The views of an [`AccessReport`]: the table per QPV (Markdown, CSV, table), the JSON, and
-//! the grid layer with one score column per method (GeoJSON, GeoPackage).
+//! The views of an [`AccessReport`]: the table per QPV (Markdown, text, CSV), the JSON, the
+//! grid layer with one score column per method (GeoJSON, GeoPackage), the per-cell scores
+//! CSV written row by row, and [`run_access`], the whole of `qpv access`. Text for people
+//! (Markdown, text table) is French by default ([`Lang`]); column names of CSV, JSON and
+//! layers stay machine-readable.
 
-use std::fmt::Write;
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
 
 use serde_json::{Map, Value, json};
 
 use crate::analysis::access::Decay;
-use crate::analysis::access_report::{AccessReport, MethodResult};
+use crate::analysis::access_cells::AccessCells;
+use crate::analysis::access_report::{AccessOptions, AccessReport, MethodResult, access_report};
 use crate::crs::Crs;
 use crate::error::{Error, Result};
-use crate::model::GridCell;
+use crate::model::{Facility, GridCell, GridSource, Zone};
 
+use super::atomic::write_atomic;
+use super::csv_style::CsvStyle;
+use super::report_html::Lang;
 use super::report_markdown::int;
-use super::{GeoFeature, GeoLayer, Table, Views};
+use super::{GeoFeature, GeoLayer, OutputFormat, Table, Views, write_views};
 
 /// Rounds to `digits` significant digits, so that layers stay readable and byte-stable.
 fn sig(v: f64, digits: i32) -> Value {
@@ -27,31 +35,125 @@ fn opt(v: Option<f64>, digits: i32) -> Value {
     v.map_or(Value::Null, |v| sig(v, digits))
 }
 
-/// The views of `report` over the `cells` it was computed on; the grid layer only when
-/// `with_layer` (GeoJSON, GeoPackage: a million polygons are not built for nothing).
+/// The grid `qpv access` reads: a Filosofi CSV, read cell by cell, or cells already loaded.
+pub enum AccessGrid {
+    /// A Filosofi grid CSV and its vintage when known.
+    File {
+        /// The file.
+        path: PathBuf,
+        /// Filosofi vintage (`--grid-year`, or the year in the file name).
+        vintage: Option<u16>,
+    },
+    /// Cells already loaded (the embedded grid, or a grid restricted to the communes).
+    Cells(Vec<GridCell>, GridSource),
+}
+
+/// Everything `qpv access` needs, flags already turned into values.
+pub struct AccessRun<'a> {
+    /// The grid.
+    pub grid: AccessGrid,
+    /// Every facility (the category is chosen by `options`).
+    pub facilities: &'a [Facility],
+    /// The QPV.
+    pub zones: &'a [Zone],
+    /// The communes of the agglomeration (the `rest` row), if known.
+    pub communes: Option<&'a [Zone]>,
+    /// What to compute.
+    pub options: &'a AccessOptions,
+    /// Working CRS.
+    pub crs: Crs,
+    /// Output format and file (`None`: standard output).
+    pub format: OutputFormat,
+    /// Output file.
+    pub output: Option<&'a Path>,
+    /// Where to write every cell's scores (CSV), if anywhere.
+    pub scores: Option<&'a Path>,
+    /// Language of the text for people.
+    pub lang: Lang,
+}
+
+/// Runs `qpv access`: reads the grid (a file cell by cell, keeping about 60 bytes a cell),
+/// scores it, writes the views in the format asked and the per-cell scores.
+///
+/// # Errors
+/// Those of [`access_report`], of the grid reader and of the writers.
+pub fn run_access(run: AccessRun<'_>) -> Result<()> {
+    let with_layer = matches!(run.format, OutputFormat::Geojson | OutputFormat::Gpkg);
+    let kind = run.options.demand;
+    let (cells, source) = match run.grid {
+        AccessGrid::File { path, vintage } => {
+            let cells =
+                AccessCells::read(&path, run.crs, kind, run.zones, run.communes, with_layer)?;
+            let origin = path.file_name().map_or_else(
+                || path.display().to_string(),
+                |n| n.to_string_lossy().into(),
+            );
+            let source = GridSource {
+                vintage,
+                origin,
+                restricted_to: None,
+                cells: cells.len(),
+                population: cells.population,
+            };
+            (cells, source)
+        }
+        AccessGrid::Cells(grid, source) => {
+            let cells = AccessCells::from_cells(&grid, kind, run.zones, run.communes, with_layer);
+            (cells, source)
+        }
+    };
+    let report = access_report(&cells, source, run.facilities, run.zones, run.options)?;
+    let views = access_views(&report, &cells, run.crs, run.lang, run.format)?;
+    write_views(run.output, run.format, &views)?;
+    if let Some(path) = run.scores {
+        write_atomic(path, |w| write_cell_scores(w, &report, &cells))?;
+    }
+    Ok(())
+}
+
+/// The views of `report` over the `cells` it was computed on, for `format`: the grid layer
+/// only for GeoJSON and GeoPackage (a million polygons are not built for nothing); the table
+/// headings and notes in `lang` for the formats people read (Markdown, text table).
 ///
 /// # Errors
 /// Only if the report cannot be serialised.
 pub fn access_views(
     report: &AccessReport,
-    cells: &[GridCell],
+    cells: &AccessCells,
     crs: Crs,
-    with_layer: bool,
+    lang: Lang,
+    format: OutputFormat,
 ) -> Result<Views> {
-    let mut table = Table::new([
-        "method",
-        "code",
-        "name",
-        "demand",
-        "mean_score",
-        "ratio_to_rest",
-    ]);
+    let for_people = matches!(format, OutputFormat::Markdown | OutputFormat::Table);
+    let columns = match (for_people, lang) {
+        (true, Lang::Fr) => [
+            "méthode",
+            "code",
+            "nom",
+            "demande",
+            "score moyen",
+            "rapport au reste",
+        ],
+        _ => [
+            "method",
+            "code",
+            "name",
+            "demand",
+            "mean_score",
+            "ratio_to_rest",
+        ],
+    };
+    let mut table = Table::new(columns);
     for m in &report.methods {
         for a in &m.areas {
+            let name = match (for_people, lang, a.code.as_str()) {
+                (true, Lang::Fr, "rest") => "reste de l'agglomération",
+                _ => a.name.as_str(),
+            };
             table.push(vec![
                 json!(m.method.name),
                 json!(a.code),
-                json!(a.name),
+                json!(name),
                 json!((a.demand * 10.0).round() / 10.0),
                 opt(a.mean_score, 6),
                 opt(a.ratio_to_rest, 4),
@@ -60,6 +162,7 @@ pub fn access_views(
     }
     let json = serde_json::to_value(report)
         .map_err(|e| Error::usage(format!("cannot serialise the result: {e}"), ""))?;
+    let with_layer = matches!(format, OutputFormat::Geojson | OutputFormat::Gpkg);
     Ok(Views {
         csv_style: Default::default(),
         table,
@@ -69,25 +172,23 @@ pub fn access_views(
         } else {
             Vec::new()
         },
-        markdown_preamble: preamble(report),
+        markdown_preamble: preamble(report, lang),
     })
 }
 
-fn cell_properties(report: &AccessReport, c: &GridCell, i: usize) -> Map<String, Value> {
-    let mut p = Map::new();
-    p.insert("id".into(), json!(c.id));
-    p.insert("demand".into(), json!(report.demand.of(c)));
-    p.insert("in_communes".into(), json!(report.in_communes[i]));
-    for m in &report.methods {
-        // Full precision: the scores are exact to the last bit from run to run.
-        p.insert(format!("score_{}", m.method.name), json!(m.scores[i]));
-    }
-    p
+/// The values of cell `i`: id, demand, in_communes, one score per method at full precision
+/// (the scores are exact to the last bit from run to run).
+fn cell_values(report: &AccessReport, cells: &AccessCells, i: usize) -> Vec<Value> {
+    let mut v = vec![
+        json!(cells.id(i)),
+        json!(cells.demand[i].demand),
+        json!(cells.in_communes[i]),
+    ];
+    v.extend(report.methods.iter().map(|m| json!(m.scores[i])));
+    v
 }
 
-/// One row per cell: id, demand, whether its centre lies in the communes, one score per
-/// method at full precision (the `--scores` CSV).
-pub fn cell_scores(report: &AccessReport, cells: &[GridCell]) -> Table {
+fn cell_columns(report: &AccessReport) -> Vec<String> {
     let mut columns = vec!["id".to_string(), "demand".into(), "in_communes".into()];
     columns.extend(
         report
@@ -95,25 +196,44 @@ pub fn cell_scores(report: &AccessReport, cells: &[GridCell]) -> Table {
             .iter()
             .map(|m| format!("score_{}", m.method.name)),
     );
-    let mut table = Table::new(columns);
-    for (i, c) in cells.iter().enumerate() {
-        table.push(
-            cell_properties(report, c, i)
-                .into_iter()
-                .map(|(_, v)| v)
-                .collect(),
-        );
-    }
-    table
+    columns
 }
 
-fn cell_layer(report: &AccessReport, cells: &[GridCell], crs: Crs) -> GeoLayer {
-    let features = cells
-        .iter()
-        .enumerate()
-        .map(|(i, c)| GeoFeature {
-            geometry: Some(geo::Geometry::Polygon(c.polygon.clone())),
-            properties: cell_properties(report, c, i),
+/// Writes one CSV row per cell (id, demand, in_communes, `score_<method>`), row by row: the
+/// `--scores` file, of a million rows on a national grid.
+///
+/// # Errors
+/// A write error.
+pub fn write_cell_scores(
+    w: &mut dyn std::io::Write,
+    report: &AccessReport,
+    cells: &AccessCells,
+) -> Result<()> {
+    let style = CsvStyle::Plain;
+    let csv_err = |e: csv::Error| Error::Internal(format!("writing CSV: {e}"));
+    let mut writer = style.writer(std::io::BufWriter::new(w))?;
+    writer.write_record(cell_columns(report)).map_err(csv_err)?;
+    for i in 0..cells.len() {
+        let row = cell_values(report, cells, i);
+        writer
+            .write_record(row.iter().map(|v| style.cell(v)))
+            .map_err(csv_err)?;
+    }
+    writer
+        .flush()
+        .map_err(|e| Error::io(Path::new("<scores>"), e))
+}
+
+fn cell_layer(report: &AccessReport, cells: &AccessCells, crs: Crs) -> GeoLayer {
+    let columns = cell_columns(report);
+    let features = (0..cells.len())
+        .map(|i| GeoFeature {
+            geometry: cells.polygon(i).map(|p| geo::Geometry::Polygon(p.clone())),
+            properties: columns
+                .iter()
+                .cloned()
+                .zip(cell_values(report, cells, i))
+                .collect::<Map<String, Value>>(),
         })
         .collect();
     GeoLayer {
@@ -124,16 +244,25 @@ fn cell_layer(report: &AccessReport, cells: &[GridCell], crs: Crs) -> GeoLayer {
     }
 }
 
-fn method_text(m: &MethodResult) -> String {
-    let c = int(m.method.catchment_m);
-    let decay = match &m.method.decay {
+fn decay_text(decay: &Decay, lang: Lang) -> String {
+    let fr = lang == Lang::Fr;
+    match decay {
+        Decay::Unit if fr => "poids 1 dans tout le rayon".to_string(),
         Decay::Unit => "weight 1 within the catchment".to_string(),
         Decay::Steps { bands } => {
             let parts: Vec<String> = bands
                 .iter()
-                .map(|(b, w)| format!("≤ {} m: {w}", int(*b)))
+                .map(|(b, w)| format!("≤ {} m : {w}", int(*b)))
                 .collect();
-            format!("step weights {}", parts.join(", "))
+            let parts = parts.join(", ");
+            if fr {
+                format!("poids par palier {parts}")
+            } else {
+                format!("step weights {}", parts.replace(" : ", ": "))
+            }
+        }
+        Decay::Gaussian { sigma_m } if fr => {
+            format!("décroissance gaussienne, σ = {} m", int(*sigma_m))
         }
         Decay::Gaussian { sigma_m } => format!("Gaussian decay, σ = {} m", int(*sigma_m)),
         Decay::Power {
@@ -141,45 +270,143 @@ fn method_text(m: &MethodResult) -> String {
             alpha,
             min_m,
         } => format!(
-            "gravity decay (max(d, {} m) / {} m)^{alpha}",
+            "{} (max(d, {} m) / {} m)^{alpha}",
+            if fr {
+                "décroissance gravitaire"
+            } else {
+                "gravity decay"
+            },
             int(*min_m),
             int(*scale_m)
         ),
+    }
+}
+
+fn method_text(m: &MethodResult, lang: Lang) -> String {
+    let c = int(m.method.catchment_m);
+    let decay = decay_text(&m.method.decay, lang);
+    let (name, cells, facilities) = (
+        &m.method.name,
+        m.unreached_cells,
+        m.facilities_without_demand,
+    );
+    match (lang, m.method.two_step) {
+        (Lang::Fr, two_step) => {
+            let kind = if two_step {
+                "deux étapes : l'offre de chaque équipement est partagée entre la demande de son \
+                 rayon"
+            } else {
+                "une étape : somme pondérée de l'offre à portée, sans concurrence"
+            };
+            format!(
+                "- `{name}` : rayon ≤ {c} m, {decay} ; {kind}. {cells} carreaux n'atteignent \
+                 aucun équipement ; {facilities} équipements n'ont aucune demande à portée."
+            )
+        }
+        (Lang::En, two_step) => {
+            let kind = if two_step {
+                "two-step: facility supply shared among the demand in its catchment"
+            } else {
+                "one-step: weighted sum of the supply in reach, no competition"
+            };
+            format!(
+                "- `{name}`: catchment ≤ {c} m, {decay}; {kind}. {cells} cells reach no \
+                 facility; {facilities} facilities have no demand in reach."
+            )
+        }
+    }
+}
+
+/// The grid named in `lang` ([`GridSource::label`] in English).
+pub fn grid_label(g: &GridSource, lang: Lang) -> String {
+    if lang == Lang::En {
+        return g.label();
+    }
+    let vintage = match g.vintage {
+        Some(y) => format!("grille carroyée Filosofi {y} de l'Insee (carreaux de 200 m)"),
+        None => "grille carroyée Filosofi (200 m) de millésime non précisé".to_string(),
     };
-    let kind = if m.method.two_step {
-        "two-step: facility supply shared among the demand in its catchment"
-    } else {
-        "one-step: weighted sum of the supply in reach, no competition"
+    let restricted = match &g.restricted_to {
+        Some(r) => format!(", réduite aux carreaux dont le centre est dans {r}"),
+        None => String::new(),
     };
     format!(
-        "- `{}`: catchment ≤ {c} m, {decay}; {kind}. {} cells reach no facility; {} \
-         facilities have no demand in reach.",
-        m.method.name, m.unreached_cells, m.facilities_without_demand
+        "{vintage} ({}){restricted}, {} carreaux",
+        g.origin,
+        int(g.cells as f64)
     )
 }
 
-fn preamble(r: &AccessReport) -> String {
+fn preamble(r: &AccessReport, lang: Lang) -> String {
     let mut out = String::new();
-    let _ = writeln!(out, "# Access to {} from the 200 m grid\n", r.category);
-    let _ = writeln!(
-        out,
-        "Grid: {}. Demand: {} of every cell (the whole extract, for edge effects). Supply: {} \
-         ({} facilities). Distances: straight lines from cell centre to facility in the \
-         working CRS, not walking or driving routes.\n",
-        r.grid.label(),
-        r.demand.label(),
-        r.supply,
-        r.facilities
-    );
-    for m in &r.methods {
-        let _ = writeln!(out, "{}", method_text(m));
+    if lang == Lang::En {
+        let _ = writeln!(out, "# Access to {} from the 200 m grid\n", r.category);
+        let _ = writeln!(
+            out,
+            "Grid: {}. Demand: {} of every cell (the whole extract, for edge effects). Supply: {} \
+             ({} facilities). Distances: straight lines from cell centre to facility in the \
+             working CRS, not walking or driving routes.\n",
+            r.grid.label(),
+            r.demand.label(),
+            r.supply,
+            r.facilities
+        );
+    } else {
+        let _ = writeln!(
+            out,
+            "# Accessibilité : {} depuis les carreaux de 200 m\n",
+            r.category
+        );
+        let demand = match r.demand {
+            crate::analysis::access_report::DemandKind::Inhabitants => "habitants (Ind)",
+            crate::analysis::access_report::DemandKind::PoorHouseholds => {
+                "ménages pauvres (Men_pauv)"
+            }
+        };
+        let supply = match r.supply.strip_prefix("column ") {
+            Some(column) => format!("colonne {column}"),
+            None => "1 par équipement".to_string(),
+        };
+        let _ = writeln!(
+            out,
+            "Grille : {}. Demande : {demand} de chaque carreau (tout l'extrait, pour les effets \
+             de bord). Offre : {supply} ({} équipements). Distances : à vol d'oiseau du centre \
+             du carreau à l'équipement dans le système de coordonnées de travail, pas à pied \
+             ni en voiture.\n",
+            grid_label(&r.grid, lang),
+            r.facilities
+        );
     }
-    let _ = writeln!(
-        out,
-        "\nPer QPV: mean score weighted by the demand of each cell's share inside the QPV. \
-         `rest`: {}; `ratio_to_rest` < 1 means the QPV's residents have less access than the \
-         rest of the agglomeration.\n",
-        r.rest
-    );
+    for m in &r.methods {
+        let _ = writeln!(out, "{}", method_text(m, lang));
+    }
+    let _ = writeln!(out, "\n{}\n", rest_note(r, lang));
     out
+}
+
+fn rest_note(r: &AccessReport, lang: Lang) -> String {
+    match lang {
+        Lang::En => format!(
+            "Per QPV: mean score weighted by the demand of each cell's share inside the QPV. \
+             `rest`: {}; `ratio_to_rest` < 1 means the QPV's residents have less access than \
+             the rest of the agglomeration.",
+            r.rest
+        ),
+        Lang::Fr => {
+            let rest = match r.communes {
+                None => "tous les carreaux de la grille, hors QPV (part de chaque carreau dans \
+                         un QPV retirée)"
+                    .to_string(),
+                Some(n) => format!(
+                    "carreaux dont le centre est dans les {n} communes, hors QPV (part de \
+                     chaque carreau dans un QPV retirée)"
+                ),
+            };
+            format!(
+                "Par QPV : score moyen pondéré par la demande de la part de chaque carreau \
+                 située dans le QPV. `rest` : {rest} ; un « rapport au reste » < 1 signifie que \
+                 les habitants du QPV ont un accès moindre que le reste de l'agglomération."
+            )
+        }
+    }
 }

@@ -7,14 +7,16 @@ use std::fmt::Write;
 use geo::{Geometry, MultiPolygon};
 use serde_json::{Map, Value, json};
 
+use super::access_views::grid_label;
+use super::report_html::Lang;
 use super::report_markdown::int;
-use super::{GeoFeature, GeoLayer, Table, Views};
+use super::{GeoFeature, GeoLayer, OutputFormat, Table, Views};
 use crate::analysis::site::SolveMethod;
 use crate::analysis::site::demand::DemandKind;
 use crate::analysis::site::plan::{Problem, SitePlan};
 use crate::crs::Crs;
 use crate::error::{Error, Result};
-use crate::model::GridCell;
+use crate::model::{GridCell, GridSource};
 
 fn r1(x: f64) -> Value {
     json!((x * 10.0).round() / 10.0)
@@ -28,9 +30,23 @@ fn pct(part: f64, whole: f64) -> String {
     }
 }
 
-/// The table of chosen sites.
-pub fn sites_table(plan: &SitePlan) -> Table {
-    let mut t = Table::new(["rank", "id", "name", "x", "y", "newly_covered"]);
+/// `fr` or `en` text.
+fn tr(lang: Lang, fr: &'static str, en: &'static str) -> &'static str {
+    match lang {
+        Lang::Fr => fr,
+        Lang::En => en,
+    }
+}
+
+/// The table of chosen sites; headings in `lang` when `for_people` (Markdown, text table),
+/// machine-readable names otherwise (CSV).
+pub fn sites_table(plan: &SitePlan, lang: Lang, for_people: bool) -> Table {
+    let columns = if for_people && lang == Lang::Fr {
+        ["rang", "id", "nom", "x", "y", "nouvellement couvert"]
+    } else {
+        ["rank", "id", "name", "x", "y", "newly_covered"]
+    };
+    let mut t = Table::new(columns);
     for s in &plan.sites {
         t.push(vec![
             json!(s.rank),
@@ -44,97 +60,155 @@ pub fn sites_table(plan: &SitePlan) -> Table {
     t
 }
 
-fn demand_label(kind: DemandKind) -> &'static str {
+fn demand_label(kind: DemandKind, lang: Lang) -> &'static str {
     match kind {
-        DemandKind::QpvResidents => "QPV residents (areal share of each cell)",
-        DemandKind::Residents => "residents",
-        DemandKind::PoorHouseholds => "poor households",
+        DemandKind::QpvResidents => tr(
+            lang,
+            "habitants des QPV (part de chaque carreau dans un QPV)",
+            "QPV residents (areal share of each cell)",
+        ),
+        DemandKind::Residents => tr(lang, "habitants", "residents"),
+        DemandKind::PoorHouseholds => tr(lang, "ménages pauvres", "poor households"),
     }
 }
 
-/// The Markdown text above the sites table: question, method, totals, per-QPV table.
-pub fn markdown_preamble(plan: &SitePlan, grid_name: &str) -> Result<String> {
-    let o = &plan.options;
-    let mut s = String::new();
-    let question = match o.problem {
-        Problem::Mclp { k } => format!("the {k} new site(s) covering the most demand"),
-        Problem::Lscp => "the fewest new sites covering all the demand".to_string(),
-    };
-    let method = match plan.method {
-        SolveMethod::Exact => "exact (mixed integer programme, good_lp + microlp)",
-        SolveMethod::Greedy => "lazy greedy heuristic",
-        SolveMethod::LpRelaxation => "LP relaxation",
-    };
-    let _ = writeln!(s, "# New `{}` sites: {question}\n", o.category);
-    let _ = writeln!(
-        s,
-        "Demand: {} from the {grid_name}; one point per cell at its centre; a cell is covered when \
-         its centre lies within {} m (straight line) of a facility. Existing `{}` facilities \
-         kept: {}. Candidates: {}. Method: {method}.\n",
-        demand_label(o.demand),
-        o.distance_m,
-        o.category,
-        plan.existing,
-        plan.candidates
-    );
-    let _ = writeln!(
-        s,
-        "Covered: {} of {} before ({}), {} after ({}).",
-        int(plan.covered_before),
-        int(plan.demand_total),
-        pct(plan.covered_before, plan.demand_total),
-        int(plan.covered_after),
-        pct(plan.covered_after, plan.demand_total)
-    );
-    if let (Some(b), SolveMethod::Greedy) = (plan.covered_after_bound, plan.method) {
-        let _ = writeln!(
+fn method_label(method: SolveMethod, lang: Lang) -> &'static str {
+    match method {
+        SolveMethod::Exact => tr(
+            lang,
+            "exacte (programme linéaire en nombres entiers, good_lp + microlp)",
+            "exact (mixed integer programme, good_lp + microlp)",
+        ),
+        SolveMethod::Greedy => tr(
+            lang,
+            "heuristique gloutonne paresseuse puis échanges un à un (solution approchée, \
+             écart à la borne indiqué)",
+            "lazy greedy heuristic then one-for-one swaps (approximate solution, gap to the \
+             bound stated)",
+        ),
+        SolveMethod::LpRelaxation => tr(lang, "relaxation linéaire", "LP relaxation"),
+    }
+}
+
+fn question(o: &crate::analysis::site::plan::SiteOptions, lang: Lang) -> String {
+    match (o.problem, lang) {
+        (Problem::Mclp { k }, Lang::Fr) => {
+            format!("les {k} nouveaux sites couvrant le plus de demande")
+        }
+        (Problem::Mclp { k }, Lang::En) => format!("the {k} new site(s) covering the most demand"),
+        (Problem::Lscp, _) => tr(
+            lang,
+            "le moins de nouveaux sites couvrant toute la demande",
+            "the fewest new sites covering all the demand",
+        )
+        .to_string(),
+    }
+}
+
+fn totals(s: &mut String, plan: &SitePlan, lang: Lang) {
+    let (before, after) = (plan.covered_before, plan.covered_after);
+    let total = plan.demand_total;
+    let (pb, pa) = (pct(before, total), pct(after, total));
+    let (before, after, total) = (int(before), int(after), int(total));
+    let _ = match lang {
+        Lang::Fr => writeln!(
             s,
-            "No choice of as many sites can cover more than {} (bound): the greedy reaches at \
-             least {} of the optimum.",
-            int(b),
-            pct(
-                plan.covered_after - plan.covered_before,
-                b - plan.covered_before
-            )
-        );
+            "Couvert : {before} sur {total} avant ({pb}), {after} après ({pa})."
+        ),
+        Lang::En => writeln!(
+            s,
+            "Covered: {before} of {total} before ({pb}), {after} after ({pa})."
+        ),
+    };
+    if let (Some(b), SolveMethod::Greedy) = (plan.covered_after_bound, plan.method) {
+        let (before, after) = (plan.covered_before, plan.covered_after);
+        let share = pct(after - before, b - before);
+        let _ = match lang {
+            Lang::Fr => writeln!(
+                s,
+                "Aucun choix d'autant de sites ne peut couvrir plus de {} (borne) : la solution \
+                 donnée atteint au moins {share} de l'optimum.",
+                int(b)
+            ),
+            Lang::En => writeln!(
+                s,
+                "No choice of as many sites can cover more than {} (bound): the solution given \
+                 reaches at least {share} of the optimum.",
+                int(b)
+            ),
+        };
     }
     if let Some(lb) = plan
         .sites_lower_bound
         .filter(|_| plan.method == SolveMethod::Greedy)
     {
-        let _ = writeln!(s, "At least {lb} sites are needed (bound).");
+        let _ = match lang {
+            Lang::Fr => writeln!(s, "Il faut au moins {lb} sites (borne)."),
+            Lang::En => writeln!(s, "At least {lb} sites are needed (bound)."),
+        };
     }
     if !plan.unreachable_cells.is_empty() {
-        let _ = writeln!(
-            s,
-            "{} demand cells have no candidate within {} m and stay uncovered.",
-            plan.unreachable_cells.len(),
-            o.distance_m
-        );
+        let (n, d) = (plan.unreachable_cells.len(), plan.options.distance_m);
+        let _ = match lang {
+            Lang::Fr => writeln!(
+                s,
+                "{n} carreaux avec demande n'ont aucun candidat à moins de {d} m et restent non \
+                 couverts."
+            ),
+            Lang::En => writeln!(
+                s,
+                "{n} demand cells have no candidate within {d} m and stay uncovered."
+            ),
+        };
     }
-    let _ = writeln!(s, "\n## Per QPV\n");
-    let mut t = Table::new(["QPV", "name", "demand", "covered before", "covered after"]);
+}
+
+/// The Markdown text above the sites table: question, method, totals, per-QPV table, in
+/// `lang`.
+pub fn markdown_preamble(plan: &SitePlan, grid_name: &str, lang: Lang) -> Result<String> {
+    let o = &plan.options;
+    let mut s = String::new();
+    let method = method_label(plan.method, lang);
+    let (demand, question) = (demand_label(o.demand, lang), question(o, lang));
+    let (category, distance, existing) = (&o.category, o.distance_m, plan.existing);
+    let candidates = plan.candidates;
+    let _ = match lang {
+        Lang::Fr => writeln!(
+            s,
+            "# Nouveaux sites `{category}` : {question}\n\nDemande : {demand}, d'après la \
+             {grid_name} ; un point par carreau, en son centre ; un carreau est couvert quand \
+             son centre est à {distance} m au plus (à vol d'oiseau) d'un équipement. \
+             Équipements `{category}` existants conservés : {existing}. Candidats : \
+             {candidates}. Méthode : {method}.\n"
+        ),
+        Lang::En => writeln!(
+            s,
+            "# New `{category}` sites: {question}\n\nDemand: {demand} from the {grid_name}; one \
+             point per cell at its centre; a cell is covered when its centre lies within \
+             {distance} m (straight line) of a facility. Existing `{category}` facilities \
+             kept: {existing}. Candidates: {candidates}. Method: {method}.\n"
+        ),
+    };
+    totals(&mut s, plan, lang);
+    let _ = writeln!(s, "\n## {}\n", tr(lang, "Par QPV", "Per QPV"));
+    let mut t = Table::new(match lang {
+        Lang::Fr => ["QPV", "nom", "demande", "couvert avant", "couvert après"],
+        Lang::En => ["QPV", "name", "demand", "covered before", "covered after"],
+    });
     for q in &plan.qpv {
+        let cov = |c: f64| json!(format!("{} ({})", int(c), pct(c, q.demand)));
         t.push(vec![
             json!(q.code),
             json!(q.name),
             json!(int(q.demand)),
-            json!(format!(
-                "{} ({})",
-                int(q.covered_before),
-                pct(q.covered_before, q.demand)
-            )),
-            json!(format!(
-                "{} ({})",
-                int(q.covered_after),
-                pct(q.covered_after, q.demand)
-            )),
+            cov(q.covered_before),
+            cov(q.covered_after),
         ]);
     }
     let mut buf = Vec::new();
     t.write_markdown(&mut buf)?;
     s.push_str(&String::from_utf8(buf).map_err(|e| Error::Internal(e.to_string()))?);
-    let _ = writeln!(s, "\n## Chosen sites\n");
+    let _ = writeln!(s, "\n## {}\n", tr(lang, "Sites choisis", "Chosen sites"));
     Ok(s)
 }
 
@@ -188,11 +262,20 @@ pub fn layers(plan: &SitePlan, cells: &[GridCell], crs: Crs) -> Vec<GeoLayer> {
     ]
 }
 
-/// All the views of a plan.
-pub fn views(plan: &SitePlan, cells: &[GridCell], crs: Crs, grid_name: &str) -> Result<Views> {
+/// All the views of a plan computed on `grid`, the text for people in `lang`.
+pub fn views(
+    plan: &SitePlan,
+    cells: &[GridCell],
+    crs: Crs,
+    grid: &GridSource,
+    lang: Lang,
+    format: OutputFormat,
+) -> Result<Views> {
+    let for_people = matches!(format, OutputFormat::Markdown | OutputFormat::Table);
+    let grid_name = grid.label();
     Ok(Views {
         csv_style: Default::default(),
-        table: sites_table(plan),
+        table: sites_table(plan, lang, for_people),
         json: {
             let mut v = serde_json::to_value(plan).map_err(|e| Error::Internal(e.to_string()))?;
             if let Some(o) = v.as_object_mut() {
@@ -201,6 +284,6 @@ pub fn views(plan: &SitePlan, cells: &[GridCell], crs: Crs, grid_name: &str) -> 
             v
         },
         layers: layers(plan, cells, crs),
-        markdown_preamble: markdown_preamble(plan, grid_name)?,
+        markdown_preamble: markdown_preamble(plan, &grid_label(grid, lang), lang)?,
     })
 }

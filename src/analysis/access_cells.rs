@@ -1,0 +1,194 @@
+//! The grid as `qpv access` keeps it: per cell only its centre, demand, id and whether it lies
+//! in the communes, in flat vectors (about 60 bytes a cell instead of a [`GridCell`]'s 300),
+//! so that a national grid of millions of cells is read cell by cell and never held whole.
+//! Polygons are kept only for the cells near a QPV (for the area shares) and, on request,
+//! for the output layer.
+
+use geo::{BoundingRect, Coord, Polygon};
+use rstar::RTree;
+use rstar::primitives::Rectangle;
+
+use std::path::Path;
+
+use crate::crs::Crs;
+use crate::error::Result;
+use crate::index::ZoneIndex;
+use crate::io::grid::read_grid_each;
+use crate::model::{GridCell, Zone};
+
+use super::access::Demand;
+use super::access_report::DemandKind;
+
+/// The cells of a grid, compact, in grid order.
+#[derive(Debug, Clone, Default)]
+pub struct AccessCells {
+    /// Centre and demand of each cell.
+    pub demand: Vec<Demand>,
+    /// Whether each cell's centre lies in the communes (every cell when there are none).
+    pub in_communes: Vec<bool>,
+    /// The ids, end to end; `id_ends[i]` is where cell `i`'s ends.
+    ids: String,
+    id_ends: Vec<usize>,
+    /// Positions of the cells whose bounding box meets a QPV's, ascending, and those cells.
+    near: Vec<usize>,
+    near_cells: Vec<GridCell>,
+    /// Every cell's polygon, when asked for.
+    polygons: Option<Vec<Polygon<f64>>>,
+    /// Sum of the inhabitants (`Ind`) of every cell.
+    pub population: f64,
+    /// Number of communes `in_communes` refers to (`None`: no communes, every cell is in).
+    pub communes: Option<usize>,
+}
+
+impl AccessCells {
+    /// The compact form of `grid` (see [`CellsBuilder::new`] for the other arguments).
+    pub fn from_cells(
+        grid: &[GridCell],
+        kind: DemandKind,
+        zones: &[Zone],
+        communes: Option<&[Zone]>,
+        keep_polygons: bool,
+    ) -> AccessCells {
+        let mut b = CellsBuilder::new(kind, zones, communes, keep_polygons);
+        grid.iter().cloned().for_each(|c| b.push(c));
+        b.finish()
+    }
+
+    /// Reads the Filosofi grid CSV `path` into `crs` cell by cell (see
+    /// [`crate::io::grid::read_grid_each`]), keeping only the compact form.
+    ///
+    /// # Errors
+    /// The grid reader's: the file, the line and the fix.
+    pub fn read(
+        path: &Path,
+        crs: Crs,
+        kind: DemandKind,
+        zones: &[Zone],
+        communes: Option<&[Zone]>,
+        keep_polygons: bool,
+    ) -> Result<AccessCells> {
+        let mut b = CellsBuilder::new(kind, zones, communes, keep_polygons);
+        read_grid_each(path, crs, |c| b.push(c))?;
+        Ok(b.finish())
+    }
+
+    /// Number of cells.
+    pub fn len(&self) -> usize {
+        self.demand.len()
+    }
+
+    /// True when there is no cell.
+    pub fn is_empty(&self) -> bool {
+        self.demand.is_empty()
+    }
+
+    /// The id of cell `i`.
+    pub fn id(&self, i: usize) -> &str {
+        let start = if i == 0 { 0 } else { self.id_ends[i - 1] };
+        &self.ids[start..self.id_ends[i]]
+    }
+
+    /// The polygon of cell `i`, if polygons were kept.
+    pub fn polygon(&self, i: usize) -> Option<&Polygon<f64>> {
+        self.polygons.as_ref().map(|p| &p[i])
+    }
+
+    /// The cells near a QPV (bounding boxes meeting) with their positions in the grid.
+    pub fn near_zones(&self) -> (&[usize], &[GridCell]) {
+        (&self.near, &self.near_cells)
+    }
+}
+
+/// Builds [`AccessCells`] one [`GridCell`] at a time.
+///
+/// # Examples
+/// ```
+/// use qpv::analysis::access_cells::CellsBuilder;
+/// use qpv::analysis::access_report::DemandKind;
+/// use qpv::crs::Crs;
+/// use qpv::io::embedded::{self, GridYear};
+/// let crs = Crs::LAMBERT93;
+/// let (zones, communes) = (embedded::zones(crs).unwrap(), embedded::communes(crs).unwrap());
+/// let mut b = CellsBuilder::new(DemandKind::Inhabitants, &zones, Some(&communes), false);
+/// let grid = embedded::grid(GridYear::Y2019, crs).unwrap();
+/// grid.iter().cloned().for_each(|c| b.push(c));
+/// let cells = b.finish();
+/// assert_eq!((cells.len(), cells.id(0)), (grid.len(), grid[0].id.as_str()));
+/// assert_eq!(cells.demand[3].demand, grid[3].values.ind);
+/// ```
+pub struct CellsBuilder {
+    kind: DemandKind,
+    zone_boxes: RTree<Rectangle<[f64; 2]>>,
+    communes: Option<ZoneIndex>,
+    cells: AccessCells,
+}
+
+impl CellsBuilder {
+    /// A builder for the demand `kind`, the shares inside `zones`, the membership of
+    /// `communes` (`None`: every cell is in), keeping every polygon when `keep_polygons`.
+    pub fn new(
+        kind: DemandKind,
+        zones: &[Zone],
+        communes: Option<&[Zone]>,
+        keep_polygons: bool,
+    ) -> Self {
+        let boxes = zones
+            .iter()
+            .filter_map(|z| z.geometry.bounding_rect())
+            .map(|r| Rectangle::from_corners([r.min().x, r.min().y], [r.max().x, r.max().y]))
+            .collect();
+        CellsBuilder {
+            kind,
+            zone_boxes: RTree::bulk_load(boxes),
+            communes: communes.map(ZoneIndex::new),
+            cells: AccessCells {
+                polygons: keep_polygons.then(Vec::new),
+                communes: communes.map(<[Zone]>::len),
+                ..AccessCells::default()
+            },
+        }
+    }
+
+    /// Adds the next cell.
+    pub fn push(&mut self, cell: GridCell) {
+        let out = &mut self.cells;
+        let centre: Coord<f64> = cell.centre();
+        let i = out.demand.len();
+        out.demand.push(Demand {
+            point: centre,
+            demand: self.kind.of(&cell),
+        });
+        out.population += cell.values.ind;
+        out.in_communes.push(
+            self.communes
+                .as_ref()
+                .is_none_or(|c| c.containing(centre).is_some()),
+        );
+        out.ids.push_str(&cell.id);
+        out.id_ends.push(out.ids.len());
+        if let Some(polygons) = &mut out.polygons {
+            polygons.push(cell.polygon.clone());
+        }
+        let near = cell.polygon.bounding_rect().is_some_and(|r| {
+            let env = rstar::AABB::from_corners([r.min().x, r.min().y], [r.max().x, r.max().y]);
+            self.zone_boxes
+                .locate_in_envelope_intersecting(&env)
+                .next()
+                .is_some()
+        });
+        if near {
+            out.near.push(i);
+            out.near_cells.push(cell);
+        }
+    }
+
+    /// The cells added so far.
+    pub fn finish(mut self) -> AccessCells {
+        let c = &mut self.cells;
+        c.demand.shrink_to_fit();
+        c.in_communes.shrink_to_fit();
+        c.ids.shrink_to_fit();
+        c.id_ends.shrink_to_fit();
+        self.cells
+    }
+}
