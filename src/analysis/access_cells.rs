@@ -7,6 +7,7 @@
 use geo::{BoundingRect, Coord, Polygon};
 use rstar::RTree;
 use rstar::primitives::Rectangle;
+use serde::Serialize;
 
 use std::path::Path;
 
@@ -17,7 +18,34 @@ use crate::io::grid::read_grid_each;
 use crate::model::{GridCell, Zone};
 
 use super::access::Demand;
-use super::access_report::DemandKind;
+
+/// What a cell's demand is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DemandKind {
+    /// Inhabitants (`Ind`).
+    Inhabitants,
+    /// Poor households (`Men_pauv`).
+    PoorHouseholds,
+}
+
+impl DemandKind {
+    /// The demand of a cell.
+    pub fn of(self, cell: &GridCell) -> f64 {
+        match self {
+            DemandKind::Inhabitants => cell.values.ind,
+            DemandKind::PoorHouseholds => cell.values.men_pauv,
+        }
+    }
+
+    /// Words for reports.
+    pub fn label(self) -> &'static str {
+        match self {
+            DemandKind::Inhabitants => "inhabitants (Ind)",
+            DemandKind::PoorHouseholds => "poor households (Men_pauv)",
+        }
+    }
+}
 
 /// The cells of a grid, compact, in grid order.
 #[derive(Debug, Clone, Default)]

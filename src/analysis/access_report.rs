@@ -6,39 +6,13 @@ use serde::Serialize;
 
 use crate::error::{Error, Result};
 use crate::io::table::parse_number;
-use crate::model::{Facility, GridCell, GridSource, Zone};
+use crate::model::{Facility, GridSource, Zone};
 
 use super::access::{AccessMethod, Decay, Demand, Supply, access};
 use super::access_cells::AccessCells;
 use super::interpolate::GridIndex;
 
-/// What a cell's demand is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum DemandKind {
-    /// Inhabitants (`Ind`).
-    Inhabitants,
-    /// Poor households (`Men_pauv`).
-    PoorHouseholds,
-}
-
-impl DemandKind {
-    /// The demand of a cell.
-    pub fn of(self, cell: &GridCell) -> f64 {
-        match self {
-            DemandKind::Inhabitants => cell.values.ind,
-            DemandKind::PoorHouseholds => cell.values.men_pauv,
-        }
-    }
-
-    /// Words for reports.
-    pub fn label(self) -> &'static str {
-        match self {
-            DemandKind::Inhabitants => "inhabitants (Ind)",
-            DemandKind::PoorHouseholds => "poor households (Men_pauv)",
-        }
-    }
-}
+pub use super::access_cells::DemandKind;
 
 /// Options of [`access_report`].
 #[derive(Debug, Clone)]

@@ -25,7 +25,6 @@ use std::io::Write;
 use serde_json::Value;
 
 use super::OutputFormat;
-use super::table::cell_text;
 use crate::error::{Error, Result};
 
 /// The CSV dialect (`--csv-style`).
@@ -119,5 +118,17 @@ mod tests {
             CsvStyle::Plain.for_format(OutputFormat::Json).unwrap(),
             CsvStyle::Plain
         );
+    }
+}
+
+/// How a value shows in a cell: text as is, numbers as JSON writes them, null empty,
+/// arrays and objects as compact JSON.
+pub fn cell_text(v: &Value) -> String {
+    match v {
+        Value::Null => String::new(),
+        Value::String(s) => s.clone(),
+        Value::Number(n) => n.to_string(),
+        Value::Bool(b) => b.to_string(),
+        other => other.to_string(),
     }
 }

@@ -6,6 +6,7 @@ use std::io::Write;
 use serde_json::Value;
 
 use super::csv_style::CsvStyle;
+pub use super::csv_style::cell_text;
 use crate::error::{Error, Result};
 
 /// Rows of values under named columns.
@@ -114,18 +115,6 @@ impl Table {
             out.push_str(&format!("| {} |\n", cells.join(" | ")));
         }
         w.write_all(out.as_bytes()).map_err(io_err)
-    }
-}
-
-/// How a value shows in a cell: text as is, numbers as JSON writes them, null empty,
-/// arrays and objects as compact JSON.
-pub fn cell_text(v: &Value) -> String {
-    match v {
-        Value::Null => String::new(),
-        Value::String(s) => s.clone(),
-        Value::Number(n) => n.to_string(),
-        Value::Bool(b) => b.to_string(),
-        other => other.to_string(),
     }
 }
 
