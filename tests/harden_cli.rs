@@ -155,7 +155,7 @@ fn every_qpv_vertex_is_in_a_qpv_in_every_format() {
 
 // See: issue 11, "coverage --category collège (or ecole, or a typo) → 0 of 7 QPV".
 // Expected: the same table as --category college (4 of 7 QPV have a collège within 300 m, the
-// figure tests/coverage_cli.rs checks against shapely).
+// figure tests/locate_cli.rs checks against shapely).
 #[test]
 fn categories_match_accents_and_case_and_unknown_ones_are_refused() {
     let (code, college, err) = qpv(&["coverage", "--category", "college", "-q"]);
