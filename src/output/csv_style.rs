@@ -83,6 +83,18 @@ impl CsvStyle {
     }
 }
 
+/// How a value shows in a cell: text as is, numbers as JSON writes them, null empty,
+/// arrays and objects as compact JSON.
+pub fn cell_text(v: &Value) -> String {
+    match v {
+        Value::Null => String::new(),
+        Value::String(s) => s.clone(),
+        Value::Number(n) => n.to_string(),
+        Value::Bool(b) => b.to_string(),
+        other => other.to_string(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -118,17 +130,5 @@ mod tests {
             CsvStyle::Plain.for_format(OutputFormat::Json).unwrap(),
             CsvStyle::Plain
         );
-    }
-}
-
-/// How a value shows in a cell: text as is, numbers as JSON writes them, null empty,
-/// arrays and objects as compact JSON.
-pub fn cell_text(v: &Value) -> String {
-    match v {
-        Value::Null => String::new(),
-        Value::String(s) => s.clone(),
-        Value::Number(n) => n.to_string(),
-        Value::Bool(b) => b.to_string(),
-        other => other.to_string(),
     }
 }
