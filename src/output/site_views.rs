@@ -19,7 +19,7 @@ use crate::error::{Error, Result};
 use crate::model::{GridCell, GridSource};
 
 fn r1(x: f64) -> Value {
-    json!((x * 10.0).round() / 10.0)
+    super::number::json(x, 1)
 }
 
 fn pct(part: f64, whole: f64) -> String {

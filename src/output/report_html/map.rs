@@ -473,6 +473,30 @@ pub(super) fn draw_scale_and_north(svg: &mut Svg, vp: &Viewport, scale_bar_m: f6
     );
 }
 
+/// A legend swatch: an 18 × 12 rectangle whose text baseline is `y`, drawn with `[fill,
+/// fill-opacity, stroke, stroke-dasharray]`.
+pub(super) fn legend_swatch(
+    svg: &mut Svg,
+    x: f64,
+    y: f64,
+    [fill, opacity, stroke, dash]: [&str; 4],
+) {
+    svg.empty(
+        "rect",
+        a![
+            ("x", px(x)),
+            ("y", px(y - 10.0)),
+            ("width", "18"),
+            ("height", "12"),
+            ("fill", fill),
+            ("fill-opacity", opacity),
+            ("stroke", stroke),
+            ("stroke-width", "1.5"),
+            ("stroke-dasharray", dash)
+        ],
+    );
+}
+
 fn draw_legend(svg: &mut Svg, ring_m: f64, shown: &[Category], lang: Lang, sources: &str) {
     let x = MAP_W + 14.0;
     let mut y = 22.0;
@@ -483,20 +507,7 @@ fn draw_legend(svg: &mut Svg, ring_m: f64, shown: &[Category], lang: Lang, sourc
     );
     y += 22.0;
     let swatch = |svg: &mut Svg, y: f64, fill: &str, opacity: &str, stroke: &str, dash: &str| {
-        svg.empty(
-            "rect",
-            a![
-                ("x", px(x)),
-                ("y", px(y - 10.0)),
-                ("width", "18"),
-                ("height", "12"),
-                ("fill", fill),
-                ("fill-opacity", opacity),
-                ("stroke", stroke),
-                ("stroke-width", "1.5"),
-                ("stroke-dasharray", dash)
-            ],
-        );
+        legend_swatch(svg, x, y, [fill, opacity, stroke, dash]);
     };
     swatch(svg, y, QPV_COLOUR, "0.16", QPV_COLOUR, "none");
     svg.text_element(

@@ -10,7 +10,8 @@ use minijinja::value::Value as JinjaValue;
 use super::Lang;
 use super::labels::category_style;
 use super::map::{
-    LEGEND_W, MAP_H, MAP_W, QPV_COLOUR, draw_cells, draw_scale_and_north, map_frame, symbol, tr,
+    LEGEND_W, MAP_H, MAP_W, QPV_COLOUR, draw_cells, draw_scale_and_north, legend_swatch, map_frame,
+    symbol, tr,
 };
 use super::render::{STYLE, environment};
 use super::svg::{Svg, Viewport, a, px};
@@ -214,20 +215,7 @@ fn perimeter_map(t: &PerimeterTest, layers: &PerimeterMapLayers, lang: Lang) -> 
     );
     for (i, (fill, op, stroke, dash, label)) in items.iter().enumerate() {
         let y = 46.0 + 20.0 * i as f64;
-        svg.empty(
-            "rect",
-            a![
-                ("x", px(x)),
-                ("y", px(y - 10.0)),
-                ("width", "18"),
-                ("height", "12"),
-                ("fill", fill),
-                ("fill-opacity", op),
-                ("stroke", stroke),
-                ("stroke-width", "1.5"),
-                ("stroke-dasharray", dash)
-            ],
-        );
+        legend_swatch(&mut svg, x, y, [fill, op, stroke, dash]);
         svg.text_element(
             "text",
             a![("x", px(x + 26.0)), ("y", px(y)), ("class", "small")],
