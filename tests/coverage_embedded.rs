@@ -323,3 +323,29 @@ fn population_weighted_shares_agree_with_geos_areal_interpolation() {
     }
     eprintln!("largest population-share gap to GEOS: {worst:.5}");
 }
+
+/// Skipping the uncovered parts (outputs without geometry) changes no other field of any
+/// record, and leaves every uncovered part empty; the oracle is the default run.
+#[test]
+fn skipping_uncovered_parts_changes_nothing_else() {
+    let zones = ZoneIndex::new(&coverage_common::zones());
+    let facilities = FacilityIndex::new(&coverage_common::facilities());
+    let grid = coverage_common::grid();
+    let with = |uncovered: bool| {
+        let options = CoverageOptions {
+            distances_m: vec![300.0, 1000.0],
+            uncovered,
+            ..CoverageOptions::default()
+        };
+        coverage(&zones, &facilities, Some(&grid), &options)
+    };
+    let full = with(true);
+    let lean = with(false);
+    assert_eq!(full.len(), lean.len());
+    assert!(full.iter().any(|r| !r.uncovered.0.is_empty()));
+    for (mut f, l) in full.into_iter().zip(lean) {
+        assert!(l.uncovered.0.is_empty(), "{} {}", l.code_qp, l.category);
+        f.uncovered = geo::MultiPolygon(vec![]);
+        assert_eq!(f, l);
+    }
+}

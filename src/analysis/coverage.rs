@@ -36,6 +36,9 @@ pub struct CoverageOptions {
     pub categories: Option<Vec<Category>>,
     /// Sides of the polygon approximating each disc of radius D (default 128).
     pub circle_segments: usize,
+    /// Whether to compute each record's uncovered part (default true). Outputs without
+    /// geometry set it to false: the difference is then skipped and `uncovered` left empty.
+    pub uncovered: bool,
 }
 
 impl Default for CoverageOptions {
@@ -44,6 +47,7 @@ impl Default for CoverageOptions {
             distances_m: vec![DEFAULT_DISTANCE_M],
             categories: None,
             circle_segments: 128,
+            uncovered: true,
         }
     }
 }
@@ -180,7 +184,7 @@ pub fn coverage(
                 grid.as_ref(),
                 &categories,
                 &distances,
-                options.circle_segments,
+                options,
             )
             .into_iter()
             .map(move |r| (z, r))
@@ -202,7 +206,7 @@ fn zone_records(
     grid: Option<&GridIndex>,
     categories: &[Category],
     distances: &[f64],
-    segments: usize,
+    options: &CoverageOptions,
 ) -> Vec<CoverageRecord> {
     let shape = &zone.shape;
     let zone_area = shape.area();
@@ -217,17 +221,30 @@ fn zone_records(
             let within: Vec<_> = all_within.iter().filter(|n| n.distance <= d).collect();
             let inside_count = within.iter().filter(|n| n.distance == 0.0).count();
             let (covered, uncovered) = if within.is_empty() {
-                (MultiPolygon(vec![]), shape.geometry().clone())
+                let uncovered = if options.uncovered {
+                    shape.geometry().clone()
+                } else {
+                    MultiPolygon(vec![])
+                };
+                (MultiPolygon(vec![]), uncovered)
             } else {
                 let discs: Vec<Polygon<f64>> = within
                     .iter()
-                    .map(|n| disc(facilities.facility(n.index).point, d, segments))
+                    .map(|n| {
+                        disc(
+                            facilities.facility(n.index).point,
+                            d,
+                            options.circle_segments,
+                        )
+                    })
                     .collect();
                 let union = unary_union(&discs);
-                (
-                    shape.geometry().intersection(&union),
-                    shape.geometry().difference(&union),
-                )
+                let uncovered = if options.uncovered {
+                    shape.geometry().difference(&union)
+                } else {
+                    MultiPolygon(vec![])
+                };
+                (shape.geometry().intersection(&union), uncovered)
             };
             let covered_area = covered.unsigned_area();
             let (population_covered, population_share) = match (grid, population) {

@@ -95,6 +95,8 @@ pub fn run(args: &CoverageArgs, global: &GlobalArgs) -> anyhow::Result<()> {
     let options = CoverageOptions {
         distances_m: args.distance.clone(),
         categories,
+        // Only GeoJSON features and GeoPackage layers carry the uncovered parts.
+        uncovered: format.has_geometry(),
         ..CoverageOptions::default()
     };
     let records = coverage(&zone_index, &facility_index, grid.as_deref(), &options);

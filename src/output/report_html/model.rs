@@ -267,6 +267,8 @@ pub fn build_report(input: &ReportInput, options: &ReportOptions) -> CoverageRep
     let cov_options = CoverageOptions {
         distances_m: options.distances_m.clone(),
         categories: options.categories.clone(),
+        // The report's maps draw the discs, not the uncovered parts.
+        uncovered: false,
         ..CoverageOptions::default()
     };
     let cells = input.grid.map(|(c, _)| c);
