@@ -13,7 +13,10 @@
 
 use std::collections::{BTreeMap, HashMap, VecDeque};
 
-use geo::{BoundingRect, Intersects, MultiPolygon};
+use geo::{BoundingRect, MultiPolygon};
+use rayon::prelude::*;
+use rstar::primitives::{GeomWithData, Rectangle};
+use rstar::{AABB, RTree};
 use serde::Serialize;
 
 use super::candidate::{dissolve, intersection};
@@ -205,16 +208,29 @@ pub fn simulate(cells: &[GridCell], official: &[Zone], options: &SimulateOptions
 
     let mut official_sorted: Vec<&Zone> = official.iter().collect();
     official_sorted.sort_by(|a, b| a.code.cmp(&b.code));
+    let boxes = OfficialBoxes::new(&official_sorted);
     let zones: Vec<SimulatedZone> = kept
-        .into_iter()
+        .into_par_iter()
         .enumerate()
-        .map(|(k, kept)| simulated_zone(k, kept, cells, &official_sorted))
+        .map(|(k, kept)| simulated_zone(k, kept, cells, &boxes))
         .collect();
 
     let grid = GridIndex::new(cells);
+    // For each official QPV, the simulated zones that overlap it (their matches), in order.
+    let mut overlapping: HashMap<&str, Vec<usize>> = HashMap::new();
+    for (k, s) in zones.iter().enumerate() {
+        for m in &s.matches {
+            overlapping.entry(m.code.as_str()).or_default().push(k);
+        }
+    }
     let qpv = official_sorted
-        .iter()
-        .map(|z| qpv_recall(z, &zones, &grid))
+        .par_iter()
+        .map(|z| {
+            let near = overlapping
+                .get(z.code.as_str())
+                .map_or(&[][..], Vec::as_slice);
+            qpv_recall(z, &zones, near, &grid)
+        })
         .collect();
     let all_sim = dissolve(zones.iter().map(|z| &z.piece.geometry));
     let all_official = dissolve(official.iter().map(|z| &z.geometry));
@@ -305,16 +321,16 @@ fn simulated_zone(
     k: usize,
     (group, indicators, value): KeptGroup<'_>,
     cells: &[GridCell],
-    official_sorted: &[&Zone],
+    official: &OfficialBoxes<'_>,
 ) -> SimulatedZone {
     let polys: Vec<MultiPolygon<f64>> = group
         .iter()
         .map(|&i| MultiPolygon(vec![cells[i].polygon.clone()]))
         .collect();
     let geometry = dissolve(&polys);
-    let mut matches: Vec<QpvMatch> = official_sorted
-        .iter()
-        .filter(|z| boxes_meet(&geometry, &z.geometry))
+    let mut matches: Vec<QpvMatch> = official
+        .meeting(&geometry)
+        .into_iter()
         .filter_map(|z| {
             let (inter, iou) = iou(&geometry, &z.geometry);
             (inter > SLIVER_M2).then(|| QpvMatch {
@@ -340,20 +356,25 @@ fn simulated_zone(
     }
 }
 
-/// How well the simulated zones recover one official QPV.
-fn qpv_recall(z: &Zone, zones: &[SimulatedZone], grid: &GridIndex<'_>) -> QpvRecall {
+/// How well the simulated zones recover one official QPV; `near`: the indices (in `zones`)
+/// of the simulated zones that overlap it (their matches), the only ones that can cover it.
+fn qpv_recall(
+    z: &Zone,
+    zones: &[SimulatedZone],
+    near: &[usize],
+    grid: &GridIndex<'_>,
+) -> QpvRecall {
     let q = grid.estimate(&z.geometry);
-    // Only the zones that overlap this QPV (their matches) can cover it.
-    let near = dissolve(
-        zones
-            .iter()
-            .filter(|s| s.matches.iter().any(|m| m.code == z.code))
-            .map(|s| &s.piece.geometry),
-    );
-    let covered = intersection(&z.geometry, &near);
+    let covered = if near.is_empty() {
+        MultiPolygon(vec![])
+    } else {
+        let near_union = dissolve(near.iter().map(|&k| &zones[k].piece.geometry));
+        intersection(&z.geometry, &near_union)
+    };
     let c = grid.estimate(&covered);
-    let best = zones
+    let best = near
         .iter()
+        .map(|&k| &zones[k])
         .filter_map(|s| {
             s.matches
                 .iter()
@@ -376,10 +397,46 @@ fn qpv_recall(z: &Zone, zones: &[SimulatedZone], grid: &GridIndex<'_>) -> QpvRec
     }
 }
 
-fn boxes_meet(a: &MultiPolygon<f64>, b: &MultiPolygon<f64>) -> bool {
-    match (a.bounding_rect(), b.bounding_rect()) {
-        (Some(x), Some(y)) => x.intersects(&y),
-        _ => false,
+/// The official QPV's bounding boxes in an R-tree, computed once (not once per simulated
+/// zone: at national scale that pairing was quadratic).
+struct OfficialBoxes<'a> {
+    zones: &'a [&'a Zone],
+    tree: RTree<GeomWithData<Rectangle<[f64; 2]>, usize>>,
+}
+
+impl<'a> OfficialBoxes<'a> {
+    fn new(zones: &'a [&'a Zone]) -> Self {
+        let boxes = zones
+            .iter()
+            .enumerate()
+            .filter_map(|(i, z)| {
+                let r = z.geometry.bounding_rect()?;
+                let corners = ([r.min().x, r.min().y], [r.max().x, r.max().y]);
+                Some(GeomWithData::new(
+                    Rectangle::from_corners(corners.0, corners.1),
+                    i,
+                ))
+            })
+            .collect();
+        OfficialBoxes {
+            zones,
+            tree: RTree::bulk_load(boxes),
+        }
+    }
+
+    /// The zones whose box meets `geometry`'s box, in code order.
+    fn meeting(&self, geometry: &MultiPolygon<f64>) -> Vec<&'a Zone> {
+        let Some(r) = geometry.bounding_rect() else {
+            return Vec::new();
+        };
+        let env = AABB::from_corners([r.min().x, r.min().y], [r.max().x, r.max().y]);
+        let mut found: Vec<usize> = self
+            .tree
+            .locate_in_envelope_intersecting(&env)
+            .map(|g| g.data)
+            .collect();
+        found.sort_unstable();
+        found.into_iter().map(|i| self.zones[i]).collect()
     }
 }
 

@@ -269,11 +269,6 @@ pub fn perimeter_test(t: &PerimeterTest, baseline: Baseline, grid: &GridSource) 
 
 /// How the calibrated reference was set, and the grid's limits.
 pub fn calibration_text(c: &Calibration) -> String {
-    let levels: Vec<String> = c
-        .qpv
-        .iter()
-        .map(|q| format!("{} {}", q.code, share(q.poor_share)))
-        .collect();
     format!(
         "Calibrated proxy: a part passes when its poor-household share is at least \
          **{}**, the lowest share among the official QPV on the same grid ({}; all: {}). \
@@ -282,7 +277,45 @@ pub fn calibration_text(c: &Calibration) -> String {
          positive when below S) is shown beside it for reference.",
         share(Some(c.reference_share)),
         c.reference_code,
-        levels.join(", ")
+        calibration_levels(c)
+    )
+}
+
+/// Up to this many official QPV, every level is listed; beyond (a national run), a summary.
+const LEVELS_LISTED: usize = 12;
+
+/// Each official QPV's level (`QP090001 38.5 %, …`) or, for more than [`LEVELS_LISTED`] QPV,
+/// the five lowest, the median, the highest and how many have no grid cell.
+fn calibration_levels(c: &Calibration) -> String {
+    if c.qpv.len() <= LEVELS_LISTED {
+        let levels: Vec<String> = c
+            .qpv
+            .iter()
+            .map(|q| format!("{} {}", q.code, share(q.poor_share)))
+            .collect();
+        return levels.join(", ");
+    }
+    let mut known: Vec<(&str, f64)> = c
+        .qpv
+        .iter()
+        .filter_map(|q| q.poor_share.map(|s| (q.code.as_str(), s)))
+        .collect();
+    known.sort_by(|a, b| a.1.total_cmp(&b.1).then(a.0.cmp(b.0)));
+    let lowest: Vec<String> = known
+        .iter()
+        .take(5)
+        .map(|(code, s)| format!("{code} {}", share(Some(*s))))
+        .collect();
+    let n = known.len();
+    let median = (n > 0).then(|| (known[(n - 1) / 2].1 + known[n / 2].1) / 2.0);
+    let highest = known.last().map(|k| k.1);
+    format!(
+        "{} QPV; lowest: {}; median {}, highest {}; {} without grid cells",
+        c.qpv.len(),
+        lowest.join(", "),
+        share(median),
+        share(highest),
+        c.qpv.len() - known.len()
     )
 }
 
@@ -449,5 +482,41 @@ mod tests {
         assert_eq!(share(Some(0.3761)), "37.6 %");
         assert_eq!(share(None), "–");
         assert_eq!(ha(577_528.0), "57.75");
+    }
+
+    fn level(code: &str, poor_share: Option<f64>) -> crate::analysis::calibration::QpvLevel {
+        crate::analysis::calibration::QpvLevel {
+            code: code.into(),
+            name: code.into(),
+            population: 1.0,
+            poor_share,
+            mean_standard_of_living: None,
+        }
+    }
+
+    #[test]
+    fn calibration_levels_list_a_territory_and_summarise_a_country() {
+        let few = Calibration {
+            reference_share: 0.2,
+            reference_code: "A".into(),
+            qpv: vec![level("A", Some(0.2)), level("B", None)],
+        };
+        assert_eq!(calibration_levels(&few), "A 20.0 %, B –");
+        // 14 QPV (shares 10 %, 11 %, …, 22 %, one without cells): a summary, not 14 items.
+        let mut qpv: Vec<_> = (0..13)
+            .map(|i| level(&format!("Q{i:02}"), Some(0.10 + 0.01 * f64::from(i))))
+            .collect();
+        qpv.push(level("QX", None));
+        qpv.reverse();
+        let many = Calibration {
+            reference_share: 0.1,
+            reference_code: "Q00".into(),
+            qpv,
+        };
+        assert_eq!(
+            calibration_levels(&many),
+            "14 QPV; lowest: Q00 10.0 %, Q01 11.0 %, Q02 12.0 %, Q03 13.0 %, Q04 14.0 %; \
+             median 16.0 %, highest 22.0 %; 1 without grid cells"
+        );
     }
 }
