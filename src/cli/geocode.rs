@@ -49,7 +49,7 @@ pub struct AddressArgs {
     pub reference: Option<PathBuf>,
     /// Format of --reference.
     #[arg(long, value_enum, default_value = "auto")]
-    pub reference_format: ReferenceFormat,
+    pub reference_format: super::value_enums::ReferenceFormatArg,
 }
 
 impl AddressArgs {
@@ -67,7 +67,11 @@ impl AddressArgs {
 
     /// The address index these options ask for, in the working CRS.
     pub fn index(&self, global: &GlobalArgs) -> anyhow::Result<AddressIndex> {
-        address_index(self.reference.as_deref(), self.reference_format, global)
+        address_index(
+            self.reference.as_deref(),
+            self.reference_format.into(),
+            global,
+        )
     }
 }
 
