@@ -118,7 +118,7 @@ pub fn gaps_summary(notes: &CoverageNotes) -> String {
 
 /// QPV codes listed by name on stderr per category; at national scale the rest is counted (the
 /// output has every record).
-const GAPS_LISTED: usize = 10;
+pub const GAPS_LISTED: usize = 10;
 
 /// "; none for A, B" — or, past [`GAPS_LISTED`] codes, "; none for 149 QPV: A, B, ... and
 /// 139 more (`within_count` = 0 in the output)"; empty when nothing is missing.

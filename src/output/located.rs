@@ -177,7 +177,7 @@ pub fn write_located_addresses(
                 &mut *rows,
                 tolerance_m,
                 |row, a| {
-                    let mut values: Vec<Value> = row.fields.iter().map(|f| text(f)).collect();
+                    let mut values: Vec<Value> = row.fields.iter().map(text).collect();
                     values.resize(width, Value::String(String::new()));
                     values.extend(geocoding_values(&a.geocoded));
                     let status = a.status();
