@@ -3,13 +3,8 @@
 
 use std::process::Command as Process;
 
-use assert_cmd::Command;
-
-fn qpv() -> Command {
-    let mut c = Command::cargo_bin("qpv").unwrap();
-    c.current_dir(env!("CARGO_MANIFEST_DIR"));
-    c
-}
+mod common;
+use common::qpv_cmd as qpv;
 
 const ARGS: [&str; 5] = [
     "access",

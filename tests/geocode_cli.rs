@@ -3,7 +3,6 @@
 
 use std::path::Path;
 
-use assert_cmd::Command;
 use geo::Coord;
 use predicates::prelude::*;
 use qpv::crs::{Crs, Reprojector};
@@ -17,9 +16,8 @@ const COLUMNS: &str = concat!(
     "/tests/data/addresses_columns.csv"
 );
 
-fn qpv() -> Command {
-    Command::cargo_bin("qpv").unwrap()
-}
+mod common;
+use common::qpv_cmd as qpv;
 
 fn read_output(path: &Path) -> (Vec<String>, Vec<Vec<String>>) {
     let mut r = csv::Reader::from_path(path).unwrap();

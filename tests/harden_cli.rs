@@ -3,7 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
-use assert_cmd::Command;
+mod common;
 
 fn repo(rel: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join(rel)
@@ -618,18 +618,7 @@ fn duplicate_json_keys_are_refused_naming_file_feature_and_key() {
 
 /// Runs qpv with `stdin` piped in; returns (exit code, stdout, stderr).
 fn qpv_stdin(args: &[&str], stdin: Vec<u8>) -> (i32, String, String) {
-    let out = Command::cargo_bin("qpv")
-        .unwrap()
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .args(args)
-        .write_stdin(stdin)
-        .output()
-        .unwrap();
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
+    common::run_with_stdin(args, stdin)
 }
 
 // See: issue 11, "Mixed UTF-8 / Latin-1 rows are garbled". The file is a real mix: line 2 in

@@ -8,11 +8,8 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
-fn qpv() -> Command {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_qpv"));
-    c.current_dir(env!("CARGO_MANIFEST_DIR"));
-    c
-}
+mod common;
+use common::qpv;
 
 fn run(args: &[&str]) -> Output {
     qpv().args(args).output().unwrap()

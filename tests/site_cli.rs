@@ -2,11 +2,8 @@
 //! tests/misuse/site.cases checked here too (exit 2, message naming the problem, nothing
 //! written).
 
-use assert_cmd::Command;
-
-fn qpv() -> Command {
-    Command::cargo_bin("qpv").unwrap()
-}
+mod common;
+use common::qpv_cmd as qpv;
 
 #[test]
 fn misuse_cases_exit_2() {

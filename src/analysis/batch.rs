@@ -5,74 +5,24 @@
 //! task, several chunks at once, for work that benefits from seeing a whole chunk (sorting it,
 //! reusing buffers).
 
-use std::io::IsTerminal;
-use std::time::{Duration, Instant};
-
-use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use rayon::prelude::*;
 
 /// Default number of rows per parallel chunk.
 pub const DEFAULT_CHUNK: usize = 65_536;
 
-/// A progress counter on stderr that only appears once a run has lasted more than a second,
-/// and never when stderr is not a terminal (or when disabled): a hidden bar costs nothing.
-#[derive(Debug)]
-pub struct Progress {
-    bar: ProgressBar,
-    start: Instant,
-    enabled: bool,
-    shown: bool,
+/// Told how many rows have been processed, once per chunk (the command line draws a progress
+/// bar with it; the library draws nothing).
+pub trait Progress {
+    /// `n` more rows have been processed.
+    fn inc(&mut self, n: u64);
 }
 
-impl Progress {
-    /// A counter of `what` (e.g. "points"); `enabled = false` (e.g. `--quiet`) never draws.
-    pub fn new(what: &str, enabled: bool) -> Self {
-        let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::hidden());
-        if let Ok(style) = ProgressStyle::with_template(&format!(
-            "{{spinner}} {{human_pos}} {what} ({{per_sec}}) {{elapsed}}"
-        )) {
-            bar.set_style(style);
-        }
-        Progress {
-            bar,
-            start: Instant::now(),
-            enabled: enabled && std::io::stderr().is_terminal(),
-            shown: false,
-        }
-    }
+/// A [`Progress`] that ignores the counts (library use, benchmarks, tests).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct NoProgress;
 
-    /// A counter that never draws (library use, benchmarks, tests).
-    pub fn hidden() -> Self {
-        Progress::new("", false)
-    }
-
-    /// Counts `n` more rows; shows the bar once the run has lasted over a second.
-    pub fn inc(&mut self, n: u64) {
-        self.bar.inc(n);
-        if self.enabled && !self.shown && self.start.elapsed() > Duration::from_secs(1) {
-            self.bar.set_draw_target(ProgressDrawTarget::stderr());
-            self.bar.enable_steady_tick(Duration::from_millis(200));
-            self.shown = true;
-        }
-    }
-
-    /// Rows counted so far.
-    pub fn position(&self) -> u64 {
-        self.bar.position()
-    }
-
-    /// Removes the bar from the terminal.
-    pub fn finish(&self) {
-        if self.shown {
-            self.bar.finish_and_clear();
-        }
-    }
-}
-
-impl Drop for Progress {
-    fn drop(&mut self) {
-        self.finish();
-    }
+impl Progress for NoProgress {
+    fn inc(&mut self, _: u64) {}
 }
 
 /// Maps every `Ok` item of `rows` with `map` (in parallel, per chunk of `chunk` rows) and
@@ -82,12 +32,12 @@ impl Drop for Progress {
 /// of rows processed.
 ///
 /// ```
-/// use qpv::analysis::batch::{Progress, for_each_ordered};
+/// use qpv::analysis::batch::{NoProgress, for_each_ordered};
 ///
 /// let rows = (0..10u32).map(Ok::<_, String>);
 /// let mut seen = Vec::new();
 /// let n = for_each_ordered(rows, 3, |x| x * x, |x, y| { seen.push((x, y)); Ok(()) },
-///     &mut Progress::hidden()).unwrap();
+///     &mut NoProgress).unwrap();
 /// assert_eq!(n, 10);
 /// assert_eq!(seen[4], (4, 16));
 /// ```
@@ -96,7 +46,7 @@ pub fn for_each_ordered<I, T, R, E, M, S>(
     chunk: usize,
     map: M,
     mut sink: S,
-    progress: &mut Progress,
+    progress: &mut dyn Progress,
 ) -> Result<u64, E>
 where
     I: IntoIterator<Item = Result<T, E>>,
@@ -105,18 +55,46 @@ where
     M: Fn(&T) -> R + Sync,
     S: FnMut(T, R) -> Result<(), E>,
 {
-    drive(
-        rows,
-        chunk,
-        |items| map_chunk(items, &map),
-        |items, results| {
-            for (item, result) in items.drain(..).zip(results) {
-                sink(item, result)?;
-            }
-            Ok(())
-        },
-        progress,
-    )
+    let chunk = chunk.max(1);
+    let mut rows = rows.into_iter();
+    let mut total = 0u64;
+    let (mut current, mut pending_error) = read_chunk(&mut rows, chunk);
+    loop {
+        if current.is_empty() {
+            return match pending_error {
+                Some(e) => Err(e),
+                None => Ok(total),
+            };
+        }
+        let more = pending_error.is_none() && current.len() == chunk;
+        let (results, (next, next_error)) = if current.len() > 1024 && more {
+            std::thread::scope(|scope| {
+                let worker = scope.spawn(|| map_chunk(&current, &map));
+                let next = read_chunk(&mut rows, chunk);
+                let results = worker
+                    .join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+                (results, next)
+            })
+        } else if more {
+            (map_chunk(&current, &map), read_chunk(&mut rows, chunk))
+        } else {
+            (map_chunk(&current, &map), (Vec::new(), None))
+        };
+        let n = current.len() as u64;
+        for (item, result) in current.drain(..).zip(results) {
+            sink(item, result)?;
+        }
+        total += n;
+        progress.inc(n);
+        if pending_error.is_some() || !more {
+            // The input ended (or failed) within this chunk.
+            current = Vec::new();
+            continue;
+        }
+        current = next;
+        pending_error = next_error;
+    }
 }
 
 /// Like [`for_each_ordered`], for inputs read in place and mapped a whole chunk at a time:
@@ -129,7 +107,7 @@ where
 /// been sunk; `map` reports its own errors through its result.
 ///
 /// ```
-/// use qpv::analysis::batch::{Progress, for_each_ordered_chunks};
+/// use qpv::analysis::batch::{NoProgress, for_each_ordered_chunks};
 ///
 /// let mut input = 0..10u32;
 /// let mut text = String::new();
@@ -138,7 +116,7 @@ where
 ///     4,
 ///     |xs: &[u32]| xs.iter().map(|x| format!("{x};")).collect::<String>(),
 ///     |s| { text.push_str(&s); Ok(()) },
-///     &mut Progress::hidden()).unwrap();
+///     &mut NoProgress).unwrap();
 /// assert_eq!((n, text.as_str()), (10, "0;1;2;3;4;5;6;7;8;9;"));
 /// ```
 pub fn for_each_ordered_chunks<T, R, E, F, M, S>(
@@ -146,7 +124,7 @@ pub fn for_each_ordered_chunks<T, R, E, F, M, S>(
     chunk: usize,
     map: M,
     mut sink: S,
-    progress: &mut Progress,
+    progress: &mut dyn Progress,
 ) -> Result<u64, E>
 where
     T: Default + Send,
@@ -243,61 +221,6 @@ fn refill<T: Default, E>(
     (n, None)
 }
 
-/// Reads chunks, maps each (while reading the next one) and sinks it, in input order.
-fn drive<I, T, R, E, M, S>(
-    rows: I,
-    chunk: usize,
-    map: M,
-    mut sink: S,
-    progress: &mut Progress,
-) -> Result<u64, E>
-where
-    I: IntoIterator<Item = Result<T, E>>,
-    T: Send + Sync,
-    R: Send,
-    M: Fn(&[T]) -> Vec<R> + Sync,
-    S: FnMut(&mut Vec<T>, Vec<R>) -> Result<(), E>,
-{
-    let chunk = chunk.max(1);
-    let mut rows = rows.into_iter();
-    let mut total = 0u64;
-    let (mut current, mut pending_error) = read_chunk(&mut rows, chunk);
-    loop {
-        if current.is_empty() {
-            return match pending_error {
-                Some(e) => Err(e),
-                None => Ok(total),
-            };
-        }
-        let more = pending_error.is_none() && current.len() == chunk;
-        let (results, (next, next_error)) = if current.len() > 1024 && more {
-            std::thread::scope(|scope| {
-                let worker = scope.spawn(|| map(&current));
-                let next = read_chunk(&mut rows, chunk);
-                let results = worker
-                    .join()
-                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-                (results, next)
-            })
-        } else if more {
-            (map(&current), read_chunk(&mut rows, chunk))
-        } else {
-            (map(&current), (Vec::new(), None))
-        };
-        let n = current.len() as u64;
-        sink(&mut current, results)?;
-        total += n;
-        progress.inc(n);
-        if pending_error.is_some() || !more {
-            // The input ended (or failed) within this chunk.
-            current = Vec::new();
-            continue;
-        }
-        current = next;
-        pending_error = next_error;
-    }
-}
-
 fn map_chunk<T: Sync, R: Send>(items: &[T], map: &(impl Fn(&T) -> R + Sync)) -> Vec<R> {
     if items.len() > 1024 {
         items.par_iter().map(map).collect()
@@ -338,7 +261,7 @@ mod tests {
                 seen.push((x, y));
                 Ok(())
             },
-            &mut Progress::hidden(),
+            &mut NoProgress,
         )
         .unwrap();
         assert_eq!(n, 10_000);
@@ -364,7 +287,7 @@ mod tests {
                 count += 1;
                 Ok(())
             },
-            &mut Progress::hidden(),
+            &mut NoProgress,
         )
         .unwrap_err();
         assert_eq!(err, "row 3000");
@@ -381,15 +304,14 @@ mod tests {
                 seen.push(x);
                 Ok(())
             },
-            &mut Progress::hidden(),
+            &mut NoProgress,
         )
         .unwrap();
         assert_eq!((n, seen), (10, (0..10).collect::<Vec<_>>()));
 
         // An input ending exactly on a chunk boundary.
         let rows = (0..4_096u32).map(Ok::<_, String>);
-        let n =
-            for_each_ordered(rows, 2048, |x| *x, |_, _| Ok(()), &mut Progress::hidden()).unwrap();
+        let n = for_each_ordered(rows, 2048, |x| *x, |_, _| Ok(()), &mut NoProgress).unwrap();
         assert_eq!(n, 4_096);
     }
 
@@ -432,7 +354,7 @@ mod tests {
                     seen.extend(xs);
                     Ok(())
                 },
-                &mut Progress::hidden(),
+                &mut NoProgress,
             );
             (result, seen)
         };
@@ -479,7 +401,7 @@ mod tests {
                     total += s;
                     Ok(())
                 },
-                &mut Progress::hidden(),
+                &mut NoProgress,
             )
         });
         assert_eq!((n, total), (Ok(1_000), 499_500));

@@ -219,7 +219,7 @@ impl LocateSummary {
 ///
 /// ```
 /// use geo::{Coord, MultiPolygon, polygon};
-/// use qpv::analysis::batch::Progress;
+/// use qpv::analysis::batch::NoProgress;
 /// use qpv::analysis::locate::{LocateOptions, Status, locate_stream};
 /// use qpv::index::ZoneIndex;
 /// use qpv::model::{Attributes, Zone};
@@ -233,7 +233,7 @@ impl LocateSummary {
 /// let summary = locate_stream(&zones, rows, &options, |i, _, located| {
 ///     statuses.push((i, located.status));
 ///     Ok(())
-/// }, &mut Progress::hidden()).unwrap();
+/// }, &mut NoProgress).unwrap();
 /// // Inside: 26..=74; near: 0..=25, 75..=125 (boundary ± 25 m); outside: 126..=299.
 /// assert_eq!((summary.inside, summary.near, summary.outside), (49, 77, 174));
 /// assert_eq!(statuses[50], (50, Status::Inside));
@@ -243,7 +243,7 @@ pub fn locate_stream<I, T, E, S>(
     rows: I,
     options: &LocateOptions,
     mut sink: S,
-    progress: &mut Progress,
+    progress: &mut dyn Progress,
 ) -> Result<LocateSummary, E>
 where
     I: IntoIterator<Item = Result<(T, Coord<f64>), E>>,

@@ -156,7 +156,7 @@ impl AddressSummary {
 ///
 /// ```
 /// use std::path::Path;
-/// use qpv::analysis::batch::Progress;
+/// use qpv::analysis::batch::NoProgress;
 /// use qpv::analysis::locate_addresses::locate_address_stream;
 /// use qpv::crs::Crs;
 /// use qpv::geocode::{AddressIndex, AddressRows, batch::ColumnNames};
@@ -173,7 +173,7 @@ impl AddressSummary {
 /// let summary = locate_address_stream(&zones, &addresses, &columns, rows, 25.0, |row, a| {
 ///     statuses.push((row.fields[0].to_string(), a.status()));
 ///     Ok(())
-/// }, &mut Progress::hidden()).unwrap();
+/// }, &mut NoProgress).unwrap();
 /// assert_eq!(statuses, [("A".into(), "inside"), ("B".into(), "not_geocoded"), ("C".into(), "outside")]);
 /// assert_eq!((summary.rows, summary.located.inside, summary.not_geocoded), (3, 1, 1));
 /// ```
@@ -184,7 +184,7 @@ pub fn locate_address_stream<I, E, S>(
     rows: I,
     tolerance_m: f64,
     mut sink: S,
-    progress: &mut Progress,
+    progress: &mut dyn Progress,
 ) -> Result<AddressSummary, E>
 where
     I: IntoIterator<Item = Result<Row, E>>,

@@ -11,8 +11,12 @@ pub mod access_cells;
 pub mod batch;
 // Building candidate perimeters without drawing: unions of QPV, communes, grid cells, buffers.
 pub mod candidate;
+// `qpv perimeter build`: a candidate from a recipe of QPV, communes, grid cells and a buffer.
+pub mod candidate_recipe;
 // Facility coverage of zones: counts inside and within D, nearest, covered area and population.
 pub mod coverage;
+// The map of a coverage run: facility positions against the QPV, QPV grown by each distance.
+pub mod coverage_map;
 // An income proxy calibrated on the official QPV of the territory (lowest poor-household share).
 pub mod calibration;
 // The embedded default facility set: schools, France Services and geocoded social centres.

@@ -60,7 +60,7 @@ pub fn nearest(index: &FacilityIndex, p: Coord<f64>, options: &NearestOptions) -
 ///
 /// ```
 /// use geo::{Coord, Point};
-/// use qpv::analysis::batch::Progress;
+/// use qpv::analysis::batch::NoProgress;
 /// use qpv::analysis::nearest::{NearestOptions, nearest_stream};
 /// use qpv::index::FacilityIndex;
 /// use qpv::model::{Attributes, Category, Facility};
@@ -73,7 +73,7 @@ pub fn nearest(index: &FacilityIndex, p: Coord<f64>, options: &NearestOptions) -
 /// let n = nearest_stream(&index, rows, &NearestOptions::default(), |_, _, found| {
 ///     nearest_ids.push_str(&index.facility(found[0].index).id);
 ///     Ok(())
-/// }, &mut Progress::hidden()).unwrap();
+/// }, &mut NoProgress).unwrap();
 /// assert_eq!(n, 100);
 /// // Ties (x = 50) go to the lower id.
 /// assert_eq!(nearest_ids, format!("{}{}", "A".repeat(51), "B".repeat(49)));
@@ -83,7 +83,7 @@ pub fn nearest_stream<I, T, E, S>(
     rows: I,
     options: &NearestOptions,
     mut sink: S,
-    progress: &mut Progress,
+    progress: &mut dyn Progress,
 ) -> Result<u64, E>
 where
     I: IntoIterator<Item = Result<(T, Coord<f64>), E>>,

@@ -29,7 +29,7 @@ pub struct CheckArgs {
     pub file: PathBuf,
     /// What the file should be.
     #[arg(long = "as", value_enum, value_name = "KIND")]
-    pub kind: LayerKind,
+    pub kind: super::value_enums::LayerKindArg,
     /// Layer of a multi-layer source (GeoPackage...).
     #[arg(long)]
     pub layer: Option<String>,
@@ -115,7 +115,7 @@ pub fn run(args: &CheckArgs, global: &GlobalArgs) -> anyhow::Result<()> {
         },
         points,
     };
-    let report = check_file(&args.file, args.kind, &options, target);
+    let report = check_file(&args.file, args.kind.into(), &options, target);
     if report.is_ok() {
         if !global.quiet {
             println!("{}", report.summary());
@@ -136,7 +136,7 @@ pub fn run(args: &CheckArgs, global: &GlobalArgs) -> anyhow::Result<()> {
             "{} problem(s) listed above; {} {} loaded without problem",
             report.problems.len() + report.more,
             report.loaded,
-            args.kind.noun()
+            LayerKind::from(args.kind).noun()
         ),
         "",
     )

@@ -7,19 +7,15 @@ use std::time::Instant;
 use anyhow::Context;
 use clap::Args;
 
-use geo::{Geometry, Point};
-use serde_json::{Map, Value};
-
-use qpv::geocode::batch::{self, AddressRows, ColumnNames};
+use qpv::geocode::batch::ColumnNames;
 use qpv::geocode::{AddressIndex, ReferenceFormat};
 use qpv::io::table::{TableOptions, TableReader};
-use qpv::output::atomic::{ensure_not_input, write_atomic};
-use qpv::output::geocoded::{self, geocoding_values};
-use qpv::output::{ColumnSelection, OutputFormat};
+use qpv::output::OutputFormat;
+use qpv::output::atomic::ensure_not_input;
+use qpv::output::geocoded;
+use qpv::output::point_rows::RowOutput;
 
 use super::{CsvStyleArgs, GlobalArgs, OutputArgs};
-use qpv::output::csv_style::CsvStyle;
-use qpv::output::sink::write_rows as stream_output;
 
 /// Address-column and reference options, shared by `qpv geocode` and `qpv locate --addresses`
 /// (flatten it into the command's arguments).
@@ -49,7 +45,7 @@ pub struct AddressArgs {
     pub reference: Option<PathBuf>,
     /// Format of --reference.
     #[arg(long, value_enum, default_value = "auto")]
-    pub reference_format: ReferenceFormat,
+    pub reference_format: super::value_enums::ReferenceFormatArg,
 }
 
 impl AddressArgs {
@@ -67,7 +63,11 @@ impl AddressArgs {
 
     /// The address index these options ask for, in the working CRS.
     pub fn index(&self, global: &GlobalArgs) -> anyhow::Result<AddressIndex> {
-        address_index(self.reference.as_deref(), self.reference_format, global)
+        address_index(
+            self.reference.as_deref(),
+            self.reference_format.into(),
+            global,
+        )
     }
 }
 
@@ -118,34 +118,16 @@ pub fn run(args: &GeocodeArgs, global: &GlobalArgs) -> anyhow::Result<()> {
     let index = args.address.index(global)?;
     let indexed = started.elapsed();
     let reader = TableReader::open(&args.file, &TableOptions::default())?;
-    let names = args.address.column_names();
-    let mut summary = None;
-    if format == OutputFormat::Csv && csv_style == CsvStyle::Plain {
-        write_atomic(&out, |w| {
-            summary = Some(geocoded::write_csv(&index, reader, &names, w)?);
-            Ok(())
-        })
-    } else {
-        let rows = AddressRows::new(reader, &names)?;
-        let columns = batch::output_header(rows.headers());
-        stream_output(
-            args.output.output.as_deref(),
-            format,
-            ColumnSelection::all(&columns),
-            "geocoded_addresses",
-            global.crs()?,
-            csv_style,
-            |writer| {
-                summary = Some(batch::for_each_geocoded(&index, rows, |fields, g| {
-                    let mut values: Vec<Value> = fields.into_iter().map(Value::String).collect();
-                    values.extend(geocoding_values(g));
-                    writer.write(values, g.point.map(|p| Geometry::Point(Point(p))))
-                })?);
-                Ok(Map::new())
-            },
-        )
-    }
-    .with_context(|| format!("geocoding {}", args.file.display()))?;
+    let out = RowOutput {
+        path: args.output.output.as_deref(),
+        format,
+        csv_style,
+        crs: global.crs()?,
+    };
+    let summary = Some(
+        geocoded::write_geocoded(&index, reader, &args.address.column_names(), &out)
+            .with_context(|| format!("geocoding {}", args.file.display()))?,
+    );
     if !global.quiet
         && let Some(s) = summary
     {

@@ -277,3 +277,26 @@ pub fn check_distance(value: f64, flag: &str) -> qpv::Result<()> {
         ))
     }
 }
+
+/// The inputs of a coverage run, shared by `qpv coverage` and `qpv report`.
+#[derive(Debug, Args)]
+pub struct CoverageInputs {
+    #[command(flatten)]
+    pub zones: ZoneInput,
+    #[command(flatten)]
+    pub facilities: FacilityInput,
+    /// Distances to the perimeter in metres, comma-separated (each gives its own records;
+    /// the maps of `qpv report` draw the first).
+    #[arg(
+        long,
+        value_name = "M[,M...]",
+        value_delimiter = ',',
+        default_value = "300",
+        allow_negative_numbers = true
+    )]
+    pub distance: Vec<f64>,
+    /// Filosofi 200 m grid for population-weighted shares; default with the embedded QPV:
+    /// the embedded grid.
+    #[command(flatten)]
+    pub grid: GridInput,
+}

@@ -6,7 +6,6 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand};
 
 use qpv::crs::Crs;
-use qpv::output::OutputFormat;
 
 mod access;
 mod check;
@@ -18,10 +17,14 @@ mod layers;
 mod locate;
 mod nearest;
 mod perimeter;
+mod perimeter_build;
+mod points;
+mod progress;
 mod proxy;
 mod report;
 mod simulate;
 mod site;
+mod value_enums;
 
 const EXAMPLES: &str = "\
 Examples:
@@ -85,7 +88,7 @@ pub struct OutputArgs {
     /// info and coverage, CSV for locate, nearest and geocode, Markdown for perimeter test,
     /// perimeter compare and simulate, GeoJSON for perimeter build).
     #[arg(long, value_enum)]
-    pub format: Option<OutputFormat>,
+    pub format: Option<value_enums::FormatArg>,
 }
 
 /// The CSV dialect, for the commands whose tables people open in a spreadsheet.
@@ -94,7 +97,7 @@ pub struct CsvStyleArgs {
     /// CSV dialect: `plain` (`,`, `.` decimals) or `excel-fr` (`;`, decimal commas, UTF-8
     /// BOM: opens in columns in a French Excel). CSV output only.
     #[arg(long, value_enum, default_value = "plain")]
-    pub csv_style: qpv::output::csv_style::CsvStyle,
+    pub csv_style: value_enums::CsvStyleArg,
 }
 
 /// Which output columns a command that writes one row per input row keeps.

@@ -2,21 +2,19 @@
 //! categories, per category, within a maximum distance), input columns kept.
 
 use clap::Args;
-use geo::Coord;
-use serde_json::{Map, Value};
+use serde_json::Map;
 
-use qpv::analysis::batch::{DEFAULT_CHUNK, Progress, for_each_ordered};
-use qpv::index::{FacilityIndex, Neighbour};
+use qpv::index::FacilityIndex;
 use qpv::model::Category;
+use qpv::output::nearest_rows::NearestRows;
+use qpv::output::point_rows::{PointRows, RowOutput, write_point_rows};
+use qpv::output::sink::append_columns;
 use qpv::output::{ColumnSelection, OutputFormat};
 
 use super::layers::{FacilityInput, check_distance};
-use super::locate::PointInput;
+use super::points::PointInput;
+use super::progress::ProgressBar;
 use super::{CsvStyleArgs, GlobalArgs, OutputArgs, SelectArgs};
-use qpv::output::csv_stream::stream_csv_points;
-use qpv::output::csv_style::CsvStyle;
-use qpv::output::nearest_rows::{EmitRow, NearestRows};
-use qpv::output::sink::{append_columns, write_rows as stream_output};
 
 /// Arguments of `qpv nearest`.
 #[derive(Debug, Args)]
@@ -85,62 +83,24 @@ pub fn run(args: &NearestArgs, global: &GlobalArgs) -> anyhow::Result<()> {
         &append_columns(reader.headers(), &producer.columns()),
         &args.select.select,
     )?;
-    let mut progress = Progress::new("points", !global.quiet);
-    let search = |p: Coord<f64>| producer.search(p);
-    let point_rows =
-        |p: Coord<f64>, found: &[Vec<Neighbour>], emit: &mut EmitRow| producer.rows(p, found, emit);
+    let out = RowOutput {
+        path: args.output.output.as_deref(),
+        format,
+        csv_style,
+        crs,
+    };
+    let mut progress = ProgressBar::new("points", !global.quiet);
     let mut rows_written = 0u64;
-    let mut skipped = 0;
-    if format == OutputFormat::Csv
-        && csv_style == CsvStyle::Plain
-        && let Some((raw, parser)) = reader.raw_csv()
-    {
-        skipped = stream_csv_points(
-            args.output.output.as_deref(),
-            &select,
-            raw,
-            &parser,
-            &mut progress,
-            false,
-            search,
-            |p, found, emit| {
-                // Emitting into the encoder cannot fail (it keeps its own error).
-                let _ = point_rows(p, found, &mut |values, _| {
-                    emit(values);
-                    Ok(())
-                });
-            },
-            |_| rows_written += 1,
-        )?;
-    } else {
-        stream_output(
-            args.output.output.as_deref(),
-            format,
-            select,
-            producer.layer_name(),
-            crs,
-            csv_style,
-            |rows| {
-                let points = (&mut reader).map(|r| r.map(|row| (row.fields, row.point)));
-                for_each_ordered(
-                    points,
-                    DEFAULT_CHUNK,
-                    |(_, p): &(Vec<String>, Coord<f64>)| search(*p),
-                    |(fields, p), found| {
-                        rows_written += 1;
-                        point_rows(p, &found, &mut |added, geometry| {
-                            let mut values: Vec<Value> =
-                                fields.iter().cloned().map(Value::String).collect();
-                            values.extend(added.iter().map(|c| c.to_value()));
-                            rows.write(values, Some(geometry))
-                        })
-                    },
-                    &mut progress,
-                )?;
-                Ok(Map::new())
-            },
-        )?;
-    }
+    let skipped = write_point_rows(
+        &mut reader,
+        &producer,
+        select,
+        &out,
+        &mut progress,
+        &mut rows_written,
+        |n, _| *n += 1,
+        |_| Map::new(),
+    )?;
     progress.finish();
     if !global.quiet {
         eprintln!(

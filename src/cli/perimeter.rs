@@ -2,26 +2,22 @@
 
 use std::path::{Path, PathBuf};
 
-use anyhow::Context;
 use clap::{Args, Subcommand, ValueEnum};
-use geo::{MultiPolygon, Point};
-use serde_json::{Value, json};
+use geo::MultiPolygon;
 
-use qpv::analysis::candidate::{self, CellCondition};
+use qpv::analysis::candidate;
 use qpv::analysis::eligibility::{EligibilityOptions, IncomeProxy, NATIONAL_MEDIAN_2015};
 use qpv::analysis::interpolate::GridIndex;
-use qpv::analysis::perimeter::{self, Baseline, PerimeterOptions, PerimeterTest};
+use qpv::analysis::perimeter::{self, Baseline, PerimeterOptions};
 use qpv::crs::Crs;
-use qpv::io::ZoneFields;
 use qpv::model::Facility;
-use qpv::output::atomic::{check_destinations, ensure_not_input, write_atomic};
+use qpv::output::atomic::{check_destinations, write_text};
 use qpv::output::report_html::{Lang, PerimeterMapLayers, perimeter_html};
 use qpv::output::{
-    GeoLayer, OutputFormat, Table, Views, perimeter_layers, report_markdown, write_views,
-    write_views_noted,
+    OutputFormat, perimeter_layers, perimeter_views, report_markdown, write_views_noted,
 };
 
-use super::layers::{DataArgs, FacilityInput, check_distance};
+use super::layers::{DataArgs, FacilityInput};
 use super::proxy::{ProxyArg, ProxyArgs};
 use super::{GlobalArgs, OutputArgs};
 
@@ -40,7 +36,7 @@ enum PerimeterCommand {
     /// The same indicators side by side for several candidates, the current QPV first.
     Compare(CompareArgs),
     /// Build a candidate without drawing: union of QPV, communes, grid cells, with a buffer.
-    Build(BuildArgs),
+    Build(super::perimeter_build::BuildArgs),
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -223,51 +219,12 @@ struct CompareArgs {
     output: OutputArgs,
 }
 
-#[derive(Debug, Args)]
-struct BuildArgs {
-    /// QPV codes to include, comma-separated (e.g. QN09004M,QN09005M).
-    #[arg(long, value_delimiter = ',', value_name = "CODES")]
-    qpv_codes: Vec<String>,
-    /// Grid cells to include, by condition (e.g. "snv<13000 and population>=50").
-    #[arg(long, value_name = "CONDITION")]
-    cells_where: Option<String>,
-    /// Communes to include, INSEE codes comma-separated (embedded Grand Belfort communes
-    /// unless --communes-file).
-    #[arg(long, value_delimiter = ',', value_name = "CODES")]
-    communes: Vec<String>,
-    /// Communes layer (attributes: code, name). Default: embedded IGN communes.
-    #[arg(long, value_name = "FILE")]
-    communes_file: Option<PathBuf>,
-    /// Grid cells within --near-distance of this point: x,y in the working CRS, or
-    /// longitude,latitude in degrees (WGS84) when both look like degrees.
-    #[arg(long, value_name = "X,Y", allow_hyphen_values = true)]
-    near_point: Option<String>,
-    /// Distance for --near-point, metres.
-    #[arg(long, default_value_t = 200.0, value_name = "M")]
-    near_distance: f64,
-    /// Grow (or shrink, if negative, e.g. `--buffer -100`) the result by this many metres.
-    #[arg(
-        long,
-        default_value_t = 0.0,
-        value_name = "M",
-        allow_negative_numbers = true
-    )]
-    buffer: f64,
-    /// Name of the candidate (a `name` property in the output).
-    #[arg(long, default_value = "candidate")]
-    name: String,
-    #[command(flatten)]
-    data: DataArgs,
-    #[command(flatten)]
-    output: OutputArgs,
-}
-
 /// Runs `qpv perimeter`.
 pub fn run(args: &PerimeterArgs, global: &GlobalArgs) -> anyhow::Result<()> {
     match &args.command {
         PerimeterCommand::Test(a) => run_test(a, global),
         PerimeterCommand::Compare(a) => run_compare(a, global),
-        PerimeterCommand::Build(a) => run_build(a, global),
+        PerimeterCommand::Build(a) => super::perimeter_build::run(a, global),
     }
 }
 
@@ -305,16 +262,7 @@ fn run_test(args: &TestArgs, global: &GlobalArgs) -> anyhow::Result<()> {
         write_text(args.output.output.as_deref(), &text)?;
     } else {
         let line = report_markdown::test_baseline_line(&t, run.options.baseline);
-        let mut json = serde_json::to_value(&t).context("serialising the result")?;
-        json["baseline_rule"] = json!(line);
-        json["grid"] = serde_json::to_value(&run.grid).context("serialising the result")?;
-        let views = Views {
-            table: test_table(&t),
-            json,
-            layers,
-            markdown_preamble: format!("Grid: {}.\n\n", run.grid.label()),
-            csv_style: Default::default(),
-        };
+        let views = perimeter_views::test_views(&t, run.options.baseline, &run.grid, layers)?;
         write_views_noted(args.output.output.as_deref(), format, &views, &line)?;
     }
     if !global.quiet {
@@ -349,222 +297,9 @@ fn run_compare(args: &CompareArgs, global: &GlobalArgs) -> anyhow::Result<()> {
             &report_markdown::comparison(&c, run.options.baseline, &run.grid),
         )?;
     } else {
-        let mut table = Table::new([
-            "perimeter",
-            "area_m2",
-            "population",
-            "households",
-            "poor_share",
-            "mean_standard_of_living",
-            "pct_area_in_current_qpv",
-            "pct_of_current_population",
-            "added_population",
-            "removed_population",
-            "parts",
-            "eligible_parts",
-        ]);
-        for r in &c.rows {
-            let i = &r.indicators;
-            table.push(vec![
-                json!(r.name),
-                round(i.area_m2, 2),
-                round(i.population, 1),
-                round(i.households, 1),
-                opt(i.poor_household_share, 4),
-                opt(i.mean_standard_of_living, 0),
-                opt(r.pct_area_in_current_qpv, 2),
-                opt(r.pct_of_current_population, 2),
-                round(r.added_population, 1),
-                round(r.removed_population, 1),
-                json!(r.parts),
-                json!(r.eligible_parts),
-            ]);
-        }
         let line = report_markdown::comparison_baseline_line(&c, run.options.baseline);
-        let mut json = serde_json::to_value(&c).context("serialising the result")?;
-        json["baseline_rule"] = json!(line);
-        json["grid"] = serde_json::to_value(&run.grid).context("serialising the result")?;
-        let views = Views {
-            table,
-            json,
-            layers: vec![perimeter_layers::comparison_layer(&c, crs)],
-            markdown_preamble: format!("Grid: {}.\n\n", run.grid.label()),
-            csv_style: Default::default(),
-        };
+        let views = perimeter_views::comparison_views(&c, run.options.baseline, &run.grid, crs)?;
         write_views_noted(args.output.output.as_deref(), format, &views, &line)?;
     }
     Ok(())
-}
-
-fn run_build(args: &BuildArgs, global: &GlobalArgs) -> anyhow::Result<()> {
-    let crs = global.crs()?;
-    let format = OutputFormat::resolve(
-        args.output.format,
-        args.output.output.as_deref(),
-        OutputFormat::Geojson,
-    )?;
-    let mut inputs = args.data.inputs();
-    inputs.extend(args.communes_file.iter().cloned());
-    if let Some(out) = &args.output.output {
-        ensure_not_input(out, &inputs)?;
-    }
-    if args.qpv_codes.is_empty()
-        && args.cells_where.is_none()
-        && args.communes.is_empty()
-        && args.near_point.is_none()
-    {
-        anyhow::bail!(qpv::Error::usage(
-            "nothing to build the candidate from",
-            "give --qpv-codes, --cells-where, --communes and/or --near-point"
-        ));
-    }
-    check_distance(args.near_distance, "--near-distance")?;
-    if !args.buffer.is_finite() {
-        anyhow::bail!(qpv::Error::usage(
-            format!("--buffer {} is not a number of metres", args.buffer),
-            "give metres: positive to grow the candidate, negative to shrink it, e.g. --buffer 50 or --buffer -100"
-        ));
-    }
-    let near_point = args
-        .near_point
-        .as_deref()
-        .map(|t| qpv::crs::parse_user_point(t, "--near-point", crs))
-        .transpose()?;
-    let mut parts: Vec<MultiPolygon<f64>> = Vec::new();
-    let mut recipe = Vec::new();
-    if !args.qpv_codes.is_empty() {
-        let zones = args.data.zones(crs)?;
-        parts.push(candidate::from_zones(&zones, &args.qpv_codes, "QPV")?);
-        recipe.push(format!("QPV {}", args.qpv_codes.join(", ")));
-    }
-    if !args.communes.is_empty() {
-        let communes = match &args.communes_file {
-            Some(p) => qpv::io::read_zones(
-                p,
-                &ZoneFields {
-                    code: "code".into(),
-                    name: "name".into(),
-                    communes: None,
-                    ..ZoneFields::default()
-                },
-                crs,
-            )?,
-            None => qpv::io::embedded::communes(crs)?,
-        };
-        parts.push(candidate::from_zones(&communes, &args.communes, "commune")?);
-        recipe.push(format!("communes {}", args.communes.join(", ")));
-    }
-    if args.cells_where.is_some() || args.near_point.is_some() {
-        let (cells, grid) = args.data.cells(crs)?;
-        recipe.push(format!("(cells of the {})", grid.label()));
-        if let Some(cond) = &args.cells_where {
-            let c = CellCondition::parse(cond)?;
-            parts.push(candidate::from_cells(&cells, &c));
-            recipe.push(format!("grid cells where {cond}"));
-        }
-        if let Some(p) = near_point {
-            let (x, y) = (p.x, p.y);
-            parts.push(candidate::cells_near(
-                &cells,
-                Point::new(x, y),
-                args.near_distance,
-            ));
-            recipe.push(format!(
-                "grid cells within {} m of ({x}, {y})",
-                args.near_distance
-            ));
-        }
-    }
-    let mut geometry = candidate::dissolve(&parts);
-    if args.buffer != 0.0 {
-        geometry = candidate::buffer(&geometry, args.buffer);
-        recipe.push(format!("buffer {} m", args.buffer));
-    }
-    if geometry.0.is_empty() {
-        anyhow::bail!(qpv::Error::usage(
-            "the candidate is empty",
-            "loosen --cells-where or check the codes"
-        ));
-    }
-    let layer = GeoLayer {
-        name: "candidate".into(),
-        crs,
-        style: Some(qpv::output::qgis_style::LayerStyle::Perimeter),
-        features: vec![qpv::output::GeoFeature {
-            geometry: Some(geo::Geometry::MultiPolygon(geometry.clone())),
-            properties: [
-                ("name".to_string(), json!(args.name)),
-                ("recipe".to_string(), json!(recipe.join(" + "))),
-                ("parts".to_string(), json!(geometry.0.len())),
-                (
-                    "area_m2".to_string(),
-                    round(qpv::analysis::interpolate::local_area_multi(&geometry), 2),
-                ),
-            ]
-            .into_iter()
-            .collect(),
-        }],
-    };
-    let mut table = Table::new(["name", "recipe", "parts", "area_m2"]);
-    table.push(layer.features[0].properties.values().cloned().collect());
-    let views = Views {
-        table,
-        json: Value::Object(layer.features[0].properties.clone()),
-        layers: vec![layer],
-        markdown_preamble: String::new(),
-        csv_style: Default::default(),
-    };
-    write_views(args.output.output.as_deref(), format, &views)?;
-    Ok(())
-}
-
-fn test_table(t: &PerimeterTest) -> Table {
-    let mut table = Table::new([
-        "piece",
-        "area_m2",
-        "population",
-        "households",
-        "poor_households",
-        "poor_share",
-        "mean_standard_of_living",
-        "owner_share",
-        "imputed_population_share",
-        "eligible",
-    ]);
-    let mut push = |label: String, i: &qpv::analysis::interpolate::Indicators, eligible: Value| {
-        table.push(vec![
-            json!(label),
-            round(i.area_m2, 2),
-            round(i.population, 1),
-            round(i.households, 1),
-            round(i.poor_households, 1),
-            opt(i.poor_household_share, 4),
-            opt(i.mean_standard_of_living, 0),
-            opt(i.owner_share, 4),
-            opt(i.imputed_population_share, 4),
-            eligible,
-        ]);
-    };
-    push("candidate".into(), &t.candidate.indicators, Value::Null);
-    push("current".into(), &t.baseline.indicators, Value::Null);
-    push("added".into(), &t.added.indicators, Value::Null);
-    push("removed".into(), &t.removed.indicators, Value::Null);
-    for p in &t.parts {
-        push(
-            format!("part {}", p.part),
-            &p.piece.indicators,
-            json!(p.assessment.eligible),
-        );
-    }
-    table
-}
-
-use qpv::output::number::{json as round, json_opt as opt};
-
-fn write_text(path: Option<&Path>, text: &str) -> qpv::Result<()> {
-    let path = path.unwrap_or(Path::new("-"));
-    write_atomic(path, |w| {
-        w.write_all(text.as_bytes())
-            .map_err(|e| qpv::Error::io(path, e))
-    })
 }

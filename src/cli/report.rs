@@ -9,26 +9,13 @@ use qpv::output::report_html::{
 };
 
 use super::GlobalArgs;
-use super::layers::{FacilityInput, GridInput, ZoneInput, check_distance};
+use super::layers::{CoverageInputs, check_distance};
 
 /// Arguments of `qpv report`.
 #[derive(Debug, Args)]
 pub struct ReportArgs {
     #[command(flatten)]
-    pub zones: ZoneInput,
-    #[command(flatten)]
-    pub facilities: FacilityInput,
-    /// Distances to the perimeter in metres, comma-separated (the maps draw the first).
-    #[arg(
-        long,
-        value_name = "M[,M...]",
-        value_delimiter = ',',
-        default_value = "300",
-        allow_negative_numbers = true
-    )]
-    pub distance: Vec<f64>,
-    #[command(flatten)]
-    pub grid: GridInput,
+    pub inputs: CoverageInputs,
     /// Language of the report: fr (default) or en.
     #[arg(long, default_value = "fr", value_name = "fr|en")]
     pub lang: String,
@@ -46,24 +33,30 @@ pub fn run(args: &ReportArgs, global: &GlobalArgs) -> anyhow::Result<()> {
     let lang = Lang::parse(&args.lang)?;
     let output = args.output.as_deref().unwrap_or(Path::new("-"));
     let format = ReportFormat::resolve(args.format.as_deref(), args.output.as_deref())?;
-    let mut inputs = args.zones.inputs();
-    inputs.extend(args.facilities.inputs());
-    inputs.extend(args.grid.inputs());
+    let mut inputs = args.inputs.zones.inputs();
+    inputs.extend(args.inputs.facilities.inputs());
+    inputs.extend(args.inputs.grid.inputs());
     qpv::output::atomic::ensure_not_input(output, &inputs)?;
-    for &d in &args.distance {
+    for &d in &args.inputs.distance {
         check_distance(d, "--distance")?;
     }
-    let zones = args.zones.load(crs)?;
-    let (facilities, categories, unplaced) = args.facilities.load(crs)?;
-    let (cells, source) = args.grid.load(crs)?;
-    let grid_name = match (&args.grid.grid, source.vintage) {
+    let zones = args.inputs.zones.load(crs)?;
+    let (facilities, categories, unplaced) = args.inputs.facilities.load(crs)?;
+    let (cells, source) = args.inputs.grid.load(crs)?;
+    let grid_name = match (&args.inputs.grid.grid, source.vintage) {
         (Some(p), _) => p.display().to_string(),
         (None, Some(2015)) => qpv::io::embedded::GRID_2015_NAME.to_string(),
         (None, _) => qpv::io::embedded::GRID_2019_NAME.to_string(),
     };
     let communes = qpv::io::embedded::communes(crs)?;
-    let zone_file = args.zones.qpv.as_ref().map(|p| p.display().to_string());
+    let zone_file = args
+        .inputs
+        .zones
+        .qpv
+        .as_ref()
+        .map(|p| p.display().to_string());
     let facility_file = args
+        .inputs
         .facilities
         .facilities
         .as_ref()
@@ -78,7 +71,7 @@ pub fn run(args: &ReportArgs, global: &GlobalArgs) -> anyhow::Result<()> {
         facility_file: facility_file.as_deref(),
     };
     let options = ReportOptions {
-        distances_m: args.distance.clone(),
+        distances_m: args.inputs.distance.clone(),
         categories,
         lang,
     };

@@ -1,17 +1,13 @@
 //! `qpv simulate`.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
-use anyhow::Context;
 use clap::{Args, ValueEnum};
-use serde_json::json;
 
 use qpv::analysis::eligibility::{EligibilityOptions, IncomeProxy};
 use qpv::analysis::simulate::{Contiguity, Criterion, SimulateOptions, simulate};
-use qpv::output::atomic::{check_destinations, write_atomic};
-use qpv::output::{
-    OutputFormat, Table, Views, number, perimeter_layers, report_markdown, write_views,
-};
+use qpv::output::atomic::{check_destinations, write_text};
+use qpv::output::{OutputFormat, perimeter_layers, perimeter_views, report_markdown, write_views};
 
 use super::layers::DataArgs;
 use super::proxy::ProxyArgs;
@@ -94,45 +90,9 @@ pub fn run(args: &SimulateArgs, global: &GlobalArgs) -> anyhow::Result<()> {
     }
     if format == OutputFormat::Markdown {
         let text = report_markdown::simulation(&s, &grid);
-        let path = args.output.output.as_deref().unwrap_or(Path::new("-"));
-        write_atomic(path, |w| {
-            w.write_all(text.as_bytes())
-                .map_err(|e| qpv::Error::io(path, e))
-        })?;
+        write_text(args.output.output.as_deref(), &text)?;
     } else {
-        let mut table = Table::new([
-            "zone",
-            "cells",
-            "area_m2",
-            "population",
-            "poor_share",
-            "mean_standard_of_living",
-            "best_qpv",
-            "iou",
-        ]);
-        for z in &s.zones {
-            let i = &z.piece.indicators;
-            let best = z.best_match();
-            table.push(vec![
-                json!(z.id),
-                json!(z.cell_ids.len()),
-                number::json(i.area_m2, 2),
-                number::json(i.population, 1),
-                number::json_opt(i.poor_household_share, 4),
-                number::json_opt(i.mean_standard_of_living, 0),
-                json!(best.map(|m| m.code.clone())),
-                number::json_opt(best.map(|m| m.iou), 4),
-            ]);
-        }
-        let mut json = serde_json::to_value(&s).context("serialising the result")?;
-        json["grid"] = serde_json::to_value(&grid).context("serialising the result")?;
-        let views = Views {
-            table,
-            json,
-            layers: vec![layer],
-            markdown_preamble: format!("Grid: {}.\n\n", grid.label()),
-            csv_style: Default::default(),
-        };
+        let views = perimeter_views::simulation_views(&s, &grid, layer)?;
         write_views(args.output.output.as_deref(), format, &views)?;
     }
     if !global.quiet {

@@ -3,12 +3,16 @@
 //! parallel loop behind `qpv geocode` (in chunks, output in input order; the writers are in
 //! `qpv::output::geocoded`).
 
+use std::path::Path;
+
 use geo::Coord;
 use rayon::prelude::*;
 
 use super::index::AddressIndex;
 use super::matcher::{AddressQuery, Geocoded, Precision};
-use crate::error::{Error, Location, Result};
+use crate::crs::Crs;
+use crate::error::{Error, ErrorKind, Location, Result};
+use crate::io::points::{PointOptions, coordinate_columns};
 use crate::io::table::TableReader;
 
 /// Column names the user gave (`None`: detect).
@@ -412,4 +416,28 @@ pub fn for_each_geocoded(
         }
     }
     Ok(summary)
+}
+/// `error`, from opening `path` as points, made into a hint to geocode first when `path` is a
+/// table with no coordinate columns but with postal addresses (`qpv locate --addresses`).
+/// Decided on the table's columns, never on the error's text.
+pub fn addresses_hint(error: Error, path: &Path, options: &PointOptions, target: Crs) -> Error {
+    if error.kind() != ErrorKind::Input || options.x_column.is_some() || options.y_column.is_some()
+    {
+        return error;
+    }
+    let Ok(reader) = TableReader::open(path, &options.table) else {
+        return error;
+    };
+    if coordinate_columns(path, reader.headers(), options, target).is_ok()
+        || AddressRows::new(reader, &ColumnNames::default()).is_err()
+    {
+        return error;
+    }
+    Error::usage(
+        format!(
+            "{} has no coordinate columns but has postal addresses",
+            path.display()
+        ),
+        "add --addresses to geocode them first (offline, embedded BANO or --reference)",
+    )
 }

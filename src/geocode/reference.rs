@@ -16,7 +16,7 @@ use crate::error::{Error, Location, Result};
 use crate::io::table::{Row, TableOptions, TableReader, parse_number};
 
 /// Which address reference format a file is in.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum ReferenceFormat {
     /// Detect from the first line.
     #[default]

@@ -17,7 +17,7 @@ use super::table::TableReader;
 use super::zones::{ZoneFields, check_zones};
 
 /// What a file is loaded as.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum LayerKind {
     /// Polygons with a code and a name (QPV, candidate perimeters).

@@ -136,6 +136,15 @@ pub fn commit_path(temp: TempOutput, path: &Path) -> Result<()> {
         .map_err(|e| write_error(path, e.error))
 }
 
+/// Writes `text` to `output` (standard output when `None` or `-`) through [`write_atomic`]:
+/// the reports (Markdown, HTML) that are built whole.
+pub fn write_text(output: Option<&Path>, text: &str) -> Result<()> {
+    let path = output.unwrap_or(Path::new("-"));
+    write_atomic(path, |w| {
+        w.write_all(text.as_bytes()).map_err(|e| Error::io(path, e))
+    })
+}
+
 /// Writes `path` safely through `fill`: see the module documentation. `-` is standard output.
 pub fn write_atomic(path: &Path, fill: impl FnOnce(&mut dyn Write) -> Result<()>) -> Result<()> {
     if is_stdout(path) {

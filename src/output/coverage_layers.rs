@@ -13,6 +13,7 @@
 //! ```
 //! use geo::{MultiPolygon, Point, polygon};
 //! use qpv::analysis::coverage::{CoverageOptions, coverage};
+//! use qpv::analysis::coverage_map::coverage_map;
 //! use qpv::crs::Crs;
 //! use qpv::index::{FacilityIndex, ZoneIndex};
 //! use qpv::model::{Attributes, Category, Facility, Zone};
@@ -25,7 +26,8 @@
 //!     point: Point::new(1200.0, 500.0), attributes: Attributes::default() };
 //! let facilities = FacilityIndex::new(&[school]);
 //! let records = coverage(&zones, &facilities, None, &CoverageOptions::default());
-//! let layers = coverage_layers(&records, &zones, &facilities, Crs::LAMBERT93);
+//! let map = coverage_map(&zones, &facilities, &[300.0]);
+//! let layers = coverage_layers(&records, &map, &zones, &facilities, Crs::LAMBERT93);
 //! let names: Vec<&str> = layers.iter().map(|l| l.name.as_str()).collect();
 //! assert_eq!(names, ["qpv", "facilities", "rings", "uncovered"]);
 //! let qpv = &layers[0].features[0].properties;
@@ -34,27 +36,26 @@
 //! assert_eq!(layers[1].features[0].properties["position"], "near");
 //! ```
 
-use geo::{Area, Geometry, MultiPolygon};
+use geo::{Area, Geometry};
 use serde_json::{Map, Value, json};
 
 use super::qgis_style::{LayerStyle, category_label};
 use super::{GeoFeature, GeoLayer};
-use crate::analysis::candidate::buffer;
 use crate::analysis::coverage::CoverageRecord;
+use crate::analysis::coverage_map::CoverageMap;
 use crate::crs::Crs;
 use crate::index::{FacilityIndex, ZoneIndex};
 
-/// The four layers of a coverage run (see the module docs), in drawing order from top:
+/// The four layers of a coverage run (see the module docs) from its records and its `map`
+/// (computed for the records' distances), in drawing order from top:
 /// `qpv`, `facilities`, `rings`, `uncovered`.
 pub fn coverage_layers(
     records: &[CoverageRecord],
+    map: &CoverageMap,
     zones: &ZoneIndex,
     facilities: &FacilityIndex,
     crs: Crs,
 ) -> Vec<GeoLayer> {
-    let mut distances: Vec<f64> = records.iter().map(|r| r.distance_m).collect();
-    distances.sort_by(f64::total_cmp);
-    distances.dedup();
     let layer = |name: &str, style, features| GeoLayer {
         name: name.into(),
         crs,
@@ -66,9 +67,9 @@ pub fn coverage_layers(
         layer(
             "facilities",
             LayerStyle::Facilities,
-            facility_features(zones, facilities, distances.last().copied().unwrap_or(0.0)),
+            facility_features(map, zones, facilities),
         ),
-        layer("rings", LayerStyle::Rings, ring_features(zones, &distances)),
+        layer("rings", LayerStyle::Rings, ring_features(map, zones)),
         layer(
             "uncovered",
             LayerStyle::Uncovered,
@@ -136,21 +137,15 @@ fn wide_columns(records: &[&CoverageRecord], p: &mut Map<String, Value>) {
 }
 
 fn facility_features(
+    map: &CoverageMap,
     zones: &ZoneIndex,
     facilities: &FacilityIndex,
-    near_m: f64,
 ) -> Vec<GeoFeature> {
-    (0..facilities.len())
-        .map(|i| {
-            let f = facilities.facility(i);
-            let hit = zones.locate(f.point);
-            let nearest = hit.nearest_zone.map(|z| zones.zone(z));
-            let distance = hit.signed_distance.map(|d| d.max(0.0));
-            let position = match (hit.zone, distance) {
-                (Some(_), _) => "inside",
-                (None, Some(d)) if d <= near_m => "near",
-                _ => "outside",
-            };
+    map.positions
+        .iter()
+        .map(|fp| {
+            let f = facilities.facility(fp.facility);
+            let nearest = fp.nearest_zone.map(|z| zones.zone(z));
             let mut p = Map::new();
             p.insert("id".into(), json!(f.id));
             p.insert("name".into(), json!(f.name));
@@ -164,9 +159,9 @@ fn facility_features(
             p.insert("nearest_lib_qp".into(), json!(nearest.map(|z| &z.name)));
             p.insert(
                 "distance_m".into(),
-                distance.map_or(Value::Null, |d| round(d, 2)),
+                fp.distance_m.map_or(Value::Null, |d| round(d, 2)),
             );
-            p.insert("position".into(), json!(position));
+            p.insert("position".into(), json!(fp.position.as_str()));
             GeoFeature {
                 geometry: Some(Geometry::Point(f.point.into())),
                 properties: p,
@@ -175,22 +170,21 @@ fn facility_features(
         .collect()
 }
 
-fn ring_features(zones: &ZoneIndex, distances: &[f64]) -> Vec<GeoFeature> {
-    let mut out = Vec::new();
-    for z in zones.zones() {
-        for &d in distances.iter().rev() {
-            let ring: MultiPolygon<f64> = buffer(z.shape.geometry(), d);
+fn ring_features(map: &CoverageMap, zones: &ZoneIndex) -> Vec<GeoFeature> {
+    map.rings
+        .iter()
+        .map(|r| {
+            let z = zones.zone(r.zone);
             let mut p = Map::new();
             p.insert("code_qp".into(), json!(z.code));
             p.insert("lib_qp".into(), json!(z.name));
-            p.insert("distance_m".into(), json!(d));
-            out.push(GeoFeature {
-                geometry: Some(Geometry::MultiPolygon(ring)),
+            p.insert("distance_m".into(), json!(r.distance_m));
+            GeoFeature {
+                geometry: Some(Geometry::MultiPolygon(r.geometry.clone())),
                 properties: p,
-            });
-        }
-    }
-    out
+            }
+        })
+        .collect()
 }
 
 fn uncovered_features(records: &[CoverageRecord]) -> Vec<GeoFeature> {

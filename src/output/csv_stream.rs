@@ -177,6 +177,91 @@ impl<X> Default for Buffers<X> {
     }
 }
 
+impl<X> Buffers<X> {
+    /// Analyses the parsed `points` into `analysed`, in spatial order when `spatial_order`;
+    /// the points are gathered first, in a loop of independent loads (the processor overlaps
+    /// their cache misses).
+    #[inline]
+    fn analyse<A: Fn(Coord<f64>) -> X>(&mut self, spatial_order: bool, analyse: &A) {
+        let Buffers {
+            points,
+            order,
+            sorted,
+            analysed,
+            ..
+        } = self;
+        order.clear();
+        if spatial_order {
+            order.extend(
+                points
+                    .iter()
+                    .enumerate()
+                    .map(|(i, (_, p))| (spatial_key(*p) << ORDER_INDEX_BITS) | i as u64),
+            );
+            order.sort_unstable();
+        } else {
+            order.extend(0..points.len() as u64);
+        }
+        let mask = (1u64 << ORDER_INDEX_BITS) - 1;
+        sorted.clear();
+        sorted.extend(order.iter().map(|k| points[(k & mask) as usize].1));
+        analysed.clear();
+        analysed.resize_with(points.len(), || None);
+        for (k, p) in order.iter().zip(sorted.iter()) {
+            analysed[(k & mask) as usize] = Some(analyse(*p));
+        }
+    }
+
+    /// Encodes the rows of the analysed points into `bytes`, in input order, moving each
+    /// result to `results`; the error of a row longer than the header, which ends the chunk.
+    #[inline]
+    fn encode<F>(
+        &mut self,
+        chunk: &[RawPoint],
+        rows: &F,
+        select: &ColumnSelection,
+    ) -> Option<crate::error::Error>
+    where
+        F: Fn(Coord<f64>, &X, &mut dyn FnMut(&[Cell])),
+    {
+        let width = select.available().len();
+        let Buffers {
+            points,
+            analysed,
+            bytes,
+            results,
+            ..
+        } = self;
+        bytes.clear();
+        results.clear();
+        let mut scratch = String::new();
+        for ((i, p), x) in points.iter().zip(analysed.drain(..)) {
+            let Some(x) = x else { break };
+            let fields = &chunk[*i as usize].fields;
+            let mut failed = None;
+            rows(*p, &x, &mut |added: &[Cell]| {
+                if failed.is_some() {
+                    return;
+                }
+                // Rows longer than the header were refused by the parser.
+                if fields.len() + added.len() > width {
+                    let mut values: Vec<Value> = fields.iter().map(text).collect();
+                    values.extend(added.iter().map(|c| c.to_value()));
+                    failed = Some(unequal_length_error(select.available(), &values));
+                } else {
+                    let n_fields = width - added.len();
+                    push_csv_cells(bytes, (fields, n_fields), added, select, &mut scratch);
+                }
+            });
+            if failed.is_some() {
+                return failed;
+            }
+            results.push(x);
+        }
+        None
+    }
+}
+
 /// A few [`Buffers`] shared by the worker tasks and the writing thread.
 struct Pool<X>(std::sync::Mutex<Vec<Buffers<X>>>);
 
@@ -218,7 +303,7 @@ pub fn stream_csv_points<X, A, F, C>(
     select: &ColumnSelection,
     mut raw: RawRows<'_>,
     parser: &PointParser,
-    progress: &mut Progress,
+    progress: &mut dyn Progress,
     spatial_order: bool,
     analyse: A,
     rows: F,
@@ -230,70 +315,17 @@ where
     F: Fn(Coord<f64>, &X, &mut dyn FnMut(&[Cell])) + Sync,
     C: FnMut(X),
 {
-    let width = select.available().len();
     let pool: Pool<X> = Pool(std::sync::Mutex::new(Vec::new()));
     let map = |chunk: &[RawPoint]| -> CsvChunk<X> {
         let mut buffers = pool.take();
-        let Buffers {
-            points,
-            order,
-            sorted,
-            analysed,
-            bytes,
-            results,
-        } = &mut buffers;
         // 1. Parse and reproject, up to the first bad row.
-        points.clear();
-        let (skipped, mut error) = parser.parse_run(chunk, points);
-        // 2. Analyse in spatial order; the points are gathered first, in a loop of independent
-        // loads (the processor overlaps their cache misses).
-        order.clear();
-        if spatial_order {
-            order.extend(
-                points
-                    .iter()
-                    .enumerate()
-                    .map(|(i, (_, p))| (spatial_key(*p) << ORDER_INDEX_BITS) | i as u64),
-            );
-            order.sort_unstable();
-        } else {
-            order.extend(0..points.len() as u64);
-        }
-        let mask = (1u64 << ORDER_INDEX_BITS) - 1;
-        sorted.clear();
-        sorted.extend(order.iter().map(|k| points[(k & mask) as usize].1));
-        analysed.clear();
-        analysed.resize_with(points.len(), || None);
-        for (k, p) in order.iter().zip(sorted.iter()) {
-            analysed[(k & mask) as usize] = Some(analyse(*p));
-        }
+        buffers.points.clear();
+        let (skipped, mut error) = parser.parse_run(chunk, &mut buffers.points);
+        // 2. Analyse in spatial order.
+        buffers.analyse(spatial_order, &analyse);
         // 3. Encode in input order.
-        bytes.clear();
-        results.clear();
-        let mut scratch = String::new();
-        for ((i, p), x) in points.iter().zip(analysed.drain(..)) {
-            let Some(x) = x else { break };
-            let fields = &chunk[*i as usize].fields;
-            let mut failed = None;
-            rows(*p, &x, &mut |added: &[Cell]| {
-                if failed.is_some() {
-                    return;
-                }
-                // Rows longer than the header were refused by the parser.
-                if fields.len() + added.len() > width {
-                    let mut values: Vec<Value> = fields.iter().map(text).collect();
-                    values.extend(added.iter().map(|c| c.to_value()));
-                    failed = Some(unequal_length_error(select.available(), &values));
-                } else {
-                    let n_fields = width - added.len();
-                    push_csv_cells(bytes, (fields, n_fields), added, select, &mut scratch);
-                }
-            });
-            if failed.is_some() {
-                error = failed;
-                break;
-            }
-            results.push(x);
+        if let Some(e) = buffers.encode(chunk, &rows, select) {
+            error = Some(e);
         }
         CsvChunk {
             buffers,

@@ -28,7 +28,7 @@ use super::OutputFormat;
 use crate::error::{Error, Result};
 
 /// The CSV dialect (`--csv-style`).
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub enum CsvStyle {
     /// `,` separator, `.` decimals, UTF-8 without BOM.
     #[default]

@@ -5,7 +5,7 @@ use std::path::Path;
 use crate::error::{Error, Result};
 
 /// Output format (`--format`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum OutputFormat {
     /// Aligned text table for a person.
     Table,
@@ -44,12 +44,12 @@ impl OutputFormat {
     /// The format given, else the one implied by the output file's extension, else `default`
     /// (also for standard output `-` and for a device or FIFO such as `/dev/null`).
     pub fn resolve(
-        given: Option<OutputFormat>,
+        given: Option<impl Into<OutputFormat>>,
         output: Option<&Path>,
         default: OutputFormat,
     ) -> Result<Self> {
         if let Some(f) = given {
-            return Ok(f);
+            return Ok(f.into());
         }
         let Some(path) = output else {
             return Ok(default);

@@ -20,11 +20,18 @@
 //! ```
 
 use std::io::Write;
+use std::path::Path;
 
-use serde_json::Value;
+use geo::{Geometry, Point};
+use serde_json::{Map, Value};
 
+use super::atomic::write_atomic;
+use super::csv_style::CsvStyle;
 use super::number::{json as rounded, json_opt};
+use super::point_rows::RowOutput;
+use super::sink::write_rows;
 use super::table::cell_text;
+use super::{ColumnSelection, OutputFormat};
 use crate::error::{Error, Result};
 use crate::geocode::batch::{AddressRows, ColumnNames, Summary, for_each_geocoded, output_header};
 use crate::geocode::columns::GEOCODING_COLUMNS;
@@ -77,5 +84,46 @@ pub fn write_csv(
     writer
         .flush()
         .map_err(|e| Error::Internal(format!("writing CSV: {e}")))?;
+    Ok(summary)
+}
+
+/// Geocodes every row of `reader` and writes the input columns followed by the
+/// [`GEOCODING_COLUMNS`] to `out` in its format: plain CSV through [`write_csv`], the other
+/// formats through the row sink (the geocoded position as the row's point).
+pub fn write_geocoded(
+    index: &AddressIndex,
+    reader: TableReader,
+    names: &ColumnNames,
+    out: &RowOutput,
+) -> Result<Summary> {
+    if out.format == OutputFormat::Csv && out.csv_style == CsvStyle::Plain {
+        let mut summary = Summary::default();
+        write_atomic(out.path.unwrap_or(Path::new("-")), |w| {
+            summary = write_csv(index, reader, names, w)?;
+            Ok(())
+        })?;
+        return Ok(summary);
+    }
+    let rows = AddressRows::new(reader, names)?;
+    let columns = output_header(rows.headers());
+    let select = ColumnSelection::all(&columns);
+    let mut summary = Summary::default();
+    let (format, crs, style) = (out.format, out.crs, out.csv_style);
+    write_rows(
+        out.path,
+        format,
+        select,
+        "geocoded_addresses",
+        crs,
+        style,
+        |sink| {
+            summary = for_each_geocoded(index, rows, |fields, g| {
+                let mut values: Vec<Value> = fields.into_iter().map(Value::String).collect();
+                values.extend(geocoding_values(g));
+                sink.write(values, g.point.map(|p| Geometry::Point(Point(p))))
+            })?;
+            Ok(Map::new())
+        },
+    )?;
     Ok(summary)
 }

@@ -11,6 +11,7 @@
 //! use qpv::index::FacilityIndex;
 //! use qpv::model::{Category, Facility};
 //! use qpv::output::nearest_rows::NearestRows;
+//! use qpv::output::point_rows::PointRows;
 //! let school = |id: &str, x: f64| Facility {
 //!     id: id.into(),
 //!     name: format!("École {id}"),
@@ -36,14 +37,14 @@
 use geo::{Coord, Geometry, LineString, Point};
 
 use super::number::round;
+use super::point_rows::PointRows;
 use super::sink::Cell;
 use crate::analysis::nearest::nearest_per_category;
 use crate::error::Result;
 use crate::index::{FacilityIndex, Neighbour};
 use crate::model::Category;
 
-/// Receives one output row: the cells added after the input fields, and its geometry.
-pub type EmitRow<'a> = dyn FnMut(&[Cell], Geometry<f64>) -> Result<()> + 'a;
+pub use super::point_rows::EmitRow;
 
 /// What `nearest` searches and writes for each point.
 #[derive(Debug)]
@@ -78,9 +79,12 @@ impl<'i> NearestRows<'i> {
             lines,
         }
     }
+}
 
-    /// The name of the layer these rows form.
-    pub fn layer_name(&self) -> &'static str {
+impl PointRows for NearestRows<'_> {
+    type Found = Vec<Vec<Neighbour>>;
+
+    fn layer_name(&self) -> &'static str {
         if self.lines {
             "nearest_lines"
         } else {
@@ -88,8 +92,7 @@ impl<'i> NearestRows<'i> {
         }
     }
 
-    /// The added columns, in order.
-    pub fn columns(&self) -> Vec<String> {
+    fn columns(&self) -> Vec<String> {
         if self.lines {
             return [
                 "rank",
@@ -120,7 +123,7 @@ impl<'i> NearestRows<'i> {
 
     /// The neighbours of `p`, one list per group.
     #[inline]
-    pub fn search(&self, p: Coord<f64>) -> Vec<Vec<Neighbour>> {
+    fn search(&self, p: Coord<f64>) -> Vec<Vec<Neighbour>> {
         match self.groups.as_slice() {
             [None] => vec![self.index.nearest(p, self.k, None, self.max_distance)],
             _ => {
@@ -130,9 +133,10 @@ impl<'i> NearestRows<'i> {
         }
     }
 
-    /// Hands `emit` the rows of point `p` given what [`Self::search`] found.
+    /// Hands `emit` the rows of point `p` given what [`PointRows::search`] found: one row
+    /// per point, or one per point–facility pair with `lines`.
     #[inline]
-    pub fn rows(&self, p: Coord<f64>, found: &[Vec<Neighbour>], emit: &mut EmitRow) -> Result<()> {
+    fn rows(&self, p: Coord<f64>, found: &Vec<Vec<Neighbour>>, emit: &mut EmitRow) -> Result<()> {
         let index = self.index;
         if self.lines {
             for (rank, n) in found.iter().flatten().enumerate() {

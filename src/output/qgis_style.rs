@@ -17,25 +17,7 @@
 //! assert!(qml.contains("213,94,0,255")); // Okabe–Ito vermillion
 //! ```
 
-/// A fixed colour-blind-safe palette (Okabe & Ito 2008), as `r,g,b`.
-pub mod palette {
-    /// Orange.
-    pub const ORANGE: &str = "230,159,0";
-    /// Sky blue.
-    pub const SKY_BLUE: &str = "86,180,233";
-    /// Bluish green.
-    pub const BLUISH_GREEN: &str = "0,158,115";
-    /// Yellow.
-    pub const YELLOW: &str = "240,228,66";
-    /// Blue.
-    pub const BLUE: &str = "0,114,178";
-    /// Vermillion.
-    pub const VERMILLION: &str = "213,94,0";
-    /// Reddish purple.
-    pub const REDDISH_PURPLE: &str = "204,121,167";
-    /// Grey for values outside the known categories.
-    pub const GREY: &str = "120,120,120";
-}
+use super::palette;
 
 /// One facility category on a map: value in the data, French legend label, colour, marker.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -44,7 +26,7 @@ pub struct CategoryStyle {
     pub value: &'static str,
     /// Legend label (French).
     pub label: &'static str,
-    /// Colour `r,g,b` from [`palette`].
+    /// Colour `r,g,b` from [`crate::output::palette`].
     pub rgb: &'static str,
     /// QGIS simple-marker shape.
     pub shape: &'static str,
@@ -55,37 +37,37 @@ pub const CATEGORIES: [CategoryStyle; 6] = [
     CategoryStyle {
         value: "college",
         label: "Collège",
-        rgb: palette::VERMILLION,
+        rgb: palette::VERMILLION.rgb,
         shape: "square",
     },
     CategoryStyle {
         value: "ecole_elementaire",
         label: "École élémentaire",
-        rgb: palette::BLUE,
+        rgb: palette::BLUE.rgb,
         shape: "circle",
     },
     CategoryStyle {
         value: "ecole_maternelle",
         label: "École maternelle",
-        rgb: palette::SKY_BLUE,
+        rgb: palette::SKY_BLUE.rgb,
         shape: "circle",
     },
     CategoryStyle {
         value: "lycee",
         label: "Lycée",
-        rgb: palette::REDDISH_PURPLE,
+        rgb: palette::REDDISH_PURPLE.rgb,
         shape: "diamond",
     },
     CategoryStyle {
         value: "social_centre",
         label: "Centre social",
-        rgb: palette::BLUISH_GREEN,
+        rgb: palette::BLUISH_GREEN.rgb,
         shape: "triangle",
     },
     CategoryStyle {
         value: "france_services",
         label: "France Services",
-        rgb: palette::ORANGE,
+        rgb: palette::ORANGE.rgb,
         shape: "star",
     },
 ];
@@ -173,9 +155,9 @@ impl LayerStyle {
             LayerStyle::Facilities => facilities_renderer(),
             LayerStyle::Rings => single(&fill_symbol(
                 "0",
-                &format!("{},28", palette::BLUE),
+                &format!("{},28", palette::BLUE.rgb),
                 "solid",
-                &format!("{},200", palette::BLUE),
+                &format!("{},200", palette::BLUE.rgb),
                 "dash",
                 "0.4",
             )),
@@ -187,38 +169,38 @@ impl LayerStyle {
                     (
                         "inside",
                         "Dans un QPV",
-                        marker_symbol("0", palette::VERMILLION, "circle", "1.6"),
+                        marker_symbol("0", palette::VERMILLION.rgb, "circle", "1.6"),
                     ),
                     (
                         "near",
                         "Près d'une limite",
-                        marker_symbol("1", palette::ORANGE, "circle", "1.6"),
+                        marker_symbol("1", palette::ORANGE.rgb, "circle", "1.6"),
                     ),
                     (
                         "outside",
                         "Hors QPV",
-                        marker_symbol("2", palette::SKY_BLUE, "circle", "1.2"),
+                        marker_symbol("2", palette::SKY_BLUE.rgb, "circle", "1.2"),
                     ),
                 ],
                 None,
             ),
             LayerStyle::Perimeter => single(&fill_symbol(
                 "0",
-                &format!("{},50", palette::ORANGE),
+                &format!("{},50", palette::ORANGE.rgb),
                 "solid",
-                &format!("{},255", palette::ORANGE),
+                &format!("{},255", palette::ORANGE.rgb),
                 "solid",
                 "0.8",
             )),
             LayerStyle::Added => single(&fill_symbol(
                 "0",
-                &format!("{},110", palette::BLUISH_GREEN),
+                &format!("{},110", palette::BLUISH_GREEN.rgb),
                 "solid",
-                &format!("{},255", palette::BLUISH_GREEN),
+                &format!("{},255", palette::BLUISH_GREEN.rgb),
                 "solid",
                 "0.4",
             )),
-            LayerStyle::Removed => single(&hatch_symbol("0", palette::VERMILLION, 45.0)),
+            LayerStyle::Removed => single(&hatch_symbol("0", palette::VERMILLION.rgb, 45.0)),
         }
     }
 
@@ -444,7 +426,7 @@ fn facilities_renderer() -> String {
             )
         })
         .collect();
-    let other = marker_symbol(&cats.len().to_string(), palette::GREY, "circle", "2.2");
+    let other = marker_symbol(&cats.len().to_string(), palette::GREY.rgb, "circle", "2.2");
     categorized("category", &cats, Some(other))
 }
 
@@ -459,7 +441,7 @@ fn uncovered_renderer(shown: Option<&str>) -> String {
             (c.value, c.label, hatch_symbol(&i.to_string(), c.rgb, angle))
         })
         .collect();
-    let other = hatch_symbol(&cats.len().to_string(), palette::GREY, 0.0);
+    let other = hatch_symbol(&cats.len().to_string(), palette::GREY.rgb, 0.0);
     let mut xml = categorized("category", &cats, Some(other));
     if let Some(shown) = shown {
         xml = xml.replace("render=\"true\"", "render=\"false\"").replacen(

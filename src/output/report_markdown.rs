@@ -169,6 +169,14 @@ pub fn perimeter_test(t: &PerimeterTest, baseline: Baseline, grid: &GridSource) 
         );
     }
 
+    overlap_section(&mut out, t);
+    facility_section(&mut out, t);
+    eligibility_section(&mut out, t);
+    out
+}
+
+/// The overlap of a tested candidate with each current QPV.
+fn overlap_section(out: &mut String, t: &PerimeterTest) {
     let _ = writeln!(out, "\n## Overlap with the current QPV\n");
     if t.overlaps.is_empty() {
         let _ = writeln!(out, "The candidate overlaps no current QPV.");
@@ -190,7 +198,10 @@ pub fn perimeter_test(t: &PerimeterTest, baseline: Baseline, grid: &GridSource) 
             );
         }
     }
+}
 
+/// The facilities inside and near a tested candidate, gained and lost.
+fn facility_section(out: &mut String, t: &PerimeterTest) {
     let _ = writeln!(
         out,
         "\n## Facilities (inside, and within {} m)\n",
@@ -230,7 +241,10 @@ pub fn perimeter_test(t: &PerimeterTest, baseline: Baseline, grid: &GridSource) 
             }
         }
     }
+}
 
+/// The eligibility of each continuous part of a tested candidate.
+fn eligibility_section(out: &mut String, t: &PerimeterTest) {
     let _ = writeln!(out, "\n## Eligibility of each continuous part\n");
     let _ = writeln!(
         out,
@@ -264,7 +278,6 @@ pub fn perimeter_test(t: &PerimeterTest, baseline: Baseline, grid: &GridSource) 
             p.assessment.reasons.join("; "),
         );
     }
-    out
 }
 
 /// How the calibrated reference was set, and the grid's limits.
@@ -414,6 +427,12 @@ pub fn simulation(s: &Simulation, grid: &GridSource) -> String {
         grid.vintage
             .map_or("an unstated year".to_string(), |y| y.to_string())
     );
+    simulation_tables(&mut out, s);
+    out
+}
+
+/// The tables of a simulation: its zones, the official QPV, the largest rejected groups.
+fn simulation_tables(out: &mut String, s: &Simulation) {
     let _ = writeln!(out, "## Zones\n");
     out.push_str("| zone | cells | area (ha) | population | poor share | mean standard of living | best QPV | IoU |\n|---|---:|---:|---:|---:|---:|---|---:|\n");
     for z in &s.zones {
@@ -465,7 +484,6 @@ pub fn simulation(s: &Simulation, grid: &GridSource) -> String {
             );
         }
     }
-    out
 }
 
 #[cfg(test)]

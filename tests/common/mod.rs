@@ -82,3 +82,23 @@ pub fn read_json(path: impl AsRef<Path>) -> Value {
     let text = std::fs::read_to_string(path.as_ref()).expect("the JSON file is readable");
     serde_json::from_str(&text).expect("valid JSON")
 }
+
+/// [`qpv`] as an `assert_cmd::Command` (standard input, `.assert()`).
+pub fn qpv_cmd() -> assert_cmd::Command {
+    assert_cmd::Command::from_std(qpv())
+}
+
+/// Runs `qpv ARGS` with `stdin` on its standard input: exit code (-1 when killed), stdout and
+/// stderr as text.
+pub fn run_with_stdin(args: &[&str], stdin: Vec<u8>) -> (i32, String, String) {
+    let out = qpv_cmd()
+        .args(args)
+        .write_stdin(stdin)
+        .output()
+        .expect("qpv runs");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}

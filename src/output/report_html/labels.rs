@@ -2,6 +2,7 @@
 
 use super::Lang;
 use crate::model::Category;
+use crate::output::palette;
 
 /// `(singular, plural)` of a category in `lang`; unknown categories keep their name.
 ///
@@ -64,13 +65,13 @@ pub fn precision_label(p: &str, lang: Lang) -> String {
 /// colour-blind readers).
 pub fn category_style(c: &Category) -> (&'static str, Shape) {
     match c.as_str() {
-        Category::ECOLE_MATERNELLE => ("#E69F00", Shape::Circle),
-        Category::ECOLE_ELEMENTAIRE => ("#56B4E9", Shape::Circle),
-        Category::COLLEGE => ("#0072B2", Shape::Square),
-        Category::LYCEE => ("#009E73", Shape::Triangle),
-        Category::SOCIAL_CENTRE => ("#D55E00", Shape::Diamond),
-        Category::FRANCE_SERVICES => ("#CC79A7", Shape::Square),
-        _ => ("#CC79A7", Shape::Circle),
+        Category::ECOLE_MATERNELLE => (palette::ORANGE.hex, Shape::Circle),
+        Category::ECOLE_ELEMENTAIRE => (palette::SKY_BLUE.hex, Shape::Circle),
+        Category::COLLEGE => (palette::BLUE.hex, Shape::Square),
+        Category::LYCEE => (palette::BLUISH_GREEN.hex, Shape::Triangle),
+        Category::SOCIAL_CENTRE => (palette::VERMILLION.hex, Shape::Diamond),
+        Category::FRANCE_SERVICES => (palette::REDDISH_PURPLE.hex, Shape::Square),
+        _ => (palette::REDDISH_PURPLE.hex, Shape::Circle),
     }
 }
 

@@ -553,6 +553,13 @@ fn draw_legend(svg: &mut Svg, ring_m: f64, shown: &[Category], lang: Lang, sourc
         &tr(lang, "Limite de commune", "Commune boundary"),
     );
     y += 26.0;
+    y = draw_category_keys(svg, x, y, shown, lang);
+    draw_density_key(svg, x, y, lang);
+    draw_sources(svg, x, sources, lang);
+}
+
+/// One symbol per category shown, from `y`; returns the `y` below them.
+fn draw_category_keys(svg: &mut Svg, x: f64, mut y: f64, shown: &[Category], lang: Lang) -> f64 {
     for c in shown {
         let (colour, shape) = category_style(c);
         symbol(svg, shape, x + 9.0, y - 4.0, 5.5, colour);
@@ -564,6 +571,11 @@ fn draw_legend(svg: &mut Svg, ring_m: f64, shown: &[Category], lang: Lang, sourc
         );
         y += 18.0;
     }
+    y
+}
+
+/// The population density classes of the grid, from `y`.
+fn draw_density_key(svg: &mut Svg, x: f64, mut y: f64, lang: Lang) {
     y += 10.0;
     svg.text_element(
         "text",
@@ -619,6 +631,10 @@ fn draw_legend(svg: &mut Svg, ring_m: f64, shown: &[Category], lang: Lang, sourc
         a![("x", px(x)), ("y", px(y + 12.0)), ("class", "tiny")],
         &tr(lang, "non publiés (blanc).", "not published (white)."),
     );
+}
+
+/// The sources, one per line, at the bottom of the key.
+fn draw_sources(svg: &mut Svg, x: f64, sources: &str, lang: Lang) {
     let lines: Vec<&str> = sources.split(" ; ").collect();
     let mut y = MAP_H - 8.0 - 11.0 * lines.len() as f64;
     svg.text_element(

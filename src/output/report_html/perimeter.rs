@@ -20,8 +20,8 @@ use crate::analysis::perimeter::{FacilityStatus, PerimeterTest};
 use crate::error::{Error, Result};
 use crate::model::{Category, Facility, Zone};
 
-const ADDED: &str = "#009E73";
-const REMOVED: &str = "#D55E00";
+const ADDED: &str = crate::output::palette::BLUISH_GREEN.hex;
+const REMOVED: &str = crate::output::palette::VERMILLION.hex;
 
 /// The layers the perimeter map draws besides the test's own pieces.
 #[derive(Clone, Copy)]
@@ -82,28 +82,7 @@ fn piece(svg: &mut Svg, vp: &Viewport, area: &MultiPolygon<f64>, style: PieceSty
 /// outline, the facilities the test lists (gained and lost named). Returns the SVG and the
 /// scale bar's length in metres.
 fn perimeter_map(t: &PerimeterTest, layers: &PerimeterMapLayers, lang: Lang) -> (String, f64) {
-    let mut extent: Option<Rect<f64>> = None;
-    for g in [&t.candidate.geometry, &t.baseline.geometry] {
-        if let Some(r) = g.bounding_rect() {
-            extent = Some(match extent {
-                None => r,
-                Some(e) => Rect::new(
-                    Coord {
-                        x: e.min().x.min(r.min().x),
-                        y: e.min().y.min(r.min().y),
-                    },
-                    Coord {
-                        x: e.max().x.max(r.max().x),
-                        y: e.max().y.max(r.max().y),
-                    },
-                ),
-            });
-        }
-    }
-    let e = extent.unwrap_or(Rect::new(
-        Coord { x: 0.0, y: 0.0 },
-        Coord { x: 1.0, y: 1.0 },
-    ));
+    let e = map_extent(t);
     let m = (0.12 * e.width().max(e.height())).max(150.0);
     let vp = Viewport::fit(
         Rect::new(
@@ -153,14 +132,59 @@ fn perimeter_map(t: &PerimeterTest, layers: &PerimeterMapLayers, lang: Lang) -> 
         &t.candidate.geometry,
         ("none", "0", "#111111", "2.2", "none"),
     );
+    draw_test_facilities(&mut svg, &vp, t, layers.facilities);
+    svg.close_group();
+    let scale_bar_m = super::map::scale_bar_length(vp.ground.width());
+    draw_scale_and_north(&mut svg, &vp, scale_bar_m, lang);
+    draw_perimeter_legend(&mut svg, lang);
+    let title = format!(
+        "{} {}",
+        tr(lang, "Carte du périmètre", "Map of the perimeter"),
+        t.name
+    );
+    (
+        svg.finish(MAP_W + LEGEND_W, MAP_H, &title, "map"),
+        scale_bar_m,
+    )
+}
+
+/// The extent of the candidate and of today's QPV it is compared with (a unit square when
+/// both are empty).
+fn map_extent(t: &PerimeterTest) -> Rect<f64> {
+    let mut extent: Option<Rect<f64>> = None;
+    for g in [&t.candidate.geometry, &t.baseline.geometry] {
+        if let Some(r) = g.bounding_rect() {
+            extent = Some(match extent {
+                None => r,
+                Some(e) => Rect::new(
+                    Coord {
+                        x: e.min().x.min(r.min().x),
+                        y: e.min().y.min(r.min().y),
+                    },
+                    Coord {
+                        x: e.max().x.max(r.max().x),
+                        y: e.max().y.max(r.max().y),
+                    },
+                ),
+            });
+        }
+    }
+    extent.unwrap_or(Rect::new(
+        Coord { x: 0.0, y: 0.0 },
+        Coord { x: 1.0, y: 1.0 },
+    ))
+}
+
+/// The facilities the test lists, the gained and lost ones larger and named.
+fn draw_test_facilities(svg: &mut Svg, vp: &Viewport, t: &PerimeterTest, facilities: &[Facility]) {
     for row in &t.facilities {
-        let Some(f) = layers.facilities.iter().find(|f| f.id == row.id) else {
+        let Some(f) = facilities.iter().find(|f| f.id == row.id) else {
             continue;
         };
         let (x, y) = vp.px(f.point.0);
         let (colour, shape) = category_style(&Category::new(&row.category));
         let named = matches!(row.status, FacilityStatus::Gained | FacilityStatus::Lost);
-        symbol(&mut svg, shape, x, y, if named { 6.5 } else { 4.5 }, colour);
+        symbol(svg, shape, x, y, if named { 6.5 } else { 4.5 }, colour);
         if named {
             let sign = if row.status == FacilityStatus::Gained {
                 "+ "
@@ -174,9 +198,10 @@ fn perimeter_map(t: &PerimeterTest, layers: &PerimeterMapLayers, lang: Lang) -> 
             );
         }
     }
-    svg.close_group();
-    let scale_bar_m = super::map::scale_bar_length(vp.ground.width());
-    draw_scale_and_north(&mut svg, &vp, scale_bar_m, lang);
+}
+
+/// The key of the perimeter map, right of the map.
+fn draw_perimeter_legend(svg: &mut Svg, lang: Lang) {
     let x = MAP_W + 14.0;
     let items = [
         (
@@ -215,7 +240,7 @@ fn perimeter_map(t: &PerimeterTest, layers: &PerimeterMapLayers, lang: Lang) -> 
     );
     for (i, (fill, op, stroke, dash, label)) in items.iter().enumerate() {
         let y = 46.0 + 20.0 * i as f64;
-        legend_swatch(&mut svg, x, y, [fill, op, stroke, dash]);
+        legend_swatch(svg, x, y, [fill, op, stroke, dash]);
         svg.text_element(
             "text",
             a![("x", px(x + 26.0)), ("y", px(y)), ("class", "small")],
@@ -240,13 +265,4 @@ fn perimeter_map(t: &PerimeterTest, layers: &PerimeterMapLayers, lang: Lang) -> 
             "Sources: ANCT; Insee Filosofi; IGN",
         ),
     );
-    let title = format!(
-        "{} {}",
-        tr(lang, "Carte du périmètre", "Map of the perimeter"),
-        t.name
-    );
-    (
-        svg.finish(MAP_W + LEGEND_W, MAP_H, &title, "map"),
-        scale_bar_m,
-    )
 }
