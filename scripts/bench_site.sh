@@ -102,14 +102,18 @@ num = lambda s: float(s) if s not in ("-", "", "None") else math.nan
 qw, sw, qm, sm, q, qub, s, sst, sub, lpm, ql, qlb, sl, slst, slb, lpl = a
 qw, sw, qm, sm, q, qub, s, sub, lpm = map(num, (qw, sw, qm, sm, q, qub, s, sub, lpm))
 ql, qlb, sl, slb, lpl = map(num, (ql, qlb, sl, slb, lpl))
+mclp_opt, lscp_opt = sst.startswith("Optimal"), slst.startswith("Optimal")
 print(f"\nSpeed: qpv is {sw / qw:.0f}x faster than spopt + CBC; memory {sm / qm:.0f}x less.")
-bound = min(x for x in (qub, sub, lpm) if not math.isnan(x))
-opt = f"CBC's optimum {s:,.0f}: qpv reaches {100 * q / s:.2f} %" if sst == "Optimal" else \
+# CBC may print a maximisation's bound with the sign of its internal minimisation: abs().
+ubs = [qub, abs(sub), lpm] + ([s] if mclp_opt else [])
+bound = min(x for x in ubs if not math.isnan(x))
+opt = f"CBC's optimum {s:,.0f}: qpv reaches {100 * q / s:.2f} %" if mclp_opt else \
     f"CBC stopped at {s:,.0f} (not proven optimal)"
 print(f"MCLP: qpv covers {q:,.0f}; {opt}; the best proven upper bound is {bound:,.2f},")
 print(f"so qpv's plan is at least {100 * q / bound:.2f} % of the optimum (qpv's own bound alone: {100 * q / qub:.2f} %).")
-lb = max(x for x in (qlb, slb, math.ceil(lpl - 1e-6) if not math.isnan(lpl) else math.nan) if not math.isnan(x))
-lopt = f"CBC's optimum {sl:.0f}" if slst == "Optimal" else f"CBC's best {sl:.0f} (not proven)"
+lbs = [qlb, slb, math.ceil(lpl - 1e-6) if not math.isnan(lpl) else math.nan]
+lb = max(x for x in lbs + ([sl] if lscp_opt else []) if not math.isnan(x))
+lopt = f"CBC's optimum {sl:.0f}" if lscp_opt else f"CBC's best {sl:.0f} (not proven)"
 print(f"LSCP: qpv {ql:.0f} sites, {lopt}; proven lower bound {lb:.0f} (qpv's own: {qlb:.0f}),")
 print(f"so qpv uses at most {100 * (ql / lb - 1):.1f} % more sites than the optimum.")
 PY

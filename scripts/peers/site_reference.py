@@ -115,8 +115,9 @@ def run(model, problem, cap, log, relax):
         model.problem.solve(solver)
     else:
         model = model.solve(solver)
+    value = pulp.value(model.problem.objective)  # None when capped before any solution
     res = {
-        f"{problem}_objective": float(pulp.value(model.problem.objective)),
+        f"{problem}_objective": None if value is None else float(value),
         f"{problem}_status": pulp.LpSolution[model.problem.sol_status],
         f"{problem}_seconds": round(time.perf_counter() - t0, 3),
     }
