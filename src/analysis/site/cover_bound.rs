@@ -129,9 +129,9 @@ fn heuristic(cols: &[Vec<u32>], row_slots: &[&[usize]], reduced: &[f64]) -> Vec<
     for &s in &chosen {
         cols[s].iter().for_each(|&r| count[r as usize] += 1);
     }
-    for r in 0..row_slots.len() {
+    for (r, slots) in row_slots.iter().enumerate() {
         if count[r] == 0 {
-            let s = *row_slots[r]
+            let s = *slots
                 .iter()
                 .min_by(|&&a, &&b| reduced[a].total_cmp(&reduced[b]).then(a.cmp(&b)))
                 .expect("a reachable point");
