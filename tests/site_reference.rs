@@ -2,10 +2,13 @@
 //! candidates) equal those of spopt 0.7.0 solved with CBC through PuLP 3.3.2:
 //! `scripts/peers/site_reference.py solve tests/data/site 600 5 --lscp` wrote
 //! tests/data/site/expected.json (mclp_objective 25962, lscp_objective 51 sites, with the 23
-//! demand points no candidate reaches left out).
+//! demand points no candidate reaches left out). The LP relaxations, solved by the same CBC
+//! (`scripts/peers/site_reference.py solve tests/data/site 600 5 --lscp --relax --json
+//! tests/data/site/expected_lp.json`), bound the heuristics' bounds: 25962 (MCLP) and 51 sites
+//! (LSCP), both equal to the integer optima on this instance.
 
 use geo::Point;
-use qpv::analysis::site::{Instance, SolveMethod, greedy, lscp, mclp};
+use qpv::analysis::site::{Instance, SolveMethod, cover_bound, greedy, lagrangian, lscp, mclp};
 
 fn read(path: &str, cols: usize) -> Vec<Vec<f64>> {
     let text = std::fs::read_to_string(path).unwrap();
@@ -31,9 +34,12 @@ fn instance() -> Instance {
 }
 
 fn expected(key: &str) -> f64 {
+    expected_in("tests/data/site/expected.json", key)
+}
+
+fn expected_in(path: &str, key: &str) -> f64 {
     let v: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string("tests/data/site/expected.json").unwrap())
-            .unwrap();
+        serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
     v[key].as_f64().unwrap()
 }
 
@@ -67,4 +73,47 @@ fn lscp_equals_spopt_cbc() {
     let g = greedy::lscp(&inst);
     assert!(g.chosen.len() >= s.chosen.len() && g.lower_bound <= s.chosen.len());
     assert_eq!(inst.covered_after(&g.chosen), after);
+}
+
+#[test]
+fn greedy_mclp_reaches_98_percent_with_a_bound_near_the_lp() {
+    let inst = instance();
+    let opt = expected("mclp_objective");
+    let lp = expected_in("tests/data/site/expected_lp.json", "mclp_objective");
+    let g = greedy::mclp(&inst, 5);
+    let bound = g.upper_bound.unwrap();
+    // A valid bound: no choice does better than the LP relaxation, and the Lagrangian dual
+    // cannot go below it.
+    assert!(bound >= lp - 1e-6, "bound {bound} below CBC's LP {lp}");
+    assert!(g.newly_covered <= opt && g.newly_covered >= 0.98 * opt);
+    // Tight: within 1 % of CBC's LP value, so the printed gap is a real measure.
+    assert!(bound <= 1.01 * lp, "bound {bound} far above CBC's LP {lp}");
+    // The Lagrangian heuristic's own plan is feasible and never above the optimum.
+    let r = lagrangian::relax(&inst, 5, 0.0, 2000);
+    assert_eq!(r.sites.len(), 5);
+    assert_eq!(inst.newly_covered(&r.sites), r.value);
+    assert!(r.value <= opt && r.bound >= lp - 1e-6);
+}
+
+#[test]
+fn lscp_lagrangian_bound_is_valid_and_near_the_lp() {
+    let inst = instance();
+    let opt = expected("lscp_objective") as usize;
+    let lp = expected_in("tests/data/site/expected_lp.json", "lscp_objective");
+    let g = greedy::lscp(&inst);
+    // Never above the optimum (51, CBC) nor above ⌈LP⌉; at least ⌈LP⌉ − 1 (the subgradient
+    // gets within one site of the LP value).
+    assert!(g.lower_bound <= opt && g.lower_bound as f64 <= lp.ceil());
+    assert!(
+        g.lower_bound as f64 >= lp.ceil() - 1.0,
+        "bound {}",
+        g.lower_bound
+    );
+    // The old bound (open points / largest set) was far weaker.
+    let (_, reach, _) = inst.reach();
+    let open = reach.iter().filter(|r| !r.is_empty()).count();
+    let largest = inst.covers.iter().map(Vec::len).max().unwrap();
+    assert!(g.lower_bound > open.div_ceil(largest));
+    // Given the optimum as the known cover, it proves no more than the optimum.
+    assert!(cover_bound::lower_bound(&inst, opt, 2000) <= opt);
 }

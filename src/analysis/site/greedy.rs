@@ -7,11 +7,16 @@
 //! `OPT ≤ f(S) + (sum of the k largest gains with respect to S)` (Nemhauser, Wolsey & Fisher
 //! 1978; the "online bound" of Leskovec et al. 2007). The smallest such bound is kept, and
 //! tightened by the Lagrangian bound ([`super::lagrangian`], which reaches the LP relaxation's).
-//! The greedy's sites are then improved by one-for-one swaps ([`swap_improve`]).
+//! The greedy's sites are then improved by one-for-one swaps ([`swap_improve`]), and so is
+//! the best plan of the Lagrangian heuristic; the better of the two is returned.
 
 use std::collections::BinaryHeap;
 
 use super::{Instance, SiteSolution, SolveMethod, lscp::LscpSolution};
+
+/// Subgradient steps of the Lagrangian relaxation (it stops earlier once its step is tiny or
+/// the bound meets the plan's value).
+const LAGRANGIAN_STEPS: usize = 2000;
 
 /// Gain (exact integer bits of an f64 ≥ 0 order like the value) and candidate; ties go to the
 /// lowest candidate index.
@@ -73,7 +78,13 @@ pub fn mclp(instance: &Instance, k: usize) -> SiteSolution {
     }
     bound = bound.min(value + top_sum(&heap, k));
     let value = swap_improve(instance, &mut chosen, &candidates);
-    bound = bound.min(super::lagrangian::upper_bound(instance, k, value, 300));
+    let relaxed = super::lagrangian::relax(instance, k, value, LAGRANGIAN_STEPS);
+    bound = bound.min(relaxed.bound);
+    // The best Lagrangian plan, improved by the same swaps, replaces the greedy's if better.
+    let mut other = relaxed.sites;
+    if !other.is_empty() && swap_improve(instance, &mut other, &candidates) > value {
+        chosen = other;
+    }
     SiteSolution {
         newly_covered: instance.newly_covered(&chosen),
         chosen,
@@ -189,8 +200,10 @@ fn top_sum(heap: &BinaryHeap<Entry>, k: usize) -> f64 {
 }
 
 /// Greedy LSCP: sites covering the most still-open demand points, until every reachable one
-/// is covered. `lower_bound` is the number of open points divided by the largest coverage
-/// set, rounded up (a weak but valid bound).
+/// is covered, then redundant sites dropped; the Lagrangian heuristic's cover of
+/// [`super::cover_bound`] replaces it when smaller. `lower_bound` is the Lagrangian bound of
+/// [`super::cover_bound`] (and at least the open points divided by the largest coverage set,
+/// rounded up).
 ///
 /// # Examples
 /// ```
@@ -233,10 +246,14 @@ pub fn lscp(instance: &Instance) -> LscpSolution {
     }
     drop_redundant(instance, &reach, &mut chosen);
     chosen.sort_unstable();
+    let relaxed = super::cover_bound::relax(instance, chosen.len(), LAGRANGIAN_STEPS);
+    if !relaxed.sites.is_empty() && relaxed.sites.len() < chosen.len() {
+        chosen = relaxed.sites;
+    }
     LscpSolution {
+        lower_bound: remaining.div_ceil(largest).max(relaxed.lower_bound),
         chosen,
         unreachable,
-        lower_bound: remaining.div_ceil(largest),
         method: SolveMethod::Greedy,
     }
 }

@@ -4,12 +4,13 @@
 //!
 //! One algorithm per file: [`instance`] (coverage sets through an R-tree), [`demand`] (grid
 //! cells to weighted demand points), [`mclp`] and [`lscp`] (exact, `good_lp` + `microlp`,
-//! pure Rust: no system solver to install), [`greedy`] (lazy greedy) and [`lagrangian`] (its
-//! measured bound), for instances too large for the exact solver, [`plan`] (the whole analysis on QPV data).
+//! pure Rust: no system solver to install), [`greedy`] (lazy greedy), [`lagrangian`] (its
+//! measured bound) and [`cover_bound`] (the set covering's), for instances too large for the exact solver, [`plan`] (the whole analysis on QPV data).
 //!
 //! Limits to keep in mind: straight-line distance (not walking distance), cell centres stand
 //! for where people live, no capacity (a site "covers" everyone within D however many).
 
+pub mod cover_bound;
 pub mod demand;
 pub mod greedy;
 pub mod instance;
