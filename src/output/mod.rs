@@ -17,6 +17,7 @@ pub mod geocoded;
 pub mod geojson;
 pub mod gpkg;
 pub mod info_text;
+pub mod interpolate_views;
 mod layer;
 pub mod nearest_rows;
 pub mod number;
