@@ -47,7 +47,8 @@ impl ZonePopulation {
     }
 }
 
-/// Interpolates `cells` onto every zone, in the zones' order (in parallel).
+/// Interpolates `cells` onto every zone, in the zones' order (in parallel), with exact cell
+/// areas ([`GridIndex::estimate_exact`]).
 ///
 /// # Examples
 ///
@@ -65,7 +66,7 @@ pub fn zone_populations(zones: &[Zone], cells: &[GridCell]) -> Vec<ZonePopulatio
     let grid = GridIndex::new(cells);
     zones
         .par_iter()
-        .map(|z| ZonePopulation::new(z, grid.estimate(&z.geometry)))
+        .map(|z| ZonePopulation::new(z, grid.estimate_exact(&z.geometry)))
         .collect()
 }
 
