@@ -358,7 +358,7 @@ mod tests {
         let cell =
             polygon![(x: -1.0, y: 1.0), (x: 7.0, y: 1.0), (x: 7.0, y: 5.0), (x: -1.0, y: 5.0)];
         // Rows 1..2: full width 6 → 6; rows 2..5: two arms of 2 → 12.
-        assert_eq!(areas_in_cells(&u, &[cell.clone()]), vec![18.0]);
+        assert_eq!(areas_in_cells(&u, std::slice::from_ref(&cell)), vec![18.0]);
         // Many cells force the recursion.
         let cells: Vec<Polygon<f64>> = (0..12)
             .map(|i| {
