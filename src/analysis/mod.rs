@@ -9,6 +9,8 @@ pub mod access_report;
 pub mod access_cells;
 // Chunked, parallel, order-preserving batch driver for streams of points.
 pub mod batch;
+// Exact area of a polygon inside many small convex cells, by hierarchical clipping.
+pub mod cell_clip;
 // Building candidate perimeters without drawing: unions of QPV, communes, grid cells, buffers.
 pub mod candidate;
 // `qpv perimeter build`: a candidate from a recipe of QPV, communes, grid cells and a buffer.
@@ -39,5 +41,7 @@ pub mod perimeter;
 pub mod snap;
 // Siting new facilities: maximal covering (MCLP) and set covering (LSCP) on the grid.
 pub mod site;
+// Areal interpolation of the grid onto many zones (`qpv interpolate`), national grids streamed.
+pub mod zone_population;
 // Delineating priority zones from the grid the way the decree's method works.
 pub mod simulate;

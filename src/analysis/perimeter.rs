@@ -7,12 +7,14 @@
 //!
 //! Population figures are grid estimates (see [`super::interpolate`]).
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 
-use geo::{BoundingRect, Distance, Euclidean, Intersects, MultiPolygon};
+use geo::{BoundingRect, CoordsIter, Distance, Euclidean, Intersects, MultiPolygon};
 use serde::Serialize;
 
 use super::candidate::{difference, dissolve, intersection};
+use super::cell_clip::clip_to_rect;
 use super::eligibility::{Assessment, EligibilityOptions, Threshold, assess};
 use super::interpolate::{GridIndex, Indicators, local_area_multi};
 use crate::model::{Facility, Zone};
@@ -229,7 +231,7 @@ pub fn test_perimeter(
             _ => false,
         };
         let inter = if near {
-            intersection(&candidate, &z.geometry)
+            intersection(&near_part(&candidate, &z.geometry), &z.geometry)
         } else {
             MultiPolygon(Vec::new())
         };
@@ -258,7 +260,7 @@ pub fn test_perimeter(
     }
     let baseline = dissolve(baseline_parts);
     let added = drop_slivers(difference(&candidate, &baseline));
-    let removed = drop_slivers(difference(&baseline, &candidate));
+    let removed = drop_slivers(difference(&baseline, &near_part(&candidate, &baseline)));
 
     let (facility_counts, rows) = facilities_against(
         &candidate,
@@ -312,6 +314,35 @@ fn candidate_parts(
             }
         })
         .collect()
+}
+
+/// Candidates with more vertices than this are cut to the neighbourhood of the other operand
+/// before an overlay with it ([`near_part`]); smaller ones are overlaid whole (cheap, and their
+/// results stay those of the whole overlay to the last bit).
+const CUT_VERTICES: usize = 20_000;
+
+/// Margin around the other operand's box kept by [`near_part`], m: the cut's own edges (along
+/// the box) stay well away from it.
+const CUT_MARGIN_M: f64 = 10.0;
+
+/// The part of a huge `candidate` that can meet `other` (its box plus [`CUT_MARGIN_M`]), cut in
+/// linear time ([`clip_to_rect`]), so that the overlay with `other` costs in proportion to the
+/// candidate's boundary near `other` and not to all of it. Small candidates are returned whole.
+fn near_part<'a>(
+    candidate: &'a MultiPolygon<f64>,
+    other: &MultiPolygon<f64>,
+) -> Cow<'a, MultiPolygon<f64>> {
+    let (Some(b), true) = (
+        other.bounding_rect(),
+        candidate.coords_count() > CUT_VERTICES,
+    ) else {
+        return Cow::Borrowed(candidate);
+    };
+    let around = geo::Rect::new(
+        geo::coord! { x: b.min().x - CUT_MARGIN_M, y: b.min().y - CUT_MARGIN_M },
+        geo::coord! { x: b.max().x + CUT_MARGIN_M, y: b.max().y + CUT_MARGIN_M },
+    );
+    Cow::Owned(clip_to_rect(candidate, around))
 }
 
 fn piece(grid: &GridIndex, geometry: MultiPolygon<f64>) -> Piece {

@@ -13,6 +13,7 @@ mod coverage;
 mod demand_args;
 mod geocode;
 mod info;
+mod interpolate;
 mod layers;
 mod locate;
 mod nearest;
@@ -153,6 +154,10 @@ pub enum Command {
     /// sources and limits, then one fiche per QPV with a map, grid estimates and a chart.
     /// `--format json` writes the same report as data.
     Report(Box<report::ReportArgs>),
+    /// Areal interpolation of the 200 m grid onto zones: per zone its area, the cells it
+    /// overlaps and every Filosofi count (population `ind`, households `men`, poor households
+    /// `men_pauv`…), each cell counting for the share of its area inside the zone.
+    Interpolate(Box<interpolate::InterpolateArgs>),
 }
 
 /// Runs the parsed command line.
@@ -169,5 +174,6 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Access(args) => access::run(args, &cli.global),
         Command::Site(args) => site::run(args, &cli.global),
         Command::Report(args) => report::run(args, &cli.global),
+        Command::Interpolate(args) => interpolate::run(args, &cli.global),
     }
 }

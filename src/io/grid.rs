@@ -8,7 +8,7 @@
 use std::collections::HashSet;
 use std::path::Path;
 
-use geo::{Coord, LineString, Polygon};
+use geo::{Coord, LineString, Polygon, Rect};
 
 use crate::crs::{Crs, ToMetric};
 use crate::error::{Error, Location, Result};
@@ -48,6 +48,41 @@ pub fn read_grid_each(path: &Path, target: Crs, each: impl FnMut(GridCell)) -> R
     let table = TableReader::open(path, &TableOptions::default())?;
     let mut problems = Vec::new();
     check_grid_each(table, target, &mut problems, each)?;
+    first_problem(problems)
+}
+
+/// [`read_grid_each`] reprojecting only the cells `wanted` accepts: `wanted` gets each cell's
+/// square in the grid's own CRS (e.g. EPSG:3035) and says whether the cell can matter. Every
+/// row is still checked as [`read_grid`] checks it (ids, corners, values, duplicates; the
+/// position checks of the reprojection only for the cells kept); the cells handed to `each`
+/// are exactly those [`read_grid`] would give. Reprojecting four
+/// corners per cell is most of the time of reading a national grid: an analysis of a few
+/// zones skips the cells far from them.
+///
+/// # Examples
+///
+/// ```
+/// use qpv::crs::Crs;
+/// use qpv::io::grid::read_grid_where;
+/// let path = std::env::temp_dir().join(format!("qpv-doc-grid-where-{}.csv", std::process::id()));
+/// std::fs::write(&path, "IdINSPIRE,Ind,Men,Men_pauv,Ind_snv,Men_1ind,Men_5ind,Men_fmp,Men_prop,Men_coll,Men_mais,Men_surf\n\
+///     CRS3035RES200mN2730200E4079600,10,4,1,150000,1,0,0,2,2,2,300\n\
+///     CRS3035RES200mN2730400E4079600,20,8,2,300000,2,0,0,4,4,4,600\n").unwrap();
+/// let mut kept = Vec::new();
+/// read_grid_where(&path, Crs::LAMBERT93, |_crs, square| square.min().y < 2_730_300.0, |c| kept.push(c.id))
+///     .unwrap();
+/// assert_eq!(kept, ["CRS3035RES200mN2730200E4079600"]);
+/// # std::fs::remove_file(&path).unwrap();
+/// ```
+pub fn read_grid_where(
+    path: &Path,
+    target: Crs,
+    wanted: impl FnMut(Crs, Rect<f64>) -> bool,
+    each: impl FnMut(GridCell),
+) -> Result<()> {
+    let table = TableReader::open(path, &TableOptions::default())?;
+    let mut problems = Vec::new();
+    check_grid_filtered(table, target, &mut problems, wanted, each)?;
     first_problem(problems)
 }
 
@@ -135,6 +170,17 @@ pub fn check_grid_each(
     table: TableReader,
     target: Crs,
     problems: &mut Vec<Error>,
+    each: impl FnMut(GridCell),
+) -> Result<()> {
+    check_grid_filtered(table, target, problems, |_, _| true, each)
+}
+
+/// [`check_grid_each`] reprojecting only the cells whose square (grid CRS) `wanted` accepts.
+fn check_grid_filtered(
+    table: TableReader,
+    target: Crs,
+    problems: &mut Vec<Error>,
+    mut wanted: impl FnMut(Crs, Rect<f64>) -> bool,
     mut each: impl FnMut(GridCell),
 ) -> Result<()> {
     let path = table.path().to_path_buf();
@@ -171,6 +217,17 @@ pub fn check_grid_each(
                 continue;
             }
         };
+        count += 1;
+        let square = Rect::new(
+            corner,
+            Coord {
+                x: corner.x + inspire.size,
+                y: corner.y + inspire.size,
+            },
+        );
+        if !wanted(inspire.crs, square) {
+            continue;
+        }
         let imputed = columns
             .imputed
             .is_some_and(|c| matches!(cell(fields, c), "1" | "true" | "TRUE" | "oui"));
@@ -182,7 +239,6 @@ pub fn check_grid_each(
                 continue;
             }
         };
-        count += 1;
         each(GridCell {
             id: id.to_string(),
             polygon: Polygon::new(LineString(ring), vec![]),

@@ -18,6 +18,7 @@ pub mod geocoded;
 pub mod geojson;
 pub mod gpkg;
 pub mod info_text;
+pub mod interpolate_views;
 mod layer;
 pub mod located;
 pub mod nearest_rows;
