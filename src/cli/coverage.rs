@@ -5,9 +5,8 @@ use std::path::PathBuf;
 
 use clap::Args;
 use geo::Geometry;
-use serde_json::json;
 
-use qpv::output::coverage_json::{record_flat as flat, record_json};
+use qpv::output::coverage_json::{record_flat as flat, write_coverage_json};
 use qpv::output::coverage_notes::{CoverageNotes, coverage_notes};
 
 use qpv::analysis::coverage::{CoverageOptions, CoverageRecord, coverage};
@@ -105,7 +104,15 @@ pub fn run(args: &CoverageArgs, global: &GlobalArgs) -> anyhow::Result<()> {
         eprint!("{}", gaps_summary(&notes));
         eprint!("{}", social_centre_note(&notes));
     }
-    let mut views = views(&records, &notes, crs);
+    if format == OutputFormat::Json {
+        // Streamed record by record rather than built as one JSON value first.
+        return Ok(write_coverage_json(
+            args.output.output.as_deref(),
+            &records,
+            &notes,
+        )?);
+    }
+    let mut views = views(&records, &notes, crs, format);
     if let Some(g) = &grid_source {
         views
             .markdown_preamble
@@ -127,9 +134,15 @@ pub fn run(args: &CoverageArgs, global: &GlobalArgs) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Table, JSON (records and notes) and the uncovered-area layer of a coverage run; the
-/// Markdown report carries the notes too.
-pub fn views(records: &[CoverageRecord], notes: &CoverageNotes, crs: Crs) -> Views {
+/// Table and the uncovered-area layer of a coverage run (the JSON view is streamed by
+/// `write_coverage_json`), only the one `format` shows; the Markdown report carries the notes
+/// too.
+pub fn views(
+    records: &[CoverageRecord],
+    notes: &CoverageNotes,
+    crs: Crs,
+    format: OutputFormat,
+) -> Views {
     let columns = [
         "code_qp",
         "lib_qp",
@@ -144,10 +157,13 @@ pub fn views(records: &[CoverageRecord], notes: &CoverageNotes, crs: Crs) -> Vie
         "within",
     ];
     let mut table = Table::new(columns);
-    let mut features = Vec::with_capacity(records.len());
+    let mut features = Vec::new();
     for r in records {
         let props = flat(r);
-        table.push(columns.iter().map(|c| props[*c].clone()).collect());
+        if !format.has_geometry() {
+            table.push(columns.iter().map(|c| props[*c].clone()).collect());
+            continue;
+        }
         features.push(GeoFeature {
             geometry: (!r.uncovered.0.is_empty())
                 .then(|| Geometry::MultiPolygon(r.uncovered.clone())),
@@ -156,10 +172,7 @@ pub fn views(records: &[CoverageRecord], notes: &CoverageNotes, crs: Crs) -> Vie
     }
     Views {
         table,
-        json: json!({
-            "records": records.iter().map(record_json).collect::<Vec<_>>(),
-            "notes": notes,
-        }),
+        json: serde_json::Value::Null,
         layers: vec![GeoLayer {
             name: "coverage_uncovered".into(),
             crs,

@@ -81,7 +81,7 @@ pub struct CoverZone {
 #[derive(Debug, Default)]
 pub struct CoverScratch {
     clip: ClipScratch,
-    planes: Vec<HalfPlane>,
+    vertices: Vec<Coord<f64>>,
 }
 
 /// One disc that cuts the zone: its centre and the half-planes of the edges that cut
@@ -173,7 +173,7 @@ impl CoverZone {
     ) -> f64 {
         let mut cuts = Vec::new();
         for &c in centres {
-            match self.cut(c, r, segments) {
+            match self.cut(c, r, segments, &mut scratch.vertices) {
                 Some(Cut { planes, .. }) if planes.is_empty() => return self.area,
                 Some(cut) => cuts.push(cut),
                 None => {}
@@ -185,7 +185,7 @@ impl CoverZone {
             .map(|group| match group.len() {
                 1 => self.clipped_area(&cuts[group[0]].planes, scratch),
                 n if n <= MAX_INCLUSION_EXCLUSION => {
-                    self.inclusion_exclusion(&cuts, group, 0, 1.0, scratch)
+                    Self::inclusion_exclusion(&self.rings, &cuts, group, 0, 1.0, &mut scratch.clip)
                 }
                 _ => self.overlay_area(group.iter().map(|&i| cuts[i].centre), r, segments, scratch),
             })
@@ -194,9 +194,16 @@ impl CoverZone {
 
     /// The disc around `c` (global) as the half-planes of its edges that cut the zone; `None`
     /// when the disc misses the zone (some edge has the whole zone outside).
-    fn cut(&self, c: Coord<f64>, r: f64, segments: usize) -> Option<Cut> {
+    fn cut(
+        &self,
+        c: Coord<f64>,
+        r: f64,
+        segments: usize,
+        vertices: &mut Vec<Coord<f64>>,
+    ) -> Option<Cut> {
         let local = c - self.origin;
-        let reach = circumradius(r, segments.max(8));
+        let n = segments.max(8);
+        let reach = circumradius(r, n);
         let far = self.corners[2];
         if local.x + reach < 0.0
             || local.y + reach < 0.0
@@ -206,14 +213,26 @@ impl CoverZone {
             return None;
         }
         // Global vertices shifted afterwards: the same points as `disc` builds.
-        let vertices: Vec<Coord<f64>> = disc_vertices(c, r, segments)
-            .map(|v| v - self.origin)
-            .collect();
+        vertices.clear();
+        vertices.extend(disc_vertices(c, r, segments).map(|v| v - self.origin));
+        let step = std::f64::consts::TAU / n as f64;
+        // An edge's line is at the apothem from the centre, along the normal at the middle
+        // angle: a box corner clearly short of it (by far more than rounding) is inside, and
+        // the exact predicate is left to the edges that come near the zone's box.
+        let apothem = reach * (step / 2.0).cos() - 1e-6 * (1.0 + reach);
         let mut planes = Vec::new();
-        for (k, &from) in vertices.iter().enumerate() {
+        for k in 0..n {
+            let (sin, cos) = ((k as f64 + 0.5) * step).sin_cos();
+            let clear = self
+                .corners
+                .iter()
+                .all(|p| (p.x - local.x) * cos + (p.y - local.y) * sin < apothem);
+            if clear {
+                continue;
+            }
             let plane = HalfPlane {
-                from,
-                to: vertices[(k + 1) % vertices.len()],
+                from: vertices[k],
+                to: vertices[(k + 1) % n],
             };
             if self.corners.iter().all(|&p| plane.contains(p)) {
                 continue;
@@ -241,29 +260,30 @@ impl CoverZone {
             .sum()
     }
 
-    /// Σ over the subsets S of `group[from..]` added to the current intersection (whose
-    /// half-planes are in `scratch.planes`) of ±area(zone ∩ ⋂S): inclusion–exclusion, a
-    /// branch dropped as soon as its intersection misses the zone.
+    /// Σ over the subsets S of `group[from..]` of ±area(`rings` ∩ ⋂S), `rings` being the zone
+    /// already clipped by the discs chosen above: inclusion–exclusion, each intersection
+    /// clipped from its parent's (so only by the new disc's planes), a branch dropped as soon
+    /// as its intersection misses the zone.
     fn inclusion_exclusion(
-        &self,
+        rings: &[Vec<Coord<f64>>],
         cuts: &[Cut],
         group: &[usize],
         from: usize,
         sign: f64,
-        scratch: &mut CoverScratch,
+        clip: &mut ClipScratch,
     ) -> f64 {
         let mut total = 0.0;
         for (k, &i) in group.iter().enumerate().skip(from) {
-            let depth = scratch.planes.len();
-            scratch.planes.extend_from_slice(&cuts[i].planes);
-            let planes = std::mem::take(&mut scratch.planes);
-            let area = self.clipped_area(&planes, scratch);
-            scratch.planes = planes;
+            let clipped: Vec<Vec<Coord<f64>>> = rings
+                .iter()
+                .map(|ring| clip_ring(ring, &cuts[i].planes, clip).to_vec())
+                .filter(|ring| ring.len() >= 3)
+                .collect();
+            let area: f64 = clipped.iter().map(|r| signed_area(r)).sum();
             if area > 0.0 {
                 total += sign * area;
-                total += self.inclusion_exclusion(cuts, group, k + 1, -sign, scratch);
+                total += Self::inclusion_exclusion(&clipped, cuts, group, k + 1, -sign, clip);
             }
-            scratch.planes.truncate(depth);
         }
         total
     }
