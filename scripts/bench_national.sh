@@ -98,7 +98,9 @@ if [[ " $TOOLS " == *" qpv_old "* && " $TOOLS " == *" qpv "* ]]; then
     if cmp -s "${OUTF[qpv]}" "${OUTF[qpv_old]}"; then
         CHECKS+="- qpv vs qpv_old ($BENCH_QPV_OLD): JSON byte-identical"$'\n'
     else
-        CHECKS+="- qpv vs qpv_old ($BENCH_QPV_OLD): JSON DIFFERS ($(cmp "${OUTF[qpv]}" "${OUTF[qpv_old]}" | head -1))"$'\n'
+        changed=$(diff "${OUTF[qpv]}" "${OUTF[qpv_old]}" | grep -c '^<' || true)
+        fields=$(diff "${OUTF[qpv]}" "${OUTF[qpv_old]}" | grep '^<' | sed 's/^< *"\([a-z_0-9]*\)".*/\1/' | sort | uniq -c | tr -s ' ' | paste -sd, - || true)
+        CHECKS+="- qpv vs qpv_old ($BENCH_QPV_OLD): JSON differs on $changed lines (by field:$fields)"$'\n'
     fi
 fi
 

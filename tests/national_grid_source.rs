@@ -3,7 +3,6 @@
 //! cell of 0 inhabitants (it used to be read with `unwrap_or(0.0)`).
 
 #[path = "../benches/support/national.rs"]
-#[allow(dead_code)]
 mod national;
 #[path = "../benches/support/national_grid.rs"]
 mod national_grid;
