@@ -12,7 +12,11 @@
 #   BENCH_FACILITIES=6000 scripts/bench_national.sh   # quick check
 #
 # Environment: BENCH_SEED (20241125), BENCH_FACILITIES (60000), BENCH_RUNS (3, alternated),
-# BENCH_TOOLS ("qpv geopandas duckdb"), BENCH_QPV and BENCH_GEN (prebuilt binaries: no build). Results: benches/results/national-<UTC stamp>.md.
+# BENCH_TOOLS ("qpv geopandas duckdb"), BENCH_QPV and BENCH_GEN (prebuilt binaries: no build),
+# BENCH_DATA (input folder; with BENCH_REUSE=1 and a manifest there, the inputs are reused, not
+# regenerated), BENCH_QPV_OLD (a second qpv binary, e.g. main's: adds the tool `qpv_old`, run
+# alternately with the others, whose JSON must be byte-identical to the new one's).
+# Results: benches/results/national-<UTC stamp>.md.
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -29,7 +33,14 @@ STAMP=$(date -u +%Y-%m-%dT%H%M%SZ)
 RESULTS=$ROOT/benches/results/national-$STAMP.md
 mkdir -p "$OUT" "$ROOT/benches/results"
 
-if [ -z "${BENCH_QPV:-}" ] || [ -z "${BENCH_GEN:-}" ]; then
+REUSE=0
+if [ "${BENCH_REUSE:-0}" = 1 ] && [ -f "$DATA/manifest.json" ]; then
+    REUSE=1
+fi
+if [ -n "${BENCH_QPV_OLD:-}" ] && [[ " $TOOLS " != *" qpv_old "* ]]; then
+    TOOLS="$TOOLS qpv_old"
+fi
+if [ -z "${BENCH_QPV:-}" ] || { [ -z "${BENCH_GEN:-}" ] && [ "$REUSE" = 0 ]; }; then
     echo "== building qpv and the generator (release)" >&2
     cargo build --release --quiet --bin qpv --example gen_national
 fi
@@ -40,9 +51,13 @@ if [[ " $TOOLS " == *" geopandas "* || " $TOOLS " == *" duckdb "* ]]; then
 fi
 [ -x /usr/bin/time ] || "$ROOT/scripts/setup_peers.sh"
 
-echo "== generating inputs (seed $SEED, $NFAC facilities) into $DATA" >&2
-"$GEN" --out "$DATA" --seed "$SEED" \
-    --facilities "$NFAC" --points 1000
+if [ "$REUSE" = 1 ]; then
+    echo "== reusing the inputs in $DATA" >&2
+else
+    echo "== generating inputs (seed $SEED, $NFAC facilities) into $DATA" >&2
+    "$GEN" --out "$DATA" --seed "$SEED" \
+        --facilities "$NFAC" --points 1000
+fi
 ZONES=$DATA/zones.geojson
 FACS=$DATA/facilities.csv
 LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
@@ -50,6 +65,8 @@ LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
 declare -A CMD OUTF
 OUTF[qpv]=$OUT/w3_qpv.json
 CMD[qpv]="$QPV --quiet coverage --qpv $ZONES --facilities $FACS --category-field category --no-grid --distance 300,500,1000 --format json -o ${OUTF[qpv]}"
+OUTF[qpv_old]=$OUT/w3_qpv_old.json
+CMD[qpv_old]="${BENCH_QPV_OLD:-} --quiet coverage --qpv $ZONES --facilities $FACS --category-field category --no-grid --distance 300,500,1000 --format json -o ${OUTF[qpv_old]}"
 OUTF[geopandas]=$OUT/w3_geopandas.csv
 CMD[geopandas]="$PY $ROOT/scripts/peers/coverage_geopandas.py --zones $ZONES --facilities $FACS --out ${OUTF[geopandas]}"
 OUTF[duckdb]=$OUT/w3_duckdb.csv
@@ -77,14 +94,24 @@ for peer in geopandas duckdb; do
     CHECKS+="- qpv vs $peer: $line"$'\n'
 done
 
+if [[ " $TOOLS " == *" qpv_old "* && " $TOOLS " == *" qpv "* ]]; then
+    if cmp -s "${OUTF[qpv]}" "${OUTF[qpv_old]}"; then
+        CHECKS+="- qpv vs qpv_old ($BENCH_QPV_OLD): JSON byte-identical"$'\n'
+    else
+        changed=$(diff "${OUTF[qpv]}" "${OUTF[qpv_old]}" | grep -c '^<' || true)
+        fields=$(diff "${OUTF[qpv]}" "${OUTF[qpv_old]}" | grep '^<' | sed 's/^< *"\([a-z_0-9]*\)".*/\1/' | sort | uniq -c | tr -s ' ' | paste -sd, - || true)
+        CHECKS+="- qpv vs qpv_old ($BENCH_QPV_OLD): JSON differs on $changed lines (by field:$fields)"$'\n'
+    fi
+fi
+
 {
     echo "# National benchmark run $STAMP (W3 coverage)"
     echo
-    echo "Command: \`BENCH_SEED=$SEED BENCH_FACILITIES=$NFAC BENCH_RUNS=$RUNS scripts/bench_national.sh\`"
+    echo "Command: \`BENCH_SEED=$SEED BENCH_FACILITIES=$NFAC BENCH_RUNS=$RUNS BENCH_TOOLS=\"$TOOLS\" scripts/bench_national.sh\`"
     echo
     echo "- Inputs: $(tr -d '\n ' <"$DATA/manifest.json" | sed 's/,/, /g')"
     echo "- Machine: $(nproc) CPU, $(free -g | awk '/Mem:/ {print $2}') GiB RAM; load average before/after: $LOAD_BEFORE / $(cut -d' ' -f1-3 /proc/loadavg)"
-    echo "- qpv: $(git -C "$ROOT" rev-parse --short HEAD), release build"
+    echo "- qpv: $QPV ($(git -C "$ROOT" rev-parse --short HEAD) checked out), release build${BENCH_QPV_OLD:+; qpv_old: $BENCH_QPV_OLD}"
     echo
     echo "| tool | runs | wall median (s) | wall min–max (s) | peak RSS median (MiB) |"
     echo "|---|---:|---:|---:|---:|"

@@ -74,27 +74,32 @@ pub fn read_grid_source(path: &Path) -> Result<SourceGrid> {
     }
     let mut cells = Vec::new();
     for (i, line) in lines.enumerate() {
-        let mut parts = line.splitn(4, ',');
-        let (_id, x, y, rest) = (parts.next(), parts.next(), parts.next(), parts.next());
-        let parse = |s: Option<&str>| -> Result<i64> {
-            s.context("short row")?
-                .parse()
-                .with_context(|| format!("{}: line {}", path.display(), i + 2))
-        };
-        let rest = rest.context("short row")?.to_string();
-        let ind = rest
-            .split(',')
-            .next()
-            .and_then(|v| v.parse().ok())
-            .unwrap_or(0.0);
-        cells.push(SourceCell {
-            x: parse(x)?,
-            y: parse(y)?,
-            rest,
-            ind,
-        });
+        cells.push(
+            source_cell(line).with_context(|| format!("{}: line {}", path.display(), i + 2))?,
+        );
     }
     Ok(SourceGrid { header, cells })
+}
+
+/// One data row: `IdINSPIRE,x_laea,y_laea,Ind,...`. A missing or non-numeric `Ind` is an error
+/// (it would otherwise count the cell's inhabitants as 0 in the manifest's total).
+fn source_cell(line: &str) -> Result<SourceCell> {
+    let mut parts = line.splitn(4, ',');
+    let (_id, x, y, rest) = (parts.next(), parts.next(), parts.next(), parts.next());
+    let coordinate = |s: Option<&str>, name: &str| -> Result<i64> {
+        let s = s.with_context(|| format!("no {name} column"))?;
+        s.parse()
+            .with_context(|| format!("{name} is {s:?}, not a whole number of metres"))
+    };
+    let (x, y) = (coordinate(x, "x_laea")?, coordinate(y, "y_laea")?);
+    let rest = rest.context("no Ind column")?.to_string();
+    let ind_text = rest.split(',').next().unwrap_or("");
+    let ind: f64 = ind_text
+        .parse()
+        .ok()
+        .filter(|v: &f64| v.is_finite())
+        .with_context(|| format!("Ind is {ind_text:?}, not a number of inhabitants"))?;
+    Ok(SourceCell { x, y, rest, ind })
 }
 
 /// Where the grid copies go, in Lambert-93: the towns, then a seeded sample of sub-lattice

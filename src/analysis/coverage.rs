@@ -15,11 +15,12 @@
 //! - the population estimate weights each grid cell's `ind` by the share of the cell's area in
 //!   the (covered) zone: it assumes people are spread evenly inside each 200 m cell.
 
-use geo::{Area, BooleanOps, Coord, LineString, MultiPolygon, Polygon, unary_union};
+use geo::{BooleanOps, Coord, MultiPolygon, Polygon, unary_union};
 use rayon::prelude::*;
 use serde::Serialize;
 
 use super::interpolate::GridIndex;
+use crate::geometry::disc_cover::{CoverScratch, CoverZone, disc};
 use crate::index::{FacilityIndex, IndexedZone, ZoneIndex};
 use crate::model::{Category, GridCell};
 
@@ -114,25 +115,6 @@ fn round_cm(d: f64) -> f64 {
     (d * 100.0).round() / 100.0
 }
 
-/// A disc of radius `r` around `c` as a regular polygon with the disc's exact area.
-fn disc(c: Coord<f64>, r: f64, segments: usize) -> Polygon<f64> {
-    let n = segments.max(8);
-    let step = std::f64::consts::TAU / n as f64;
-    // Area of a regular n-gon of circumradius R: n/2 R² sin(2π/n); match πr².
-    let radius = r * (std::f64::consts::TAU / (n as f64 * step.sin())).sqrt();
-    let mut ring: Vec<Coord<f64>> = (0..n)
-        .map(|i| {
-            let a = step * i as f64;
-            Coord {
-                x: c.x + radius * a.cos(),
-                y: c.y + radius * a.sin(),
-            }
-        })
-        .collect();
-    ring.push(ring[0]);
-    Polygon::new(LineString(ring), vec![])
-}
-
 /// Computes every zone × category × distance record, sorted by zone code, category, distance.
 /// Zones are processed in parallel.
 ///
@@ -211,6 +193,8 @@ fn zone_records(
     let shape = &zone.shape;
     let zone_area = shape.area();
     let population = grid.map(|g| g.estimate(shape.geometry()).population);
+    let cover = CoverZone::new(shape.geometry());
+    let mut scratch = CoverScratch::default();
     let mut out = Vec::with_capacity(categories.len() * distances.len());
     for category in categories {
         let nearest = facilities.nearest_to(shape, Some(category));
@@ -220,33 +204,21 @@ fn zone_records(
         for &d in distances {
             let within: Vec<_> = all_within.iter().filter(|n| n.distance <= d).collect();
             let inside_count = within.iter().filter(|n| n.distance == 0.0).count();
-            let (covered, uncovered) = if within.is_empty() {
-                let uncovered = if options.uncovered {
-                    shape.geometry().clone()
-                } else {
-                    MultiPolygon(vec![])
-                };
-                (MultiPolygon(vec![]), uncovered)
+            let centres: Vec<Coord<f64>> = within
+                .iter()
+                .map(|n| facilities.facility(n.index).point)
+                .collect();
+            let covered_area = if centres.is_empty() {
+                0.0
             } else {
-                let discs: Vec<Polygon<f64>> = within
-                    .iter()
-                    .map(|n| {
-                        disc(
-                            facilities.facility(n.index).point,
-                            d,
-                            options.circle_segments,
-                        )
-                    })
-                    .collect();
-                let union = unary_union(&discs);
-                let uncovered = if options.uncovered {
-                    shape.geometry().difference(&union)
-                } else {
-                    MultiPolygon(vec![])
-                };
-                (shape.geometry().intersection(&union), uncovered)
+                cover.covered_area(&centres, d, options.circle_segments, &mut scratch)
             };
-            let covered_area = covered.unsigned_area();
+            // The covered and uncovered parts as polygons only for outputs that use them.
+            let (covered, uncovered) = if grid.is_none() && !options.uncovered {
+                (MultiPolygon(vec![]), MultiPolygon(vec![]))
+            } else {
+                parts(shape.geometry(), &centres, d, options)
+            };
             let (population_covered, population_share) = match (grid, population) {
                 (Some(g), Some(total)) => {
                     let part = if covered.0.is_empty() {
@@ -295,4 +267,33 @@ fn zone_records(
         }
     }
     out
+}
+
+/// The parts of `zone` within `d` of the `centres` and farther (the latter only when
+/// `options.uncovered`), as polygons: union of the discs, then intersection and difference.
+fn parts(
+    zone: &MultiPolygon<f64>,
+    centres: &[Coord<f64>],
+    d: f64,
+    options: &CoverageOptions,
+) -> (MultiPolygon<f64>, MultiPolygon<f64>) {
+    if centres.is_empty() {
+        let uncovered = if options.uncovered {
+            zone.clone()
+        } else {
+            MultiPolygon(vec![])
+        };
+        return (MultiPolygon(vec![]), uncovered);
+    }
+    let discs: Vec<Polygon<f64>> = centres
+        .iter()
+        .map(|&c| disc(c, d, options.circle_segments))
+        .collect();
+    let union = unary_union(&discs);
+    let uncovered = if options.uncovered {
+        zone.difference(&union)
+    } else {
+        MultiPolygon(vec![])
+    };
+    (zone.intersection(&union), uncovered)
 }

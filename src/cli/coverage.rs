@@ -4,6 +4,7 @@
 use std::path::PathBuf;
 
 use clap::Args;
+use qpv::output::coverage_json::write_coverage_json;
 use qpv::output::coverage_notes::coverage_notes;
 use qpv::output::coverage_rows::{gaps_summary, social_centre_note, views};
 
@@ -88,7 +89,15 @@ pub fn run(args: &CoverageArgs, global: &GlobalArgs) -> anyhow::Result<()> {
         eprint!("{}", gaps_summary(&notes));
         eprint!("{}", social_centre_note(&notes));
     }
-    let mut views = views(&records, &notes, crs);
+    if format == OutputFormat::Json {
+        // Streamed record by record rather than built as one JSON value first.
+        return Ok(write_coverage_json(
+            args.output.output.as_deref(),
+            &records,
+            &notes,
+        )?);
+    }
+    let mut views = views(&records, &notes, crs, format);
     if let Some(g) = &grid_source {
         views
             .markdown_preamble

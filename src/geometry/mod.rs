@@ -6,6 +6,10 @@
 pub mod area;
 // Buffers (grow or shrink by metres, rounded corners).
 pub mod buffer;
+// Clipping a ring by half-planes (Sutherland–Hodgman), for areas inside convex regions.
+pub mod convex_clip;
+// Area of a polygon within D of points (union of discs) without building the union.
+pub mod disc_cover;
 // Edge R-trees: which rectangles a polygon boundary may cross.
 pub mod edges;
 mod map_coords;

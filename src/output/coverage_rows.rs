@@ -1,6 +1,6 @@
 //! The views of `qpv coverage`, declared once: the table columns of each record (as
-//! [`super::coverage_json::record_flat`] spells them), the JSON (records and notes), the layer
-//! of uncovered parts, the Markdown preamble with the notes, and the lines for stderr (which
+//! [`super::coverage_json::record_flat`] spells them), the layer of uncovered parts (the JSON,
+//! records and notes, is streamed by [`super::coverage_json::write_coverage_json`]), the Markdown preamble with the notes, and the lines for stderr (which
 //! QPV lack which category, what the social-centre figures rest on).
 //!
 //! # Examples
@@ -11,19 +11,24 @@
 //! ```
 
 use geo::Geometry;
-use serde_json::json;
 
-use super::coverage_json::{record_flat as flat, record_json};
+use super::coverage_json::record_flat as flat;
 use super::coverage_notes::CoverageNotes;
 use super::qgis_style::LayerStyle;
-use super::{GeoFeature, GeoLayer, Table, Views};
+use super::{GeoFeature, GeoLayer, OutputFormat, Table, Views};
 use crate::analysis::coverage::CoverageRecord;
 use crate::crs::Crs;
 use crate::model::Category;
 
-/// Table, JSON (records and notes) and the uncovered-area layer of a coverage run; the
-/// Markdown report carries the notes too.
-pub fn views(records: &[CoverageRecord], notes: &CoverageNotes, crs: Crs) -> Views {
+/// The table or the uncovered-area layer of a coverage run, only the one `format` shows (the
+/// JSON view is streamed by [`super::coverage_json::write_coverage_json`]); the Markdown report
+/// carries the notes too.
+pub fn views(
+    records: &[CoverageRecord],
+    notes: &CoverageNotes,
+    crs: Crs,
+    format: OutputFormat,
+) -> Views {
     let columns = [
         "code_qp",
         "lib_qp",
@@ -38,10 +43,13 @@ pub fn views(records: &[CoverageRecord], notes: &CoverageNotes, crs: Crs) -> Vie
         "within",
     ];
     let mut table = Table::new(columns);
-    let mut features = Vec::with_capacity(records.len());
+    let mut features = Vec::new();
     for r in records {
         let props = flat(r);
-        table.push(columns.iter().map(|c| props[*c].clone()).collect());
+        if !format.has_geometry() {
+            table.push(columns.iter().map(|c| props[*c].clone()).collect());
+            continue;
+        }
         features.push(GeoFeature {
             geometry: (!r.uncovered.0.is_empty())
                 .then(|| Geometry::MultiPolygon(r.uncovered.clone())),
@@ -50,10 +58,7 @@ pub fn views(records: &[CoverageRecord], notes: &CoverageNotes, crs: Crs) -> Vie
     }
     Views {
         table,
-        json: json!({
-            "records": records.iter().map(record_json).collect::<Vec<_>>(),
-            "notes": notes,
-        }),
+        json: serde_json::Value::Null,
         layers: vec![GeoLayer {
             name: "coverage_uncovered".into(),
             crs,
