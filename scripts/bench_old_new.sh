@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Old vs new qpv on the 10 M-point national inputs (W1 locate minimal job, locate full output,
-# W2 nearest), alternated runs; medians of wall time and peak RSS; outputs compared byte for byte.
+# W2 nearest), alternated runs in ABBA order; medians of wall time and peak RSS; outputs compared byte for byte.
 #   OLD=path/to/old/qpv NEW=target/release/qpv D=target/bench-data RUNS=3 scripts/bench_old_new.sh
 # (inputs: cargo run --release --example gen_national -- --grid-cells 0)
 set -euo pipefail
@@ -13,7 +13,9 @@ ARGS[nearest]="nearest $D/points.csv --facilities $D/facilities.csv --category-f
 : > $O/rows.tsv
 for task in locate_min locate_full nearest; do
   for r in $(seq 1 $RUNS); do
-    for v in old new; do
+    # ABBA order: odd runs old first, even runs new first (no drift favours either binary).
+    order="old new"; [ $((r % 2)) = 0 ] && order="new old"
+    for v in $order; do
       bin=$OLD; [ $v = new ] && bin=$NEW
       /usr/bin/time -f "%e %M" -o $O/t $bin --quiet ${ARGS[$task]} -o $O/$task.$v.csv
       echo "$task $v $(cat $O/t)" | tee -a $O/rows.tsv
