@@ -8,7 +8,7 @@ use qpv::io::describe::describe_file;
 use qpv::io::embedded;
 use qpv::output::OutputFormat;
 use qpv::output::atomic::{ensure_not_input, write_atomic};
-use qpv::output::info_text::{Report, write_text};
+use qpv::output::info_text::{Report, write_json, write_text};
 
 use super::{GlobalArgs, OutputArgs};
 
@@ -74,9 +74,7 @@ pub fn run(args: &InfoArgs, global: &GlobalArgs) -> anyhow::Result<()> {
     }
     write_atomic(&out, |w| {
         let r = match format {
-            OutputFormat::Json => serde_json::to_writer_pretty(&mut *w, &report)
-                .map_err(std::io::Error::other)
-                .and_then(|_| writeln!(w)),
+            OutputFormat::Json => write_json(w, &report),
             _ => write_text(w, &report),
         };
         r.map_err(|e| qpv::Error::io(&out, e))

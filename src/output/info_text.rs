@@ -41,6 +41,12 @@ fn bbox_text(b: &[f64; 4], decimals: usize) -> String {
     )
 }
 
+/// Writes `report` as pretty-printed JSON (`qpv info --format json`), newline-terminated.
+pub fn write_json(w: &mut dyn Write, report: &Report) -> std::io::Result<()> {
+    serde_json::to_writer_pretty(&mut *w, report).map_err(std::io::Error::other)?;
+    writeln!(w)
+}
+
 /// Writes `report` as text for a person: one block per layer, then the embedded layers.
 pub fn write_text(w: &mut dyn Write, report: &Report) -> std::io::Result<()> {
     for (i, l) in report.layers.iter().enumerate() {
