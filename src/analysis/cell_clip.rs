@@ -18,6 +18,8 @@
 
 use geo::{Area, BooleanOps, BoundingRect, Coord, LineString, MultiPolygon, Polygon, Rect};
 
+use crate::geometry::bounds;
+
 /// Cells handled one by one below this count (each clipped from its group's curves).
 const LEAF_CELLS: usize = 2;
 
@@ -179,15 +181,7 @@ fn split(curves: Vec<Vec<Coord<f64>>>, cells: &mut [Work], out: &mut [f64]) {
 
 /// The bounding box of the cells' boxes (`cells` is not empty).
 fn union_box(cells: &[Work]) -> Rect<f64> {
-    let mut lo = cells[0].bbox.min();
-    let mut hi = cells[0].bbox.max();
-    for w in &cells[1..] {
-        lo.x = lo.x.min(w.bbox.min().x);
-        lo.y = lo.y.min(w.bbox.min().y);
-        hi.x = hi.x.max(w.bbox.max().x);
-        hi.y = hi.y.max(w.bbox.max().y);
-    }
-    Rect::new(lo, hi)
+    bounds::union_of(cells.iter().map(|w| &w.bbox)).expect("cells is not empty")
 }
 
 /// `curve` clipped to `tile`; `None` when nothing of it can have area in the tile.

@@ -16,6 +16,7 @@ use serde::Serialize;
 use super::interpolate::{GridIndex, Indicators};
 use crate::crs::{Crs, Reprojector};
 use crate::error::Result;
+use crate::geometry::bounds;
 use crate::io::grid::read_grid_where;
 use crate::model::{GridCell, GridValues, Zone};
 
@@ -135,20 +136,10 @@ impl TileMask {
         for b in boxes {
             carried.push(carry_box(&back, b)?);
         }
-        let Some(first) = carried.first() else {
+        let Some(all) = bounds::union_of(&carried) else {
             return Ok(None);
         };
-        let (mut lo, mut hi) = (first.min(), first.max());
-        for r in &carried {
-            lo = Coord {
-                x: lo.x.min(r.min().x),
-                y: lo.y.min(r.min().y),
-            };
-            hi = Coord {
-                x: hi.x.max(r.max().x),
-                y: hi.y.max(r.max().y),
-            };
-        }
+        let (lo, hi) = (all.min(), all.max());
         let min = Coord {
             x: (lo.x / TILE_M).floor() * TILE_M,
             y: (lo.y / TILE_M).floor() * TILE_M,
@@ -200,7 +191,7 @@ impl TileMask {
 fn carry_box(back: &Reprojector, b: &Rect<f64>) -> Result<Rect<f64>> {
     const STEPS: usize = 32;
     let (lo, hi) = (b.min(), b.max());
-    let mut out: Option<Rect<f64>> = None;
+    let mut outline = Vec::with_capacity(4 * (STEPS + 1));
     for k in 0..=STEPS {
         let t = k as f64 / STEPS as f64;
         let x = lo.x + t * (hi.x - lo.x);
@@ -211,33 +202,11 @@ fn carry_box(back: &Reprojector, b: &Rect<f64>) -> Result<Rect<f64>> {
             Coord { x: lo.x, y },
             Coord { x: hi.x, y },
         ] {
-            let q = back.coord(p)?;
-            out = Some(match out {
-                None => Rect::new(q, q),
-                Some(r) => Rect::new(
-                    Coord {
-                        x: r.min().x.min(q.x),
-                        y: r.min().y.min(q.y),
-                    },
-                    Coord {
-                        x: r.max().x.max(q.x),
-                        y: r.max().y.max(q.y),
-                    },
-                ),
-            });
+            outline.push(back.coord(p)?);
         }
     }
-    let r = out.expect("the outline has points");
-    Ok(Rect::new(
-        Coord {
-            x: r.min().x - MARGIN_M,
-            y: r.min().y - MARGIN_M,
-        },
-        Coord {
-            x: r.max().x + MARGIN_M,
-            y: r.max().y + MARGIN_M,
-        },
-    ))
+    let r = bounds::of_points(outline).expect("the outline has points");
+    Ok(bounds::widened(r, MARGIN_M))
 }
 
 #[cfg(test)]

@@ -4,6 +4,8 @@
 
 // Areas at a local origin (exact at Lambert-93 magnitudes), and the shift there and back.
 pub mod area;
+// Bounding boxes of several boxes or points, widened boxes.
+pub mod bounds;
 // Buffers (grow or shrink by metres, rounded corners).
 pub mod buffer;
 // Clipping a ring by half-planes (Sutherland–Hodgman), for areas inside convex regions.

@@ -18,6 +18,8 @@ use std::sync::OnceLock;
 
 use geo::{Coord, Rect};
 
+use crate::geometry::bounds;
+
 /// Cells along each axis are capped so that the grid stays small (at most this many cells).
 const MAX_CELLS: usize = 1 << 20;
 
@@ -49,21 +51,9 @@ impl ZoneCells {
     /// A grid over `extent` (the union of the zones' boxes) widened by a margin, with cells
     /// [`CELL_ZONES`] times the median size of a zone's box. `None` without zones.
     pub fn new(boxes: &[Rect<f64>]) -> Option<Self> {
-        let first = boxes.first()?;
-        let mut lo = first.min();
-        let mut hi = first.max();
-        let mut sizes: Vec<f64> = Vec::with_capacity(boxes.len());
-        for b in boxes {
-            lo = Coord {
-                x: lo.x.min(b.min().x),
-                y: lo.y.min(b.min().y),
-            };
-            hi = Coord {
-                x: hi.x.max(b.max().x),
-                y: hi.y.max(b.max().y),
-            };
-            sizes.push(b.width().max(b.height()));
-        }
+        let all = bounds::union_of(boxes)?;
+        let (lo, hi) = (all.min(), all.max());
+        let mut sizes: Vec<f64> = boxes.iter().map(|b| b.width().max(b.height())).collect();
         sizes.sort_by(f64::total_cmp);
         let median = sizes[sizes.len() / 2];
         let span = (hi.x - lo.x).max(hi.y - lo.y);
