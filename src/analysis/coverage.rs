@@ -157,7 +157,11 @@ pub fn coverage(
     distances.sort_by(f64::total_cmp);
     distances.dedup();
     let grid = grid.map(GridIndex::new);
-    let mut records: Vec<(usize, CoverageRecord)> = (0..zones.len())
+    // Zones in code order (ties: input order); each zone's records come out sorted by
+    // category then distance, so the records need no sort afterwards.
+    let mut order: Vec<usize> = (0..zones.len()).collect();
+    order.sort_by(|&a, &b| zones.zone(a).code.cmp(&zones.zone(b).code).then(a.cmp(&b)));
+    order
         .into_par_iter()
         .flat_map_iter(|z| {
             zone_records(
@@ -168,18 +172,8 @@ pub fn coverage(
                 &distances,
                 options,
             )
-            .into_iter()
-            .map(move |r| (z, r))
         })
-        .collect();
-    records.sort_by(|(za, a), (zb, b)| {
-        a.code_qp
-            .cmp(&b.code_qp)
-            .then(za.cmp(zb))
-            .then_with(|| a.category.cmp(&b.category))
-            .then_with(|| a.distance_m.total_cmp(&b.distance_m))
-    });
-    records.into_iter().map(|(_, r)| r).collect()
+        .collect()
 }
 
 fn zone_records(

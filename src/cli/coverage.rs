@@ -64,8 +64,14 @@ pub fn run(args: &CoverageArgs, global: &GlobalArgs) -> anyhow::Result<()> {
     for &d in &args.inputs.distance {
         check_distance(d, "--distance")?;
     }
-    let zones = args.inputs.zones.load(crs)?;
-    let (facilities, categories, unplaced) = args.inputs.facilities.load(crs)?;
+    // The two files are read at the same time; a problem with the zones is still the one
+    // reported when both have one.
+    let (zones, facilities) = rayon::join(
+        || args.inputs.zones.load(crs),
+        || args.inputs.facilities.load(crs),
+    );
+    let zones = zones?;
+    let (facilities, categories, unplaced) = facilities?;
     let use_grid =
         !args.no_grid && (args.inputs.grid.grid.is_some() || args.inputs.zones.qpv.is_none());
     let (grid, grid_source): (Option<Vec<GridCell>>, Option<GridSource>) = if use_grid {

@@ -91,28 +91,42 @@ pub fn clip_ring<'s>(
     scratch: &'s mut ClipScratch,
 ) -> &'s [Coord<f64>] {
     let ClipScratch { a, b } = scratch;
-    a.clear();
-    a.extend_from_slice(ring);
-    for plane in planes {
+    let Some((first, rest)) = planes.split_first() else {
+        a.clear();
+        a.extend_from_slice(ring);
+        return a;
+    };
+    // The first pass reads the ring itself (no copy), the others go back and forth.
+    clip_by(ring, first, a);
+    for plane in rest {
         if a.is_empty() {
             break;
         }
-        b.clear();
-        let mut prev = a[a.len() - 1];
-        let mut prev_in = plane.contains(prev);
-        for &cur in a.iter() {
-            let cur_in = plane.contains(cur);
-            if cur_in != prev_in {
-                b.push(plane.crossing(prev, cur));
-            }
-            if cur_in {
-                b.push(cur);
-            }
-            (prev, prev_in) = (cur, cur_in);
-        }
+        clip_by(a, plane, b);
         std::mem::swap(a, b);
     }
     a
+}
+
+/// One Sutherland–Hodgman pass: the (open) ring `from` clipped by `plane`, into `to`.
+#[inline]
+fn clip_by(from: &[Coord<f64>], plane: &HalfPlane, to: &mut Vec<Coord<f64>>) {
+    to.clear();
+    let Some(&last) = from.last() else {
+        return;
+    };
+    let mut prev = last;
+    let mut prev_in = plane.contains(prev);
+    for &cur in from {
+        let cur_in = plane.contains(cur);
+        if cur_in != prev_in {
+            to.push(plane.crossing(prev, cur));
+        }
+        if cur_in {
+            to.push(cur);
+        }
+        (prev, prev_in) = (cur, cur_in);
+    }
 }
 
 /// Shoelace signed area of an open or closed ring, counter-clockwise positive.

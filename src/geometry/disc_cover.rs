@@ -17,7 +17,7 @@
 //! All of it at a local origin (the zone's lower-left corner): the shoelace sums then lose no
 //! digits to Lambert-93 magnitudes.
 
-use geo::{Coord, LineString, MultiPolygon, Polygon};
+use geo::{ConvexHull, Coord, LineString, MultiPoint, MultiPolygon, Point, Polygon};
 use i_overlay::core::fill_rule::FillRule;
 use i_overlay::core::overlay_rule::OverlayRule;
 use i_overlay::float::overlay::FloatOverlay;
@@ -50,6 +50,52 @@ fn circumradius(r: f64, n: usize) -> f64 {
     r * (std::f64::consts::TAU / (n as f64 * step.sin())).sqrt()
 }
 
+/// The trigonometry of the regular `n`-gon, computed once per `n` and reused for every disc:
+/// the cosines and sines of the vertices' angles and of the edges' middle angles (the
+/// normals), the very values [`disc_vertices`] computes, so that a vertex built from them,
+/// `c + R·(cos, sin)`, is the same point to the last bit.
+#[derive(Debug, Default, Clone)]
+struct UnitPolygon {
+    /// Number of sides (at least 8), 0 before the first use.
+    n: usize,
+    /// `(cos, sin)` of `step·k`, the angle of vertex `k`.
+    vertex: Vec<(f64, f64)>,
+    /// `(sin, cos)` of `(k + 0.5)·step`, the direction of edge `k`'s outward normal.
+    normal: Vec<(f64, f64)>,
+}
+
+impl UnitPolygon {
+    /// Makes `self` the table of the `segments`-gon (at least 8 sides), unless it already is.
+    fn prepare(&mut self, segments: usize) {
+        let n = segments.max(8);
+        if self.n == n {
+            return;
+        }
+        let step = std::f64::consts::TAU / n as f64;
+        self.n = n;
+        self.vertex = (0..n)
+            .map(|i| {
+                let a = step * i as f64;
+                (a.cos(), a.sin())
+            })
+            .collect();
+        self.normal = (0..n)
+            .map(|k| ((k as f64 + 0.5) * step).sin_cos())
+            .collect();
+    }
+
+    /// Vertex `k` of the disc of circumradius `radius` around `c`, shifted by `-origin`
+    /// (computed as [`disc_vertices`] then shifted: the same bits).
+    #[inline]
+    fn vertex(&self, c: Coord<f64>, radius: f64, k: usize, origin: Coord<f64>) -> Coord<f64> {
+        let (cos, sin) = self.vertex[k];
+        Coord {
+            x: c.x + radius * cos,
+            y: c.y + radius * sin,
+        } - origin
+    }
+}
+
 /// A disc of radius `r` around `c` as a regular polygon of `segments` sides (at least 8) with
 /// the disc's exact area, counter-clockwise, first vertex at angle 0.
 ///
@@ -71,24 +117,78 @@ pub fn disc(c: Coord<f64>, r: f64, segments: usize) -> Polygon<f64> {
 #[derive(Debug, Clone)]
 pub struct CoverZone {
     origin: Coord<f64>,
-    rings: Vec<Vec<Coord<f64>>>,
-    outer_vertices: Vec<Coord<f64>>,
+    rings: Rings,
+    /// The convex hull's vertices of the outer rings: a half-plane holds all the outer
+    /// vertices, none or some of them exactly when it holds all, none or some of these.
+    hull: Vec<Coord<f64>>,
     corners: [Coord<f64>; 4],
     area: f64,
+}
+
+/// Rings stored end to end (one allocation, reused from one clip to the next).
+#[derive(Debug, Clone, Default)]
+struct Rings {
+    coords: Vec<Coord<f64>>,
+    /// Where each ring ends in `coords`.
+    ends: Vec<usize>,
+}
+
+impl Rings {
+    fn clear(&mut self) {
+        self.coords.clear();
+        self.ends.clear();
+    }
+
+    fn push(&mut self, ring: &[Coord<f64>]) {
+        self.coords.extend_from_slice(ring);
+        self.ends.push(self.coords.len());
+    }
+
+    fn iter(&self) -> impl Iterator<Item = &[Coord<f64>]> {
+        let starts = std::iter::once(0).chain(self.ends.iter().copied());
+        starts
+            .zip(self.ends.iter().copied())
+            .map(|(start, end)| &self.coords[start..end])
+    }
 }
 
 /// Reusable buffers of [`CoverZone::covered_area`] (one per thread).
 #[derive(Debug, Default)]
 pub struct CoverScratch {
     clip: ClipScratch,
-    vertices: Vec<Coord<f64>>,
+    unit: UnitPolygon,
+    /// The half-planes of every cut, end to end (see [`Cut::planes`]).
+    planes: Vec<HalfPlane>,
+    cuts: Vec<Cut>,
+    /// The intersections of inclusion–exclusion, one level per disc chosen.
+    levels: Vec<Rings>,
+    ring: Vec<Coord<f64>>,
 }
 
-/// One disc that cuts the zone: its centre and the half-planes of the edges that cut
-/// the zone (the other edges' half-planes contain the whole zone).
+/// One disc that cuts the zone: its centre and the range in [`CoverScratch::planes`] of the
+/// half-planes of the edges that cut the zone (the other edges' half-planes contain the whole
+/// zone).
+#[derive(Debug, Clone)]
 struct Cut {
     centre: Coord<f64>,
-    planes: Vec<HalfPlane>,
+    planes: std::ops::Range<usize>,
+}
+
+/// How a disc meets the zone.
+enum Meets {
+    /// The disc misses the zone.
+    Misses,
+    /// The disc holds the whole zone.
+    Covers,
+    /// The disc cuts the zone: the half-planes of its cutting edges were pushed.
+    Cuts,
+}
+
+/// A disc's circumradius, the apothem it is tested against, and the n-gon's trigonometry.
+struct DiscShape<'a> {
+    reach: f64,
+    apothem: f64,
+    unit: &'a UnitPolygon,
 }
 
 impl CoverZone {
@@ -104,18 +204,15 @@ impl CoverZone {
                 y: a.y.min(b.y),
             })
             .unwrap_or_default();
-        let mut rings = Vec::new();
+        let mut rings = Rings::default();
         let mut outer_vertices = Vec::new();
         for polygon in &zone.0 {
             let outer = local_ring(polygon.exterior(), origin, true);
             outer_vertices.extend_from_slice(&outer);
-            rings.push(outer);
-            rings.extend(
-                polygon
-                    .interiors()
-                    .iter()
-                    .map(|h| local_ring(h, origin, false)),
-            );
+            rings.push(&outer);
+            for hole in polygon.interiors() {
+                rings.push(&local_ring(hole, origin, false));
+            }
         }
         let max = outer_vertices
             .iter()
@@ -125,11 +222,11 @@ impl CoverZone {
                 y: a.y.max(b.y),
             })
             .unwrap_or_default();
-        let area = rings.iter().map(|r| signed_area(r)).sum();
+        let area = rings.iter().map(signed_area).sum();
         CoverZone {
             origin,
             rings,
-            outer_vertices,
+            hull: hull_vertices(&outer_vertices),
             corners: [
                 Coord { x: 0.0, y: 0.0 },
                 Coord { x: max.x, y: 0.0 },
@@ -171,118 +268,159 @@ impl CoverZone {
         segments: usize,
         scratch: &mut CoverScratch,
     ) -> f64 {
-        let mut cuts = Vec::new();
+        let CoverScratch {
+            clip,
+            unit,
+            planes,
+            cuts,
+            levels,
+            ring,
+        } = scratch;
+        unit.prepare(segments);
+        let n = unit.n;
+        let reach = circumradius(r, n);
+        let step = std::f64::consts::TAU / n as f64;
+        // An edge's line is at the apothem from the centre, along the normal at the middle
+        // angle: a box corner clearly short of it (by far more than rounding) is inside, and
+        // the exact predicate is left to the edges that come near the zone's box.
+        let shape = DiscShape {
+            reach,
+            apothem: reach * (step / 2.0).cos() - 1e-6 * (1.0 + reach),
+            unit,
+        };
+        planes.clear();
+        cuts.clear();
         for &c in centres {
-            match self.cut(c, r, segments, &mut scratch.vertices) {
-                Some(Cut { planes, .. }) if planes.is_empty() => return self.area,
-                Some(cut) => cuts.push(cut),
-                None => {}
+            let start = planes.len();
+            match self.cut(c, &shape, planes) {
+                Meets::Covers => return self.area,
+                Meets::Cuts => cuts.push(Cut {
+                    centre: c,
+                    planes: start..planes.len(),
+                }),
+                Meets::Misses => planes.truncate(start),
             }
         }
-        let reach = 2.0 * circumradius(r, segments.max(8));
-        groups(&cuts, reach)
+        if levels.len() < MAX_INCLUSION_EXCLUSION {
+            levels.resize_with(MAX_INCLUSION_EXCLUSION, Rings::default);
+        }
+        let (cuts, planes) = (&cuts[..], &planes[..]);
+        groups(cuts, 2.0 * reach)
             .iter()
             .map(|group| match group.len() {
-                1 => self.clipped_area(&cuts[group[0]].planes, scratch),
+                1 => self.clipped_area(&planes[cuts[group[0]].planes.clone()], clip),
                 n if n <= MAX_INCLUSION_EXCLUSION => {
-                    Self::inclusion_exclusion(&self.rings, &cuts, group, 0, 1.0, &mut scratch.clip)
+                    let set = CutSet {
+                        cuts,
+                        planes,
+                        group,
+                    };
+                    Self::inclusion_exclusion(&self.rings, &set, 0, 1.0, clip, levels)
                 }
-                _ => self.overlay_area(group.iter().map(|&i| cuts[i].centre), r, segments, scratch),
+                _ => {
+                    let centres = group.iter().map(|&i| cuts[i].centre);
+                    self.overlay_area(centres, &shape, clip, ring)
+                }
             })
             .sum()
     }
 
-    /// The disc around `c` (global) as the half-planes of its edges that cut the zone; `None`
-    /// when the disc misses the zone (some edge has the whole zone outside).
-    fn cut(
-        &self,
-        c: Coord<f64>,
-        r: f64,
-        segments: usize,
-        vertices: &mut Vec<Coord<f64>>,
-    ) -> Option<Cut> {
+    /// Whether the disc around `c` (global) misses the zone, holds it, or cuts it; in the
+    /// last case the half-planes of its edges that cut the zone are pushed onto `planes`
+    /// (some may have been pushed when it misses).
+    fn cut(&self, c: Coord<f64>, shape: &DiscShape, planes: &mut Vec<HalfPlane>) -> Meets {
         let local = c - self.origin;
-        let n = segments.max(8);
-        let reach = circumradius(r, n);
+        let DiscShape {
+            reach,
+            apothem,
+            unit,
+        } = *shape;
+        let n = unit.n;
         let far = self.corners[2];
         if local.x + reach < 0.0
             || local.y + reach < 0.0
             || local.x - reach > far.x
             || local.y - reach > far.y
         {
-            return None;
+            return Meets::Misses;
         }
-        // Global vertices shifted afterwards: the same points as `disc` builds.
-        vertices.clear();
-        vertices.extend(disc_vertices(c, r, segments).map(|v| v - self.origin));
-        let step = std::f64::consts::TAU / n as f64;
-        // An edge's line is at the apothem from the centre, along the normal at the middle
-        // angle: a box corner clearly short of it (by far more than rounding) is inside, and
-        // the exact predicate is left to the edges that come near the zone's box.
-        let apothem = reach * (step / 2.0).cos() - 1e-6 * (1.0 + reach);
-        let mut planes = Vec::new();
-        for k in 0..n {
-            let (sin, cos) = ((k as f64 + 0.5) * step).sin_cos();
-            let clear = self
-                .corners
-                .iter()
-                .all(|p| (p.x - local.x) * cos + (p.y - local.y) * sin < apothem);
-            if clear {
+        let corners = self.corners.map(|p| p - local);
+        let start = planes.len();
+        for (k, &(sin, cos)) in unit.normal.iter().enumerate() {
+            // The same products as `(p.x - local.x) * cos + (p.y - local.y) * sin`.
+            if corners.iter().all(|p| p.x * cos + p.y * sin < apothem) {
                 continue;
             }
+            // Global vertices shifted afterwards: the same points as `disc` builds.
             let plane = HalfPlane {
-                from: vertices[k],
-                to: vertices[(k + 1) % n],
+                from: unit.vertex(c, reach, k, self.origin),
+                to: unit.vertex(c, reach, (k + 1) % n, self.origin),
             };
             if self.corners.iter().all(|&p| plane.contains(p)) {
                 continue;
             }
-            let inside = self
-                .outer_vertices
-                .iter()
-                .filter(|&&p| plane.contains(p))
-                .count();
-            if inside == 0 {
-                return None;
+            let (mut any_in, mut any_out) = (false, false);
+            for &p in &self.hull {
+                if plane.contains(p) {
+                    any_in = true;
+                } else {
+                    any_out = true;
+                }
+                if any_in && any_out {
+                    break;
+                }
             }
-            if inside < self.outer_vertices.len() {
+            if !any_in {
+                return Meets::Misses;
+            }
+            if any_out {
                 planes.push(plane);
             }
         }
-        Some(Cut { centre: c, planes })
+        if planes.len() == start {
+            Meets::Covers
+        } else {
+            Meets::Cuts
+        }
     }
 
     /// Signed area of the zone clipped by `planes` (their intersection, convex).
-    fn clipped_area(&self, planes: &[HalfPlane], scratch: &mut CoverScratch) -> f64 {
+    fn clipped_area(&self, planes: &[HalfPlane], clip: &mut ClipScratch) -> f64 {
         self.rings
             .iter()
-            .map(|ring| clipped_signed_area(ring, planes, &mut scratch.clip))
+            .map(|ring| clipped_signed_area(ring, planes, clip))
             .sum()
     }
 
-    /// Σ over the subsets S of `group[from..]` of ±area(`rings` ∩ ⋂S), `rings` being the zone
-    /// already clipped by the discs chosen above: inclusion–exclusion, each intersection
+    /// Σ over the subsets S of `set.group[from..]` of ±area(`rings` ∩ ⋂S), `rings` being the
+    /// zone already clipped by the discs chosen above: inclusion–exclusion, each intersection
     /// clipped from its parent's (so only by the new disc's planes), a branch dropped as soon
-    /// as its intersection misses the zone.
+    /// as its intersection misses the zone. `levels` holds one buffer per disc still to choose.
     fn inclusion_exclusion(
-        rings: &[Vec<Coord<f64>>],
-        cuts: &[Cut],
-        group: &[usize],
+        rings: &Rings,
+        set: &CutSet,
         from: usize,
         sign: f64,
         clip: &mut ClipScratch,
+        levels: &mut [Rings],
     ) -> f64 {
+        let Some((clipped, deeper)) = levels.split_first_mut() else {
+            return 0.0;
+        };
         let mut total = 0.0;
-        for (k, &i) in group.iter().enumerate().skip(from) {
-            let clipped: Vec<Vec<Coord<f64>>> = rings
-                .iter()
-                .map(|ring| clip_ring(ring, &cuts[i].planes, clip).to_vec())
-                .filter(|ring| ring.len() >= 3)
-                .collect();
-            let area: f64 = clipped.iter().map(|r| signed_area(r)).sum();
+        for (k, &i) in set.group.iter().enumerate().skip(from) {
+            clipped.clear();
+            let planes = &set.planes[set.cuts[i].planes.clone()];
+            for ring in rings.iter() {
+                let ring = clip_ring(ring, planes, clip);
+                if ring.len() >= 3 {
+                    clipped.push(ring);
+                }
+            }
+            let area: f64 = clipped.iter().map(signed_area).sum();
             if area > 0.0 {
                 total += sign * area;
-                total += Self::inclusion_exclusion(&clipped, cuts, group, k + 1, -sign, clip);
+                total += Self::inclusion_exclusion(clipped, set, k + 1, -sign, clip, deeper);
             }
         }
         total
@@ -293,9 +431,9 @@ impl CoverZone {
     fn overlay_area(
         &self,
         centres: impl Iterator<Item = Coord<f64>>,
-        r: f64,
-        n: usize,
-        scratch: &mut CoverScratch,
+        shape: &DiscShape,
+        scratch: &mut ClipScratch,
+        ring: &mut Vec<Coord<f64>>,
     ) -> f64 {
         let far = self.corners[2];
         let frame = [
@@ -323,12 +461,12 @@ impl CoverZone {
             ),
         ]
         .map(|(from, to)| HalfPlane { from, to });
-        let mut ring = Vec::with_capacity(n.max(8));
+        let unit = shape.unit;
         let clip: Vec<Vec<[f64; 2]>> = centres
             .map(|c| {
                 ring.clear();
-                ring.extend(disc_vertices(c, r, n).map(|v| v - self.origin));
-                clip_ring(&ring, &frame, &mut scratch.clip)
+                ring.extend((0..unit.n).map(|k| unit.vertex(c, shape.reach, k, self.origin)));
+                clip_ring(ring, &frame, scratch)
                     .iter()
                     .map(|c| [c.x, c.y])
                     .collect()
@@ -351,6 +489,28 @@ impl CoverZone {
             })
             .sum()
     }
+}
+
+/// The cuts of one group of near discs, for inclusion–exclusion.
+struct CutSet<'a> {
+    cuts: &'a [Cut],
+    planes: &'a [HalfPlane],
+    group: &'a [usize],
+}
+
+/// The vertices of the convex hull of `points` (geo's quickhull, exact orientation tests):
+/// every point is in their convex hull, so a half-plane (convex) holds all the points when
+/// it holds these, and none when it holds none of these.
+fn hull_vertices(points: &[Coord<f64>]) -> Vec<Coord<f64>> {
+    if points.is_empty() {
+        return Vec::new();
+    }
+    let hull = MultiPoint(points.iter().map(|&c| Point(c)).collect()).convex_hull();
+    let mut ring = hull.exterior().0.clone();
+    if ring.len() > 1 && ring.first() == ring.last() {
+        ring.pop();
+    }
+    ring
 }
 
 /// `ring` (open) at `origin`, counter-clockwise when `ccw`, clockwise otherwise.

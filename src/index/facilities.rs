@@ -8,8 +8,10 @@
 //! straddles the k-th place.
 
 use std::collections::BTreeMap;
+use std::sync::OnceLock;
 
 use geo::Coord;
+use rayon::prelude::*;
 use rstar::primitives::GeomWithData;
 use rstar::{AABB, RTree};
 
@@ -48,10 +50,13 @@ type Tree = RTree<GeomWithData<[f64; 2], usize>>;
 #[derive(Debug, Clone)]
 pub struct FacilityIndex {
     facilities: Vec<IndexedFacility>,
-    all: Tree,
+    /// The tree over every category, built at its first query (commands that ask per
+    /// category, like `coverage`, never build it).
+    all: OnceLock<Tree>,
     by_category: BTreeMap<Category, Tree>,
-    /// Bucket grids for the single nearest neighbour (the common query), same keys.
-    all_grid: Option<PointGrid>,
+    /// Bucket grids for the single nearest neighbour (the common query), same keys; the one
+    /// over every category built at its first query.
+    all_grid: OnceLock<Option<PointGrid>>,
     grid_by_category: BTreeMap<Category, PointGrid>,
 }
 
@@ -73,7 +78,7 @@ impl FacilityIndex {
     /// ```
     pub fn new(facilities: &[Facility]) -> Self {
         let facilities: Vec<IndexedFacility> = facilities
-            .iter()
+            .par_iter()
             .map(|f| IndexedFacility {
                 id: f.id.clone(),
                 name: f.name.clone(),
@@ -83,30 +88,37 @@ impl FacilityIndex {
             })
             .collect();
         let mut grouped: BTreeMap<Category, Vec<GeomWithData<[f64; 2], usize>>> = BTreeMap::new();
-        let mut all = Vec::with_capacity(facilities.len());
-        for (i, f) in facilities.iter().enumerate() {
-            if !(f.point.x.is_finite() && f.point.y.is_finite()) {
-                continue;
-            }
-            let item = GeomWithData::new([f.point.x, f.point.y], i);
-            all.push(item);
-            grouped.entry(f.category.clone()).or_default().push(item);
+        for item in indexed_points(&facilities) {
+            grouped
+                .entry(facilities[item.data].category.clone())
+                .or_default()
+                .push(item);
         }
-        let points = |items: &[GeomWithData<[f64; 2], usize>]| -> Vec<([f64; 2], usize)> {
-            items.iter().map(|i| (*i.geom(), i.data)).collect()
-        };
+        // One category per thread task: its grid and its tree.
+        let built: Vec<(Category, Option<PointGrid>, Tree)> = grouped
+            .into_par_iter()
+            .map(|(c, items)| {
+                (
+                    c,
+                    PointGrid::new(&grid_points(&items)),
+                    RTree::bulk_load(items),
+                )
+            })
+            .collect();
+        let mut grid_by_category = BTreeMap::new();
+        let mut by_category = BTreeMap::new();
+        for (c, grid, tree) in built {
+            if let Some(grid) = grid {
+                grid_by_category.insert(c.clone(), grid);
+            }
+            by_category.insert(c, tree);
+        }
         FacilityIndex {
             facilities,
-            all_grid: PointGrid::new(&points(&all)),
-            grid_by_category: grouped
-                .iter()
-                .filter_map(|(c, items)| Some((c.clone(), PointGrid::new(&points(items))?)))
-                .collect(),
-            all: RTree::bulk_load(all),
-            by_category: grouped
-                .into_iter()
-                .map(|(c, items)| (c, RTree::bulk_load(items)))
-                .collect(),
+            all_grid: OnceLock::new(),
+            grid_by_category,
+            all: OnceLock::new(),
+            by_category,
         }
     }
 
@@ -158,14 +170,20 @@ impl FacilityIndex {
 
     fn grid(&self, category: Option<&Category>) -> Option<&PointGrid> {
         match category {
-            None => self.all_grid.as_ref(),
+            None => self
+                .all_grid
+                .get_or_init(|| PointGrid::new(&grid_points(&indexed_points(&self.facilities))))
+                .as_ref(),
             Some(c) => self.grid_by_category.get(c),
         }
     }
 
     fn tree(&self, category: Option<&Category>) -> Option<&Tree> {
         match category {
-            None => Some(&self.all),
+            None => Some(
+                self.all
+                    .get_or_init(|| RTree::bulk_load(indexed_points(&self.facilities))),
+            ),
             Some(c) => self.by_category.get(c),
         }
     }
@@ -359,6 +377,21 @@ impl FacilityIndex {
             margin *= 4.0;
         }
     }
+}
+
+/// The facilities with finite coordinates as tree items (input order).
+fn indexed_points(facilities: &[IndexedFacility]) -> Vec<GeomWithData<[f64; 2], usize>> {
+    facilities
+        .iter()
+        .enumerate()
+        .filter(|(_, f)| f.point.x.is_finite() && f.point.y.is_finite())
+        .map(|(i, f)| GeomWithData::new([f.point.x, f.point.y], i))
+        .collect()
+}
+
+/// Tree items as the points of a [`PointGrid`].
+fn grid_points(items: &[GeomWithData<[f64; 2], usize>]) -> Vec<([f64; 2], usize)> {
+    items.iter().map(|i| (*i.geom(), i.data)).collect()
 }
 
 #[cfg(test)]
