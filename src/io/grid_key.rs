@@ -1,0 +1,200 @@
+//! Duplicate INSPIRE cell ids, found without a string per cell: a national grid holds millions
+//! of ids, and hashing each as a `String` with SipHash was a fifth of the time of reading it.
+//!
+//! An id written the canonical way (`CRS3035RES200mN2730200E4079600`: decimal integers without
+//! sign or leading zero, as INSEE writes them) is one number per (CRS, size) pair: two canonical
+//! ids are the same text exactly when they have the same numbers. Any other spelling that
+//! [`super::grid::parse_inspire_id`] still accepts (`RES200.0m`, `N02730200`, …) is kept as
+//! text, in a set of its own: a canonical and a non-canonical id are never the same text, so
+//! "same id" still means "same text", as before.
+//!
+//! # Examples
+//!
+//! ```
+//! use qpv::io::grid_key::SeenIds;
+//! let mut seen = SeenIds::default();
+//! assert!(seen.insert("CRS3035RES200mN2730200E4079600"));
+//! assert!(seen.insert("CRS3035RES200mN02730200E4079600")); // other text: another id
+//! assert!(!seen.insert("CRS3035RES200mN2730200E4079600"));
+//! assert!(!seen.insert("CRS3035RES200mN02730200E4079600"));
+//! ```
+
+use std::collections::HashSet;
+
+use foldhash::fast::FixedState;
+use geo::Coord;
+
+use super::grid::InspireId;
+use crate::crs::Crs;
+
+/// A canonical id as numbers: `(crs, size)` and the corner `(north, east)`, each below 10⁹.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CanonicalId {
+    /// EPSG code.
+    pub crs: u32,
+    /// Cell size, m.
+    pub size: u32,
+    /// `N` (northing of the lower-left corner), m.
+    pub north: u32,
+    /// `E` (easting of the lower-left corner), m.
+    pub east: u32,
+}
+
+impl CanonicalId {
+    /// Reads `CRS<crs>RES<size>mN<north>E<east>` with canonical decimal integers of at most 9
+    /// digits; `None` for any other text (which may still be an id: see the module).
+    ///
+    /// ```
+    /// use qpv::io::grid_key::CanonicalId;
+    /// let id = CanonicalId::parse("CRS3035RES200mN2730200E4079600").unwrap();
+    /// assert_eq!((id.crs, id.size, id.north, id.east), (3035, 200, 2730200, 4079600));
+    /// assert_eq!(CanonicalId::parse("CRS3035RES200mN2730200E04079600"), None);
+    /// assert_eq!(CanonicalId::parse(" CRS3035RES200mN2730200E4079600"), None);
+    /// ```
+    pub fn parse(text: &str) -> Option<Self> {
+        let rest = text.as_bytes().strip_prefix(b"CRS")?;
+        let (crs, rest) = integer(rest)?;
+        let rest = rest.strip_prefix(b"RES")?;
+        let (size, rest) = integer(rest)?;
+        let rest = rest.strip_prefix(b"mN")?;
+        let (north, rest) = integer(rest)?;
+        let rest = rest.strip_prefix(b"E")?;
+        let (east, rest) = integer(rest)?;
+        rest.is_empty().then_some(CanonicalId {
+            crs,
+            size,
+            north,
+            east,
+        })
+    }
+
+    /// The id decoded, exactly as [`super::grid::parse_inspire_id`] decodes the same text.
+    pub fn inspire(self) -> InspireId {
+        InspireId {
+            crs: Crs::epsg(self.crs),
+            size: f64::from(self.size),
+            corner: Coord {
+                x: f64::from(self.east),
+                y: f64::from(self.north),
+            },
+        }
+    }
+
+    /// The corner as one number (unique within a `(crs, size)` pair).
+    fn corner_key(self) -> u64 {
+        (u64::from(self.north) << 32) | u64::from(self.east)
+    }
+}
+
+/// A canonical decimal integer (no sign, no leading zero, 1 to 9 digits) at the start of
+/// `bytes`, and the bytes after it.
+fn integer(bytes: &[u8]) -> Option<(u32, &[u8])> {
+    let digits = bytes.iter().take_while(|b| b.is_ascii_digit()).count();
+    if digits == 0 || digits > 9 || (digits > 1 && bytes[0] == b'0') {
+        return None;
+    }
+    let value = bytes[..digits]
+        .iter()
+        .fold(0u32, |v, &b| v * 10 + u32::from(b - b'0'));
+    Some((value, &bytes[digits..]))
+}
+
+/// The ids met so far.
+#[derive(Debug, Default)]
+pub struct SeenIds {
+    /// Canonical ids: one set of corners per `(crs, size)` pair (a file has one, usually).
+    canonical: Vec<((u32, u32), HashSet<u64, FixedState>)>,
+    /// Every other spelling, as text.
+    other: HashSet<String, FixedState>,
+}
+
+impl SeenIds {
+    /// Records `id` (trimmed text); `false` when it was already there.
+    pub fn insert(&mut self, id: &str) -> bool {
+        match CanonicalId::parse(id) {
+            Some(c) => self.insert_canonical(c),
+            None => self.other.insert(id.to_string()),
+        }
+    }
+
+    /// Records an id already read by [`CanonicalId::parse`]; `false` when it was already there.
+    pub fn insert_canonical(&mut self, id: CanonicalId) -> bool {
+        let pair = (id.crs, id.size);
+        let slot = match self.canonical.iter().position(|(p, _)| *p == pair) {
+            Some(i) => i,
+            None => {
+                self.canonical.push((pair, HashSet::default()));
+                self.canonical.len() - 1
+            }
+        };
+        self.canonical[slot].1.insert(id.corner_key())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::io::grid::parse_inspire_id;
+    use proptest::prelude::*;
+
+    #[test]
+    fn canonical_ids_decode_as_the_text_parser_does() {
+        for text in [
+            "CRS3035RES200mN2730200E4079600",
+            "CRS3035RES1000mN0E0",
+            "CRS2154RES200mN999999999E1",
+        ] {
+            assert_eq!(
+                Some(CanonicalId::parse(text).unwrap().inspire()),
+                parse_inspire_id(text),
+                "{text}"
+            );
+        }
+    }
+
+    #[test]
+    fn other_spellings_are_not_canonical() {
+        for text in [
+            "CRS3035RES200.0mN2730200E4079600",
+            "CRS3035RES200mN+2730200E4079600",
+            "CRS03035RES200mN2730200E4079600",
+            "CRS3035RES200mN2730200E4079600 ",
+            "CRS3035RES200mN2730200E1000000000",
+            "CRS3035RES200mN2730200E",
+            "CRS3035RES200mN2730200E4079600x",
+            "crs3035RES200mN2730200E4079600",
+        ] {
+            assert_eq!(CanonicalId::parse(text), None, "{text}");
+        }
+    }
+
+    proptest! {
+        // Oracle: the old duplicate check, a set of the ids' text.
+        #[test]
+        fn same_id_means_same_text(
+            ids in proptest::collection::vec(
+                (prop_oneof!["3035", "2154", "03035"], prop_oneof!["200", "200.0", "1000"],
+                 0u32..4, 0u32..4, prop_oneof!["", "0"]),
+                1..40,
+            )
+        ) {
+            let mut seen = SeenIds::default();
+            let mut oracle = HashSet::new();
+            for (crs, size, n, e, pad) in ids {
+                let text = format!("CRS{crs}RES{size}mN{pad}{}E{}", 2_730_200 + 200 * n, 200 * e);
+                prop_assert_eq!(seen.insert(&text), oracle.insert(text.clone()), "{}", text);
+            }
+        }
+
+        #[test]
+        fn canonical_parse_agrees_with_the_text_parser(
+            crs in 0u32..1_000_000_000, size in 0u32..100_000, n in 0u32..1_000_000_000,
+            e in 0u32..1_000_000_000,
+        ) {
+            let text = format!("CRS{crs}RES{size}mN{n}E{e}");
+            let c = CanonicalId::parse(&text).unwrap();
+            prop_assert_eq!((c.crs, c.size, c.north, c.east), (crs, size, n, e));
+            prop_assert_eq!(Some(c.inspire()), parse_inspire_id(&text));
+        }
+    }
+}
