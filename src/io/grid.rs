@@ -16,7 +16,7 @@ use crate::model::{GridCell, GridValues};
 use super::grid_key::{CanonicalId, SeenIds};
 use super::problems::first_problem;
 use super::row_batches::for_each_row;
-use super::table::{TableOptions, TableReader, find_column, parse_number};
+use super::table::{TableOptions, TableReader, find_column, parse_number, trim_field};
 
 /// The value columns, in [`GridValues`] order.
 const VALUE_COLUMNS: [&str; 11] = [
@@ -212,7 +212,7 @@ fn check_grid_filtered(
                     "ids look like CRS3035RES200mN2730200E4079600".into(),
                 );
             }
-            RowCheck::BadCorner((message, hint)) => return problem(message, hint.into()),
+            RowCheck::BadCorner(p) => return problem(p.0, p.1.into()),
             RowCheck::Cell {
                 inspire,
                 canonical,
@@ -232,7 +232,7 @@ fn check_grid_filtered(
         }
         let numbers = match numbers {
             Ok(n) => n,
-            Err((message, hint)) => return problem(message, hint.into()),
+            Err(p) => return problem(p.0, p.1.into()),
         };
         count += 1;
         let square = Rect::new(
@@ -281,7 +281,7 @@ enum RowCheck {
     /// The id is not an INSPIRE id.
     BadId,
     /// The x/y corner is not a number or not the id's.
-    BadCorner(RowProblem),
+    BadCorner(Box<RowProblem>),
     /// A cell, if its values are right.
     Cell {
         /// The id decoded.
@@ -290,14 +290,15 @@ enum RowCheck {
         canonical: Option<CanonicalId>,
         /// Its lower-left corner.
         corner: Coord,
-        /// The eleven counts, or their first problem.
-        values: Result<[f64; 11], RowProblem>,
+        /// The eleven counts, or their first problem (boxed: rows cross threads, and a
+        /// small row is a fast one).
+        values: Result<[f64; 11], Box<RowProblem>>,
     },
 }
 
 /// The trimmed cell of column `i` (empty when the row is short).
 fn cell(fields: &csv::StringRecord, i: usize) -> &str {
-    fields.get(i).unwrap_or("").trim()
+    trim_field(fields.get(i).unwrap_or(""))
 }
 
 /// The columns of a Filosofi grid table.
@@ -356,9 +357,9 @@ impl GridColumns {
                 inspire,
                 canonical,
                 corner,
-                values: self.values(fields),
+                values: self.values(fields).map_err(Box::new),
             },
-            Err(p) => RowCheck::BadCorner(p),
+            Err(p) => RowCheck::BadCorner(Box::new(p)),
         }
     }
 
