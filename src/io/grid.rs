@@ -205,7 +205,7 @@ fn check_grid_filtered(
             problems.push(Error::input(&path, loc.clone(), message, hint));
             Ok(())
         };
-        let (inspire, canonical, corner, numbers) = match checked {
+        let (inspire, canonical, corner) = match checked {
             RowCheck::BadId => {
                 return problem(
                     format!("'{id}' is not an INSPIRE grid id"),
@@ -217,8 +217,7 @@ fn check_grid_filtered(
                 inspire,
                 canonical,
                 corner,
-                values,
-            } => (inspire, canonical, corner, values),
+            } => (inspire, canonical, corner),
         };
         let fresh = match canonical {
             Some(c) => seen.insert_canonical(c),
@@ -230,9 +229,10 @@ fn check_grid_filtered(
                 "each cell must appear once".into(),
             );
         }
-        let numbers = match numbers {
+        // Here rather than on the reading thread, the busier one: the two are then about even.
+        let numbers = match columns.values(fields) {
             Ok(n) => n,
-            Err(p) => return problem(p.0, p.1.into()),
+            Err((message, hint)) => return problem(message, hint.into()),
         };
         count += 1;
         let square = Rect::new(
@@ -275,8 +275,8 @@ fn check_grid_filtered(
 /// A row problem: the message and the hint.
 type RowProblem = (String, &'static str);
 
-/// What the checks of one row that need nothing but the row found (all but the duplicate
-/// check), in the order the problems are reported.
+/// What the checks of the id and corner of one row found, in the order the problems are
+/// reported (then come the duplicate check and the values).
 enum RowCheck {
     /// The id is not an INSPIRE id.
     BadId,
@@ -290,9 +290,6 @@ enum RowCheck {
         canonical: Option<CanonicalId>,
         /// Its lower-left corner.
         corner: Coord,
-        /// The eleven counts, or their first problem (boxed: rows cross threads, and a
-        /// small row is a fast one).
-        values: Result<[f64; 11], Box<RowProblem>>,
     },
 }
 
@@ -342,7 +339,7 @@ impl GridColumns {
         })
     }
 
-    /// The checks of one row that need nothing but the row.
+    /// The checks of the id and corner of one row.
     fn check(&self, fields: &csv::StringRecord) -> RowCheck {
         let id = cell(fields, self.id);
         let (inspire, canonical) = match CanonicalId::parse(id) {
@@ -357,7 +354,6 @@ impl GridColumns {
                 inspire,
                 canonical,
                 corner,
-                values: self.values(fields).map_err(Box::new),
             },
             Err(p) => RowCheck::BadCorner(Box::new(p)),
         }

@@ -112,7 +112,8 @@ struct Corners {
 impl Corners {
     /// Records the corner of `id`; `false` when it was already there.
     fn insert(&mut self, id: CanonicalId) -> bool {
-        let on_lattice = id.size > 0 && id.north % id.size == 0 && id.east % id.size == 0;
+        let on_lattice =
+            id.size > 0 && id.north.is_multiple_of(id.size) && id.east.is_multiple_of(id.size);
         if !on_lattice {
             return self.off_lattice.insert(id.corner_key());
         }
