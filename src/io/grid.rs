@@ -205,7 +205,7 @@ fn check_grid_filtered(
             problems.push(Error::input(&path, loc.clone(), message, hint));
             Ok(())
         };
-        let (inspire, canonical, corner) = match checked {
+        let (inspire, canonical, corner, numbers) = match checked {
             RowCheck::BadId => {
                 return problem(
                     format!("'{id}' is not an INSPIRE grid id"),
@@ -217,7 +217,8 @@ fn check_grid_filtered(
                 inspire,
                 canonical,
                 corner,
-            } => (inspire, canonical, corner),
+                values,
+            } => (inspire, canonical, corner, values),
         };
         let fresh = match canonical {
             Some(c) => seen.insert_canonical(c),
@@ -229,10 +230,9 @@ fn check_grid_filtered(
                 "each cell must appear once".into(),
             );
         }
-        // Here rather than on the reading thread, the busier one: the two are then about even.
-        let numbers = match columns.values(fields) {
+        let numbers = match numbers {
             Ok(n) => n,
-            Err((message, hint)) => return problem(message, hint.into()),
+            Err(p) => return problem(p.0, p.1.into()),
         };
         count += 1;
         let square = Rect::new(
@@ -275,8 +275,8 @@ fn check_grid_filtered(
 /// A row problem: the message and the hint.
 type RowProblem = (String, &'static str);
 
-/// What the checks of the id and corner of one row found, in the order the problems are
-/// reported (then come the duplicate check and the values).
+/// What the checks of one row that need nothing but the row found (all but the duplicate
+/// check), in the order the problems are reported.
 enum RowCheck {
     /// The id is not an INSPIRE id.
     BadId,
@@ -290,6 +290,9 @@ enum RowCheck {
         canonical: Option<CanonicalId>,
         /// Its lower-left corner.
         corner: Coord,
+        /// The eleven counts, or their first problem (boxed: rows cross threads, and a
+        /// small row is a fast one).
+        values: Result<[f64; 11], Box<RowProblem>>,
     },
 }
 
@@ -339,11 +342,11 @@ impl GridColumns {
         })
     }
 
-    /// The checks of the id and corner of one row.
+    /// The checks of one row that need nothing but the row.
     fn check(&self, fields: &csv::StringRecord) -> RowCheck {
         let id = cell(fields, self.id);
         let (inspire, canonical) = match CanonicalId::parse(id) {
-            Some(c) => (c.inspire(), Some(c)),
+            Some(c) => (canonical_inspire(c), Some(c)),
             None => match parse_inspire_id(id) {
                 Some(inspire) => (inspire, None),
                 None => return RowCheck::BadId,
@@ -354,6 +357,7 @@ impl GridColumns {
                 inspire,
                 canonical,
                 corner,
+                values: self.values(fields).map_err(Box::new),
             },
             Err(p) => RowCheck::BadCorner(Box::new(p)),
         }
@@ -412,6 +416,19 @@ impl GridColumns {
             }
         }
         Ok(numbers)
+    }
+}
+
+/// A canonical id decoded, exactly as [`parse_inspire_id`] decodes the same text (integers
+/// below 10⁹ are exact in an `f64`).
+fn canonical_inspire(c: CanonicalId) -> InspireId {
+    InspireId {
+        crs: Crs::epsg(c.crs),
+        size: f64::from(c.size),
+        corner: Coord {
+            x: f64::from(c.east),
+            y: f64::from(c.north),
+        },
     }
 }
 
@@ -660,6 +677,31 @@ mod tests {
                 }
                 text.into_bytes()
             })
+    }
+
+    #[test]
+    fn canonical_ids_decode_as_the_text_parser_does() {
+        for text in [
+            "CRS3035RES200mN2730200E4079600",
+            "CRS3035RES1000mN0E0",
+            "CRS2154RES200mN999999999E1",
+        ] {
+            let c = CanonicalId::parse(text).unwrap();
+            assert_eq!(Some(canonical_inspire(c)), parse_inspire_id(text), "{text}");
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn canonical_parse_agrees_with_the_text_parser(
+            crs in 0u32..1_000_000_000, size in 0u32..100_000, n in 0u32..1_000_000_000,
+            e in 0u32..1_000_000_000,
+        ) {
+            let text = format!("CRS{crs}RES{size}mN{n}E{e}");
+            let c = CanonicalId::parse(&text).unwrap();
+            prop_assert_eq!((c.crs, c.size, c.north, c.east), (crs, size, n, e));
+            prop_assert_eq!(Some(canonical_inspire(c)), parse_inspire_id(&text));
+        }
     }
 
     proptest! {

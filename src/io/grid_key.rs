@@ -4,7 +4,7 @@
 //! An id written the canonical way (`CRS3035RES200mN2730200E4079600`: decimal integers without
 //! sign or leading zero, as INSEE writes them) is one number per (CRS, size) pair: two canonical
 //! ids are the same text exactly when they have the same numbers. Any other spelling that
-//! [`super::grid::parse_inspire_id`] still accepts (`RES200.0m`, `N02730200`, …) is kept as
+//! `qpv::io::grid::parse_inspire_id` still accepts (`RES200.0m`, `N02730200`, …) is kept as
 //! text, in a set of its own: a canonical and a non-canonical id are never the same text, so
 //! "same id" still means "same text", as before.
 //!
@@ -22,10 +22,6 @@
 use std::collections::{HashMap, HashSet};
 
 use foldhash::fast::FixedState;
-use geo::Coord;
-
-use super::grid::InspireId;
-use crate::crs::Crs;
 
 /// A canonical id as numbers: `(crs, size)` and the corner `(north, east)`, each below 10⁹.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -66,18 +62,6 @@ impl CanonicalId {
             north,
             east,
         })
-    }
-
-    /// The id decoded, exactly as [`super::grid::parse_inspire_id`] decodes the same text.
-    pub fn inspire(self) -> InspireId {
-        InspireId {
-            crs: Crs::epsg(self.crs),
-            size: f64::from(self.size),
-            corner: Coord {
-                x: f64::from(self.east),
-                y: f64::from(self.north),
-            },
-        }
     }
 
     /// The corner as one number (unique within a `(crs, size)` pair).
@@ -162,23 +146,7 @@ impl SeenIds {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::io::grid::parse_inspire_id;
     use proptest::prelude::*;
-
-    #[test]
-    fn canonical_ids_decode_as_the_text_parser_does() {
-        for text in [
-            "CRS3035RES200mN2730200E4079600",
-            "CRS3035RES1000mN0E0",
-            "CRS2154RES200mN999999999E1",
-        ] {
-            assert_eq!(
-                Some(CanonicalId::parse(text).unwrap().inspire()),
-                parse_inspire_id(text),
-                "{text}"
-            );
-        }
-    }
 
     #[test]
     fn other_spellings_are_not_canonical() {
@@ -215,17 +183,6 @@ mod tests {
                 let text = format!("CRS{crs}RES{size}mN{pad}{n}E{e}");
                 prop_assert_eq!(seen.insert(&text), oracle.insert(text.clone()), "{}", text);
             }
-        }
-
-        #[test]
-        fn canonical_parse_agrees_with_the_text_parser(
-            crs in 0u32..1_000_000_000, size in 0u32..100_000, n in 0u32..1_000_000_000,
-            e in 0u32..1_000_000_000,
-        ) {
-            let text = format!("CRS{crs}RES{size}mN{n}E{e}");
-            let c = CanonicalId::parse(&text).unwrap();
-            prop_assert_eq!((c.crs, c.size, c.north, c.east), (crs, size, n, e));
-            prop_assert_eq!(Some(c.inspire()), parse_inspire_id(&text));
         }
     }
 }
