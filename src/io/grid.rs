@@ -5,7 +5,6 @@
 //! The four corners are reprojected, so that in Lambert-93 a cell is a slightly rotated
 //! quadrilateral of the same area (± 0.1 %), not a re-squared approximation.
 
-use std::collections::HashSet;
 use std::path::Path;
 
 use geo::{Coord, LineString, Polygon, Rect};
@@ -14,8 +13,10 @@ use crate::crs::{Crs, ToMetric};
 use crate::error::{Error, Location, Result};
 use crate::model::{GridCell, GridValues};
 
+use super::grid_key::{CanonicalId, SeenIds};
 use super::problems::first_problem;
-use super::table::{TableOptions, TableReader, find_column, parse_number};
+use super::row_batches::for_each_row;
+use super::table::{TableOptions, TableReader, find_column, parse_number, trim_field};
 
 /// The value columns, in [`GridValues`] order.
 const VALUE_COLUMNS: [&str; 11] = [
@@ -176,6 +177,10 @@ pub fn check_grid_each(
 }
 
 /// [`check_grid_each`] reprojecting only the cells whose square (grid CRS) `wanted` accepts.
+///
+/// The rows are read and their fields checked on a second thread ([`for_each_row`]); the
+/// duplicate check, the choice of cells and their reprojection follow here, in file order, so
+/// the problems and cells are those of a plain loop over the rows.
 fn check_grid_filtered(
     table: TableReader,
     target: Crs,
@@ -190,32 +195,44 @@ fn check_grid_filtered(
     }
     let columns = GridColumns::find(&path, &headers)?;
     let mut transforms: Vec<(Crs, ToMetric)> = Vec::new();
-    let mut seen = HashSet::new();
+    let mut seen = SeenIds::default();
     let mut count = 0usize;
-    for row in table {
-        let row = row?;
-        let loc = Location::Line(row.line);
-        let fields = &row.fields;
+    let parse = |fields: &csv::StringRecord| columns.check(fields);
+    for_each_row(table, parse, |line, fields, checked| {
+        let loc = Location::Line(line);
         let id = cell(fields, columns.id);
-        let Some(inspire) = parse_inspire_id(id) else {
-            problems.push(Error::input(
-                &path,
-                loc,
-                format!("'{id}' is not an INSPIRE grid id"),
-                "ids look like CRS3035RES200mN2730200E4079600",
-            ));
-            continue;
+        let mut problem = |message: String, hint: String| {
+            problems.push(Error::input(&path, loc.clone(), message, hint));
+            Ok(())
         };
-        let checked = columns
-            .corner(fields, &inspire)
-            .and_then(|corner| unique(id, &mut seen).map(|()| corner))
-            .and_then(|corner| Ok((corner, columns.values(fields)?)));
-        let (corner, numbers) = match checked {
-            Ok(found) => found,
-            Err((message, hint)) => {
-                problems.push(Error::input(&path, loc, message, hint));
-                continue;
+        let (inspire, canonical, corner, numbers) = match checked {
+            RowCheck::BadId => {
+                return problem(
+                    format!("'{id}' is not an INSPIRE grid id"),
+                    "ids look like CRS3035RES200mN2730200E4079600".into(),
+                );
             }
+            RowCheck::BadCorner(p) => return problem(p.0, p.1.into()),
+            RowCheck::Cell {
+                inspire,
+                canonical,
+                corner,
+                values,
+            } => (inspire, canonical, corner, values),
+        };
+        let fresh = match canonical {
+            Some(c) => seen.insert_canonical(c),
+            None => seen.insert(id),
+        };
+        if !fresh {
+            return problem(
+                format!("duplicate cell '{id}'"),
+                "each cell must appear once".into(),
+            );
+        }
+        let numbers = match numbers {
+            Ok(n) => n,
+            Err(p) => return problem(p.0, p.1.into()),
         };
         count += 1;
         let square = Rect::new(
@@ -226,7 +243,7 @@ fn check_grid_filtered(
             },
         );
         if !wanted(inspire.crs, square) {
-            continue;
+            return Ok(());
         }
         let imputed = columns
             .imputed
@@ -234,10 +251,7 @@ fn check_grid_filtered(
         let to_metric = to_metric_for(&mut transforms, inspire.crs, target)?;
         let ring = match cell_ring(to_metric, corner, inspire.size) {
             Ok(ring) => ring,
-            Err(e) => {
-                problems.push(Error::input(&path, loc, e.message, e.hint));
-                continue;
-            }
+            Err(e) => return problem(e.message, e.hint),
         };
         each(GridCell {
             id: id.to_string(),
@@ -245,7 +259,8 @@ fn check_grid_filtered(
             values: grid_values(numbers),
             imputed,
         });
-    }
+        Ok(())
+    })?;
     if count == 0 && problems.is_empty() {
         return Err(Error::input(
             &path,
@@ -260,9 +275,30 @@ fn check_grid_filtered(
 /// A row problem: the message and the hint.
 type RowProblem = (String, &'static str);
 
+/// What the checks of one row that need nothing but the row found (all but the duplicate
+/// check), in the order the problems are reported.
+enum RowCheck {
+    /// The id is not an INSPIRE id.
+    BadId,
+    /// The x/y corner is not a number or not the id's.
+    BadCorner(Box<RowProblem>),
+    /// A cell, if its values are right.
+    Cell {
+        /// The id decoded.
+        inspire: InspireId,
+        /// The id as numbers, when written the canonical way.
+        canonical: Option<CanonicalId>,
+        /// Its lower-left corner.
+        corner: Coord,
+        /// The eleven counts, or their first problem (boxed: rows cross threads, and a
+        /// small row is a fast one).
+        values: Result<[f64; 11], Box<RowProblem>>,
+    },
+}
+
 /// The trimmed cell of column `i` (empty when the row is short).
 fn cell(fields: &csv::StringRecord, i: usize) -> &str {
-    fields.get(i).unwrap_or("").trim()
+    trim_field(fields.get(i).unwrap_or(""))
 }
 
 /// The columns of a Filosofi grid table.
@@ -304,6 +340,27 @@ impl GridColumns {
             imputed,
             values,
         })
+    }
+
+    /// The checks of one row that need nothing but the row.
+    fn check(&self, fields: &csv::StringRecord) -> RowCheck {
+        let id = cell(fields, self.id);
+        let (inspire, canonical) = match CanonicalId::parse(id) {
+            Some(c) => (canonical_inspire(c), Some(c)),
+            None => match parse_inspire_id(id) {
+                Some(inspire) => (inspire, None),
+                None => return RowCheck::BadId,
+            },
+        };
+        match self.corner(fields, &inspire) {
+            Ok(corner) => RowCheck::Cell {
+                inspire,
+                canonical,
+                corner,
+                values: self.values(fields).map_err(Box::new),
+            },
+            Err(p) => RowCheck::BadCorner(Box::new(p)),
+        }
     }
 
     /// The lower-left corner: the id's, checked against the x/y columns when there are some.
@@ -362,15 +419,16 @@ impl GridColumns {
     }
 }
 
-/// Records `id`; a second occurrence is a problem.
-fn unique(id: &str, seen: &mut HashSet<String>) -> Result<(), RowProblem> {
-    if seen.insert(id.to_string()) {
-        Ok(())
-    } else {
-        Err((
-            format!("duplicate cell '{id}'"),
-            "each cell must appear once",
-        ))
+/// A canonical id decoded, exactly as [`parse_inspire_id`] decodes the same text (integers
+/// below 10⁹ are exact in an `f64`).
+fn canonical_inspire(c: CanonicalId) -> InspireId {
+    InspireId {
+        crs: Crs::epsg(c.crs),
+        size: f64::from(c.size),
+        corner: Coord {
+            x: f64::from(c.east),
+            y: f64::from(c.north),
+        },
     }
 }
 
@@ -433,5 +491,231 @@ fn grid_values(n: [f64; 11]) -> GridValues {
         men_coll: n[8],
         men_mais: n[9],
         men_surf: n[10],
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::io::table::TableOptions;
+    use proptest::prelude::*;
+    use std::collections::HashSet;
+
+    /// Oracle: the reader as it was before the second thread, the id numbers and the number
+    /// fast path (a plain loop, a set of id texts, the text id parser).
+    fn reference(
+        table: TableReader,
+        target: Crs,
+        problems: &mut Vec<Error>,
+        mut wanted: impl FnMut(Crs, Rect<f64>) -> bool,
+    ) -> Result<Vec<GridCell>> {
+        let path = table.path().to_path_buf();
+        let columns = GridColumns::find(&path, table.headers())?;
+        let mut transforms: Vec<(Crs, ToMetric)> = Vec::new();
+        let mut seen = HashSet::new();
+        let mut cells = Vec::new();
+        for row in table {
+            let row = row?;
+            let loc = Location::Line(row.line);
+            let fields = &row.fields;
+            let id = cell(fields, columns.id);
+            let Some(inspire) = parse_inspire_id(id) else {
+                problems.push(Error::input(
+                    &path,
+                    loc,
+                    format!("'{id}' is not an INSPIRE grid id"),
+                    "ids look like CRS3035RES200mN2730200E4079600",
+                ));
+                continue;
+            };
+            let checked = columns
+                .corner(fields, &inspire)
+                .and_then(|corner| {
+                    if seen.insert(id.to_string()) {
+                        Ok(corner)
+                    } else {
+                        Err((
+                            format!("duplicate cell '{id}'"),
+                            "each cell must appear once",
+                        ))
+                    }
+                })
+                .and_then(|corner| Ok((corner, columns.values(fields)?)));
+            let (corner, numbers) = match checked {
+                Ok(found) => found,
+                Err((message, hint)) => {
+                    problems.push(Error::input(&path, loc, message, hint));
+                    continue;
+                }
+            };
+            let size = inspire.size;
+            let square = Rect::new(
+                corner,
+                Coord {
+                    x: corner.x + size,
+                    y: corner.y + size,
+                },
+            );
+            if !wanted(inspire.crs, square) {
+                continue;
+            }
+            let imputed = columns
+                .imputed
+                .is_some_and(|c| matches!(cell(fields, c), "1" | "true" | "TRUE" | "oui"));
+            let to_metric = to_metric_for(&mut transforms, inspire.crs, target)?;
+            match cell_ring(to_metric, corner, size) {
+                Ok(ring) => cells.push(GridCell {
+                    id: id.to_string(),
+                    polygon: Polygon::new(LineString(ring), vec![]),
+                    values: grid_values(numbers),
+                    imputed,
+                }),
+                Err(e) => problems.push(Error::input(&path, loc, e.message, e.hint)),
+            }
+        }
+        Ok(cells)
+    }
+
+    /// What a reading gave, as text: the cells (or the error) and the problems.
+    fn outcome(
+        bytes: &[u8],
+        read: impl FnOnce(TableReader, &mut Vec<Error>) -> Result<Vec<GridCell>>,
+    ) -> String {
+        let table = match TableReader::from_bytes(
+            Path::new("g.csv"),
+            bytes.to_vec(),
+            &TableOptions::default(),
+        ) {
+            Ok(t) => t,
+            Err(e) => return format!("open: {e}"),
+        };
+        let mut problems = Vec::new();
+        let cells = read(table, &mut problems);
+        let problems: Vec<String> = problems.iter().map(|e| e.to_string()).collect();
+        match cells {
+            Ok(cells) => format!("{cells:?}\n{problems:?}"),
+            Err(e) => format!("error: {e}\n{problems:?}"),
+        }
+    }
+
+    /// A random grid file: ids canonical or not, repeated, bad; corners right, wrong or
+    /// missing; values as French spreadsheets write them or wrong; `,` or `;`; BOM; CRLF;
+    /// quotes.
+    fn grid_file() -> impl Strategy<Value = Vec<u8>> {
+        let id = prop_oneof![
+            (0u32..3, 0u32..3).prop_map(|(n, e)| format!(
+                "CRS3035RES200mN{}E{}",
+                2_730_200 + 200 * n,
+                4_079_600 + 200 * e
+            )),
+            (0u32..3).prop_map(|n| format!("CRS3035RES200.0mN{}E4079600", 2_730_200 + 200 * n)),
+            Just("CRS3035RES200mN02730200E4079600".to_string()),
+            Just(" CRS3035RES200mN2730400E4079800 ".to_string()),
+            Just("\"CRS3035RES200mN2730200E4079800\"".to_string()),
+            Just("CRS3035RES200mN2730200".to_string()),
+            Just(String::new()),
+        ];
+        let corner = prop_oneof![
+            Just(None),
+            Just(Some(("4079600", "2730200"))),
+            Just(Some(("4079600,0", "2730200"))),
+            Just(Some(("x", "2730200"))),
+        ];
+        let value = prop_oneof![
+            Just("1"),
+            Just("2.5"),
+            Just("\"3,5\""),
+            Just(" 4 "),
+            Just("1e3"),
+            Just(""),
+            Just("-1"),
+            Just("1e300"),
+            Just("abc"),
+            Just("0"),
+        ];
+        let row = (id, corner, proptest::collection::vec(value, 11), 0usize..3);
+        (
+            proptest::collection::vec(row, 1..25),
+            any::<bool>(),
+            any::<bool>(),
+            any::<bool>(),
+            any::<bool>(),
+        )
+            .prop_map(|(rows, semicolon, bom, crlf, xy)| {
+                let sep = if semicolon { ";" } else { "," };
+                let end = if crlf { "\r\n" } else { "\n" };
+                let mut head = vec!["IdINSPIRE"];
+                if xy {
+                    head.extend(["x_laea", "y_laea"]);
+                }
+                head.extend(VALUE_COLUMNS);
+                head.push("imputed");
+                let mut text = if bom {
+                    "\u{feff}".to_string()
+                } else {
+                    String::new()
+                };
+                text.push_str(&head.join(sep));
+                text.push_str(end);
+                for (id, corner, values, imputed) in rows {
+                    let mut fields = vec![id];
+                    if xy {
+                        let (x, y) = corner.unwrap_or(("4079600", "2730200"));
+                        fields.extend([x.replace(',', sep), y.to_string()]);
+                    }
+                    let quote = |v: &str| {
+                        if sep == ";" {
+                            v.replace('"', "")
+                        } else {
+                            v.to_string()
+                        }
+                    };
+                    fields.extend(values.iter().map(|v| quote(v)));
+                    fields.push(["1", "0", "oui"][imputed].to_string());
+                    text.push_str(&fields.join(sep));
+                    text.push_str(end);
+                }
+                text.into_bytes()
+            })
+    }
+
+    #[test]
+    fn canonical_ids_decode_as_the_text_parser_does() {
+        for text in [
+            "CRS3035RES200mN2730200E4079600",
+            "CRS3035RES1000mN0E0",
+            "CRS2154RES200mN999999999E1",
+        ] {
+            let c = CanonicalId::parse(text).unwrap();
+            assert_eq!(Some(canonical_inspire(c)), parse_inspire_id(text), "{text}");
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn canonical_parse_agrees_with_the_text_parser(
+            crs in 0u32..1_000_000_000, size in 0u32..100_000, n in 0u32..1_000_000_000,
+            e in 0u32..1_000_000_000,
+        ) {
+            let text = format!("CRS{crs}RES{size}mN{n}E{e}");
+            let c = CanonicalId::parse(&text).unwrap();
+            prop_assert_eq!((c.crs, c.size, c.north, c.east), (crs, size, n, e));
+            prop_assert_eq!(Some(canonical_inspire(c)), parse_inspire_id(&text));
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(96))]
+        #[test]
+        fn reader_gives_what_the_plain_loop_gave(bytes in grid_file(), keep_low in any::<bool>()) {
+            let wanted = |_: Crs, r: Rect<f64>| !keep_low || r.min().x < 4_079_700.0;
+            let fast = outcome(&bytes, |t, p| {
+                let mut cells = Vec::new();
+                check_grid_filtered(t, Crs::LAMBERT93, p, wanted, |c| cells.push(c))?;
+                Ok(cells)
+            });
+            let old = outcome(&bytes, |t, p| reference(t, Crs::LAMBERT93, p, wanted));
+            prop_assert_eq!(fast, old, "{}", String::from_utf8_lossy(&bytes));
+        }
     }
 }
