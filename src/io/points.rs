@@ -17,7 +17,8 @@ use super::source::{
     SourceKind, detect, is_stdin, open_stdin, read_stdin_geojson, read_vector, stdin_name,
 };
 use super::table::{
-    TableOptions, TableReader, column_key, find_column, parse_number, unknown_separator,
+    TableOptions, TableReader, column_key, find_column, parse_number, plain_decimal,
+    unknown_separator,
 };
 use super::vector::{VectorFeature, VectorLayer};
 
@@ -721,47 +722,6 @@ fn number(text: &str) -> Option<f64> {
         Ok(v) => v.is_finite().then_some(v),
         Err(_) => parse_number(text),
     }
-}
-
-/// `[-]digits[.digits]` with at most 15 significant digits and 22 decimals, read exactly:
-/// the digits make an integer below 2^53 and 10^decimals is exact too, so one division gives
-/// the correctly rounded value, the same as `str::parse` (Clinger's fast path). Coordinates
-/// written with 7 decimals take this path; anything else returns `None`.
-#[inline]
-fn plain_decimal(b: &[u8]) -> Option<f64> {
-    const POW10: [f64; 23] = [
-        1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16,
-        1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
-    ];
-    let (negative, digits) = match b.first()? {
-        b'-' => (true, &b[1..]),
-        _ => (false, b),
-    };
-    let mut mantissa: u64 = 0;
-    let mut count = 0usize;
-    let mut decimals: Option<usize> = None;
-    for &c in digits {
-        match c {
-            b'0'..=b'9' => {
-                mantissa = mantissa * 10 + u64::from(c - b'0');
-                count += 1;
-                if let Some(d) = decimals.as_mut() {
-                    *d += 1;
-                }
-            }
-            b'.' if decimals.is_none() && count > 0 => decimals = Some(0),
-            _ => return None,
-        }
-        if count > 15 {
-            return None;
-        }
-    }
-    let decimals = decimals.unwrap_or(0);
-    if count == 0 || (decimals == 0 && digits.last() == Some(&b'.')) || decimals > 22 {
-        return None;
-    }
-    let v = mantissa as f64 / POW10[decimals];
-    Some(if negative { -v } else { v })
 }
 
 /// The geometry type name as GeoJSON spells it.

@@ -296,34 +296,45 @@ pub fn trim_field(text: &str) -> &str {
     }
 }
 
-/// Powers of ten exact in an `f64`.
-const POW10: [f64; 16] = [
-    1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
-];
-
-/// `digits[.digits]` with at most 15 digits in all, as `f64`: the integer of its digits
-/// (exact, below 2^53) divided by a power of ten (exact), one correctly rounded division,
-/// i.e. the very value `str::parse` gives (its own fast path for such text), in a fraction of
-/// its time. `None` for any other text.
-fn plain_decimal(text: &[u8]) -> Option<f64> {
-    let int_digits = text.iter().take_while(|b| b.is_ascii_digit()).count();
-    let (frac, point) = match &text[int_digits..] {
-        [] => (&text[..0], 0),
-        [b'.', frac @ ..] => (frac, 1),
-        _ => return None,
+/// `[-]digits[.digits]` with at most 15 significant digits and 22 decimals, read exactly:
+/// the digits make an integer below 2^53 and 10^decimals is exact too, so one division gives
+/// the correctly rounded value, the same as `str::parse` (Clinger's fast path). Coordinates
+/// written with 7 decimals take this path; anything else returns `None`.
+#[inline]
+pub(crate) fn plain_decimal(b: &[u8]) -> Option<f64> {
+    const POW10: [f64; 23] = [
+        1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16,
+        1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
+    ];
+    let (negative, digits) = match b.first()? {
+        b'-' => (true, &b[1..]),
+        _ => (false, b),
     };
-    let digits = int_digits + frac.len();
-    if int_digits == 0 || (point == 1 && frac.is_empty()) || digits > 15 {
+    let mut mantissa: u64 = 0;
+    let mut count = 0usize;
+    let mut decimals: Option<usize> = None;
+    for &c in digits {
+        match c {
+            b'0'..=b'9' => {
+                mantissa = mantissa * 10 + u64::from(c - b'0');
+                count += 1;
+                if let Some(d) = decimals.as_mut() {
+                    *d += 1;
+                }
+            }
+            b'.' if decimals.is_none() && count > 0 => decimals = Some(0),
+            _ => return None,
+        }
+        if count > 15 {
+            return None;
+        }
+    }
+    let decimals = decimals.unwrap_or(0);
+    if count == 0 || (decimals == 0 && digits.last() == Some(&b'.')) || decimals > 22 {
         return None;
     }
-    if !frac.iter().all(u8::is_ascii_digit) {
-        return None;
-    }
-    let mantissa = text[..int_digits]
-        .iter()
-        .chain(frac)
-        .fold(0u64, |m, &b| m * 10 + u64::from(b - b'0'));
-    Some(mantissa as f64 / POW10[frac.len()])
+    let v = mantissa as f64 / POW10[decimals];
+    Some(if negative { -v } else { v })
 }
 
 /// [`parse_number`] of any text: thousands separators (spaces) dropped, a lone decimal comma
