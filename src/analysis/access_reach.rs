@@ -8,9 +8,11 @@
 //! A pair is in reach when `dx² + dy² ≤ r²` (the R-tree's test) and `√(dx² + dy²) ≤ r`
 //! (the catchment's), with `dx = x_facility − x_point`, as the R-tree computes them.
 
-use geo::Coord;
+use geo::{Coord, Rect};
 use rstar::RTree;
 use rstar::primitives::GeomWithData;
+
+use crate::geometry::bounds::of_points;
 
 /// At most this many buckets (4 bytes each): wider squares for small catchments over a
 /// wide area.
@@ -65,25 +67,13 @@ impl Reach {
     /// Buckets `facilities` for queries of catchment `radius` (metres, > 0).
     pub fn new(facilities: &[Coord<f64>], radius: f64) -> Reach {
         let rank = rtree_ranks(facilities);
-        let finite = || {
-            facilities
-                .iter()
-                .filter(|p| p.x.is_finite() && p.y.is_finite())
-        };
-        let (mut origin, mut end) = (Coord { x: 0.0, y: 0.0 }, Coord { x: 0.0, y: 0.0 });
-        for (k, p) in finite().enumerate() {
-            if k == 0 {
-                (origin, end) = (*p, *p);
-            }
-            origin = Coord {
-                x: origin.x.min(p.x),
-                y: origin.y.min(p.y),
-            };
-            end = Coord {
-                x: end.x.max(p.x),
-                y: end.y.max(p.y),
-            };
-        }
+        let finite = facilities
+            .iter()
+            .copied()
+            .filter(|p| p.x.is_finite() && p.y.is_finite());
+        let zero = Coord { x: 0.0, y: 0.0 };
+        let bounds = of_points(finite).unwrap_or(Rect::new(zero, zero));
+        let (origin, end) = (bounds.min(), bounds.max());
         let (w, h) = (end.x - origin.x, end.y - origin.y);
         let mut size = radius.max(f64::MIN_POSITIVE);
         while (w / size + 1.0) * (h / size + 1.0) > MAX_BUCKETS {
@@ -200,18 +190,24 @@ impl Reach {
     }
 }
 
-/// Each facility's position in the iteration order of the R-tree bulk-loaded from the
-/// facilities in input order (`rstar` 0.12). That iterator and `locate_within_distance`
-/// walk the tree the same way (a stack of nodes, children pushed in order, the last popped
-/// first) and a query only prunes subtrees, so a query returns its points in this order.
-fn rtree_ranks(facilities: &[Coord<f64>]) -> Vec<u32> {
-    let tree = RTree::bulk_load(
+/// The R-tree `access` queried before the buckets: the facilities bulk-loaded in input
+/// order, each with its index.
+fn facility_tree(facilities: &[Coord<f64>]) -> RTree<GeomWithData<[f64; 2], usize>> {
+    RTree::bulk_load(
         facilities
             .iter()
             .enumerate()
             .map(|(i, p)| GeomWithData::new([p.x, p.y], i))
             .collect(),
-    );
+    )
+}
+
+/// Each facility's position in the iteration order of the R-tree bulk-loaded from the
+/// facilities in input order (`rstar` 0.12). That iterator and `locate_within_distance`
+/// walk the tree the same way (a stack of nodes, children pushed in order, the last popped
+/// first) and a query only prunes subtrees, so a query returns its points in this order.
+fn rtree_ranks(facilities: &[Coord<f64>]) -> Vec<u32> {
+    let tree = facility_tree(facilities);
     let mut rank = vec![u32::MAX; facilities.len()];
     for (k, item) in tree.iter().enumerate() {
         rank[item.data] = k as u32;
@@ -246,14 +242,8 @@ mod tests {
     fn same_pairs_in_the_same_order_as_the_rtree() {
         let mut facilities = layout(7, 3000, 20_000.0);
         // Duplicates: several facilities at one place.
-        facilities.extend_from_slice(&facilities[..50].to_vec());
-        let tree = RTree::bulk_load(
-            facilities
-                .iter()
-                .enumerate()
-                .map(|(i, p)| GeomWithData::new([p.x, p.y], i))
-                .collect(),
-        );
+        facilities.extend_from_within(..50);
+        let tree = facility_tree(&facilities);
         let points = layout(11, 5000, 24_000.0);
         let mut found = Vec::new();
         let mut pairs = 0;

@@ -205,7 +205,7 @@ fn cell_columns(report: &AccessReport) -> Vec<String> {
 const SCORE_ROWS: usize = 1 << 14;
 
 /// Writes one CSV row per cell (id, demand, in_communes, `score_<method>`): the `--scores`
-/// file, of a million rows on a national grid. Byte for byte the rows of [`cell_values`]
+/// file, of a million rows on a national grid. Byte for byte the rows of the layer's values
 /// through the plain [`super::csv_style::CsvStyle`] (numbers as JSON writes them, non-finite ones empty, ids
 /// neutralised against formulas), formatted straight into bytes in blocks of rows, blocks
 /// in parallel and written in order.
