@@ -19,11 +19,11 @@
 //! `exp(-d² / 2σ²)`; `gravity`: `(max(d, min) / scale)^α`).
 
 use rayon::prelude::*;
-use rstar::RTree;
-use rstar::primitives::GeomWithData;
 use serde::Serialize;
 
 use geo::Coord;
+
+use super::access_reach::Reach;
 
 /// A place with demand (a cell centre and its inhabitants or poor households).
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -168,35 +168,9 @@ pub struct AccessScores {
     pub unreached: usize,
 }
 
-type Indexed = GeomWithData<[f64; 2], usize>;
-
-/// Cells per chunk of the first step's sums.
+/// Cells per chunk of the first step's sums (their order of addition: cells in grid order
+/// within a chunk, then chunks in order; fixed, so that the sums do not depend on threads).
 const CHUNK: usize = 1 << 16;
-
-fn tree(points: impl Iterator<Item = Coord<f64>>) -> RTree<Indexed> {
-    RTree::bulk_load(
-        points
-            .enumerate()
-            .map(|(i, p)| GeomWithData::new([p.x, p.y], i))
-            .collect(),
-    )
-}
-
-/// The points of `tree` at most `radius` from `p`, with their distance, in a
-/// fixed order (the tree's), so that sums are the same from run to run.
-fn within<'t>(
-    tree: &'t RTree<Indexed>,
-    p: Coord<f64>,
-    radius: f64,
-) -> impl Iterator<Item = (usize, f64)> + 't {
-    tree.locate_within_distance([p.x, p.y], radius * radius)
-        .filter_map(move |item| {
-            let [x, y] = *item.geom();
-            let (dx, dy) = (x - p.x, y - p.y);
-            let d = (dx * dx + dy * dy).sqrt();
-            (d <= radius).then_some((item.data, d))
-        })
-}
 
 /// Accessibility of each demand point to the supply points by `method`.
 ///
@@ -221,62 +195,167 @@ fn within<'t>(
 /// ```
 ///
 /// # Performance
-/// One R-tree, over the facilities: each cell–facility pair within the catchment is visited
-/// once per step, cells in parallel, results in input order. Memory beyond the inputs: the
-/// tree, one score per cell and one sum per facility and chunk of 65,536 cells.
+/// See [`access_all`], which scores several methods in one pass.
 pub fn access(demand: &[Demand], supply: &[Supply], method: &AccessMethod) -> AccessScores {
-    let facilities = tree(supply.iter().map(|s| s.point));
-    let radius = method.catchment_m;
-    let ratios: Vec<Option<f64>> = if method.two_step {
-        // Weighted demand in each facility's catchment, summed cell by cell over the
-        // facility tree (no tree over the cells, no list of pairs), in fixed chunks of
-        // cells added in grid order, so that the sums do not depend on the threads.
-        let partial: Vec<Vec<f64>> = demand
-            .par_chunks(CHUNK)
-            .map(|chunk| {
-                let mut totals = vec![0.0; supply.len()];
-                for c in chunk {
-                    for (j, d) in within(&facilities, c.point, radius) {
-                        totals[j] += c.demand * method.decay.weight(d);
+    access_all(demand, supply, std::slice::from_ref(method))
+        .pop()
+        .expect("one method, one result")
+}
+
+/// [`access`] for each of `methods`, in order, looking up the facilities in reach of each
+/// cell twice in all (once per step) for all the methods of one catchment, instead of
+/// twice per method.
+///
+/// # Examples
+/// ```
+/// use geo::Coord;
+/// use qpv::analysis::access::{AccessMethod, Demand, Supply, access, access_all};
+/// let cells = [
+///     Demand { point: Coord { x: 0.0, y: 0.0 }, demand: 100.0 },
+///     Demand { point: Coord { x: 500.0, y: 0.0 }, demand: 300.0 },
+/// ];
+/// let centre = [Supply { point: Coord { x: 100.0, y: 0.0 }, supply: 1.0 }];
+/// let methods = [
+///     AccessMethod::two_step(1000.0),
+///     AccessMethod::enhanced(1000.0, AccessMethod::luo_qi_bands(1000.0)),
+/// ];
+/// let all = access_all(&cells, &centre, &methods);
+/// assert_eq!(all[0], access(&cells, &centre, &methods[0]));
+/// assert_eq!(all[1], access(&cells, &centre, &methods[1]));
+/// // E2SFCA: 100 people in the first band (weight 1), 300 in the second (0.68).
+/// assert_eq!(all[1].ratios, [Some(1.0 / (100.0 + 300.0 * 0.68))]);
+/// ```
+///
+/// # Performance
+/// The facilities in a bucket grid ([`Reach`]); each cell–facility pair within the
+/// catchment is found once per step, cells in parallel in fixed chunks, results in input
+/// order and added in the same order as an R-tree query returns them, so that the scores
+/// are the same to the last bit from run to run and thread count to thread count. Memory
+/// beyond the inputs: the buckets, one score per cell and method, and one sum per two-step
+/// method, facility and chunk of 65,536 cells.
+pub fn access_all(
+    demand: &[Demand],
+    supply: &[Supply],
+    methods: &[AccessMethod],
+) -> Vec<AccessScores> {
+    let points: Vec<Coord<f64>> = supply.iter().map(|s| s.point).collect();
+    let mut out: Vec<Option<AccessScores>> = (0..methods.len()).map(|_| None).collect();
+    // Methods of one catchment share the buckets and the lookups.
+    let mut todo: Vec<usize> = (0..methods.len()).collect();
+    while let Some(&first) = todo.first() {
+        let radius = methods[first].catchment_m;
+        let (same, rest): (Vec<usize>, Vec<usize>) = todo
+            .iter()
+            .partition(|&&m| methods[m].catchment_m.to_bits() == radius.to_bits());
+        let reach = Reach::new(&points, radius);
+        let group: Vec<&AccessMethod> = same.iter().map(|&m| &methods[m]).collect();
+        let ratios = first_step(demand, supply, &group, &reach);
+        let (scores, unreached) = second_step(demand, supply, &group, &ratios, &reach);
+        for ((m, ratios), scores) in same.iter().zip(ratios).zip(scores) {
+            out[*m] = Some(AccessScores {
+                method: methods[*m].clone(),
+                unreached,
+                scores,
+                ratios,
+            });
+        }
+        todo = rest;
+    }
+    out.into_iter().flatten().collect()
+}
+
+/// Each two-step method's ratio per facility: supply over the weighted demand in its
+/// catchment, summed cell by cell in fixed chunks of cells added in grid order (one-step
+/// methods: an empty list).
+fn first_step(
+    demand: &[Demand],
+    supply: &[Supply],
+    methods: &[&AccessMethod],
+    reach: &Reach,
+) -> Vec<Vec<Option<f64>>> {
+    let two_step: Vec<usize> = (0..methods.len())
+        .filter(|&m| methods[m].two_step)
+        .collect();
+    if two_step.is_empty() {
+        return vec![Vec::new(); methods.len()];
+    }
+    let partial: Vec<Vec<Vec<f64>>> = demand
+        .par_chunks(CHUNK)
+        .map(|chunk| {
+            let mut totals = vec![vec![0.0; supply.len()]; two_step.len()];
+            let mut found = Vec::new();
+            for c in chunk {
+                reach.within_any_order(c.point, &mut found);
+                for f in &found {
+                    for (t, &m) in totals.iter_mut().zip(&two_step) {
+                        t[f.facility] += c.demand * methods[m].decay.weight(f.distance);
                     }
                 }
-                totals
-            })
-            .collect();
-        (0..supply.len())
-            .map(|j| {
-                let total: f64 = partial.iter().map(|t| t[j]).sum();
-                (total > 0.0).then(|| supply[j].supply / total)
-            })
-            .collect()
-    } else {
-        Vec::new()
-    };
-    let scores: Vec<Option<f64>> = demand
-        .par_iter()
-        .map(|c| {
-            let mut reached = false;
-            let mut score = 0.0;
-            for (j, d) in within(&facilities, c.point, radius) {
-                reached = true;
-                let value = if method.two_step {
-                    ratios[j]
-                } else {
-                    Some(supply[j].supply)
-                };
-                if let Some(v) = value {
-                    score += v * method.decay.weight(d);
-                }
             }
-            reached.then_some(score)
+            totals
         })
         .collect();
-    AccessScores {
-        method: method.clone(),
-        unreached: scores.iter().filter(|s| s.is_none()).count(),
-        scores: scores.into_iter().map(|s| s.unwrap_or(0.0)).collect(),
-        ratios,
+    let mut ratios = vec![Vec::new(); methods.len()];
+    for (k, &m) in two_step.iter().enumerate() {
+        ratios[m] = (0..supply.len())
+            .map(|j| {
+                let total: f64 = partial.iter().map(|t| t[k][j]).sum();
+                (total > 0.0).then(|| supply[j].supply / total)
+            })
+            .collect();
     }
+    ratios
+}
+
+/// Each method's score per cell (0 when no facility is in reach), the facilities of a cell
+/// added in the R-tree's order, and the number of cells with no facility in reach.
+fn second_step(
+    demand: &[Demand],
+    supply: &[Supply],
+    methods: &[&AccessMethod],
+    ratios: &[Vec<Option<f64>>],
+    reach: &Reach,
+) -> (Vec<Vec<f64>>, usize) {
+    let mut scores = vec![vec![0.0; demand.len()]; methods.len()];
+    // Chunk k of every method's scores, for the chunk k of cells.
+    let mut blocks: Vec<Vec<&mut [f64]>> = (0..demand.len().div_ceil(CHUNK))
+        .map(|_| Vec::new())
+        .collect();
+    for method_scores in scores.iter_mut() {
+        for (block, part) in blocks.iter_mut().zip(method_scores.chunks_mut(CHUNK)) {
+            block.push(part);
+        }
+    }
+    let unreached: usize = blocks
+        .into_par_iter()
+        .zip(demand.par_chunks(CHUNK))
+        .map(|(mut out, cells)| {
+            let mut found = Vec::new();
+            let mut unreached = 0;
+            for (i, c) in cells.iter().enumerate() {
+                reach.within(c.point, &mut found);
+                if found.is_empty() {
+                    unreached += 1;
+                    continue;
+                }
+                for ((m, out), ratios) in methods.iter().zip(out.iter_mut()).zip(ratios) {
+                    let score = &mut out[i];
+                    for f in &found {
+                        let value = if m.two_step {
+                            ratios[f.facility]
+                        } else {
+                            Some(supply[f.facility].supply)
+                        };
+                        if let Some(v) = value {
+                            *score += v * m.decay.weight(f.distance);
+                        }
+                    }
+                }
+            }
+            unreached
+        })
+        .sum();
+    (scores, unreached)
 }
 
 #[cfg(test)]
@@ -361,6 +440,128 @@ mod tests {
                 );
             }
         }
+    }
+
+    /// `access` as it was before the buckets (session 3): one `rstar` tree over the
+    /// facilities, queried per cell in each step.
+    fn with_rtree(demand: &[Demand], supply: &[Supply], method: &AccessMethod) -> AccessScores {
+        use rstar::RTree;
+        use rstar::primitives::GeomWithData;
+        let tree = RTree::bulk_load(
+            supply
+                .iter()
+                .enumerate()
+                .map(|(i, s)| GeomWithData::new([s.point.x, s.point.y], i))
+                .collect(),
+        );
+        let radius = method.catchment_m;
+        let within = |p: Coord<f64>| {
+            tree.locate_within_distance([p.x, p.y], radius * radius)
+                .filter_map(move |item| {
+                    let [x, y] = *item.geom();
+                    let (dx, dy) = (x - p.x, y - p.y);
+                    let d = (dx * dx + dy * dy).sqrt();
+                    (d <= radius).then_some((item.data, d))
+                })
+        };
+        let ratios: Vec<Option<f64>> = if method.two_step {
+            let partial: Vec<Vec<f64>> = demand
+                .chunks(CHUNK)
+                .map(|chunk| {
+                    let mut totals = vec![0.0; supply.len()];
+                    for c in chunk {
+                        for (j, d) in within(c.point) {
+                            totals[j] += c.demand * method.decay.weight(d);
+                        }
+                    }
+                    totals
+                })
+                .collect();
+            (0..supply.len())
+                .map(|j| {
+                    let total: f64 = partial.iter().map(|t| t[j]).sum();
+                    (total > 0.0).then(|| supply[j].supply / total)
+                })
+                .collect()
+        } else {
+            Vec::new()
+        };
+        let scores: Vec<Option<f64>> = demand
+            .iter()
+            .map(|c| {
+                let mut reached = false;
+                let mut score = 0.0;
+                for (j, d) in within(c.point) {
+                    reached = true;
+                    let value = if method.two_step {
+                        ratios[j]
+                    } else {
+                        Some(supply[j].supply)
+                    };
+                    if let Some(v) = value {
+                        score += v * method.decay.weight(d);
+                    }
+                }
+                reached.then_some(score)
+            })
+            .collect();
+        AccessScores {
+            method: method.clone(),
+            unreached: scores.iter().filter(|s| s.is_none()).count(),
+            scores: scores.into_iter().map(|s| s.unwrap_or(0.0)).collect(),
+            ratios,
+        }
+    }
+
+    // Oracle: the R-tree implementation of session 3, whose scores the committed PySAL
+    // values and golden files were checked against: the same bits, not just close, on more
+    // than one chunk of cells with up to dozens of facilities each (so that the order of
+    // addition matters), every method at once and one by one.
+    #[test]
+    fn same_bits_as_the_rtree_implementation() {
+        let mut seed = 7u64;
+        let mut next = || {
+            seed = seed
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            (seed >> 11) as f64 / (1u64 << 53) as f64
+        };
+        let demand: Vec<Demand> = (0..CHUNK + 5000)
+            .map(|_| Demand {
+                point: Coord {
+                    x: 3e6 + (next() * 400.0).floor() * 200.0 + 100.0,
+                    y: 2e6 + (next() * 400.0).floor() * 200.0 + 100.0,
+                },
+                demand: (next() * 80.0).floor(),
+            })
+            .collect();
+        let supply: Vec<Supply> = (0..3000)
+            .map(|_| Supply {
+                point: Coord {
+                    x: 3e6 + (next() * 8e5).round() / 10.0,
+                    y: 2e6 + (next() * 8e5).round() / 10.0,
+                },
+                supply: 1.0 + (next() * 5.0).floor(),
+            })
+            .collect();
+        let methods = [
+            AccessMethod::two_step(1000.0),
+            AccessMethod::enhanced(1000.0, AccessMethod::luo_qi_bands(1000.0)),
+            AccessMethod::gaussian_two_step(1500.0, 700.0),
+            AccessMethod::gravity(1000.0, 1000.0, -1.0, 100.0),
+        ];
+        let all = access_all(&demand, &supply, &methods);
+        for (m, got) in methods.iter().zip(&all) {
+            let want = with_rtree(&demand, &supply, m);
+            let differ = (got.scores.iter().zip(&want.scores))
+                .filter(|(g, w)| g.to_bits() != w.to_bits())
+                .count();
+            assert_eq!(differ, 0, "{}: scores not bit-identical", m.name);
+            assert_eq!(got.ratios, want.ratios, "{}", m.name);
+            assert_eq!(got.unreached, want.unreached, "{}", m.name);
+            assert_eq!(access(&demand, &supply, m), *got);
+        }
+        assert!(all[0].unreached < demand.len() / 2, "{}", all[0].unreached);
     }
 
     // PySAL's step_fn doc example: {20: 1, 40: 0.68, 60: 0.22} at 0, 10, …, 70 gives

@@ -96,6 +96,10 @@ impl AccessCells {
         keep_polygons: bool,
     ) -> Result<AccessCells> {
         let mut b = CellsBuilder::new(kind, zones, communes, keep_polygons);
+        // Filosofi rows take 80 bytes or more: room for every cell at once, so that the
+        // vectors are not copied as they grow (room never used is never touched either).
+        let size = std::fs::metadata(path).map_or(0, |m| m.len());
+        b.reserve((size / 64).min(1 << 28) as usize);
         read_grid_each(path, crs, |c| b.push(c))?;
         Ok(b.finish())
     }
@@ -177,6 +181,15 @@ impl CellsBuilder {
         }
     }
 
+    /// Makes room for `cells` more cells.
+    pub fn reserve(&mut self, cells: usize) {
+        let out = &mut self.cells;
+        out.demand.reserve(cells);
+        out.in_communes.reserve(cells);
+        out.ids.reserve(cells * 30);
+        out.id_ends.reserve(cells);
+    }
+
     /// Adds the next cell.
     pub fn push(&mut self, cell: GridCell) {
         let out = &mut self.cells;
@@ -210,13 +223,9 @@ impl CellsBuilder {
         }
     }
 
-    /// The cells added so far.
-    pub fn finish(mut self) -> AccessCells {
-        let c = &mut self.cells;
-        c.demand.shrink_to_fit();
-        c.in_communes.shrink_to_fit();
-        c.ids.shrink_to_fit();
-        c.id_ends.shrink_to_fit();
+    /// The cells added so far (room reserved and not used is not shrunk away: it was never
+    /// touched, so it takes no memory, while shrinking would copy the vectors).
+    pub fn finish(self) -> AccessCells {
         self.cells
     }
 }

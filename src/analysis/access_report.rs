@@ -8,7 +8,7 @@ use crate::error::{Error, Result};
 use crate::io::table::parse_number;
 use crate::model::{Facility, GridSource, Zone};
 
-use super::access::{AccessMethod, Decay, Demand, Supply, access};
+use super::access::{AccessMethod, Decay, Demand, Supply, access_all};
 use super::access_cells::AccessCells;
 use super::interpolate::GridIndex;
 
@@ -134,11 +134,10 @@ pub fn access_report(
         check_method(m)?;
     }
     let weights = zone_weights(cells, zones);
-    let methods = options
-        .methods
-        .iter()
-        .map(|m| {
-            let s = access(demand, &supply, m);
+    let methods = access_all(demand, &supply, &options.methods)
+        .into_iter()
+        .zip(&options.methods)
+        .map(|(s, m)| {
             let areas = areas(zones, &weights, demand, &s.scores, &cells.in_communes);
             MethodResult {
                 method: m.clone(),

@@ -3,6 +3,8 @@
 
 // Floating catchment accessibility (2SFCA, E2SFCA, Gaussian, gravity) of points to facilities.
 pub mod access;
+// The facilities in reach of a point, bucketed, in the R-tree's order.
+pub mod access_reach;
 // `qpv access`: supply and demand from facilities and grid, scores, means per QPV vs the rest.
 pub mod access_report;
 // The grid held compact for `qpv access` (centres, demand, ids), read cell by cell.
