@@ -39,28 +39,32 @@ if [ -f "$BENCH_DATA/manifest.json" ]; then
     export BENCH_REUSE=1
 fi
 
-# step NAME SCRIPT [VAR=VALUE...]: runs SCRIPT with the variables, keeps the report it wrote.
+# step NAME SCRIPT PATTERN [VAR=VALUE...]: runs SCRIPT with the variables and moves the one new
+# report named PATTERN (the script's own naming) out of benches/results into this run's parts;
+# any other file that appears there meanwhile is left alone.
 step() {
-    local name=$1 script=$2
-    shift 2
-    local before
-    before=$(ls "$ROOT/benches/results")
+    local name=$1 script=$2 pattern=$3
+    shift 3
+    local before new
+    before=$(cd "$ROOT/benches/results" && ls $pattern 2>/dev/null || true)
     echo "== $name: $script" >&2
     env "$@" bash "$ROOT/scripts/$script"
-    comm -13 <(echo "$before") <(ls "$ROOT/benches/results") | while read -r f; do
-        cp "$ROOT/benches/results/$f" "$PARTS/$name.md"
-        rm "$ROOT/benches/results/$f"
-    done
+    new=$(comm -13 <(echo "$before") <(cd "$ROOT/benches/results" && ls $pattern 2>/dev/null || true))
+    if [ "$(echo "$new" | grep -c .)" != 1 ]; then
+        echo "bench_all.sh: $script did not write exactly one report $pattern" >&2
+        exit 1
+    fi
+    mv "$ROOT/benches/results/$new" "$PARTS/$name.md"
 }
 
 LOAD0=$(cut -d' ' -f1-3 /proc/loadavg)
 for s in $STEPS; do
     case $s in
-        w12) step w12 bench.sh BENCH_DATA="$POINTS_DATA" BENCH_TASKS="locate nearest" \
+        w12) step w12 bench.sh '20*.md' BENCH_DATA="$POINTS_DATA" BENCH_TASKS="locate nearest" \
             BENCH_PEER_POINTS="${BENCH_PEER_POINTS:-1000000}" ;;
-        w3) step w3 bench_national.sh ;;
-        w4) step w4 bench_w4.sh ;;
-        w5) step w5 bench_w5.sh ;;
+        w3) step w3 bench_national.sh 'national-*.md' ;;
+        w4) step w4 bench_w4.sh 'w4-*.md' ;;
+        w5) step w5 bench_w5.sh 'w5-*.md' ;;
         *) echo "bench_all.sh: unknown step '$s' (w12, w3, w4, w5)" >&2; exit 2 ;;
     esac
 done
@@ -69,7 +73,7 @@ LOAD1=$(cut -d' ' -f1-3 /proc/loadavg)
 {
     echo "# National benchmark W1–W5, one run — $STAMP"
     echo
-    echo "Command: \`BENCH_STEPS=\"$STEPS\" BENCH_RUNS=$BENCH_RUNS scripts/bench_all.sh\`;"
+    echo "Command: \`BENCH_STEPS=\"$STEPS\" BENCH_RUNS=$BENCH_RUNS BENCH_PEER_POINTS=${BENCH_PEER_POINTS:-1000000} scripts/bench_all.sh\`;"
     echo "qpv $(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo '?') ($BENCH_QPV), release build."
     echo "Machine: $(nproc) CPU, $(free -g | awk '/^Mem:/ {print $2}') GiB RAM; load average at the start"
     echo "$LOAD0, at the end $LOAD1. Each part below is the report of the script named."
