@@ -5,6 +5,7 @@ use geo::{Coord, Intersects, Rect};
 
 use super::{Crs, Reprojector};
 use crate::error::{Error, Result};
+use crate::geometry::bounds::{of_points, widened};
 
 /// Catches coordinates that cannot belong to their declared CRS before they reach an analysis:
 /// swapped latitude/longitude, metres declared as degrees, degrees declared as metres, points
@@ -71,53 +72,30 @@ impl Plausibility {
                 "{target} has no area of use in the EPSG database; choose a projected CRS for the analysis"
             ))
         })?;
-        let area_wgs84 = Rect::new(
-            Coord {
-                x: area.min().x - AREA_MARGIN_DEG,
-                y: area.min().y - AREA_MARGIN_DEG,
-            },
-            Coord {
-                x: area.max().x + AREA_MARGIN_DEG,
-                y: area.max().y + AREA_MARGIN_DEG,
-            },
-        );
+        let area_wgs84 = widened(area, AREA_MARGIN_DEG);
         let to_target = Reprojector::new(Crs::WGS84, target)?;
-        let (mut min, mut max) = (
-            Coord {
-                x: f64::INFINITY,
-                y: f64::INFINITY,
-            },
-            Coord {
-                x: f64::NEG_INFINITY,
-                y: f64::NEG_INFINITY,
-            },
-        );
         const STEPS: usize = 32;
-        for i in 0..=STEPS {
-            for j in 0..=STEPS {
+        let to_target = &to_target;
+        let samples = (0..=STEPS).flat_map(|i| {
+            (0..=STEPS).filter_map(move |j| {
                 let t = i as f64 / STEPS as f64;
                 let u = j as f64 / STEPS as f64;
                 let c = Coord {
                     x: area_wgs84.min().x + t * area_wgs84.width(),
                     y: area_wgs84.min().y + u * area_wgs84.height(),
                 };
-                if let Ok(p) = to_target.coord(c) {
-                    min.x = min.x.min(p.x);
-                    min.y = min.y.min(p.y);
-                    max.x = max.x.max(p.x);
-                    max.y = max.y.max(p.y);
-                }
-            }
-        }
-        if !min.x.is_finite() {
+                to_target.coord(c).ok()
+            })
+        });
+        let Some(area_target) = of_points(samples).filter(|r| r.min().x.is_finite()) else {
             return Err(Error::Crs(format!(
                 "the area of use of {target} cannot be mapped into it; choose another CRS for the analysis"
             )));
-        }
+        };
         Ok(Plausibility {
             source_geographic: source_info.geographic,
             area_wgs84,
-            area_target: Rect::new(min, max),
+            area_target,
             target,
         })
     }

@@ -54,7 +54,7 @@ pub fn of_points(points: impl IntoIterator<Item = Coord<f64>>) -> Option<Rect<f6
     Some(Rect::new(lo, hi))
 }
 
-/// `r` grown by `margin` metres on every side.
+/// `r` grown by `margin` on every side, in `r`'s units (metres; degrees for a WGS84 box).
 pub fn widened(r: Rect<f64>, margin: f64) -> Rect<f64> {
     Rect::new(
         Coord {

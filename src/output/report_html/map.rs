@@ -11,6 +11,7 @@ use super::numbers::format_number;
 use super::svg::{Svg, Viewport, a, px};
 use crate::analysis::candidate::buffer;
 use crate::analysis::interpolate::GridIndex;
+use crate::geometry::bounds::widened;
 use crate::model::{Category, Facility, Zone};
 
 /// A class of the population background: inhabitants per 200 m cell in `[min, max)`.
@@ -114,16 +115,7 @@ pub fn quarter_map(
         Coord { x: 1.0, y: 1.0 },
     ));
     let margin = (0.15 * extent.width().max(extent.height())).max(120.0);
-    let ground = Rect::new(
-        Coord {
-            x: extent.min().x - margin,
-            y: extent.min().y - margin,
-        },
-        Coord {
-            x: extent.max().x + margin,
-            y: extent.max().y + margin,
-        },
-    );
+    let ground = widened(extent, margin);
     let vp = Viewport::fit(ground, MAP_W, MAP_H);
     let mut svg = map_frame(&format!("clip-{}", zone.code));
     draw_cells(&mut svg, &vp, layers.grid);

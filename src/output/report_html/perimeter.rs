@@ -18,6 +18,7 @@ use super::svg::{Svg, Viewport, a, px};
 use crate::analysis::interpolate::GridIndex;
 use crate::analysis::perimeter::{FacilityStatus, PerimeterTest};
 use crate::error::{Error, Result};
+use crate::geometry::bounds::widened;
 use crate::model::{Category, Facility, Zone};
 
 const ADDED: &str = crate::output::palette::BLUISH_GREEN.hex;
@@ -84,20 +85,7 @@ fn piece(svg: &mut Svg, vp: &Viewport, area: &MultiPolygon<f64>, style: PieceSty
 fn perimeter_map(t: &PerimeterTest, layers: &PerimeterMapLayers, lang: Lang) -> (String, f64) {
     let e = map_extent(t);
     let m = (0.12 * e.width().max(e.height())).max(150.0);
-    let vp = Viewport::fit(
-        Rect::new(
-            Coord {
-                x: e.min().x - m,
-                y: e.min().y - m,
-            },
-            Coord {
-                x: e.max().x + m,
-                y: e.max().y + m,
-            },
-        ),
-        MAP_W,
-        MAP_H,
-    );
+    let vp = Viewport::fit(widened(e, m), MAP_W, MAP_H);
     let mut svg = map_frame("clip-perimeter");
     draw_cells(&mut svg, &vp, layers.grid);
     for c in layers.communes {
