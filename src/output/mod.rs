@@ -4,6 +4,7 @@
 
 pub mod access_views;
 pub mod atomic;
+pub mod category_style;
 pub mod cleanup;
 mod column_selection;
 pub mod coverage_json;

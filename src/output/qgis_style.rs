@@ -17,67 +17,14 @@
 //! assert!(qml.contains("213,94,0,255")); // Okabe–Ito vermillion
 //! ```
 
+use super::category_style::{OTHER, Shape};
 use super::palette;
 
-/// One facility category on a map: value in the data, French legend label, colour, marker.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct CategoryStyle {
-    /// Value of the `category` field.
-    pub value: &'static str,
-    /// Legend label (French).
-    pub label: &'static str,
-    /// Colour `r,g,b` from [`crate::output::palette`].
-    pub rgb: &'static str,
-    /// QGIS simple-marker shape.
-    pub shape: &'static str,
-}
-
-/// The facility categories, in legend order; any other value is drawn grey ("Autre").
-pub const CATEGORIES: [CategoryStyle; 6] = [
-    CategoryStyle {
-        value: "college",
-        label: "Collège",
-        rgb: palette::VERMILLION.rgb,
-        shape: "square",
-    },
-    CategoryStyle {
-        value: "ecole_elementaire",
-        label: "École élémentaire",
-        rgb: palette::BLUE.rgb,
-        shape: "circle",
-    },
-    CategoryStyle {
-        value: "ecole_maternelle",
-        label: "École maternelle",
-        rgb: palette::SKY_BLUE.rgb,
-        shape: "circle",
-    },
-    CategoryStyle {
-        value: "lycee",
-        label: "Lycée",
-        rgb: palette::REDDISH_PURPLE.rgb,
-        shape: "diamond",
-    },
-    CategoryStyle {
-        value: "social_centre",
-        label: "Centre social",
-        rgb: palette::BLUISH_GREEN.rgb,
-        shape: "triangle",
-    },
-    CategoryStyle {
-        value: "france_services",
-        label: "France Services",
-        rgb: palette::ORANGE.rgb,
-        shape: "star",
-    },
-];
+pub use super::category_style::{CATEGORIES, CategoryStyle};
 
 /// The French label of a category value (the value itself when unknown).
 pub fn category_label(value: &str) -> &str {
-    CATEGORIES
-        .iter()
-        .find(|c| c.value == value)
-        .map_or(value, |c| c.label)
+    super::category_style::find(value).map_or(value, |c| c.label)
 }
 
 /// The default style of a layer.
@@ -418,15 +365,22 @@ fn facilities_renderer() -> String {
         .iter()
         .enumerate()
         .map(|(i, c)| {
-            let size = if c.shape == "star" { "3.4" } else { "2.6" };
+            let size = if c.shape == Shape::Star { "3.4" } else { "2.6" };
+            let shape = c.shape.qgis_name();
             (
                 c.value,
                 c.label,
-                marker_symbol(&i.to_string(), c.rgb, c.shape, size),
+                marker_symbol(&i.to_string(), c.colour.rgb, shape, size),
             )
         })
         .collect();
-    let other = marker_symbol(&cats.len().to_string(), palette::GREY.rgb, "circle", "2.2");
+    let (colour, shape) = OTHER;
+    let other = marker_symbol(
+        &cats.len().to_string(),
+        colour.rgb,
+        shape.qgis_name(),
+        "2.2",
+    );
     categorized("category", &cats, Some(other))
 }
 
@@ -438,10 +392,14 @@ fn uncovered_renderer(shown: Option<&str>) -> String {
         .enumerate()
         .map(|(i, c)| {
             let angle = 30.0 + 30.0 * i as f64;
-            (c.value, c.label, hatch_symbol(&i.to_string(), c.rgb, angle))
+            (
+                c.value,
+                c.label,
+                hatch_symbol(&i.to_string(), c.colour.rgb, angle),
+            )
         })
         .collect();
-    let other = hatch_symbol(&cats.len().to_string(), palette::GREY.rgb, 0.0);
+    let other = hatch_symbol(&cats.len().to_string(), OTHER.0.rgb, 0.0);
     let mut xml = categorized("category", &cats, Some(other));
     if let Some(shown) = shown {
         xml = xml.replace("render=\"true\"", "render=\"false\"").replacen(
@@ -510,7 +468,7 @@ mod tests {
     fn labels_are_french_and_palette_fixed() {
         assert_eq!(category_label("ecole_maternelle"), "École maternelle");
         assert_eq!(category_label("mairie"), "mairie");
-        let colours: Vec<&str> = CATEGORIES.iter().map(|c| c.rgb).collect();
+        let colours: Vec<&str> = CATEGORIES.iter().map(|c| c.colour.rgb).collect();
         let mut unique = colours.clone();
         unique.sort_unstable();
         unique.dedup();

@@ -2,7 +2,8 @@
 
 use super::Lang;
 use crate::model::Category;
-use crate::output::palette;
+use crate::output::category_style;
+pub use crate::output::category_style::Shape;
 
 /// `(singular, plural)` of a category in `lang`; unknown categories keep their name.
 ///
@@ -13,36 +14,10 @@ use crate::output::palette;
 /// assert_eq!(category_label(&Category::new("piscine"), Lang::En).1, "piscine");
 /// ```
 pub fn category_label(c: &Category, lang: Lang) -> (String, String) {
-    let (fr, en) = match c.as_str() {
-        Category::ECOLE_MATERNELLE => (
-            ("école maternelle", "écoles maternelles"),
-            ("nursery school", "nursery schools"),
-        ),
-        Category::ECOLE_ELEMENTAIRE => (
-            ("école élémentaire", "écoles élémentaires"),
-            ("primary school", "primary schools"),
-        ),
-        Category::COLLEGE => (
-            ("collège", "collèges"),
-            ("collège (lower secondary)", "collèges (lower secondary)"),
-        ),
-        Category::LYCEE => (
-            ("lycée", "lycées"),
-            ("lycée (upper secondary)", "lycées (upper secondary)"),
-        ),
-        Category::SOCIAL_CENTRE => (
-            ("centre social", "centres sociaux"),
-            ("social centre", "social centres"),
-        ),
-        Category::FRANCE_SERVICES => (
-            ("France Services", "France Services"),
-            ("France Services centre", "France Services centres"),
-        ),
-        other => ((other, other), (other, other)),
-    };
-    let (s, p) = match lang {
-        Lang::Fr => fr,
-        Lang::En => en,
+    let (s, p) = match (category_style::find(c.as_str()), lang) {
+        (Some(style), Lang::Fr) => style.fr,
+        (Some(style), Lang::En) => style.en,
+        (None, _) => (c.as_str(), c.as_str()),
     };
     (s.to_string(), p.to_string())
 }
@@ -61,29 +36,36 @@ pub fn precision_label(p: &str, lang: Lang) -> String {
     }
 }
 
-/// Symbol colour and shape of a category on maps and charts (Okabe–Ito palette, safe for
-/// colour-blind readers).
+/// Symbol colour (`#RRGGBB`) and shape of a category on maps and charts: the same as in the QGIS
+/// styles ([`crate::output::category_style`]).
 pub fn category_style(c: &Category) -> (&'static str, Shape) {
-    match c.as_str() {
-        Category::ECOLE_MATERNELLE => (palette::ORANGE.hex, Shape::Circle),
-        Category::ECOLE_ELEMENTAIRE => (palette::SKY_BLUE.hex, Shape::Circle),
-        Category::COLLEGE => (palette::BLUE.hex, Shape::Square),
-        Category::LYCEE => (palette::BLUISH_GREEN.hex, Shape::Triangle),
-        Category::SOCIAL_CENTRE => (palette::VERMILLION.hex, Shape::Diamond),
-        Category::FRANCE_SERVICES => (palette::REDDISH_PURPLE.hex, Shape::Square),
-        _ => (palette::REDDISH_PURPLE.hex, Shape::Circle),
-    }
+    let (colour, shape) = category_style::symbol(c.as_str());
+    (colour.hex, shape)
 }
 
-/// Map symbol shapes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Shape {
-    /// A disc.
-    Circle,
-    /// A square.
-    Square,
-    /// A triangle, point up.
-    Triangle,
-    /// A square on its corner.
-    Diamond,
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::output::qgis_style;
+
+    /// The report draws each category as the QGIS style does (they differed before: a collège
+    /// was a blue square in the report and a vermillion square in QGIS).
+    #[test]
+    fn report_symbols_and_names_match_the_qgis_style() {
+        for c in qgis_style::CATEGORIES {
+            let category = Category::new(c.value);
+            let (colour, shape) = category_style(&category);
+            assert_eq!(colour, c.colour.hex, "{}", c.value);
+            assert_eq!(shape, c.shape, "{}", c.value);
+            let (singular, _) = category_label(&category, Lang::Fr);
+            assert_eq!(
+                singular.to_lowercase(),
+                c.label.to_lowercase(),
+                "{}",
+                c.value
+            );
+        }
+        let (other, _) = category_style(&Category::new("piscine"));
+        assert_eq!(other, crate::output::palette::GREY.hex);
+    }
 }

@@ -269,8 +269,10 @@ pub fn symbol(svg: &mut Svg, shape: Shape, x: f64, y: f64, r: f64, colour: &str)
             a.extend(style);
             svg.empty("rect", &a);
         }
-        Shape::Triangle | Shape::Diamond => {
-            let pts = if shape == Shape::Triangle {
+        Shape::Triangle | Shape::Diamond | Shape::Star => {
+            let pts = if shape == Shape::Star {
+                star_points(x, y, 1.5 * r)
+            } else if shape == Shape::Triangle {
                 format!(
                     "{},{} {},{} {},{}",
                     px(x),
@@ -298,6 +300,22 @@ pub fn symbol(svg: &mut Svg, shape: Shape, x: f64, y: f64, r: f64, colour: &str)
             svg.empty("polygon", &a);
         }
     }
+}
+
+/// The ten corners of a five-pointed star, point up, of outer radius `r` centred on (x, y).
+fn star_points(x: f64, y: f64, r: f64) -> String {
+    (0..10)
+        .map(|i| {
+            let radius = if i % 2 == 0 { r } else { 0.45 * r };
+            let angle = std::f64::consts::PI * (i as f64) / 5.0;
+            format!(
+                "{},{}",
+                px(x + radius * angle.sin()),
+                px(y - radius * angle.cos())
+            )
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 /// Pixel box of a label, for collision tests.
