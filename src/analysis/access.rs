@@ -203,8 +203,8 @@ pub fn access(demand: &[Demand], supply: &[Supply], method: &AccessMethod) -> Ac
 }
 
 /// [`access`] for each of `methods`, in order, looking up the facilities in reach of each
-/// cell twice in all (once per step) for all the methods of one catchment, instead of
-/// twice per method.
+/// cell once for both steps of all the methods of one catchment, instead of twice per
+/// method.
 ///
 /// # Examples
 /// ```
@@ -228,11 +228,11 @@ pub fn access(demand: &[Demand], supply: &[Supply], method: &AccessMethod) -> Ac
 ///
 /// # Performance
 /// The facilities in a bucket grid ([`Reach`]); each cell–facility pair within the
-/// catchment is found once per step, cells in parallel in fixed chunks, results in input
+/// catchment is found once and kept for both steps, cells in parallel in fixed chunks, results in input
 /// order and added in the same order as an R-tree query returns them, so that the scores
 /// are the same to the last bit from run to run and thread count to thread count. Memory
-/// beyond the inputs: the buckets, one score per cell and method, and one sum per two-step
-/// method, facility and chunk of 65,536 cells.
+/// beyond the inputs: the buckets, the pairs in reach (12 bytes each), one score per cell
+/// and method, and one sum per two-step method, facility and chunk of 65,536 cells.
 pub fn access_all(
     demand: &[Demand],
     supply: &[Supply],
@@ -249,8 +249,12 @@ pub fn access_all(
             .partition(|&&m| methods[m].catchment_m.to_bits() == radius.to_bits());
         let reach = Reach::new(&points, radius);
         let group: Vec<&AccessMethod> = same.iter().map(|&m| &methods[m]).collect();
-        let ratios = first_step(demand, supply, &group, &reach);
-        let (scores, unreached) = second_step(demand, supply, &group, &ratios, &reach);
+        let pairs: Vec<ChunkReach> = demand
+            .par_chunks(CHUNK)
+            .map(|cells| ChunkReach::new(cells, &reach))
+            .collect();
+        let ratios = first_step(demand, supply, &group, &pairs);
+        let (scores, unreached) = second_step(demand, supply, &group, &ratios, &pairs);
         for ((m, ratios), scores) in same.iter().zip(ratios).zip(scores) {
             out[*m] = Some(AccessScores {
                 method: methods[*m].clone(),
@@ -264,6 +268,46 @@ pub fn access_all(
     out.into_iter().flatten().collect()
 }
 
+/// The facilities in reach of each cell of one chunk of cells, in the R-tree's order: looked
+/// up once, read by both steps.
+struct ChunkReach {
+    /// Facility of each pair, the pairs of cell 0 of the chunk first.
+    facility: Vec<u32>,
+    /// Distance of each pair (m).
+    distance: Vec<f64>,
+    /// `ends[i]`: where the pairs of cell `i` of the chunk end.
+    ends: Vec<u32>,
+}
+
+impl ChunkReach {
+    /// Looks up the facilities in reach of each cell of `cells`.
+    fn new(cells: &[Demand], reach: &Reach) -> ChunkReach {
+        let mut out = ChunkReach {
+            facility: Vec::new(),
+            distance: Vec::new(),
+            ends: Vec::with_capacity(cells.len()),
+        };
+        let mut found = Vec::new();
+        for c in cells {
+            reach.within(c.point, &mut found);
+            for f in &found {
+                out.facility.push(f.facility as u32);
+                out.distance.push(f.distance);
+            }
+            out.ends.push(out.facility.len() as u32);
+        }
+        out
+    }
+
+    /// The pairs of cell `i` of the chunk: (facility, distance), in the R-tree's order.
+    fn of(&self, i: usize) -> impl Iterator<Item = (usize, f64)> + '_ {
+        let start = if i == 0 { 0 } else { self.ends[i - 1] as usize };
+        let end = self.ends[i] as usize;
+        (self.facility[start..end].iter().map(|&f| f as usize))
+            .zip(self.distance[start..end].iter().copied())
+    }
+}
+
 /// Each two-step method's ratio per facility: supply over the weighted demand in its
 /// catchment, summed cell by cell in fixed chunks of cells added in grid order (one-step
 /// methods: an empty list).
@@ -271,7 +315,7 @@ fn first_step(
     demand: &[Demand],
     supply: &[Supply],
     methods: &[&AccessMethod],
-    reach: &Reach,
+    pairs: &[ChunkReach],
 ) -> Vec<Vec<Option<f64>>> {
     let two_step: Vec<usize> = (0..methods.len())
         .filter(|&m| methods[m].two_step)
@@ -281,14 +325,13 @@ fn first_step(
     }
     let partial: Vec<Vec<Vec<f64>>> = demand
         .par_chunks(CHUNK)
-        .map(|chunk| {
+        .zip(pairs)
+        .map(|(chunk, pairs)| {
             let mut totals = vec![vec![0.0; supply.len()]; two_step.len()];
-            let mut found = Vec::new();
-            for c in chunk {
-                reach.within_any_order(c.point, &mut found);
-                for f in &found {
+            for (i, c) in chunk.iter().enumerate() {
+                for (f, d) in pairs.of(i) {
                     for (t, &m) in totals.iter_mut().zip(&two_step) {
-                        t[f.facility] += c.demand * methods[m].decay.weight(f.distance);
+                        t[f] += c.demand * methods[m].decay.weight(d);
                     }
                 }
             }
@@ -314,7 +357,7 @@ fn second_step(
     supply: &[Supply],
     methods: &[&AccessMethod],
     ratios: &[Vec<Option<f64>>],
-    reach: &Reach,
+    pairs: &[ChunkReach],
 ) -> (Vec<Vec<f64>>, usize) {
     let mut scores = vec![vec![0.0; demand.len()]; methods.len()];
     // Chunk k of every method's scores, for the chunk k of cells.
@@ -328,26 +371,24 @@ fn second_step(
     }
     let unreached: usize = blocks
         .into_par_iter()
-        .zip(demand.par_chunks(CHUNK))
-        .map(|(mut out, cells)| {
-            let mut found = Vec::new();
+        .zip(pairs)
+        .map(|(mut out, pairs)| {
             let mut unreached = 0;
-            for (i, c) in cells.iter().enumerate() {
-                reach.within(c.point, &mut found);
-                if found.is_empty() {
+            for i in 0..pairs.ends.len() {
+                if pairs.of(i).next().is_none() {
                     unreached += 1;
                     continue;
                 }
                 for ((m, out), ratios) in methods.iter().zip(out.iter_mut()).zip(ratios) {
                     let score = &mut out[i];
-                    for f in &found {
+                    for (f, d) in pairs.of(i) {
                         let value = if m.two_step {
-                            ratios[f.facility]
+                            ratios[f]
                         } else {
-                            Some(supply[f.facility].supply)
+                            Some(supply[f].supply)
                         };
                         if let Some(v) = value {
-                            *score += v * m.decay.weight(f.distance);
+                            *score += v * m.decay.weight(d);
                         }
                     }
                 }

@@ -13,7 +13,7 @@ use crate::crs::{Crs, ToMetric};
 use crate::error::{Error, Location, Result};
 use crate::model::{GridCell, GridValues};
 
-use super::grid_key::{CanonicalId, SeenIds};
+use super::grid_key::{CanonicalId, IdLedger, SeenIds};
 use super::problems::first_problem;
 use super::row_batches::for_each_row;
 use super::table::{TableOptions, TableReader, find_column, parse_number, trim_field};
@@ -38,18 +38,16 @@ fn max_per_cell(column: &str) -> f64 {
 
 /// Reads a Filosofi grid CSV into `target`, in file order.
 pub fn read_grid(path: &Path, target: Crs) -> Result<Vec<GridCell>> {
-    let table = TableReader::open(path, &TableOptions::default())?;
-    grid_from_table(table, target)
+    let mut cells = Vec::new();
+    read_grid_checked(path, target, |_, _| true, |c| cells.push(c))?;
+    Ok(cells)
 }
 
 /// Reads a Filosofi grid CSV into `target` cell by cell, in file order, handing each to
 /// `each` instead of keeping them all (a national grid holds millions of cells); the first
 /// problem is the error, reported once the whole file has been read.
 pub fn read_grid_each(path: &Path, target: Crs, each: impl FnMut(GridCell)) -> Result<()> {
-    let table = TableReader::open(path, &TableOptions::default())?;
-    let mut problems = Vec::new();
-    check_grid_each(table, target, &mut problems, each)?;
-    first_problem(problems)
+    read_grid_checked(path, target, |_, _| true, each)
 }
 
 /// [`read_grid_each`] reprojecting only the cells `wanted` accepts: `wanted` gets each cell's
@@ -81,10 +79,46 @@ pub fn read_grid_where(
     wanted: impl FnMut(Crs, Rect<f64>) -> bool,
     each: impl FnMut(GridCell),
 ) -> Result<()> {
+    read_grid_checked(path, target, wanted, each)
+}
+
+/// [`read_grid_where`]: the duplicate ids are looked for once the file has been read (an
+/// [`IdLedger`] sorted, instead of a set probed per row); when anything is wrong with the
+/// file, it is read again the plain way ([`check_grid_filtered`] with a [`SeenIds`]) to name
+/// the first problem exactly as before. `each` then may have had some cells, as before.
+fn read_grid_checked(
+    path: &Path,
+    target: Crs,
+    mut wanted: impl FnMut(Crs, Rect<f64>) -> bool,
+    each: impl FnMut(GridCell),
+) -> Result<()> {
     let table = TableReader::open(path, &TableOptions::default())?;
     let mut problems = Vec::new();
-    check_grid_filtered(table, target, &mut problems, wanted, each)?;
-    first_problem(problems)
+    let mut ledger = IdLedger::default();
+    // Filosofi rows take 80 bytes or more.
+    ledger.reserve((std::fs::metadata(path).map_or(0, |m| m.len()) / 64).min(1 << 28) as usize);
+    let ids = Ids::Ledger(&mut ledger);
+    let read = check_grid_filtered(table, target, &mut problems, &mut wanted, each, ids);
+    if read.is_ok() && problems.is_empty() && !ledger.has_duplicates() {
+        return Ok(());
+    }
+    let table = TableReader::open(path, &TableOptions::default())?;
+    let mut problems = Vec::new();
+    let ids = Ids::Seen(SeenIds::default());
+    check_grid_filtered(table, target, &mut problems, wanted, |_| {}, ids)?;
+    first_problem(problems)?;
+    Err(Error::Internal(format!(
+        "{}: the grid was refused, then accepted when read again",
+        path.display()
+    )))
+}
+
+/// How [`check_grid_filtered`] looks for duplicate ids.
+enum Ids<'a> {
+    /// Row by row: a duplicate is a problem of its row.
+    Seen(SeenIds),
+    /// Recorded, to be sorted once the file has been read (no row is a duplicate meanwhile).
+    Ledger(&'a mut IdLedger),
 }
 
 /// Grid cells from an open table; the first problem is the error.
@@ -173,7 +207,8 @@ pub fn check_grid_each(
     problems: &mut Vec<Error>,
     each: impl FnMut(GridCell),
 ) -> Result<()> {
-    check_grid_filtered(table, target, problems, |_, _| true, each)
+    let ids = Ids::Seen(SeenIds::default());
+    check_grid_filtered(table, target, problems, |_, _| true, each, ids)
 }
 
 /// [`check_grid_each`] reprojecting only the cells whose square (grid CRS) `wanted` accepts.
@@ -187,6 +222,7 @@ fn check_grid_filtered(
     problems: &mut Vec<Error>,
     mut wanted: impl FnMut(Crs, Rect<f64>) -> bool,
     mut each: impl FnMut(GridCell),
+    mut ids: Ids<'_>,
 ) -> Result<()> {
     let path = table.path().to_path_buf();
     let headers = table.headers().to_vec();
@@ -195,7 +231,6 @@ fn check_grid_filtered(
     }
     let columns = GridColumns::find(&path, &headers)?;
     let mut transforms: Vec<(Crs, ToMetric)> = Vec::new();
-    let mut seen = SeenIds::default();
     let mut count = 0usize;
     let parse = |fields: &csv::StringRecord| columns.check(fields);
     for_each_row(table, parse, |line, fields, checked| {
@@ -220,9 +255,13 @@ fn check_grid_filtered(
                 values,
             } => (inspire, canonical, corner, values),
         };
-        let fresh = match canonical {
-            Some(c) => seen.insert_canonical(c),
-            None => seen.insert(id),
+        let fresh = match (&mut ids, canonical) {
+            (Ids::Seen(seen), Some(c)) => seen.insert_canonical(c),
+            (Ids::Seen(seen), None) => seen.insert(id),
+            (Ids::Ledger(ledger), c) => {
+                ledger.record(c, id);
+                true
+            }
         };
         if !fresh {
             return problem(
@@ -679,6 +718,49 @@ mod tests {
             })
     }
 
+    /// What [`read_grid_where`] gave on `bytes` written to a file: the cells, or the error
+    /// (then the cells `each` may have had do not count).
+    fn read_outcome(bytes: &[u8], wanted: impl FnMut(Crs, Rect<f64>) -> bool) -> String {
+        let path = std::env::temp_dir().join(format!(
+            "qpv-grid-ledger-{}-{:?}.csv",
+            std::process::id(),
+            std::thread::current().id()
+        ));
+        std::fs::write(&path, bytes).unwrap();
+        let mut cells = Vec::new();
+        let r = read_grid_where(&path, Crs::LAMBERT93, wanted, |c| cells.push(c));
+        std::fs::remove_file(&path).unwrap();
+        match r {
+            Ok(()) => format!("{cells:?}"),
+            Err(e) => format!("error: {e}"),
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(64))]
+        // Oracle: the reading row by row with a set of the ids (itself checked against the
+        // plain loop above), its first problem with the count of the others.
+        #[test]
+        fn reading_a_file_gives_what_the_row_by_row_check_gave(bytes in grid_file(), keep_low in any::<bool>()) {
+            let wanted = |_: Crs, r: Rect<f64>| !keep_low || r.min().x < 4_079_700.0;
+            let table = TableReader::from_bytes(Path::new("g.csv"), bytes.clone(), &TableOptions::default());
+            let mut problems = Vec::new();
+            let mut cells = Vec::new();
+            let ids = Ids::Seen(SeenIds::default());
+            let want = match table
+                .and_then(|t| check_grid_filtered(t, Crs::LAMBERT93, &mut problems, wanted, |c| cells.push(c), ids))
+                .and_then(|()| first_problem(problems))
+            {
+                Ok(()) => format!("{cells:?}"),
+                Err(e) => format!("error: {e}"),
+            };
+            let got = read_outcome(&bytes, wanted);
+            // The file names differ: compare what follows them.
+            let strip = |s: &str| s.rsplit(".csv").next().unwrap_or("").to_string();
+            prop_assert_eq!(strip(&got), strip(&want), "{}", String::from_utf8_lossy(&bytes));
+        }
+    }
+
     #[test]
     fn canonical_ids_decode_as_the_text_parser_does() {
         for text in [
@@ -711,7 +793,7 @@ mod tests {
             let wanted = |_: Crs, r: Rect<f64>| !keep_low || r.min().x < 4_079_700.0;
             let fast = outcome(&bytes, |t, p| {
                 let mut cells = Vec::new();
-                check_grid_filtered(t, Crs::LAMBERT93, p, wanted, |c| cells.push(c))?;
+                check_grid_filtered(t, Crs::LAMBERT93, p, wanted, |c| cells.push(c), Ids::Seen(SeenIds::default()))?;
                 Ok(cells)
             });
             let old = outcome(&bytes, |t, p| reference(t, Crs::LAMBERT93, p, wanted));

@@ -143,6 +143,71 @@ impl SeenIds {
     }
 }
 
+/// The ids of a whole file, checked for duplicates once the file has been read: a sort of
+/// one number per canonical id instead of a set probed per row (a national file lists its
+/// cells in no spatial order, so that every probe of a set misses the cache). Whether two ids
+/// are the same is decided as [`SeenIds`] decides it (same text), but not where: callers
+/// that must name the first duplicate read the file again with [`SeenIds`].
+///
+/// ```
+/// use qpv::io::grid_key::{CanonicalId, IdLedger};
+/// let mut ids = IdLedger::default();
+/// for text in ["CRS3035RES200mN2730200E4079600", "CRS3035RES200mN02730200E4079600"] {
+///     ids.record(CanonicalId::parse(text), text);
+/// }
+/// assert!(!ids.has_duplicates());
+/// ids.record(CanonicalId::parse("CRS3035RES200mN2730200E4079600"), "CRS3035RES200mN2730200E4079600");
+/// assert!(ids.has_duplicates());
+/// ```
+#[derive(Debug, Default)]
+pub struct IdLedger {
+    /// Canonical ids: the corners of each `(crs, size)` pair.
+    canonical: Vec<((u32, u32), Vec<u64>)>,
+    /// Every other spelling, as text.
+    other: Vec<String>,
+    /// Room to make for the first pair's corners.
+    room: usize,
+}
+
+impl IdLedger {
+    /// Records one id: `canonical` when [`CanonicalId::parse`] read it, else its `text`.
+    pub fn record(&mut self, canonical: Option<CanonicalId>, text: &str) {
+        let Some(id) = canonical else {
+            self.other.push(text.to_string());
+            return;
+        };
+        let pair = (id.crs, id.size);
+        let slot = match self.canonical.iter().position(|(p, _)| *p == pair) {
+            Some(i) => i,
+            None => {
+                let room = std::mem::take(&mut self.room);
+                self.canonical.push((pair, Vec::with_capacity(room)));
+                self.canonical.len() - 1
+            }
+        };
+        self.canonical[slot].1.push(id.corner_key());
+    }
+
+    /// Makes room for `ids` canonical ids of the first `(crs, size)` pair met (a file has
+    /// one, usually), so that the list is not copied as it grows.
+    pub fn reserve(&mut self, ids: usize) {
+        self.room = ids;
+    }
+
+    /// Whether an id was recorded twice (sorts the ids, in parallel).
+    pub fn has_duplicates(&mut self) -> bool {
+        use rayon::slice::ParallelSliceMut;
+        let repeated = |sorted: &[u64]| sorted.windows(2).any(|w| w[0] == w[1]);
+        self.canonical.iter_mut().any(|(_, keys)| {
+            keys.par_sort_unstable();
+            repeated(keys)
+        }) || {
+            self.other.par_sort_unstable();
+            self.other.windows(2).any(|w| w[0] == w[1])
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -183,6 +248,32 @@ mod tests {
                 let text = format!("CRS{crs}RES{size}mN{pad}{n}E{e}");
                 prop_assert_eq!(seen.insert(&text), oracle.insert(text.clone()), "{}", text);
             }
+        }
+
+        // Oracle: the set of the ids' text, as above; the ledger says only whether.
+        #[test]
+        fn ledger_finds_a_repeat_exactly_when_the_text_repeats(
+            ids in proptest::collection::vec(
+                (0usize..3, 0usize..3, 0u32..6, 0u32..6, any::<bool>()),
+                1..60,
+            ),
+            reserve in any::<bool>(),
+        ) {
+            let mut ledger = IdLedger::default();
+            if reserve {
+                ledger.reserve(8);
+            }
+            let mut oracle = HashSet::new();
+            let mut repeated = false;
+            for (crs, size, n, e, pad) in ids {
+                let crs = ["3035", "2154", "03035"][crs];
+                let size = ["200", "200.0", "1000"][size];
+                let pad = if pad { "0" } else { "" };
+                let text = format!("CRS{crs}RES{size}mN{pad}{}E{}", 2_730_200 + 200 * n, 4_079_600 + 200 * e);
+                ledger.record(CanonicalId::parse(&text), &text);
+                repeated |= !oracle.insert(text);
+            }
+            prop_assert_eq!(ledger.has_duplicates(), repeated);
         }
     }
 }
