@@ -348,6 +348,47 @@ fn locate_select_keeps_the_named_columns_of_the_full_output() {
     }
 }
 
+/// Without distances, status or summary (`-q --select id,code_qp,...`, the national
+/// benchmark's job) only the containing zone is searched: the zone columns are still those of
+/// the full output, row for row, over several chunks, in CSV and in JSON.
+#[test]
+fn locate_zone_columns_alone_are_those_of_the_full_output() {
+    let dir = tempfile::tempdir().unwrap();
+    let bano_text = std::fs::read_to_string(bano()).unwrap();
+    let input = dir.path().join("bano3.csv");
+    std::fs::write(&input, bano_text.repeat(3)).unwrap();
+    let full = dir.path().join("full.csv");
+    let picked = dir.path().join("picked.csv");
+    qpv()
+        .args(["-q", "locate", "--columns", BANO_COLUMNS, "-o"])
+        .arg(&full)
+        .arg(&input)
+        .assert()
+        .success();
+    qpv()
+        .args(["-q", "locate", "--columns", BANO_COLUMNS, "-o"])
+        .arg(&picked)
+        .arg(&input)
+        .args(["--select", "id,code_qp,in_qpv,lib_qp"])
+        .assert()
+        .success();
+    let mut a = csv::Reader::from_path(&full).unwrap();
+    let mut b = csv::Reader::from_path(&picked).unwrap();
+    let heads = a.headers().unwrap().clone();
+    let col = |name: &str| heads.iter().position(|h| h == name).unwrap();
+    let picks = [col("id"), col("code_qp"), col("in_qpv"), col("lib_qp")];
+    let (mut rows, mut inside) = (0, 0);
+    for (ra, rb) in a.records().zip(b.records()) {
+        let (ra, rb) = (ra.unwrap(), rb.unwrap());
+        let expected: Vec<&str> = picks.iter().map(|&i| &ra[i]).collect();
+        assert_eq!(rb.iter().collect::<Vec<_>>(), expected, "row {rows}");
+        inside += usize::from(!rb[1].is_empty());
+        rows += 1;
+    }
+    // 2349 in a QPV: the summary of the full run (test above).
+    assert_eq!((rows, inside), (107_541, 2_349));
+}
+
 /// The streamed path reprojects a chunk in one call; a row that fails the checks, before a
 /// bad number or alone, still ends the output at the first bad row, named by its line.
 #[test]
