@@ -16,6 +16,13 @@ fn bano() -> String {
     geodata("bano-90.csv")
 }
 
+/// `bano-90.csv` three times over in `dir` (107,541 rows: several chunks of the streamed path).
+fn bano_three_times(dir: &std::path::Path) -> std::path::PathBuf {
+    let input = dir.join("bano3.csv");
+    std::fs::write(&input, std::fs::read_to_string(bano()).unwrap().repeat(3)).unwrap();
+    input
+}
+
 #[test]
 fn locate_bano_addresses_matches_shapely_exactly() {
     let dir = tempfile::tempdir().unwrap();
@@ -265,9 +272,7 @@ fn locate_csv_bad_row_after_the_first_chunk_names_its_line() {
 #[test]
 fn locate_select_keeps_the_named_columns_of_the_full_output() {
     let dir = tempfile::tempdir().unwrap();
-    let bano_text = std::fs::read_to_string(bano()).unwrap();
-    let input = dir.path().join("bano3.csv");
-    std::fs::write(&input, bano_text.repeat(3)).unwrap();
+    let input = bano_three_times(dir.path());
     let run = |select: Option<&str>, out: &std::path::Path| -> String {
         let mut cmd = qpv();
         cmd.args(["locate", "--columns", BANO_COLUMNS, "-o"])
@@ -350,13 +355,11 @@ fn locate_select_keeps_the_named_columns_of_the_full_output() {
 
 /// Without distances, status or summary (`-q --select id,code_qp,...`, the national
 /// benchmark's job) only the containing zone is searched: the zone columns are still those of
-/// the full output, row for row, over several chunks, in CSV and in JSON.
+/// the full output, row for row, over several chunks.
 #[test]
 fn locate_zone_columns_alone_are_those_of_the_full_output() {
     let dir = tempfile::tempdir().unwrap();
-    let bano_text = std::fs::read_to_string(bano()).unwrap();
-    let input = dir.path().join("bano3.csv");
-    std::fs::write(&input, bano_text.repeat(3)).unwrap();
+    let input = bano_three_times(dir.path());
     let full = dir.path().join("full.csv");
     let picked = dir.path().join("picked.csv");
     qpv()

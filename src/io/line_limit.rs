@@ -115,10 +115,10 @@ impl<R: Read> Read for LineLimit<R> {
             self.count_by_line(bytes)?;
             return Ok(n);
         }
-        match memchr::memrchr(b'\n', bytes) {
+        match bytes.iter().rposition(|&b| b == b'\n') {
             None => self.length += n,
             Some(last) => {
-                let first = memchr::memchr(b'\n', bytes).unwrap_or(last);
+                let first = bytes.iter().position(|&b| b == b'\n').unwrap_or(last);
                 if self.length + first > self.line_limit {
                     return Err(self.too_long(self.line_limit));
                 }
@@ -286,7 +286,7 @@ impl<R: io::BufRead> LineDecoder<R> {
         }
         let available = self.inner.fill_buf()?;
         let take = &available[..available.len().min(buf.len())];
-        let Some(last) = memchr::memrchr(b'\n', take) else {
+        let Some(last) = take.iter().rposition(|&b| b == b'\n') else {
             return Ok(0);
         };
         let lines = &take[..=last];
