@@ -16,6 +16,13 @@ fn bano() -> String {
     geodata("bano-90.csv")
 }
 
+/// `bano-90.csv` three times over in `dir` (107,541 rows: several chunks of the streamed path).
+fn bano_three_times(dir: &std::path::Path) -> std::path::PathBuf {
+    let input = dir.join("bano3.csv");
+    std::fs::write(&input, std::fs::read_to_string(bano()).unwrap().repeat(3)).unwrap();
+    input
+}
+
 #[test]
 fn locate_bano_addresses_matches_shapely_exactly() {
     let dir = tempfile::tempdir().unwrap();
@@ -265,9 +272,7 @@ fn locate_csv_bad_row_after_the_first_chunk_names_its_line() {
 #[test]
 fn locate_select_keeps_the_named_columns_of_the_full_output() {
     let dir = tempfile::tempdir().unwrap();
-    let bano_text = std::fs::read_to_string(bano()).unwrap();
-    let input = dir.path().join("bano3.csv");
-    std::fs::write(&input, bano_text.repeat(3)).unwrap();
+    let input = bano_three_times(dir.path());
     let run = |select: Option<&str>, out: &std::path::Path| -> String {
         let mut cmd = qpv();
         cmd.args(["locate", "--columns", BANO_COLUMNS, "-o"])
@@ -346,6 +351,45 @@ fn locate_select_keeps_the_named_columns_of_the_full_output() {
             .stderr(predicate::str::contains(message));
         assert!(!out.exists());
     }
+}
+
+/// Without distances, status or summary (`-q --select id,code_qp,...`, the national
+/// benchmark's job) only the containing zone is searched: the zone columns are still those of
+/// the full output, row for row, over several chunks.
+#[test]
+fn locate_zone_columns_alone_are_those_of_the_full_output() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = bano_three_times(dir.path());
+    let full = dir.path().join("full.csv");
+    let picked = dir.path().join("picked.csv");
+    qpv()
+        .args(["-q", "locate", "--columns", BANO_COLUMNS, "-o"])
+        .arg(&full)
+        .arg(&input)
+        .assert()
+        .success();
+    qpv()
+        .args(["-q", "locate", "--columns", BANO_COLUMNS, "-o"])
+        .arg(&picked)
+        .arg(&input)
+        .args(["--select", "id,code_qp,in_qpv,lib_qp"])
+        .assert()
+        .success();
+    let mut a = csv::Reader::from_path(&full).unwrap();
+    let mut b = csv::Reader::from_path(&picked).unwrap();
+    let heads = a.headers().unwrap().clone();
+    let col = |name: &str| heads.iter().position(|h| h == name).unwrap();
+    let picks = [col("id"), col("code_qp"), col("in_qpv"), col("lib_qp")];
+    let (mut rows, mut inside) = (0, 0);
+    for (ra, rb) in a.records().zip(b.records()) {
+        let (ra, rb) = (ra.unwrap(), rb.unwrap());
+        let expected: Vec<&str> = picks.iter().map(|&i| &ra[i]).collect();
+        assert_eq!(rb.iter().collect::<Vec<_>>(), expected, "row {rows}");
+        inside += usize::from(!rb[1].is_empty());
+        rows += 1;
+    }
+    // 2349 in a QPV: the summary of the full run (test above).
+    assert_eq!((rows, inside), (107_541, 2_349));
 }
 
 /// The streamed path reprojects a chunk in one call; a row that fails the checks, before a

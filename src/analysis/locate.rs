@@ -99,6 +99,11 @@ pub struct LocateOptions {
     /// Apply the limit to points inside a zone too (their distance is then `None` when the
     /// boundary is farther): for outputs that need the status but no distance.
     pub limit_inside: bool,
+    /// Find only the containing zone: no distance, no nearest zone, and a status that says
+    /// only whether a zone contains the point (`inside` or `outside`, never `near`). For
+    /// outputs that write neither distances nor statuses (`--select id,code_qp`), where the
+    /// boundary search would be most of the work.
+    pub zone_only: bool,
 }
 
 impl Default for LocateOptions {
@@ -107,12 +112,26 @@ impl Default for LocateOptions {
             tolerance_m: DEFAULT_TOLERANCE_M,
             distance_limit_m: None,
             limit_inside: false,
+            zone_only: false,
         }
     }
 }
 
 /// Locates one point with [`LocateOptions`] (see [`locate`]).
 pub fn locate_with(index: &ZoneIndex, p: Coord<f64>, options: &LocateOptions) -> Located {
+    if options.zone_only {
+        let zone = index.containing_zone(p);
+        return Located {
+            zone,
+            signed_distance_m: None,
+            status: if zone.is_some() {
+                Status::Inside
+            } else {
+                Status::Outside
+            },
+            nearest_zone: zone,
+        };
+    }
     let tolerance_m = options.tolerance_m;
     // The status needs the distance up to the tolerance, whatever the limit.
     let limit = options
@@ -279,6 +298,7 @@ mod tests {
             tolerance_m: 25.0,
             distance_limit_m: Some(150.0),
             limit_inside: false,
+            zone_only: false,
         };
         let bounded = LocateOptions {
             distance_limit_m: Some(25.0),

@@ -94,7 +94,10 @@ pub fn run(args: &LocateArgs, global: &GlobalArgs) -> anyhow::Result<()> {
         &located::LOCATED_COLUMNS.map(String::from),
     );
     let select = ColumnSelection::new(&columns, &args.select.select)?;
-    let options = LocatedRows::options_for(&select, args.tolerance, args.distance_limit);
+    // The summary goes to stderr, to --summary, or into a JSON output; else it is not made.
+    let summarised = !global.quiet || args.summary.is_some() || format != OutputFormat::Csv;
+    let options =
+        LocatedRows::options_for(&select, args.tolerance, args.distance_limit, summarised);
     let producer = LocatedRows::new(&index, options);
     let mut progress = ProgressBar::new("points", !global.quiet);
     let mut summary = qpv::analysis::locate::LocateSummary::default();
@@ -105,7 +108,11 @@ pub fn run(args: &LocateArgs, global: &GlobalArgs) -> anyhow::Result<()> {
         &out,
         &mut progress,
         &mut summary,
-        |s, found| s.add(&index, &found),
+        |s, found| {
+            if summarised {
+                s.add(&index, &found)
+            }
+        },
         |s| {
             [("summary".to_string(), located::summary_json(s))]
                 .into_iter()

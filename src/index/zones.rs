@@ -248,24 +248,12 @@ impl ZoneIndex {
     /// Locates `p`, measuring distances outside zones up to `limit` and inside up to
     /// `inside_limit`.
     fn locate_limited(&self, p: Coord<f64>, limit: f64, inside_limit: f64) -> ZoneHit {
-        let candidates = self
-            .cells
-            .as_ref()
-            .and_then(|cells| cells.candidates(p, |cell| self.cell_candidates(cell)));
+        let candidates = self.cell_of(p);
         let Some(candidates) = candidates else {
             return self.locate_within_all(p, limit, inside_limit);
         };
         // Same answers as `locate_within_all`, from the zones that can matter to this cell.
-        // The boxes side by side first: most candidates of a cell do not contain the point.
-        let inside = self.containing_among(
-            p,
-            candidates
-                .iter()
-                .take_while(|c| c.lower_bound_2 == 0.0)
-                .map(|c| c.zone as usize)
-                .filter(|&zone| point_rect_distance_2(p, &self.bboxes[zone]) == 0.0),
-        );
-        if let Some((zone, position)) = inside {
+        if let Some((zone, position)) = self.containing_in_cell(p, candidates) {
             return self.hit_inside(p, zone, position, inside_limit);
         }
         let limit2 = limit * limit;
@@ -312,6 +300,43 @@ impl ZoneIndex {
             signed_distance: nearest.map(|(_, d)| d),
             nearest_zone: nearest.map(|(z, _)| z),
         }
+    }
+
+    /// The candidates of `p`'s grid cell (built on first use); `None` outside the grid.
+    #[inline]
+    fn cell_of(&self, p: Coord<f64>) -> Option<&[CellCandidate]> {
+        self.cells
+            .as_ref()
+            .and_then(|cells| cells.candidates(p, |cell| self.cell_candidates(cell)))
+    }
+
+    /// [`Self::containing`] among the candidates of `p`'s grid cell.
+    fn containing_in_cell(
+        &self,
+        p: Coord<f64>,
+        candidates: &[CellCandidate],
+    ) -> Option<(usize, Position)> {
+        // The boxes side by side first: most candidates of a cell do not contain the point.
+        self.containing_among(
+            p,
+            candidates
+                .iter()
+                .take_while(|c| c.lower_bound_2 == 0.0)
+                .map(|c| c.zone as usize)
+                .filter(|&zone| point_rect_distance_2(p, &self.bboxes[zone]) == 0.0),
+        )
+    }
+
+    /// The zone containing `p` (interior or boundary; lowest code when several), as
+    /// [`Self::containing`] finds it, through the grid of cells when `p` is in it: for
+    /// queries that need no distance.
+    pub fn containing_zone(&self, p: Coord<f64>) -> Option<usize> {
+        let candidates = self.cell_of(p);
+        match candidates {
+            Some(candidates) => self.containing_in_cell(p, candidates),
+            None => self.containing(p),
+        }
+        .map(|(zone, _)| zone)
     }
 
     /// The zones that can contain, or hold the nearest boundary of, a point of `cell` (see

@@ -71,10 +71,21 @@ impl<R: Read> LineLimit<R> {
     }
 }
 
-impl<R: Read> Read for LineLimit<R> {
-    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        let n = self.inner.read(buf)?;
-        for chunk in buf[..n].split_inclusive(|&b| b == b'\n') {
+impl<R> LineLimit<R> {
+    /// The error for the current line, over `limit`.
+    fn too_long(&self, limit: usize) -> io::Error {
+        io::Error::new(
+            io::ErrorKind::InvalidData,
+            LineTooLong {
+                line: self.line,
+                limit,
+            },
+        )
+    }
+
+    /// Counts the lines of `bytes` one by one, checking each against its limit.
+    fn count_by_line(&mut self, bytes: &[u8]) -> io::Result<()> {
+        for chunk in bytes.split_inclusive(|&b| b == b'\n') {
             let ends_line = chunk.last() == Some(&b'\n');
             self.length += chunk.len() - usize::from(ends_line);
             let limit = if self.line == 1 {
@@ -83,16 +94,40 @@ impl<R: Read> Read for LineLimit<R> {
                 self.line_limit
             };
             if self.length > limit {
-                let line = self.line;
-                return Err(io::Error::new(
-                    io::ErrorKind::InvalidData,
-                    LineTooLong { line, limit },
-                ));
+                return Err(self.too_long(limit));
             }
             if ends_line {
                 self.line += 1;
                 self.length = 0;
             }
+        }
+        Ok(())
+    }
+}
+
+impl<R: Read> Read for LineLimit<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        let bytes = &buf[..n];
+        // After the header, a buffer no longer than the limit can only hold complete lines
+        // under it: only its first and last lines need a check, and its line breaks a count.
+        if self.line == 1 || n > self.line_limit {
+            self.count_by_line(bytes)?;
+            return Ok(n);
+        }
+        match bytes.iter().rposition(|&b| b == b'\n') {
+            None => self.length += n,
+            Some(last) => {
+                let first = bytes.iter().position(|&b| b == b'\n').unwrap_or(last);
+                if self.length + first > self.line_limit {
+                    return Err(self.too_long(self.line_limit));
+                }
+                self.line += bytes.iter().filter(|&&b| b == b'\n').count() as u64;
+                self.length = n - last - 1;
+            }
+        }
+        if self.length > self.line_limit {
+            return Err(self.too_long(self.line_limit));
         }
         Ok(n)
     }
@@ -240,8 +275,40 @@ fn mixed(line: u64, decided_at: Option<u64>, encoding: &'static str) -> io::Erro
     )
 }
 
+impl<R: io::BufRead> LineDecoder<R> {
+    /// Copies to `buf` the whole lines at the start of the inner buffer when they are all
+    /// ASCII (text the same in every encoding, so nothing to decide or decode), counting them;
+    /// 0 when there are none such (the caller then reads line by line).
+    fn copy_ascii_lines(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        if self.line == 1 {
+            // The header may start with a byte-order mark.
+            return Ok(0);
+        }
+        let available = self.inner.fill_buf()?;
+        let take = &available[..available.len().min(buf.len())];
+        let Some(last) = take.iter().rposition(|&b| b == b'\n') else {
+            return Ok(0);
+        };
+        let lines = &take[..=last];
+        if !lines.is_ascii() {
+            return Ok(0);
+        }
+        buf[..lines.len()].copy_from_slice(lines);
+        self.line += lines.iter().filter(|&&b| b == b'\n').count() as u64;
+        let n = lines.len();
+        self.inner.consume(n);
+        Ok(n)
+    }
+}
+
 impl<R: io::BufRead> Read for LineDecoder<R> {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        if self.pos == self.out.len() {
+            let n = self.copy_ascii_lines(buf)?;
+            if n > 0 {
+                return Ok(n);
+            }
+        }
         while self.pos == self.out.len() {
             if !self.next_line()? {
                 return Ok(0);
@@ -251,5 +318,113 @@ impl<R: io::BufRead> Read for LineDecoder<R> {
         buf[..n].copy_from_slice(&self.out[self.pos..self.pos + n]);
         self.pos += n;
         Ok(n)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// A reader handing out at most `step` bytes per call (the buffers of a real file vary).
+    struct Trickle<'a> {
+        bytes: &'a [u8],
+        step: usize,
+    }
+
+    impl Read for Trickle<'_> {
+        fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+            let n = self.step.min(buf.len()).min(self.bytes.len());
+            buf[..n].copy_from_slice(&self.bytes[..n]);
+            self.bytes = &self.bytes[n..];
+            Ok(n)
+        }
+    }
+
+    /// Lines of ASCII text, sometimes long, sometimes with `é` in UTF-8 or in Latin-1.
+    fn text() -> impl Strategy<Value = Vec<u8>> {
+        let line = prop_oneof![
+            6 => "[a-z0-9,]{0,12}".prop_map(String::into_bytes),
+            1 => "[a-z]{20,40}".prop_map(String::into_bytes),
+            1 => Just(b"D\xc3\xa9le".to_vec()),
+            1 => Just(b"B\xe9thonvilliers".to_vec()),
+        ];
+        (proptest::collection::vec(line, 0..40), any::<bool>()).prop_map(|(lines, end)| {
+            let mut text = lines.join(&b'\n');
+            if end {
+                text.push(b'\n');
+            }
+            text
+        })
+    }
+
+    proptest! {
+        /// The limiter fails exactly at the first line over its limit (counted independently,
+        /// by splitting the whole text), whatever the sizes of the reads; else passes all.
+        #[test]
+        fn line_limit_fails_at_the_first_long_line(
+            text in text(),
+            step in 1usize..64,
+            header_limit in 1usize..30,
+            line_limit in 1usize..30,
+        ) {
+            let expected = text.split(|&b| b == b'\n').enumerate().find_map(|(i, line)| {
+                let limit = if i == 0 { header_limit } else { line_limit };
+                (line.len() > limit).then_some((i as u64 + 1, limit))
+            });
+            let mut out = Vec::new();
+            let got = LineLimit::new(Trickle { bytes: &text, step }, header_limit, line_limit)
+                .read_to_end(&mut out);
+            match expected {
+                None => prop_assert_eq!(out, text),
+                Some((line, limit)) => {
+                    let e = got.unwrap_err();
+                    let e = e.get_ref().and_then(|e| e.downcast_ref::<LineTooLong>()).unwrap();
+                    prop_assert_eq!((e.line, e.limit), (line, limit));
+                }
+            }
+        }
+
+        /// The decoder gives the text of the encoding set by the first non-ASCII line, or fails
+        /// at the first line in the other one (decided independently, line by line), whatever
+        /// the sizes of the reads.
+        #[test]
+        fn decoder_decides_on_the_first_non_ascii_line(text in text(), step in 1usize..64) {
+            let mut decided: Option<(bool, u64)> = None;
+            let mut expected: std::result::Result<Vec<u8>, (u64, Option<u64>)> = Ok(Vec::new());
+            for (i, line) in text.split_inclusive(|&b| b == b'\n').enumerate() {
+                let n = i as u64 + 1;
+                let utf8 = std::str::from_utf8(line).is_ok();
+                if !line.is_ascii() {
+                    let (first_utf8, first) = *decided.get_or_insert((utf8, n));
+                    if first_utf8 != utf8 {
+                        expected = Err((n, Some(first)));
+                        break;
+                    }
+                }
+                if let Ok(out) = &mut expected {
+                    let (decoded, _, _) = if utf8 {
+                        encoding_rs::UTF_8.decode(line)
+                    } else {
+                        encoding_rs::WINDOWS_1252.decode(line)
+                    };
+                    out.extend_from_slice(decoded.as_bytes());
+                }
+            }
+            let reader = io::BufReader::with_capacity(step.max(8), Trickle { bytes: &text, step });
+            let mut out = Vec::new();
+            let got = LineDecoder::new(reader).read_to_end(&mut out);
+            match expected {
+                Ok(text) => {
+                    prop_assert!(got.is_ok());
+                    prop_assert_eq!(out, text);
+                }
+                Err((line, first)) => {
+                    let e = got.unwrap_err();
+                    let e = e.get_ref().and_then(|e| e.downcast_ref::<MixedEncoding>()).unwrap();
+                    prop_assert_eq!((e.line, e.decided_at), (line, first));
+                }
+            }
+        }
     }
 }

@@ -87,25 +87,35 @@ impl<'i> LocatedRows<'i> {
 
     /// The options for a run that keeps the columns `select` keeps (the last
     /// [`LOCATED_COLUMNS`] of its available columns are the added ones): without the distance
-    /// columns, distances matter only up to the tolerance (statuses), which is much faster.
+    /// columns, distances matter only up to the tolerance (statuses), which is much faster;
+    /// without the status either, and when no summary of statuses is `summarised`, only the
+    /// containing zone is searched.
     pub fn options_for(
         select: &ColumnSelection,
         tolerance_m: f64,
         distance_limit_m: Option<f64>,
+        summarised: bool,
     ) -> LocateOptions {
         let all = select.available();
         let added = &all[all.len() - LOCATED_COLUMNS.len()..];
+        let base = LocateOptions {
+            tolerance_m,
+            distance_limit_m,
+            limit_inside: false,
+            zone_only: false,
+        };
         if select.keeps(&added[3]) || select.keeps(&added[5]) {
+            base
+        } else if summarised || select.keeps(&added[4]) {
             LocateOptions {
-                tolerance_m,
-                distance_limit_m,
-                limit_inside: false,
+                distance_limit_m: Some(tolerance_m),
+                limit_inside: true,
+                ..base
             }
         } else {
             LocateOptions {
-                tolerance_m,
-                distance_limit_m: Some(tolerance_m),
-                limit_inside: true,
+                zone_only: true,
+                ..base
             }
         }
     }
