@@ -439,13 +439,7 @@ mod tests {
     // Oracle: the O(cells × facilities) double loop, on a seeded pseudo-random layout.
     #[test]
     fn indexed_equals_brute_force_for_every_method() {
-        let mut seed = 42u64;
-        let mut next = || {
-            seed = seed
-                .wrapping_mul(6364136223846793005)
-                .wrapping_add(1442695040888963407);
-            (seed >> 11) as f64 / (1u64 << 53) as f64
-        };
+        let mut next = crate::analysis::access_reach::uniform(42);
         let demand: Vec<Demand> = (0..400)
             .map(|_| Demand {
                 point: Coord {
@@ -560,13 +554,7 @@ mod tests {
     // addition matters), every method at once and one by one.
     #[test]
     fn same_bits_as_the_rtree_implementation() {
-        let mut seed = 7u64;
-        let mut next = || {
-            seed = seed
-                .wrapping_mul(6364136223846793005)
-                .wrapping_add(1442695040888963407);
-            (seed >> 11) as f64 / (1u64 << 53) as f64
-        };
+        let mut next = crate::analysis::access_reach::uniform(7);
         let demand: Vec<Demand> = (0..CHUNK + 5000)
             .map(|_| Demand {
                 point: Coord {

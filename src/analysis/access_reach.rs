@@ -215,18 +215,24 @@ fn rtree_ranks(facilities: &[Coord<f64>]) -> Vec<u32> {
     rank
 }
 
+/// Uniform numbers in [0, 1) from `seed`, the same on every machine (a 64-bit LCG, Knuth's
+/// MMIX constants): layouts for the tests of this module and of `access`.
+#[cfg(test)]
+pub(crate) fn uniform(mut seed: u64) -> impl FnMut() -> f64 {
+    move || {
+        seed = seed
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        (seed >> 11) as f64 / (1u64 << 53) as f64
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     fn layout(seed: u64, n: usize, side: f64) -> Vec<Coord<f64>> {
-        let mut seed = seed;
-        let mut next = || {
-            seed = seed
-                .wrapping_mul(6364136223846793005)
-                .wrapping_add(1442695040888963407);
-            (seed >> 11) as f64 / (1u64 << 53) as f64
-        };
+        let mut next = uniform(seed);
         (0..n)
             .map(|_| Coord {
                 // Snapped to 10 m so that many pairs fall exactly on the catchment's edge.
