@@ -43,17 +43,16 @@ impl Crs {
     /// Name, kind and area of use as PROJ's database knows them.
     pub fn info(self) -> Result<CrsInfo> {
         static KNOWN: std::sync::Mutex<Vec<CrsInfo>> = std::sync::Mutex::new(Vec::new());
-        if let Some(i) = KNOWN
+        // Held while the database is read, so that threads asking at the same moment read it
+        // once.
+        let mut known = KNOWN
             .lock()
-            .ok()
-            .and_then(|k| k.iter().find(|i| i.crs == self).cloned())
-        {
-            return Ok(i);
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if let Some(i) = known.iter().find(|i| i.crs == self) {
+            return Ok(i.clone());
         }
         let info = self.info_uncached()?;
-        if let Ok(mut k) = KNOWN.lock() {
-            k.push(info.clone());
-        }
+        known.push(info.clone());
         Ok(info)
     }
 

@@ -49,18 +49,15 @@ impl Plausibility {
     pub fn new(source: Crs, target: Crs) -> Result<Self> {
         static KNOWN: std::sync::Mutex<Vec<(Crs, Crs, Plausibility)>> =
             std::sync::Mutex::new(Vec::new());
-        let known = KNOWN.lock().ok().and_then(|k| {
-            k.iter()
-                .find(|(s, t, _)| (*s, *t) == (source, target))
-                .map(|(_, _, p)| p.clone())
-        });
-        if let Some(p) = known {
-            return Ok(p);
+        // Held while computing, so that threads asking at the same moment compute it once.
+        let mut known = KNOWN
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if let Some((_, _, p)) = known.iter().find(|(s, t, _)| (*s, *t) == (source, target)) {
+            return Ok(p.clone());
         }
         let p = Self::compute(source, target)?;
-        if let Ok(mut k) = KNOWN.lock() {
-            k.push((source, target, p.clone()));
-        }
+        known.push((source, target, p.clone()));
         Ok(p)
     }
 

@@ -3,6 +3,7 @@
 
 use geo::{Coord, Geometry};
 
+use super::working::scale_error_with;
 use super::{Crs, Implausible, MAX_SCALE_ERROR, Plausibility, Reprojector, scale_error};
 use crate::error::Result;
 
@@ -33,9 +34,12 @@ pub struct ToMetric {
 impl ToMetric {
     /// Transformation and checks for data in `source` analysed in `target`.
     pub fn new(source: Crs, target: Crs) -> Result<Self> {
+        // The checks first: the transformation they build for themselves is then given back
+        // to the pool, and taken again just below.
+        let plausibility = Plausibility::new(source, target)?;
         Ok(ToMetric {
             reprojector: Reprojector::new(source, target)?,
-            plausibility: Plausibility::new(source, target)?,
+            plausibility,
             scale: std::sync::OnceLock::new(),
         })
     }
@@ -58,12 +62,14 @@ impl ToMetric {
     /// The working CRS's scale error at `c` (in `source`), refused above [`MAX_SCALE_ERROR`].
     fn check_scale(&self, c: Coord<f64>, source: Crs) -> Result<(), Implausible> {
         let target = self.reprojector.to();
-        let lonlat = if source == Crs::WGS84 {
-            Ok(c)
+        let error = if source == Crs::WGS84 {
+            // This transformation is the one the scale is measured with.
+            scale_error_with(&self.reprojector, c.x, c.y).map(|e| (c, e))
         } else {
-            Reprojector::new(source, Crs::WGS84).and_then(|r| r.coord(c))
+            Reprojector::new(source, Crs::WGS84)
+                .and_then(|r| r.coord(c))
+                .and_then(|ll| Ok((ll, scale_error(target, ll.x, ll.y)?)))
         };
-        let error = lonlat.and_then(|ll| Ok((ll, scale_error(target, ll.x, ll.y)?)));
         match error {
             Ok((ll, e)) if e > MAX_SCALE_ERROR => Err(Implausible {
                 message: format!(

@@ -1,5 +1,6 @@
 //! Transformations between CRSs through PROJ, with the process-wide cache of verified
-//! projection steps that makes national runs cheap.
+//! projection steps that makes national runs cheap, and the pool of built transformations that
+//! makes building one again cheap.
 
 use geo::{Coord, Geometry};
 use proj::Proj;
@@ -9,7 +10,9 @@ use crate::error::{Error, Result};
 
 /// A coordinate transformation between two CRSs through PROJ (identity when they are equal).
 ///
-/// PROJ objects are not thread-safe: build one `Reprojector` per thread.
+/// PROJ objects are not thread-safe: build one `Reprojector` per thread. Building one through
+/// PROJ's database costs 50-100 ms; a dropped `Reprojector` gives its transformation back to a
+/// process-wide pool, from which the next one of the same pair starts.
 pub struct Reprojector {
     from: Crs,
     to: Crs,
@@ -74,16 +77,44 @@ fn projection_step(proj: &Proj) -> Option<(Proj, String)> {
 /// database search and the verification (about 10 ms each).
 static STEPS: std::sync::Mutex<Vec<(Crs, Crs, String)>> = std::sync::Mutex::new(Vec::new());
 
+/// A whole transformation built through PROJ's database, waiting in [`POOL`] for its next
+/// [`Reprojector`].
+struct Pooled(Proj);
+
+// SAFETY: the proj crate builds every `Proj` with a PROJ context of its own, and PROJ allows an
+// object with its context to be used from any thread as long as one thread at a time uses it.
+// A `Pooled` is only moved: into the pool by the `Reprojector` that dropped it, and out of it,
+// under the pool's lock, by exactly one new `Reprojector` (which is neither `Send` nor `Sync`,
+// so it then stays on that thread).
+unsafe impl Send for Pooled {}
+
+/// Whole transformations given back by dropped [`Reprojector`]s, by pair: their next
+/// `Reprojector` takes one instead of searching PROJ's database again. PROJ chooses the
+/// operation for each point from the point alone, so a used transformation gives the same bits
+/// as a new one.
+static POOL: std::sync::Mutex<Vec<(Crs, Crs, Pooled)>> = std::sync::Mutex::new(Vec::new());
+
+impl Drop for Reprojector {
+    fn drop(&mut self) {
+        if let Some(proj) = self.proj.take()
+            && let Ok(mut pool) = POOL.lock()
+        {
+            pool.push((self.from, self.to, Pooled(proj)));
+        }
+    }
+}
+
 impl Reprojector {
     /// A transformation `from` → `to`, in x/y (lon/lat) axis order.
     pub fn new(from: Crs, to: Crs) -> Result<Self> {
+        let built = |proj, step| Reprojector {
+            from,
+            to,
+            proj,
+            step,
+        };
         if from == to {
-            return Ok(Reprojector {
-                from,
-                to,
-                proj: None,
-                step: None,
-            });
+            return Ok(built(None, None));
         }
         let known = STEPS.lock().ok().and_then(|steps| {
             steps
@@ -92,12 +123,14 @@ impl Reprojector {
                 .map(|(_, _, d)| d.clone())
         });
         if let Some(step) = known.and_then(|d| Proj::new(&d).ok()) {
-            return Ok(Reprojector {
-                from,
-                to,
-                proj: None,
-                step: Some(step),
-            });
+            return Ok(built(None, Some(step)));
+        }
+        let pooled = POOL.lock().ok().and_then(|mut pool| {
+            let i = pool.iter().position(|(f, t, _)| (*f, *t) == (from, to))?;
+            Some(pool.swap_remove(i).2.0)
+        });
+        if let Some(proj) = pooled {
+            return Ok(built(Some(proj), None));
         }
         // An unknown code is named as such, before PROJ would print its own log line.
         from.info()?;
@@ -110,12 +143,7 @@ impl Reprojector {
         {
             steps.push((from, to, text.clone()));
         }
-        Ok(Reprojector {
-            from,
-            to,
-            proj: Some(proj),
-            step: step.map(|(p, _)| p),
-        })
+        Ok(built(Some(proj), step.map(|(p, _)| p)))
     }
 
     /// Source CRS.
@@ -281,6 +309,81 @@ mod tests {
                 .step
                 .is_none()
         );
+    }
+
+    /// A dropped transformation waits in the pool and the next one of its pair takes it (a
+    /// pair no other test builds, so the count is exact).
+    #[test]
+    fn dropped_transformations_are_taken_again() {
+        let cc49 = Crs::epsg(3949);
+        let waiting = || {
+            POOL.lock()
+                .unwrap()
+                .iter()
+                .filter(|(f, t, _)| (*f, *t) == (cc49, Crs::WGS84))
+                .count()
+        };
+        let (a, b) = (
+            Reprojector::new(cc49, Crs::WGS84).unwrap(),
+            Reprojector::new(cc49, Crs::WGS84).unwrap(),
+        );
+        assert_eq!(waiting(), 0);
+        drop(a);
+        drop(b);
+        assert_eq!(waiting(), 2);
+        let c = Reprojector::new(cc49, Crs::WGS84).unwrap();
+        assert!(c.proj.is_some());
+        assert_eq!(waiting(), 1);
+        drop(c);
+        assert_eq!(waiting(), 2);
+    }
+
+    /// A transformation taken again from the pool (to ETRS89-LAEA and back, where the
+    /// projection-step shortcut does not apply: PROJ swaps LAEA's north-first axes) gives the
+    /// same bits as a new one, after transforming other points.
+    #[test]
+    fn pooled_transformations_are_bit_identical() {
+        let laea = Crs::epsg(3035);
+        for (from, to, west, south, scale) in [
+            (Crs::WGS84, laea, -10.0, 35.0, 3e-5),
+            (laea, Crs::WGS84, 2.8e6, 1.5e6, 2.0),
+        ] {
+            let first = Reprojector::new(from, to).unwrap();
+            assert!(
+                first.proj.is_some() && first.step.is_none(),
+                "{from} -> {to}"
+            );
+            let mut x: u64 = 0x9e37_79b9_7f4a_7c15;
+            let mut points = Vec::new();
+            for _ in 0..5_000 {
+                x ^= x << 13;
+                x ^= x >> 7;
+                x ^= x << 17;
+                points.push(coord! {
+                    x: west + (x % 1_000_000) as f64 * scale,
+                    y: south + ((x >> 20) % 1_000_000) as f64 * scale,
+                });
+            }
+            let before: Vec<_> = points.iter().map(|c| first.coord(*c).ok()).collect();
+            let whole = Proj::new_known_crs(&from.to_string(), &to.to_string(), None).unwrap();
+            drop(first);
+            let again = Reprojector::new(from, to).unwrap();
+            for (c, b) in points.iter().rev().zip(before.iter().rev()) {
+                let a = again.coord(*c).ok();
+                let w = whole
+                    .convert((c.x, c.y))
+                    .ok()
+                    .map(|(x, y)| coord! { x: x, y: y });
+                assert_eq!(
+                    a.map(|a| (a.x.to_bits(), a.y.to_bits())),
+                    b.map(|b| (b.x.to_bits(), b.y.to_bits()))
+                );
+                assert_eq!(
+                    a.map(|a| (a.x.to_bits(), a.y.to_bits())),
+                    w.map(|w| (w.x.to_bits(), w.y.to_bits()))
+                );
+            }
+        }
     }
 
     // Reference values from PROJ 9.1's cs2cs (EPSG:4326 takes latitude first there):

@@ -63,8 +63,12 @@ pub const MAX_SCALE_ERROR: f64 = 0.01;
 /// assert!(scale_error(Crs::LAMBERT93, 6.86, 47.64).unwrap() < 0.001);
 /// ```
 pub fn scale_error(crs: Crs, lon: f64, lat: f64) -> Result<f64> {
+    scale_error_with(&Reprojector::new(Crs::WGS84, crs)?, lon, lat)
+}
+
+/// [`scale_error`] measured with `r`, a transformation from WGS84 lon/lat to the CRS.
+pub(super) fn scale_error_with(r: &Reprojector, lon: f64, lat: f64) -> Result<f64> {
     use geo::{Distance, Geodesic, Point};
-    let r = Reprojector::new(Crs::WGS84, crs)?;
     let at = Point::new(lon, lat);
     let here = r.coord(at.0)?;
     let mut worst: f64 = 0.0;

@@ -4,7 +4,7 @@ use std::collections::HashSet;
 use std::path::Path;
 
 use geo::orient::{Direction, Orient};
-use geo::{Geometry, MultiPolygon};
+use geo::{CoordsIter, Geometry, MultiPolygon};
 use rayon::prelude::*;
 
 use crate::crs::{Crs, ToMetric};
@@ -155,8 +155,14 @@ pub fn check_zones(
     Ok(zones)
 }
 
-/// Every feature's geometry (taken out of it) validated and reprojected, on every core
-/// (validation is quadratic in the length of a ring); in feature order.
+/// Below this many vertices in a layer, its geometries are validated and reprojected on the
+/// calling thread: another thread would first build its own PROJ transformation (50-100 ms
+/// when PROJ's database must be searched), about the time of reprojecting this many
+/// vertices a hundred times over.
+const PARALLEL_FROM_VERTICES: usize = 20_000;
+
+/// Every feature's geometry (taken out of it) validated and reprojected, on every core for a
+/// large layer (validation is quadratic in the length of a ring); in feature order.
 fn metric_polygons(
     path: &Path,
     features: &mut [VectorFeature],
@@ -167,12 +173,19 @@ fn metric_polygons(
         .iter_mut()
         .map(|f| (f.index, f.geometry.take()))
         .collect();
-    geometries
-        .into_par_iter()
-        .map(|(index, geometry)| {
-            with_transform(source, target, |t| metric_polygon(path, index, geometry, t))?
-        })
-        .collect()
+    let vertices: usize = geometries
+        .iter()
+        .filter_map(|(_, g)| g.as_ref())
+        .map(|g| g.coords_count())
+        .sum();
+    let one = |(index, geometry)| {
+        with_transform(source, target, |t| metric_polygon(path, index, geometry, t))?
+    };
+    if vertices < PARALLEL_FROM_VERTICES {
+        geometries.into_iter().map(one).collect()
+    } else {
+        geometries.into_par_iter().map(one).collect()
+    }
 }
 
 /// A zone's geometry checked ([`polygonal`]), reprojected into the working CRS and oriented:
