@@ -102,9 +102,9 @@ pub fn check_zones(
         .map(|i| names[i].clone());
     let source = source_crs(&layer, fields.source_crs)?;
     // Fails here, once, if PROJ cannot make the transformation.
-    with_transform(source, target, |_| ())?;
+    let to_metric = ToMetric::new(source, target)?;
     let mut features = layer.features;
-    let mut prepared = metric_polygons(&path, &mut features, source, target);
+    let mut prepared = metric_polygons(&path, &mut features, to_metric);
     let mut seen: HashSet<String> = HashSet::new();
     let mut zones = Vec::with_capacity(features.len());
     for (f, geometry) in features.into_iter().zip(prepared.drain(..)) {
@@ -161,13 +161,14 @@ pub fn check_zones(
 /// vertices a hundred times over.
 const PARALLEL_FROM_VERTICES: usize = 20_000;
 
-/// Every feature's geometry (taken out of it) validated and reprojected, on every core for a
-/// large layer (validation is quadratic in the length of a ring); in feature order.
+/// Every feature's geometry (taken out of it) validated and reprojected with `to_metric`, on
+/// every core for a large layer (validation is quadratic in the length of a ring); in feature
+/// order. `to_metric` is dropped once done with, so that its transformation can serve the next
+/// reader (see [`crate::crs::Reprojector`]).
 fn metric_polygons(
     path: &Path,
     features: &mut [VectorFeature],
-    source: Crs,
-    target: Crs,
+    to_metric: ToMetric,
 ) -> Vec<Result<MultiPolygon<f64>>> {
     let geometries: Vec<(usize, Option<Geometry<f64>>)> = features
         .iter_mut()
@@ -178,14 +179,20 @@ fn metric_polygons(
         .filter_map(|(_, g)| g.as_ref())
         .map(|g| g.coords_count())
         .sum();
-    let one = |(index, geometry)| {
-        with_transform(source, target, |t| metric_polygon(path, index, geometry, t))?
-    };
     if vertices < PARALLEL_FROM_VERTICES {
-        geometries.into_iter().map(one).collect()
-    } else {
-        geometries.into_par_iter().map(one).collect()
+        return geometries
+            .into_iter()
+            .map(|(index, geometry)| metric_polygon(path, index, geometry, &to_metric))
+            .collect();
     }
+    let (source, target) = (to_metric.reprojector.from(), to_metric.reprojector.to());
+    drop(to_metric);
+    geometries
+        .into_par_iter()
+        .map(|(index, geometry)| {
+            with_transform(source, target, |t| metric_polygon(path, index, geometry, t))?
+        })
+        .collect()
 }
 
 /// A zone's geometry checked ([`polygonal`]), reprojected into the working CRS and oriented:
