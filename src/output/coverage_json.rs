@@ -103,20 +103,97 @@ fn pretty_at(
     indent: &[u8],
     out: &mut Vec<u8>,
 ) -> crate::error::Result<()> {
-    let text = serde_json::to_vec_pretty(value)
-        .map_err(|e| crate::error::Error::Internal(format!("writing JSON: {e}")))?;
-    for (i, line) in text.split(|&b| b == b'\n').enumerate() {
-        if i > 0 {
-            out.push(b'\n');
-            out.extend_from_slice(indent);
-        }
-        out.extend_from_slice(line);
-    }
-    Ok(())
+    let mut writer = Indented { out, indent };
+    serde_json::to_writer_pretty(&mut writer, value)
+        .map_err(|e| crate::error::Error::Internal(format!("writing JSON: {e}")))
 }
 
-/// Records `first..` of the document as [`record_json`] values in the `records` array, each
-/// after its separator (none before the document's first record).
+/// A writer that indents every line after the first by `indent` more (see [`pretty_at`]).
+struct Indented<'a> {
+    out: &'a mut Vec<u8>,
+    indent: &'a [u8],
+}
+
+impl std::io::Write for Indented<'_> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let mut lines = buf.split(|&b| b == b'\n');
+        if let Some(first) = lines.next() {
+            self.out.extend_from_slice(first);
+        }
+        for line in lines {
+            self.out.push(b'\n');
+            self.out.extend_from_slice(self.indent);
+            self.out.extend_from_slice(line);
+        }
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// A number rounded as [`number`] spells it: `null` when not finite (serde_json writes a
+/// non-finite `f64` as `null`, as [`number`] makes it `Value::Null`).
+#[derive(serde::Serialize)]
+#[serde(transparent)]
+struct Rounded(f64);
+
+impl Rounded {
+    fn new(v: f64, decimals: i32) -> Self {
+        Rounded(super::number::round(v, decimals))
+    }
+}
+
+/// [`record_json`] as a borrowed struct with the same fields in the same order, serialized
+/// without building a `Value` (the bytes are the same: checked against [`record_json`] by the
+/// tests below).
+#[derive(serde::Serialize)]
+struct RecordView<'a> {
+    code_qp: &'a str,
+    lib_qp: &'a str,
+    category: &'a crate::model::Category,
+    distance_m: f64,
+    inside_count: usize,
+    within_count: usize,
+    within: &'a [crate::analysis::coverage::WithinFacility],
+    nearest_id: &'a Option<String>,
+    nearest_name: &'a Option<String>,
+    nearest_distance_m: Option<f64>,
+    area_share_covered: Rounded,
+    population_share_covered: Option<Rounded>,
+    population_estimate: Option<Rounded>,
+    zone_area_m2: Rounded,
+    covered_area_m2: Rounded,
+    population_covered_estimate: Option<Rounded>,
+}
+
+impl<'a> RecordView<'a> {
+    fn new(r: &'a CoverageRecord) -> Self {
+        let opt = |v: Option<f64>, d| v.map(|v| Rounded::new(v, d));
+        RecordView {
+            code_qp: &r.code_qp,
+            lib_qp: &r.lib_qp,
+            category: &r.category,
+            distance_m: r.distance_m,
+            inside_count: r.inside_count,
+            within_count: r.within_count,
+            within: &r.within,
+            nearest_id: &r.nearest_id,
+            nearest_name: &r.nearest_name,
+            nearest_distance_m: r.nearest_distance_m,
+            area_share_covered: Rounded::new(r.area_share_covered, 4),
+            population_share_covered: opt(r.population_share_covered, 4),
+            population_estimate: opt(r.population_estimate, 1),
+            zone_area_m2: Rounded::new(r.zone_area_m2, 1),
+            covered_area_m2: Rounded::new(r.covered_area_m2, 1),
+            population_covered_estimate: opt(r.population_covered_estimate, 1),
+        }
+    }
+}
+
+/// Records `first..` of the document as [`record_json`] would spell them in the `records`
+/// array, each after its separator (none before the document's first record).
 fn records_text(records: &[CoverageRecord], first: usize) -> crate::error::Result<Vec<u8>> {
     let mut out = Vec::with_capacity(records.len() * 1024);
     for (i, r) in records.iter().enumerate() {
@@ -125,7 +202,7 @@ fn records_text(records: &[CoverageRecord], first: usize) -> crate::error::Resul
         } else {
             b",\n    "
         });
-        pretty_at(&record_json(r), b"    ", &mut out)?;
+        pretty_at(&RecordView::new(r), b"    ", &mut out)?;
     }
     Ok(out)
 }
@@ -172,4 +249,75 @@ pub fn write_coverage_json(
         tail.extend_from_slice(b"\n}\n");
         w.write_all(&tail).map_err(io)
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::analysis::coverage::WithinFacility;
+    use crate::model::Category;
+
+    fn record(within: Vec<WithinFacility>, grid: bool, odd: f64) -> CoverageRecord {
+        CoverageRecord {
+            code_qp: "QN0\"01\\é".into(),
+            lib_qp: "Les Résidences\tnord".into(),
+            category: Category::new("college"),
+            distance_m: 300.0,
+            inside_count: 1,
+            within_count: within.len(),
+            nearest_id: within.first().map(|w| w.id.clone()),
+            nearest_name: within.first().map(|w| w.name.clone()),
+            nearest_distance_m: within.first().map(|w| w.distance_m),
+            within,
+            zone_area_m2: 75_289.649_999,
+            covered_area_m2: odd,
+            area_share_covered: odd / 75_289.649_999,
+            population_estimate: grid.then_some(1234.55),
+            population_covered_estimate: grid.then_some(odd),
+            population_share_covered: grid.then_some(-1e-9),
+            uncovered: geo::MultiPolygon(vec![]),
+        }
+    }
+
+    /// The direct writer against the old path (serde_json's pretty printer on the
+    /// [`record_json`] value, indented afterwards line by line): the same bytes for records
+    /// with and without facilities, geocoded ones, grid shares, negative zeros, NaN and
+    /// infinities.
+    #[test]
+    fn direct_records_are_the_bytes_of_the_value_path() {
+        let near = |id: &str, d: f64, p: Option<&str>| WithinFacility {
+            id: id.into(),
+            name: format!("Centre « {id} »"),
+            distance_m: d,
+            geocoding_precision: p.map(String::from),
+        };
+        let records = vec![
+            record(vec![], false, 0.0),
+            record(vec![near("F1", 14.51, None)], true, 63_687.249_9),
+            record(
+                vec![near("F2", 0.0, Some("street")), near("F3", 299.99, None)],
+                true,
+                -0.0,
+            ),
+            record(vec![near("F4", f64::NAN, None)], true, f64::NAN),
+            record(vec![], true, f64::INFINITY),
+            record(vec![], false, 1e21),
+        ];
+        let mut old = Vec::new();
+        for (i, r) in records.iter().enumerate() {
+            old.extend_from_slice(if i == 0 { b"\n    " } else { b",\n    " });
+            let text = serde_json::to_vec_pretty(&record_json(r)).unwrap();
+            for (k, line) in text.split(|&b| b == b'\n').enumerate() {
+                if k > 0 {
+                    old.extend_from_slice(b"\n    ");
+                }
+                old.extend_from_slice(line);
+            }
+        }
+        let new = records_text(&records, 0).unwrap();
+        assert_eq!(
+            String::from_utf8(new).unwrap(),
+            String::from_utf8(old).unwrap()
+        );
+    }
 }
