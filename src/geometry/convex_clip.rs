@@ -30,6 +30,30 @@ impl HalfPlane {
         geo::kernels::RobustKernel::orient2d(self.from, self.to, p) != Orientation::Clockwise
     }
 
+    /// Whether every point of the box `min`–`max` is inside (`Some(true)`), every one outside
+    /// (`Some(false)`), or the line may cross it (`None`), from exact tests of two corners:
+    /// the orientation is an affine function of the point, so its least and greatest values
+    /// over a box are at the corners picked by the signs of the line's direction.
+    fn box_side(&self, min: Coord<f64>, max: Coord<f64>) -> Option<bool> {
+        let d = self.to - self.from;
+        let low = Coord {
+            x: if d.y > 0.0 { max.x } else { min.x },
+            y: if d.x > 0.0 { min.y } else { max.y },
+        };
+        if self.contains(low) {
+            return Some(true);
+        }
+        let high = Coord {
+            x: if d.y > 0.0 { min.x } else { max.x },
+            y: if d.x > 0.0 { max.y } else { min.y },
+        };
+        if self.contains(high) {
+            None
+        } else {
+            Some(false)
+        }
+    }
+
     /// Where the segment `a`–`b` (one end inside, the other outside) crosses the line.
     fn crossing(&self, a: Coord<f64>, b: Coord<f64>) -> Coord<f64> {
         let d = self.to - self.from;
@@ -64,6 +88,9 @@ struct Blocked {
     open: usize,
     open_box: Option<(Coord<f64>, Coord<f64>)>,
     open_nan: bool,
+    /// The box of every closed block, and whether one of them holds a NaN point.
+    whole: Option<(Coord<f64>, Coord<f64>)>,
+    any_nan: bool,
 }
 
 /// A block: it ends at `end` in [`Blocked::coords`] and its vertices lie in `min`–`max`
@@ -102,6 +129,27 @@ impl Blocked {
         self.open = 0;
         self.open_box = None;
         self.open_nan = false;
+        self.whole = None;
+        self.any_nan = false;
+    }
+
+    /// [`HalfPlane::box_side`] of the whole ring (`None` when it holds a NaN point).
+    fn side(&self, plane: &HalfPlane) -> Option<bool> {
+        let (min, max) = self.whole?;
+        if self.any_nan {
+            return None;
+        }
+        plane.box_side(min, max)
+    }
+
+    /// Records a closed block in the whole ring's box.
+    fn add(&mut self, block: Block) {
+        self.whole = Some(match self.whole {
+            None => (block.min, block.max),
+            Some(b) => (grow(Some(b), block.min).0, grow(Some(b), block.max).1),
+        });
+        self.any_nan |= block.nan;
+        self.blocks.push(block);
     }
 
     /// Appends `p` to the block being filled, closing it when full.
@@ -118,7 +166,7 @@ impl Blocked {
     /// Closes the block being filled (if it holds a vertex).
     fn close(&mut self) {
         if let Some((min, max)) = self.open_box.take() {
-            self.blocks.push(Block {
+            self.add(Block {
                 end: self.coords.len(),
                 min,
                 max,
@@ -139,7 +187,7 @@ impl Blocked {
             nan |= p.x.is_nan() || p.y.is_nan();
         }
         self.coords.extend_from_slice(points);
-        self.blocks.push(Block {
+        self.add(Block {
             end: self.coords.len(),
             min,
             max,
@@ -204,8 +252,19 @@ pub fn clip_ring<'s>(
         if a.coords.is_empty() {
             break;
         }
-        clip_by(a, plane, b);
-        std::mem::swap(a, b);
+        // A pass by a line that leaves the whole ring on one side gives the ring itself or
+        // nothing.
+        match a.side(plane) {
+            Some(true) => continue,
+            Some(false) => {
+                a.clear();
+                break;
+            }
+            None => {
+                clip_by(a, plane, b);
+                std::mem::swap(a, b);
+            }
+        }
     }
     &a.coords
 }
@@ -223,16 +282,6 @@ fn clip_by(from: &Blocked, plane: &HalfPlane, to: &mut Blocked) {
     let Some(&last) = from.coords.last() else {
         return;
     };
-    let d = plane.to - plane.from;
-    // The corners of a box where the orientation is least (`low`) and greatest (`high`).
-    let low = |b: &Block| Coord {
-        x: if d.y > 0.0 { b.max.x } else { b.min.x },
-        y: if d.x > 0.0 { b.min.y } else { b.max.y },
-    };
-    let high = |b: &Block| Coord {
-        x: if d.y > 0.0 { b.min.x } else { b.max.x },
-        y: if d.x > 0.0 { b.max.y } else { b.min.y },
-    };
     let mut prev = last;
     let mut prev_in = plane.contains(prev);
     let mut start = 0;
@@ -242,18 +291,26 @@ fn clip_by(from: &Blocked, plane: &HalfPlane, to: &mut Blocked) {
         let (Some(&first), Some(&end)) = (points.first(), points.last()) else {
             continue;
         };
-        if !block.nan && plane.contains(low(block)) {
-            let lead = (!prev_in).then(|| plane.crossing(prev, first));
-            to.push_block(lead, points, block);
-            (prev, prev_in) = (end, true);
-            continue;
-        }
-        if !block.nan && !plane.contains(high(block)) {
-            if prev_in {
-                to.push(plane.crossing(prev, first));
+        let side = if block.nan {
+            None
+        } else {
+            plane.box_side(block.min, block.max)
+        };
+        match side {
+            Some(true) => {
+                let lead = (!prev_in).then(|| plane.crossing(prev, first));
+                to.push_block(lead, points, block);
+                (prev, prev_in) = (end, true);
+                continue;
             }
-            (prev, prev_in) = (end, false);
-            continue;
+            Some(false) => {
+                if prev_in {
+                    to.push(plane.crossing(prev, first));
+                }
+                (prev, prev_in) = (end, false);
+                continue;
+            }
+            None => {}
         }
         for &cur in points {
             let cur_in = plane.contains(cur);
