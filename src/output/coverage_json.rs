@@ -103,34 +103,28 @@ fn pretty_at(
     indent: &[u8],
     out: &mut Vec<u8>,
 ) -> crate::error::Result<()> {
-    let mut writer = Indented { out, indent };
-    serde_json::to_writer_pretty(&mut writer, value)
-        .map_err(|e| crate::error::Error::Internal(format!("writing JSON: {e}")))
+    pretty_at_with(value, indent, out, &mut Vec::new())
 }
 
-/// A writer that indents every line after the first by `indent` more (see [`pretty_at`]).
-struct Indented<'a> {
-    out: &'a mut Vec<u8>,
-    indent: &'a [u8],
-}
-
-impl std::io::Write for Indented<'_> {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        let mut lines = buf.split(|&b| b == b'\n');
-        if let Some(first) = lines.next() {
-            self.out.extend_from_slice(first);
+/// [`pretty_at`] with a buffer for the text before indenting (reused from one record to the
+/// next).
+fn pretty_at_with(
+    value: &impl serde::Serialize,
+    indent: &[u8],
+    out: &mut Vec<u8>,
+    text: &mut Vec<u8>,
+) -> crate::error::Result<()> {
+    text.clear();
+    serde_json::to_writer_pretty(&mut *text, value)
+        .map_err(|e| crate::error::Error::Internal(format!("writing JSON: {e}")))?;
+    for (i, line) in text.split(|&b| b == b'\n').enumerate() {
+        if i > 0 {
+            out.push(b'\n');
+            out.extend_from_slice(indent);
         }
-        for line in lines {
-            self.out.push(b'\n');
-            self.out.extend_from_slice(self.indent);
-            self.out.extend_from_slice(line);
-        }
-        Ok(buf.len())
+        out.extend_from_slice(line);
     }
-
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
+    Ok(())
 }
 
 /// A number rounded as [`number`] spells it: `null` when not finite (serde_json writes a
@@ -196,13 +190,14 @@ impl<'a> RecordView<'a> {
 /// array, each after its separator (none before the document's first record).
 fn records_text(records: &[CoverageRecord], first: usize) -> crate::error::Result<Vec<u8>> {
     let mut out = Vec::with_capacity(records.len() * 1024);
+    let mut text = Vec::with_capacity(4096);
     for (i, r) in records.iter().enumerate() {
         out.extend_from_slice(if first + i == 0 {
             b"\n    "
         } else {
             b",\n    "
         });
-        pretty_at(&RecordView::new(r), b"    ", &mut out)?;
+        pretty_at_with(&RecordView::new(r), b"    ", &mut out, &mut text)?;
     }
     Ok(out)
 }
