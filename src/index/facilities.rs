@@ -44,7 +44,10 @@ pub struct Neighbour {
     pub distance: f64,
 }
 
-type Tree = RTree<GeomWithData<[f64; 2], usize>>;
+type Tree = RTree<TreePoint>;
+
+/// A facility's point in a tree, with its index in the facilities of the index.
+type TreePoint = GeomWithData<[f64; 2], usize>;
 
 /// Spatial index over facilities; see the module documentation for the tie rule.
 #[derive(Debug, Clone)]
@@ -89,7 +92,7 @@ impl FacilityIndex {
             .collect();
         // Few categories: a linear search from the last one found (facilities usually come
         // category by category) beats a map's comparisons, and no key is cloned per point.
-        let mut grouped: Vec<(&Category, Vec<GeomWithData<[f64; 2], usize>>)> = Vec::new();
+        let mut grouped: Vec<(&Category, Vec<TreePoint>)> = Vec::new();
         let mut last = 0;
         for item in indexed_points(&facilities) {
             let category = &facilities[item.data].category;
