@@ -5,8 +5,6 @@ use serde_json::{Map, Value, json};
 
 use crate::analysis::coverage::CoverageRecord;
 
-use super::number::{json as number, json_opt as opt_number};
-
 /// "id (12.34 m); id (0 m)" for a person, CSV and QGIS attribute tables; a facility placed by
 /// geocoding shows its precision: "id (214.76 m, street)".
 fn within_text(r: &CoverageRecord) -> String {
@@ -20,29 +18,20 @@ fn within_text(r: &CoverageRecord) -> String {
         .join("; ")
 }
 
-/// One record as flat properties (table, CSV, GeoJSON): shares to 4 decimals, populations to
-/// 0.1, distances as computed (0.01 m).
+/// One record as flat properties (table, CSV, GeoJSON): the fields of [`record_json`] up to
+/// `population_estimate`, with `within` as text ("id (12.34 m); id (0 m)"). Shares to 4 decimals,
+/// populations to 0.1, distances as computed (0.01 m).
 pub fn record_flat(r: &CoverageRecord) -> Map<String, Value> {
-    let mut m = Map::new();
-    m.insert("code_qp".into(), json!(r.code_qp));
-    m.insert("lib_qp".into(), json!(r.lib_qp));
-    m.insert("category".into(), json!(r.category));
-    m.insert("distance_m".into(), json!(r.distance_m));
-    m.insert("inside_count".into(), json!(r.inside_count));
-    m.insert("within_count".into(), json!(r.within_count));
+    let mut m = record_map(r);
+    // Replaces the list in place: the key keeps its position.
     m.insert("within".into(), json!(within_text(r)));
-    m.insert("nearest_id".into(), json!(r.nearest_id));
-    m.insert("nearest_name".into(), json!(r.nearest_name));
-    m.insert("nearest_distance_m".into(), json!(r.nearest_distance_m));
-    m.insert("area_share_covered".into(), number(r.area_share_covered, 4));
-    m.insert(
-        "population_share_covered".into(),
-        opt_number(r.population_share_covered, 4),
-    );
-    m.insert(
-        "population_estimate".into(),
-        opt_number(r.population_estimate, 1),
-    );
+    for key in [
+        "zone_area_m2",
+        "covered_area_m2",
+        "population_covered_estimate",
+    ] {
+        m.shift_remove(key);
+    }
     m
 }
 
@@ -63,29 +52,15 @@ pub fn record_flat(r: &CoverageRecord) -> Map<String, Value> {
 /// assert_eq!(v["within"], serde_json::json!([]));
 /// ```
 pub fn record_json(r: &CoverageRecord) -> Value {
-    let mut m = record_flat(r);
-    m.insert(
-        "within".into(),
-        Value::Array(
-            r.within
-                .iter()
-                .map(|w| {
-                    let mut item = json!({"id": w.id, "name": w.name, "distance_m": w.distance_m});
-                    if let Some(p) = &w.geocoding_precision {
-                        item["geocoding_precision"] = json!(p);
-                    }
-                    item
-                })
-                .collect(),
-        ),
-    );
-    m.insert("zone_area_m2".into(), number(r.zone_area_m2, 1));
-    m.insert("covered_area_m2".into(), number(r.covered_area_m2, 1));
-    m.insert(
-        "population_covered_estimate".into(),
-        opt_number(r.population_covered_estimate, 1),
-    );
-    Value::Object(m)
+    Value::Object(record_map(r))
+}
+
+/// [`RecordView`] as a JSON map (the order of its fields).
+fn record_map(r: &CoverageRecord) -> Map<String, Value> {
+    match serde_json::to_value(RecordView::new(r)) {
+        Ok(Value::Object(m)) => m,
+        _ => unreachable!("a struct of strings, numbers and lists serializes to a JSON object"),
+    }
 }
 
 /// Records serialized at once by the threads, then written in order: the text of 4,096
@@ -139,9 +114,9 @@ impl Rounded {
     }
 }
 
-/// [`record_json`] as a borrowed struct with the same fields in the same order, serialized
-/// without building a `Value` (the bytes are the same: checked against [`record_json`] by the
-/// tests below).
+/// The one spelling of a coverage record: its fields, in this order, rounded as [`Rounded`]
+/// says. Serialized directly into the JSON document, without building a `Value`; as a `Value`
+/// by [`record_json`] (the HTML report) and [`record_flat`] (table, CSV, layers).
 #[derive(serde::Serialize)]
 struct RecordView<'a> {
     code_qp: &'a str,
@@ -186,7 +161,7 @@ impl<'a> RecordView<'a> {
     }
 }
 
-/// Records `first..` of the document as [`record_json`] would spell them in the `records`
+/// Records `first..` of the document as [`RecordView`]s in the `records`
 /// array, each after its separator (none before the document's first record).
 fn records_text(records: &[CoverageRecord], first: usize) -> crate::error::Result<Vec<u8>> {
     let mut out = Vec::with_capacity(records.len() * 1024);
@@ -251,6 +226,7 @@ mod tests {
     use super::*;
     use crate::analysis::coverage::WithinFacility;
     use crate::model::Category;
+    use crate::output::number::{json as number, json_opt as opt_number};
 
     fn record(within: Vec<WithinFacility>, grid: bool, odd: f64) -> CoverageRecord {
         CoverageRecord {
@@ -274,10 +250,57 @@ mod tests {
         }
     }
 
-    /// The direct writer against the old path (serde_json's pretty printer on the
-    /// [`record_json`] value, indented afterwards line by line): the same bytes for records
-    /// with and without facilities, geocoded ones, grid shares, negative zeros, NaN and
-    /// infinities.
+    /// The record as the project spelt it before [`RecordView`] (a map built key by key),
+    /// kept as the oracle of the tests below; `flat` is the old [`record_flat`].
+    fn old_value(r: &CoverageRecord, flat: bool) -> Value {
+        let mut m = Map::new();
+        m.insert("code_qp".into(), json!(r.code_qp));
+        m.insert("lib_qp".into(), json!(r.lib_qp));
+        m.insert("category".into(), json!(r.category));
+        m.insert("distance_m".into(), json!(r.distance_m));
+        m.insert("inside_count".into(), json!(r.inside_count));
+        m.insert("within_count".into(), json!(r.within_count));
+        m.insert("within".into(), json!(within_text(r)));
+        m.insert("nearest_id".into(), json!(r.nearest_id));
+        m.insert("nearest_name".into(), json!(r.nearest_name));
+        m.insert("nearest_distance_m".into(), json!(r.nearest_distance_m));
+        m.insert("area_share_covered".into(), number(r.area_share_covered, 4));
+        m.insert(
+            "population_share_covered".into(),
+            opt_number(r.population_share_covered, 4),
+        );
+        m.insert(
+            "population_estimate".into(),
+            opt_number(r.population_estimate, 1),
+        );
+        if flat {
+            return Value::Object(m);
+        }
+        let within = r
+            .within
+            .iter()
+            .map(|w| {
+                let mut item = json!({"id": w.id, "name": w.name, "distance_m": w.distance_m});
+                if let Some(p) = &w.geocoding_precision {
+                    item["geocoding_precision"] = json!(p);
+                }
+                item
+            })
+            .collect();
+        m.insert("within".into(), Value::Array(within));
+        m.insert("zone_area_m2".into(), number(r.zone_area_m2, 1));
+        m.insert("covered_area_m2".into(), number(r.covered_area_m2, 1));
+        m.insert(
+            "population_covered_estimate".into(),
+            opt_number(r.population_covered_estimate, 1),
+        );
+        Value::Object(m)
+    }
+
+    /// The direct writer, [`record_json`] and [`record_flat`] against the old path
+    /// ([`old_value`], through serde_json's pretty printer, indented afterwards line by line):
+    /// the same bytes for records with and without facilities, geocoded ones, grid shares,
+    /// negative zeros, NaN and infinities.
     #[test]
     fn direct_records_are_the_bytes_of_the_value_path() {
         let near = |id: &str, d: f64, p: Option<&str>| WithinFacility {
@@ -301,7 +324,10 @@ mod tests {
         let mut old = Vec::new();
         for (i, r) in records.iter().enumerate() {
             old.extend_from_slice(if i == 0 { b"\n    " } else { b",\n    " });
-            let text = serde_json::to_vec_pretty(&record_json(r)).unwrap();
+            let text = serde_json::to_vec_pretty(&old_value(r, false)).unwrap();
+            let (json, flat) = (record_json(r), Value::Object(record_flat(r)));
+            assert_eq!(json.to_string(), old_value(r, false).to_string());
+            assert_eq!(flat.to_string(), old_value(r, true).to_string());
             for (k, line) in text.split(|&b| b == b'\n').enumerate() {
                 if k > 0 {
                     old.extend_from_slice(b"\n    ");
