@@ -97,11 +97,14 @@ pub fn run(args: &CoverageArgs, global: &GlobalArgs) -> anyhow::Result<()> {
     }
     if format == OutputFormat::Json {
         // Streamed record by record rather than built as one JSON value first.
-        return Ok(write_coverage_json(
-            args.output.output.as_deref(),
-            &records,
-            &notes,
-        )?);
+        write_coverage_json(args.output.output.as_deref(), &records, &notes)?;
+        // The process ends once the file is written: freeing the loaded data one allocation
+        // at a time (60,000 national facilities with their attribute maps, the indexes, the
+        // records) took about 0.1 s of a national run for nothing, as the operating system
+        // takes the whole memory back at exit. `forget` only skips those frees.
+        std::mem::forget((facility_index, zone_index));
+        std::mem::forget((records, facilities, zones, unplaced, grid));
+        return Ok(());
     }
     let mut views = views(&records, &notes, crs, format);
     if let Some(g) = &grid_source {

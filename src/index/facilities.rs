@@ -44,7 +44,10 @@ pub struct Neighbour {
     pub distance: f64,
 }
 
-type Tree = RTree<GeomWithData<[f64; 2], usize>>;
+type Tree = RTree<TreePoint>;
+
+/// A facility's point in a tree, with its index in the facilities of the index.
+type TreePoint = GeomWithData<[f64; 2], usize>;
 
 /// Spatial index over facilities; see the module documentation for the tie rule.
 #[derive(Debug, Clone)]
@@ -87,19 +90,29 @@ impl FacilityIndex {
                 geocoding_precision: f.attributes.get("geocoding_precision").map(|v| v.to_text()),
             })
             .collect();
-        let mut grouped: BTreeMap<Category, Vec<GeomWithData<[f64; 2], usize>>> = BTreeMap::new();
+        // Few categories: a linear search from the last one found (facilities usually come
+        // category by category) beats a map's comparisons, and no key is cloned per point.
+        let mut grouped: Vec<(&Category, Vec<TreePoint>)> = Vec::new();
+        let mut last = 0;
         for item in indexed_points(&facilities) {
-            grouped
-                .entry(facilities[item.data].category.clone())
-                .or_default()
-                .push(item);
+            let category = &facilities[item.data].category;
+            if grouped.get(last).is_none_or(|(c, _)| *c != category) {
+                last = match grouped.iter().position(|(c, _)| *c == category) {
+                    Some(i) => i,
+                    None => {
+                        grouped.push((category, Vec::new()));
+                        grouped.len() - 1
+                    }
+                };
+            }
+            grouped[last].1.push(item);
         }
         // One category per thread task: its grid and its tree.
         let built: Vec<(Category, Option<PointGrid>, Tree)> = grouped
             .into_par_iter()
             .map(|(c, items)| {
                 (
-                    c,
+                    c.clone(),
                     PointGrid::new(&grid_points(&items)),
                     RTree::bulk_load(items),
                 )
