@@ -131,6 +131,7 @@ pub fn write_qgis_project(
 
 /// The CRS as QGIS stores it (QGIS reads the WKT; the EPSG code alone is not enough).
 fn spatialrefsys(code: u32) -> Result<String> {
+    crate::crs::quiet_gdal();
     let srs = gdal::spatial_ref::SpatialRef::from_epsg(code)
         .map_err(|_| Error::Internal(format!("no definition of EPSG:{code}")))?;
     let wkt = srs.to_wkt().unwrap_or_default();
