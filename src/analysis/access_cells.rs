@@ -112,12 +112,18 @@ impl AccessCells {
             part.inhabitants.push(cell.values.ind);
             b.add(&mut part.cells, cell);
         };
-        let mut parts = read_grid_parts(path, crs, part, add)?.into_iter();
+        let parts = read_grid_parts(path, crs, part, add)?;
+        let count: usize = parts.iter().map(|p| p.cells.len()).sum();
+        let id_bytes: usize = parts.iter().map(|p| p.cells.ids.len()).sum();
+        let mut parts = parts.into_iter();
         let Some(first) = parts.next() else {
             return Ok(b.finish());
         };
         let mut cells = first.cells;
         let mut inhabitants = first.inhabitants;
+        // Room for all at once: the parts are copied once.
+        cells.reserve_exact(count - cells.len(), id_bytes - cells.ids.len());
+        inhabitants.reserve_exact(count - inhabitants.len());
         for p in parts {
             cells.append(p.cells);
             inhabitants.extend_from_slice(&p.inhabitants);
@@ -133,6 +139,17 @@ impl AccessCells {
         self.in_communes.reserve(cells);
         self.ids.reserve(cells * 30);
         self.id_ends.reserve(cells);
+    }
+
+    /// Makes room for exactly `cells` more cells of `id_bytes` bytes of ids in all.
+    fn reserve_exact(&mut self, cells: usize, id_bytes: usize) {
+        self.demand.reserve_exact(cells);
+        self.in_communes.reserve_exact(cells);
+        self.ids.reserve_exact(id_bytes);
+        self.id_ends.reserve_exact(cells);
+        if let Some(polygons) = &mut self.polygons {
+            polygons.reserve_exact(cells);
+        }
     }
 
     /// Adds the cells of `next`, which come after these in the grid (all but the population).

@@ -787,6 +787,25 @@ mod tests {
         }
     }
 
+    /// The field separator and the line ending of a generated file.
+    fn separators(semicolon: bool, crlf: bool) -> (&'static str, &'static str) {
+        (
+            if semicolon { ";" } else { "," },
+            if crlf { "\r\n" } else { "\n" },
+        )
+    }
+
+    /// The header line of a generated file (without its ending).
+    fn header(sep: &str, xy: bool) -> String {
+        let mut head = vec!["IdINSPIRE"];
+        if xy {
+            head.extend(["x_laea", "y_laea"]);
+        }
+        head.extend(VALUE_COLUMNS);
+        head.push("imputed");
+        head.join(sep)
+    }
+
     /// A random grid file: ids canonical or not, repeated, bad; corners right, wrong or
     /// missing; values as French spreadsheets write them or wrong; `,` or `;`; BOM; CRLF;
     /// quotes.
@@ -831,20 +850,13 @@ mod tests {
             any::<bool>(),
         )
             .prop_map(|(rows, semicolon, bom, crlf, xy)| {
-                let sep = if semicolon { ";" } else { "," };
-                let end = if crlf { "\r\n" } else { "\n" };
-                let mut head = vec!["IdINSPIRE"];
-                if xy {
-                    head.extend(["x_laea", "y_laea"]);
-                }
-                head.extend(VALUE_COLUMNS);
-                head.push("imputed");
+                let (sep, end) = separators(semicolon, crlf);
                 let mut text = if bom {
                     "\u{feff}".to_string()
                 } else {
                     String::new()
                 };
-                text.push_str(&head.join(sep));
+                text.push_str(&header(sep, xy));
                 text.push_str(end);
                 for (id, corner, values, imputed) in rows {
                     let mut fields = vec![id];
@@ -941,15 +953,8 @@ mod tests {
             any::<bool>(),
         )
             .prop_map(|(rows, semicolon, crlf, xy, last_end)| {
-                let sep = if semicolon { ";" } else { "," };
-                let end = if crlf { "\r\n" } else { "\n" };
-                let mut head = vec!["IdINSPIRE"];
-                if xy {
-                    head.extend(["x_laea", "y_laea"]);
-                }
-                head.extend(VALUE_COLUMNS);
-                head.push("imputed");
-                let mut text = head.join(sep);
+                let (sep, end) = separators(semicolon, crlf);
+                let mut text = header(sep, xy);
                 text.push_str(end);
                 let mut previous = String::new();
                 for (i, (n, ind, blank, bad)) in rows.iter().enumerate() {
