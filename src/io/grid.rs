@@ -132,6 +132,10 @@ fn read_plain_parts<P: Send>(
     part: &(impl Fn(usize) -> P + Sync),
     add: &(impl Fn(&mut P, GridCell) + Sync),
 ) -> Option<Vec<P>> {
+    // A regular file only: a pipe cannot be read twice (header, then blocks).
+    if !std::fs::metadata(path).ok()?.is_file() {
+        return None;
+    }
     let table = TableReader::open(path, &TableOptions::default()).ok()?;
     if super::table::unknown_separator(path, table.headers()).is_some() {
         return None;
