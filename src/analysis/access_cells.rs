@@ -14,7 +14,7 @@ use std::path::Path;
 use crate::crs::Crs;
 use crate::error::Result;
 use crate::index::ZoneIndex;
-use crate::io::grid::read_grid_each;
+use crate::io::grid::read_grid_parts;
 use crate::model::{GridCell, Zone};
 
 use super::access::Demand;
@@ -95,13 +95,76 @@ impl AccessCells {
         communes: Option<&[Zone]>,
         keep_polygons: bool,
     ) -> Result<AccessCells> {
-        let mut b = CellsBuilder::new(kind, zones, communes, keep_polygons);
-        // Filosofi rows take 80 bytes or more: room for every cell at once, so that the
-        // vectors are not copied as they grow (room never used is never touched either).
-        let size = std::fs::metadata(path).map_or(0, |m| m.len());
-        b.reserve((size / 64).min(1 << 28) as usize);
-        read_grid_each(path, crs, |c| b.push(c))?;
-        Ok(b.finish())
+        let b = CellsBuilder::new(kind, zones, communes, keep_polygons);
+        let part = |bytes: usize| {
+            let mut part = Part {
+                cells: b.empty(),
+                inhabitants: Vec::new(),
+            };
+            // Filosofi rows take 80 bytes or more: room for every cell at once, so that the
+            // vectors are not copied as they grow (room never used is never touched either).
+            let cells = (bytes / 64).min(1 << 28);
+            part.cells.reserve(cells);
+            part.inhabitants.reserve(cells);
+            part
+        };
+        let add = |part: &mut Part, cell: GridCell| {
+            part.inhabitants.push(cell.values.ind);
+            b.add(&mut part.cells, cell);
+        };
+        let parts = read_grid_parts(path, crs, part, add)?;
+        let count: usize = parts.iter().map(|p| p.cells.len()).sum();
+        let id_bytes: usize = parts.iter().map(|p| p.cells.ids.len()).sum();
+        let mut parts = parts.into_iter();
+        let Some(first) = parts.next() else {
+            return Ok(b.finish());
+        };
+        let mut cells = first.cells;
+        let mut inhabitants = first.inhabitants;
+        // Room for all at once: the parts are copied once.
+        cells.reserve_exact(count - cells.len(), id_bytes - cells.ids.len());
+        inhabitants.reserve_exact(count - inhabitants.len());
+        for p in parts {
+            cells.append(p.cells);
+            inhabitants.extend_from_slice(&p.inhabitants);
+        }
+        // Summed in grid order, as cell by cell.
+        cells.population = inhabitants.iter().fold(0.0, |sum, ind| sum + ind);
+        Ok(cells)
+    }
+
+    /// Makes room for `cells` more cells.
+    fn reserve(&mut self, cells: usize) {
+        self.demand.reserve(cells);
+        self.in_communes.reserve(cells);
+        self.ids.reserve(cells * 30);
+        self.id_ends.reserve(cells);
+    }
+
+    /// Makes room for exactly `cells` more cells of `id_bytes` bytes of ids in all.
+    fn reserve_exact(&mut self, cells: usize, id_bytes: usize) {
+        self.demand.reserve_exact(cells);
+        self.in_communes.reserve_exact(cells);
+        self.ids.reserve_exact(id_bytes);
+        self.id_ends.reserve_exact(cells);
+        if let Some(polygons) = &mut self.polygons {
+            polygons.reserve_exact(cells);
+        }
+    }
+
+    /// Adds the cells of `next`, which come after these in the grid (all but the population).
+    fn append(&mut self, next: AccessCells) {
+        let (count, id_bytes) = (self.len(), self.ids.len());
+        self.demand.extend_from_slice(&next.demand);
+        self.in_communes.extend_from_slice(&next.in_communes);
+        self.ids.push_str(&next.ids);
+        self.id_ends
+            .extend(next.id_ends.iter().map(|end| end + id_bytes));
+        self.near.extend(next.near.iter().map(|i| i + count));
+        self.near_cells.extend(next.near_cells);
+        if let (Some(mine), Some(theirs)) = (&mut self.polygons, next.polygons) {
+            mine.extend(theirs);
+        }
     }
 
     /// Number of cells.
@@ -129,6 +192,13 @@ impl AccessCells {
     pub fn near_zones(&self) -> (&[usize], &[GridCell]) {
         (&self.near, &self.near_cells)
     }
+}
+
+/// The cells of one part of a grid file, and the inhabitants of each (the population is
+/// summed in grid order once the parts are joined).
+struct Part {
+    cells: AccessCells,
+    inhabitants: Vec<f64>,
 }
 
 /// Builds [`AccessCells`] one [`GridCell`] at a time.
@@ -183,23 +253,34 @@ impl CellsBuilder {
 
     /// Makes room for `cells` more cells.
     pub fn reserve(&mut self, cells: usize) {
-        let out = &mut self.cells;
-        out.demand.reserve(cells);
-        out.in_communes.reserve(cells);
-        out.ids.reserve(cells * 30);
-        out.id_ends.reserve(cells);
+        self.cells.reserve(cells);
     }
 
     /// Adds the next cell.
     pub fn push(&mut self, cell: GridCell) {
-        let out = &mut self.cells;
+        let mut out = std::mem::take(&mut self.cells);
+        out.population += cell.values.ind;
+        self.add(&mut out, cell);
+        self.cells = out;
+    }
+
+    /// No cell yet, with the settings of this builder.
+    fn empty(&self) -> AccessCells {
+        AccessCells {
+            polygons: self.cells.polygons.as_ref().map(|_| Vec::new()),
+            communes: self.cells.communes,
+            ..AccessCells::default()
+        }
+    }
+
+    /// Adds `cell` after the cells of `out` (all but its population).
+    fn add(&self, out: &mut AccessCells, cell: GridCell) {
         let centre: Coord<f64> = cell.centre();
         let i = out.demand.len();
         out.demand.push(Demand {
             point: centre,
             demand: self.kind.of(&cell),
         });
-        out.population += cell.values.ind;
         out.in_communes.push(
             self.communes
                 .as_ref()

@@ -194,6 +194,17 @@ impl IdLedger {
         self.room = ids;
     }
 
+    /// Adds the ids recorded in `other` (the ids of another part of the same file).
+    pub fn absorb(&mut self, other: IdLedger) {
+        for (pair, keys) in other.canonical {
+            match self.canonical.iter_mut().find(|(p, _)| *p == pair) {
+                Some((_, mine)) => mine.extend_from_slice(&keys),
+                None => self.canonical.push((pair, keys)),
+            }
+        }
+        self.other.extend(other.other);
+    }
+
     /// Whether an id was recorded twice (sorts the ids, in parallel).
     pub fn has_duplicates(&mut self) -> bool {
         use rayon::slice::ParallelSliceMut;
