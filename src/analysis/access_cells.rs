@@ -15,7 +15,7 @@ use crate::crs::Crs;
 use crate::error::Result;
 use crate::index::ZoneIndex;
 use crate::io::grid::read_grid_parts;
-use crate::model::{GridCell, Zone};
+use crate::model::{CellView, GridCell, GridValues, Zone};
 
 use super::access::Demand;
 
@@ -32,9 +32,14 @@ pub enum DemandKind {
 impl DemandKind {
     /// The demand of a cell.
     pub fn of(self, cell: &GridCell) -> f64 {
+        self.of_values(&cell.values)
+    }
+
+    /// The demand of a cell of these values.
+    pub fn of_values(self, values: &GridValues) -> f64 {
         match self {
-            DemandKind::Inhabitants => cell.values.ind,
-            DemandKind::PoorHouseholds => cell.values.men_pauv,
+            DemandKind::Inhabitants => values.ind,
+            DemandKind::PoorHouseholds => values.men_pauv,
         }
     }
 
@@ -108,7 +113,7 @@ impl AccessCells {
             part.inhabitants.reserve(cells);
             part
         };
-        let add = |part: &mut Part, cell: GridCell| {
+        let add = |part: &mut Part, cell: CellView<'_>| {
             part.inhabitants.push(cell.values.ind);
             b.add(&mut part.cells, cell);
         };
@@ -260,7 +265,7 @@ impl CellsBuilder {
     pub fn push(&mut self, cell: GridCell) {
         let mut out = std::mem::take(&mut self.cells);
         out.population += cell.values.ind;
-        self.add(&mut out, cell);
+        self.add(&mut out, cell.view());
         self.cells = out;
     }
 
@@ -274,24 +279,24 @@ impl CellsBuilder {
     }
 
     /// Adds `cell` after the cells of `out` (all but its population).
-    fn add(&self, out: &mut AccessCells, cell: GridCell) {
+    fn add(&self, out: &mut AccessCells, cell: CellView<'_>) {
         let centre: Coord<f64> = cell.centre();
         let i = out.demand.len();
         out.demand.push(Demand {
             point: centre,
-            demand: self.kind.of(&cell),
+            demand: self.kind.of_values(cell.values),
         });
         out.in_communes.push(
             self.communes
                 .as_ref()
                 .is_none_or(|c| c.containing(centre).is_some()),
         );
-        out.ids.push_str(&cell.id);
+        out.ids.push_str(cell.id);
         out.id_ends.push(out.ids.len());
         if let Some(polygons) = &mut out.polygons {
-            polygons.push(cell.polygon.clone());
+            polygons.push(cell.polygon());
         }
-        let near = cell.polygon.bounding_rect().is_some_and(|r| {
+        let near = cell.bounding_rect().is_some_and(|r| {
             let env = rstar::AABB::from_corners([r.min().x, r.min().y], [r.max().x, r.max().y]);
             self.zone_boxes
                 .locate_in_envelope_intersecting(&env)
@@ -300,7 +305,7 @@ impl CellsBuilder {
         });
         if near {
             out.near.push(i);
-            out.near_cells.push(cell);
+            out.near_cells.push(cell.to_cell());
         }
     }
 

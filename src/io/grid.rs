@@ -11,7 +11,7 @@ use geo::{Coord, LineString, Polygon, Rect};
 
 use crate::crs::{Crs, ToMetric};
 use crate::error::{Error, Location, Result};
-use crate::model::{GridCell, GridValues};
+use crate::model::{CellView, GridCell, GridValues};
 
 use super::grid_key::{CanonicalId, IdLedger, SeenIds};
 use super::plain_blocks::PlainText;
@@ -109,14 +109,14 @@ pub fn read_grid_parts<P: Send>(
     path: &Path,
     target: Crs,
     part: impl Fn(usize) -> P + Sync,
-    add: impl Fn(&mut P, GridCell) + Sync,
+    add: impl Fn(&mut P, CellView<'_>) + Sync,
 ) -> Result<Vec<P>> {
     if let Some(parts) = read_plain_parts(path, target, &part, &add) {
         return Ok(parts);
     }
     let size = std::fs::metadata(path).map_or(0, |m| m.len());
     let mut one = part(usize::try_from(size).unwrap_or(usize::MAX));
-    read_grid_each(path, target, |c| add(&mut one, c))?;
+    read_grid_each(path, target, |c| add(&mut one, c.view()))?;
     Ok(vec![one])
 }
 
@@ -130,7 +130,7 @@ fn read_plain_parts<P: Send>(
     path: &Path,
     target: Crs,
     part: &(impl Fn(usize) -> P + Sync),
-    add: &(impl Fn(&mut P, GridCell) + Sync),
+    add: &(impl Fn(&mut P, CellView<'_>) + Sync),
 ) -> Option<Vec<P>> {
     // A regular file only: a pipe cannot be read twice (header, then blocks).
     if !std::fs::metadata(path).ok()?.is_file() {
@@ -176,11 +176,16 @@ fn read_plain_parts<P: Send>(
             let Ok(to_metric) = to_metric_for(transforms, inspire.crs, target) else {
                 return false;
             };
-            let imputed = columns.imputed(fields);
-            match grid_cell(id, imputed, &inspire, corner, numbers, to_metric) {
-                Ok(c) => add(&mut p.cells, c),
-                Err(_) => return false,
-            }
+            let Ok(ring) = cell_corners(to_metric, corner, inspire.size) else {
+                return false;
+            };
+            let view = CellView {
+                id,
+                ring: &ring,
+                values: &grid_values(numbers),
+                imputed: columns.imputed(fields),
+            };
+            add(&mut p.cells, view);
             p.count += 1;
             true
         },
@@ -475,10 +480,10 @@ fn grid_cell(
     numbers: [f64; 11],
     to_metric: &ToMetric,
 ) -> Result<GridCell, crate::crs::Implausible> {
-    let ring = cell_ring(to_metric, corner, inspire.size)?;
+    let ring = cell_corners(to_metric, corner, inspire.size)?;
     Ok(GridCell {
         id: id.to_string(),
-        polygon: Polygon::new(LineString(ring), vec![]),
+        polygon: Polygon::new(LineString(ring.to_vec()), vec![]),
         values: grid_values(numbers),
         imputed,
     })
@@ -642,11 +647,11 @@ fn to_metric_for(
 }
 
 /// The closed ring of the square cell of side `size` at `corner`, in the working CRS.
-fn cell_ring(
+fn cell_corners(
     to_metric: &ToMetric,
     corner: Coord,
     size: f64,
-) -> Result<Vec<Coord>, crate::crs::Implausible> {
+) -> Result<[Coord; 5], crate::crs::Implausible> {
     let corners = [
         corner,
         Coord {
@@ -662,11 +667,11 @@ fn cell_ring(
             y: corner.y + size,
         },
     ];
-    let mut ring = Vec::with_capacity(5);
-    for c in corners {
-        ring.push(to_metric.coord(c)?);
+    let mut ring = [Coord::zero(); 5];
+    for (slot, c) in ring.iter_mut().zip(corners) {
+        *slot = to_metric.coord(c)?;
     }
-    ring.push(ring[0]);
+    ring[4] = ring[0];
     Ok(ring)
 }
 
@@ -756,7 +761,7 @@ mod tests {
                 .imputed
                 .is_some_and(|c| matches!(cell(fields, c), "1" | "true" | "TRUE" | "oui"));
             let to_metric = to_metric_for(&mut transforms, inspire.crs, target)?;
-            match cell_ring(to_metric, corner, size) {
+            match cell_corners(to_metric, corner, size).map(|r| r.to_vec()) {
                 Ok(ring) => cells.push(GridCell {
                     id: id.to_string(),
                     polygon: Polygon::new(LineString(ring), vec![]),
@@ -1008,7 +1013,12 @@ mod tests {
         ));
         std::fs::write(&path, bytes).unwrap();
         let read = if parts {
-            read_grid_parts(&path, Crs::LAMBERT93, |_| Vec::new(), |p, c| p.push(c))
+            read_grid_parts(
+                &path,
+                Crs::LAMBERT93,
+                |_| Vec::new(),
+                |p, c| p.push(c.to_cell()),
+            )
         } else {
             let mut cells = Vec::new();
             read_grid_each(&path, Crs::LAMBERT93, |c| cells.push(c)).map(|()| vec![cells])

@@ -247,14 +247,18 @@ fn plain_lines(bytes: &[u8]) -> bool {
         return false;
     }
     let mut crs = memchr::memchr_iter(b'\r', bytes);
-    if crs.all(|i| bytes.get(i + 1) == Some(&b'\n'))
-        && bytes
-            .split(|&b| b == b'\n')
-            .all(|line| line.len() <= MAX_LINE_BYTES)
-    {
-        return true;
+    if !crs.all(|i| bytes.get(i + 1) == Some(&b'\n')) {
+        return false;
     }
-    false
+    // The lines between the `\n`s (the last one after the last), found by `memchr`.
+    let mut start = 0;
+    memchr::memchr_iter(b'\n', bytes)
+        .chain([bytes.len()])
+        .all(|end| {
+            let short = end - start <= MAX_LINE_BYTES;
+            start = end + 1;
+            short
+        })
 }
 
 #[cfg(test)]
