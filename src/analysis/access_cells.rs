@@ -59,9 +59,9 @@ pub struct AccessCells {
     pub demand: Vec<Demand>,
     /// Whether each cell's centre lies in the communes (every cell when there are none).
     pub in_communes: Vec<bool>,
-    /// The ids, end to end; `id_ends[i]` is where cell `i`'s ends.
-    ids: String,
-    id_ends: Vec<usize>,
+    /// The ids, in blocks of consecutive cells (one per part of the file read on its own, so
+    /// that joining the parts copies no id).
+    ids: Vec<IdBlock>,
     /// Positions of the cells whose bounding box meets a QPV's, ascending, and those cells.
     near: Vec<usize>,
     near_cells: Vec<GridCell>,
@@ -119,22 +119,22 @@ impl AccessCells {
         };
         let parts = read_grid_parts(path, crs, part, add)?;
         let count: usize = parts.iter().map(|p| p.cells.len()).sum();
-        let id_bytes: usize = parts.iter().map(|p| p.cells.ids.len()).sum();
+        // Summed in grid order, as cell by cell.
+        let population = parts
+            .iter()
+            .flat_map(|p| &p.inhabitants)
+            .fold(0.0, |sum, ind| sum + ind);
         let mut parts = parts.into_iter();
         let Some(first) = parts.next() else {
             return Ok(b.finish());
         };
         let mut cells = first.cells;
-        let mut inhabitants = first.inhabitants;
         // Room for all at once: the parts are copied once.
-        cells.reserve_exact(count - cells.len(), id_bytes - cells.ids.len());
-        inhabitants.reserve_exact(count - inhabitants.len());
+        cells.reserve_exact(count - cells.len());
         for p in parts {
             cells.append(p.cells);
-            inhabitants.extend_from_slice(&p.inhabitants);
         }
-        // Summed in grid order, as cell by cell.
-        cells.population = inhabitants.iter().fold(0.0, |sum, ind| sum + ind);
+        cells.population = population;
         Ok(cells)
     }
 
@@ -142,16 +142,16 @@ impl AccessCells {
     fn reserve(&mut self, cells: usize) {
         self.demand.reserve(cells);
         self.in_communes.reserve(cells);
-        self.ids.reserve(cells * 30);
-        self.id_ends.reserve(cells);
+        match self.ids.last_mut() {
+            Some(block) => block.reserve(cells),
+            None => self.ids.push(IdBlock::with_room(self.demand.len(), cells)),
+        }
     }
 
-    /// Makes room for exactly `cells` more cells of `id_bytes` bytes of ids in all.
-    fn reserve_exact(&mut self, cells: usize, id_bytes: usize) {
+    /// Makes room for exactly `cells` more cells (their ids apart).
+    fn reserve_exact(&mut self, cells: usize) {
         self.demand.reserve_exact(cells);
         self.in_communes.reserve_exact(cells);
-        self.ids.reserve_exact(id_bytes);
-        self.id_ends.reserve_exact(cells);
         if let Some(polygons) = &mut self.polygons {
             polygons.reserve_exact(cells);
         }
@@ -159,12 +159,13 @@ impl AccessCells {
 
     /// Adds the cells of `next`, which come after these in the grid (all but the population).
     fn append(&mut self, next: AccessCells) {
-        let (count, id_bytes) = (self.len(), self.ids.len());
+        let count = self.len();
         self.demand.extend_from_slice(&next.demand);
         self.in_communes.extend_from_slice(&next.in_communes);
-        self.ids.push_str(&next.ids);
-        self.id_ends
-            .extend(next.id_ends.iter().map(|end| end + id_bytes));
+        self.ids.extend(next.ids.into_iter().map(|mut block| {
+            block.first += count;
+            block
+        }));
         self.near.extend(next.near.iter().map(|i| i + count));
         self.near_cells.extend(next.near_cells);
         if let (Some(mine), Some(theirs)) = (&mut self.polygons, next.polygons) {
@@ -184,8 +185,10 @@ impl AccessCells {
 
     /// The id of cell `i`.
     pub fn id(&self, i: usize) -> &str {
-        let start = if i == 0 { 0 } else { self.id_ends[i - 1] };
-        &self.ids[start..self.id_ends[i]]
+        // The last block starting at or before `i` (an empty block is followed by one
+        // starting at the same cell, or ends the list).
+        let block = &self.ids[self.ids.partition_point(|b| b.first <= i) - 1];
+        block.id(i - block.first)
     }
 
     /// The polygon of cell `i`, if polygons were kept.
@@ -196,6 +199,45 @@ impl AccessCells {
     /// The cells near a QPV (bounding boxes meeting) with their positions in the grid.
     pub fn near_zones(&self) -> (&[usize], &[GridCell]) {
         (&self.near, &self.near_cells)
+    }
+}
+
+/// The ids of consecutive cells, end to end.
+#[derive(Debug, Clone, Default)]
+struct IdBlock {
+    /// The position in the grid of the first cell.
+    first: usize,
+    /// The ids, end to end; `ends[j]` is where the id of cell `first + j` ends.
+    text: String,
+    ends: Vec<usize>,
+}
+
+impl IdBlock {
+    /// No id yet, from cell `first` on, with room for `cells` ids.
+    fn with_room(first: usize, cells: usize) -> Self {
+        let mut block = IdBlock {
+            first,
+            ..IdBlock::default()
+        };
+        block.reserve(cells);
+        block
+    }
+
+    /// Makes room for `cells` more ids (INSPIRE ids take 30 bytes).
+    fn reserve(&mut self, cells: usize) {
+        self.text.reserve(cells * 30);
+        self.ends.reserve(cells);
+    }
+
+    fn push(&mut self, id: &str) {
+        self.text.push_str(id);
+        self.ends.push(self.text.len());
+    }
+
+    /// The id of cell `first + j`.
+    fn id(&self, j: usize) -> &str {
+        let start = if j == 0 { 0 } else { self.ends[j - 1] };
+        &self.text[start..self.ends[j]]
     }
 }
 
@@ -291,8 +333,12 @@ impl CellsBuilder {
                 .as_ref()
                 .is_none_or(|c| c.containing(centre).is_some()),
         );
-        out.ids.push_str(cell.id);
-        out.id_ends.push(out.ids.len());
+        if out.ids.is_empty() {
+            out.ids.push(IdBlock::with_room(i, 0));
+        }
+        if let Some(block) = out.ids.last_mut() {
+            block.push(cell.id);
+        }
         if let Some(polygons) = &mut out.polygons {
             polygons.push(cell.polygon());
         }
@@ -313,5 +359,78 @@ impl CellsBuilder {
     /// touched, so it takes no memory, while shrinking would copy the vectors).
     pub fn finish(self) -> AccessCells {
         self.cells
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::io::embedded;
+    use crate::io::grid::read_grid;
+
+    /// Everything `cells` holds, as text (floats as bits).
+    fn summary(cells: &AccessCells) -> String {
+        let mut text = format!(
+            "{} {} {:?}\n",
+            cells.len(),
+            cells.population.to_bits(),
+            cells.communes
+        );
+        for i in 0..cells.len() {
+            let d = &cells.demand[i];
+            text.push_str(&format!(
+                "{} {} {} {} {} {:?}\n",
+                cells.id(i),
+                d.point.x.to_bits(),
+                d.point.y.to_bits(),
+                d.demand.to_bits(),
+                cells.in_communes[i],
+                cells.polygon(i)
+            ));
+        }
+        let (near, near_cells) = cells.near_zones();
+        text.push_str(&format!("{near:?}\n{near_cells:?}"));
+        text
+    }
+
+    // Oracle: the builder fed cell by cell with the cells of the general reader; the file is
+    // read by parts on every core (a plain file cut into blocks), joined without copying ids.
+    #[test]
+    fn read_in_parts_gives_what_the_cell_by_cell_builder_gives() {
+        let crs = Crs::LAMBERT93;
+        let (zones, communes) = (
+            embedded::zones(crs).unwrap(),
+            embedded::communes(crs).unwrap(),
+        );
+        let mut text = String::from(
+            "IdINSPIRE,Ind,Men,Men_pauv,Ind_snv,Men_1ind,Men_5ind,Men_fmp,Men_prop,Men_coll,Men_mais,Men_surf\n",
+        );
+        // Around Belfort (its QPV and communes), in no order; some ids not canonical.
+        for i in 0..4000u32 {
+            let k = (u64::from(i) * 2_654_435_761 % 4000) as u32;
+            let zero = if i % 97 == 0 { "0" } else { "" };
+            text.push_str(&format!(
+                "CRS3035RES200mN{zero}{}E{},{}.5,4,{},150000,1,0,0,2,2,2,300\n",
+                2_722_000 + 200 * (k % 80),
+                4_080_000 + 200 * (k / 80),
+                i % 13,
+                i % 5
+            ));
+        }
+        let path =
+            std::env::temp_dir().join(format!("qpv-access-parts-{}.csv", std::process::id()));
+        std::fs::write(&path, &text).unwrap();
+        for (kind, polygons) in [
+            (DemandKind::Inhabitants, false),
+            (DemandKind::PoorHouseholds, true),
+        ] {
+            let read = AccessCells::read(&path, crs, kind, &zones, Some(&communes), polygons);
+            let grid = read_grid(&path, crs).unwrap();
+            let one = AccessCells::from_cells(&grid, kind, &zones, Some(&communes), polygons);
+            let read = read.unwrap();
+            assert!(!read.near_zones().0.is_empty() && read.in_communes.contains(&true));
+            assert_eq!(summary(&read), summary(&one));
+        }
+        std::fs::remove_file(&path).unwrap();
     }
 }

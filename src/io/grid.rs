@@ -190,17 +190,17 @@ fn read_plain_parts<P: Send>(
             true
         },
     )?;
-    let mut ids = IdLedger::default();
+    let mut ledgers = Vec::with_capacity(parts.len());
     let mut count = 0;
     let cells: Vec<P> = parts
         .into_iter()
         .map(|p| {
-            ids.absorb(p.ids);
+            ledgers.push(p.ids);
             count += p.count;
             p.cells
         })
         .collect();
-    (count > 0 && !ids.has_duplicates()).then_some(cells)
+    (count > 0 && !IdLedger::join(ledgers).has_duplicates()).then_some(cells)
 }
 
 /// [`read_grid_where`]: the duplicate ids are looked for once the file has been read (an
