@@ -14,8 +14,8 @@ use std::path::Path;
 use crate::crs::Crs;
 use crate::error::Result;
 use crate::index::ZoneIndex;
-use crate::io::grid::read_grid_each;
-use crate::model::{GridCell, Zone};
+use crate::io::grid::read_grid_parts;
+use crate::model::{CellView, GridCell, GridValues, Zone};
 
 use super::access::Demand;
 
@@ -32,9 +32,14 @@ pub enum DemandKind {
 impl DemandKind {
     /// The demand of a cell.
     pub fn of(self, cell: &GridCell) -> f64 {
+        self.of_values(&cell.values)
+    }
+
+    /// The demand of a cell of these values.
+    pub fn of_values(self, values: &GridValues) -> f64 {
         match self {
-            DemandKind::Inhabitants => cell.values.ind,
-            DemandKind::PoorHouseholds => cell.values.men_pauv,
+            DemandKind::Inhabitants => values.ind,
+            DemandKind::PoorHouseholds => values.men_pauv,
         }
     }
 
@@ -54,9 +59,9 @@ pub struct AccessCells {
     pub demand: Vec<Demand>,
     /// Whether each cell's centre lies in the communes (every cell when there are none).
     pub in_communes: Vec<bool>,
-    /// The ids, end to end; `id_ends[i]` is where cell `i`'s ends.
-    ids: String,
-    id_ends: Vec<usize>,
+    /// The ids, in blocks of consecutive cells (one per part of the file read on its own, so
+    /// that joining the parts copies no id).
+    ids: Vec<IdBlock>,
     /// Positions of the cells whose bounding box meets a QPV's, ascending, and those cells.
     near: Vec<usize>,
     near_cells: Vec<GridCell>,
@@ -95,13 +100,77 @@ impl AccessCells {
         communes: Option<&[Zone]>,
         keep_polygons: bool,
     ) -> Result<AccessCells> {
-        let mut b = CellsBuilder::new(kind, zones, communes, keep_polygons);
-        // Filosofi rows take 80 bytes or more: room for every cell at once, so that the
-        // vectors are not copied as they grow (room never used is never touched either).
-        let size = std::fs::metadata(path).map_or(0, |m| m.len());
-        b.reserve((size / 64).min(1 << 28) as usize);
-        read_grid_each(path, crs, |c| b.push(c))?;
-        Ok(b.finish())
+        let b = CellsBuilder::new(kind, zones, communes, keep_polygons);
+        let part = |bytes: usize| {
+            let mut part = Part {
+                cells: b.empty(),
+                inhabitants: Vec::new(),
+            };
+            // Filosofi rows take 80 bytes or more: room for every cell at once, so that the
+            // vectors are not copied as they grow (room never used is never touched either).
+            let cells = (bytes / 64).min(1 << 28);
+            part.cells.reserve(cells);
+            part.inhabitants.reserve(cells);
+            part
+        };
+        let add = |part: &mut Part, cell: CellView<'_>| {
+            part.inhabitants.push(cell.values.ind);
+            b.add(&mut part.cells, cell);
+        };
+        let parts = read_grid_parts(path, crs, part, add)?;
+        let count: usize = parts.iter().map(|p| p.cells.len()).sum();
+        // Summed in grid order, as cell by cell.
+        let population = parts
+            .iter()
+            .flat_map(|p| &p.inhabitants)
+            .fold(0.0, |sum, ind| sum + ind);
+        let mut parts = parts.into_iter();
+        let Some(first) = parts.next() else {
+            return Ok(b.finish());
+        };
+        let mut cells = first.cells;
+        // Room for all at once: the parts are copied once.
+        cells.reserve_exact(count - cells.len());
+        for p in parts {
+            cells.append(p.cells);
+        }
+        cells.population = population;
+        Ok(cells)
+    }
+
+    /// Makes room for `cells` more cells.
+    fn reserve(&mut self, cells: usize) {
+        self.demand.reserve(cells);
+        self.in_communes.reserve(cells);
+        match self.ids.last_mut() {
+            Some(block) => block.reserve(cells),
+            None => self.ids.push(IdBlock::with_room(self.demand.len(), cells)),
+        }
+    }
+
+    /// Makes room for exactly `cells` more cells (their ids apart).
+    fn reserve_exact(&mut self, cells: usize) {
+        self.demand.reserve_exact(cells);
+        self.in_communes.reserve_exact(cells);
+        if let Some(polygons) = &mut self.polygons {
+            polygons.reserve_exact(cells);
+        }
+    }
+
+    /// Adds the cells of `next`, which come after these in the grid (all but the population).
+    fn append(&mut self, next: AccessCells) {
+        let count = self.len();
+        self.demand.extend_from_slice(&next.demand);
+        self.in_communes.extend_from_slice(&next.in_communes);
+        self.ids.extend(next.ids.into_iter().map(|mut block| {
+            block.first += count;
+            block
+        }));
+        self.near.extend(next.near.iter().map(|i| i + count));
+        self.near_cells.extend(next.near_cells);
+        if let (Some(mine), Some(theirs)) = (&mut self.polygons, next.polygons) {
+            mine.extend(theirs);
+        }
     }
 
     /// Number of cells.
@@ -116,8 +185,10 @@ impl AccessCells {
 
     /// The id of cell `i`.
     pub fn id(&self, i: usize) -> &str {
-        let start = if i == 0 { 0 } else { self.id_ends[i - 1] };
-        &self.ids[start..self.id_ends[i]]
+        // The last block starting at or before `i` (an empty block is followed by one
+        // starting at the same cell, or ends the list).
+        let block = &self.ids[self.ids.partition_point(|b| b.first <= i) - 1];
+        block.id(i - block.first)
     }
 
     /// The polygon of cell `i`, if polygons were kept.
@@ -129,6 +200,52 @@ impl AccessCells {
     pub fn near_zones(&self) -> (&[usize], &[GridCell]) {
         (&self.near, &self.near_cells)
     }
+}
+
+/// The ids of consecutive cells, end to end.
+#[derive(Debug, Clone, Default)]
+struct IdBlock {
+    /// The position in the grid of the first cell.
+    first: usize,
+    /// The ids, end to end; `ends[j]` is where the id of cell `first + j` ends.
+    text: String,
+    ends: Vec<usize>,
+}
+
+impl IdBlock {
+    /// No id yet, from cell `first` on, with room for `cells` ids.
+    fn with_room(first: usize, cells: usize) -> Self {
+        let mut block = IdBlock {
+            first,
+            ..IdBlock::default()
+        };
+        block.reserve(cells);
+        block
+    }
+
+    /// Makes room for `cells` more ids (INSPIRE ids take 30 bytes).
+    fn reserve(&mut self, cells: usize) {
+        self.text.reserve(cells * 30);
+        self.ends.reserve(cells);
+    }
+
+    fn push(&mut self, id: &str) {
+        self.text.push_str(id);
+        self.ends.push(self.text.len());
+    }
+
+    /// The id of cell `first + j`.
+    fn id(&self, j: usize) -> &str {
+        let start = if j == 0 { 0 } else { self.ends[j - 1] };
+        &self.text[start..self.ends[j]]
+    }
+}
+
+/// The cells of one part of a grid file, and the inhabitants of each (the population is
+/// summed in grid order once the parts are joined).
+struct Part {
+    cells: AccessCells,
+    inhabitants: Vec<f64>,
 }
 
 /// Builds [`AccessCells`] one [`GridCell`] at a time.
@@ -183,34 +300,49 @@ impl CellsBuilder {
 
     /// Makes room for `cells` more cells.
     pub fn reserve(&mut self, cells: usize) {
-        let out = &mut self.cells;
-        out.demand.reserve(cells);
-        out.in_communes.reserve(cells);
-        out.ids.reserve(cells * 30);
-        out.id_ends.reserve(cells);
+        self.cells.reserve(cells);
     }
 
     /// Adds the next cell.
     pub fn push(&mut self, cell: GridCell) {
-        let out = &mut self.cells;
+        let mut out = std::mem::take(&mut self.cells);
+        out.population += cell.values.ind;
+        self.add(&mut out, cell.view());
+        self.cells = out;
+    }
+
+    /// No cell yet, with the settings of this builder.
+    fn empty(&self) -> AccessCells {
+        AccessCells {
+            polygons: self.cells.polygons.as_ref().map(|_| Vec::new()),
+            communes: self.cells.communes,
+            ..AccessCells::default()
+        }
+    }
+
+    /// Adds `cell` after the cells of `out` (all but its population).
+    fn add(&self, out: &mut AccessCells, cell: CellView<'_>) {
         let centre: Coord<f64> = cell.centre();
         let i = out.demand.len();
         out.demand.push(Demand {
             point: centre,
-            demand: self.kind.of(&cell),
+            demand: self.kind.of_values(cell.values),
         });
-        out.population += cell.values.ind;
         out.in_communes.push(
             self.communes
                 .as_ref()
                 .is_none_or(|c| c.containing(centre).is_some()),
         );
-        out.ids.push_str(&cell.id);
-        out.id_ends.push(out.ids.len());
-        if let Some(polygons) = &mut out.polygons {
-            polygons.push(cell.polygon.clone());
+        if out.ids.is_empty() {
+            out.ids.push(IdBlock::with_room(i, 0));
         }
-        let near = cell.polygon.bounding_rect().is_some_and(|r| {
+        if let Some(block) = out.ids.last_mut() {
+            block.push(cell.id);
+        }
+        if let Some(polygons) = &mut out.polygons {
+            polygons.push(cell.polygon());
+        }
+        let near = cell.bounding_rect().is_some_and(|r| {
             let env = rstar::AABB::from_corners([r.min().x, r.min().y], [r.max().x, r.max().y]);
             self.zone_boxes
                 .locate_in_envelope_intersecting(&env)
@@ -219,7 +351,7 @@ impl CellsBuilder {
         });
         if near {
             out.near.push(i);
-            out.near_cells.push(cell);
+            out.near_cells.push(cell.to_cell());
         }
     }
 
@@ -227,5 +359,78 @@ impl CellsBuilder {
     /// touched, so it takes no memory, while shrinking would copy the vectors).
     pub fn finish(self) -> AccessCells {
         self.cells
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::io::embedded;
+    use crate::io::grid::read_grid;
+
+    /// Everything `cells` holds, as text (floats as bits).
+    fn summary(cells: &AccessCells) -> String {
+        let mut text = format!(
+            "{} {} {:?}\n",
+            cells.len(),
+            cells.population.to_bits(),
+            cells.communes
+        );
+        for i in 0..cells.len() {
+            let d = &cells.demand[i];
+            text.push_str(&format!(
+                "{} {} {} {} {} {:?}\n",
+                cells.id(i),
+                d.point.x.to_bits(),
+                d.point.y.to_bits(),
+                d.demand.to_bits(),
+                cells.in_communes[i],
+                cells.polygon(i)
+            ));
+        }
+        let (near, near_cells) = cells.near_zones();
+        text.push_str(&format!("{near:?}\n{near_cells:?}"));
+        text
+    }
+
+    // Oracle: the builder fed cell by cell with the cells of the general reader; the file is
+    // read by parts on every core (a plain file cut into blocks), joined without copying ids.
+    #[test]
+    fn read_in_parts_gives_what_the_cell_by_cell_builder_gives() {
+        let crs = Crs::LAMBERT93;
+        let (zones, communes) = (
+            embedded::zones(crs).unwrap(),
+            embedded::communes(crs).unwrap(),
+        );
+        let mut text = String::from(
+            "IdINSPIRE,Ind,Men,Men_pauv,Ind_snv,Men_1ind,Men_5ind,Men_fmp,Men_prop,Men_coll,Men_mais,Men_surf\n",
+        );
+        // Around Belfort (its QPV and communes), in no order; some ids not canonical.
+        for i in 0..4000u32 {
+            let k = (u64::from(i) * 2_654_435_761 % 4000) as u32;
+            let zero = if i % 97 == 0 { "0" } else { "" };
+            text.push_str(&format!(
+                "CRS3035RES200mN{zero}{}E{},{}.5,4,{},150000,1,0,0,2,2,2,300\n",
+                2_722_000 + 200 * (k % 80),
+                4_080_000 + 200 * (k / 80),
+                i % 13,
+                i % 5
+            ));
+        }
+        let path =
+            std::env::temp_dir().join(format!("qpv-access-parts-{}.csv", std::process::id()));
+        std::fs::write(&path, &text).unwrap();
+        for (kind, polygons) in [
+            (DemandKind::Inhabitants, false),
+            (DemandKind::PoorHouseholds, true),
+        ] {
+            let read = AccessCells::read(&path, crs, kind, &zones, Some(&communes), polygons);
+            let grid = read_grid(&path, crs).unwrap();
+            let one = AccessCells::from_cells(&grid, kind, &zones, Some(&communes), polygons);
+            let read = read.unwrap();
+            assert!(!read.near_zones().0.is_empty() && read.in_communes.contains(&true));
+            assert_eq!(summary(&read), summary(&one));
+        }
+        std::fs::remove_file(&path).unwrap();
     }
 }

@@ -11,9 +11,10 @@ use geo::{Coord, LineString, Polygon, Rect};
 
 use crate::crs::{Crs, ToMetric};
 use crate::error::{Error, Location, Result};
-use crate::model::{GridCell, GridValues};
+use crate::model::{CellView, GridCell, GridValues};
 
 use super::grid_key::{CanonicalId, IdLedger, SeenIds};
+use super::plain_blocks::PlainText;
 use super::problems::first_problem;
 use super::row_batches::for_each_row;
 use super::table::{TableOptions, TableReader, find_column, parse_number, trim_field};
@@ -80,6 +81,126 @@ pub fn read_grid_where(
     each: impl FnMut(GridCell),
 ) -> Result<()> {
     read_grid_checked(path, target, wanted, each)
+}
+
+/// [`read_grid_each`] on every core: the cells are folded into parts, each made by `part`
+/// (given the number of bytes of the file it will hold, to make room) and filled by `add` in
+/// file order; the parts come in file order, so that handing the cells of the parts in turn
+/// to `add` on one part gives the same part as [`read_grid_each`] would. A plain file with
+/// no problem at all ([`PlainText`]: ASCII, no quotes, the usual line endings) is cut into
+/// blocks of lines, one part each, read in parallel; any other file, and any file with a
+/// problem, is read by [`read_grid_each`] into one part, which names the first problem.
+///
+/// # Examples
+///
+/// ```
+/// use qpv::crs::Crs;
+/// use qpv::io::grid::read_grid_parts;
+/// let path = std::env::temp_dir().join(format!("qpv-doc-grid-parts-{}.csv", std::process::id()));
+/// std::fs::write(&path, "IdINSPIRE,Ind,Men,Men_pauv,Ind_snv,Men_1ind,Men_5ind,Men_fmp,Men_prop,Men_coll,Men_mais,Men_surf\n\
+///     CRS3035RES200mN2730200E4079600,10,4,1,150000,1,0,0,2,2,2,300\n\
+///     CRS3035RES200mN2730400E4079600,20,8,2,300000,2,0,0,4,4,4,600\n").unwrap();
+/// let parts = read_grid_parts(&path, Crs::LAMBERT93, |_| Vec::new(), |p, c| p.push(c.values.ind))
+///     .unwrap();
+/// assert_eq!(parts.concat(), [10.0, 20.0]);
+/// # std::fs::remove_file(&path).unwrap();
+/// ```
+pub fn read_grid_parts<P: Send>(
+    path: &Path,
+    target: Crs,
+    part: impl Fn(usize) -> P + Sync,
+    add: impl Fn(&mut P, CellView<'_>) + Sync,
+) -> Result<Vec<P>> {
+    if let Some(parts) = read_plain_parts(path, target, &part, &add) {
+        return Ok(parts);
+    }
+    let size = std::fs::metadata(path).map_or(0, |m| m.len());
+    let mut one = part(usize::try_from(size).unwrap_or(usize::MAX));
+    read_grid_each(path, target, |c| add(&mut one, c.view()))?;
+    Ok(vec![one])
+}
+
+/// The parts of [`read_grid_parts`] for a plain file in which every row is a cell and no id
+/// is repeated; `None` for any other file (then read the general way).
+///
+/// Each thread builds its own transformations, when it first needs them; as it takes the
+/// blocks in file order, the first cell of each CRS is the first its thread reprojects in
+/// that CRS, as in [`read_grid_each`] (where the scale of the working CRS is checked).
+fn read_plain_parts<P: Send>(
+    path: &Path,
+    target: Crs,
+    part: &(impl Fn(usize) -> P + Sync),
+    add: &(impl Fn(&mut P, CellView<'_>) + Sync),
+) -> Option<Vec<P>> {
+    // A regular file only: a pipe cannot be read twice (header, then blocks).
+    if !std::fs::metadata(path).ok()?.is_file() {
+        return None;
+    }
+    let table = TableReader::open(path, &TableOptions::default()).ok()?;
+    if super::table::unknown_separator(path, table.headers()).is_some() {
+        return None;
+    }
+    let columns = GridColumns::find(path, table.headers()).ok()?;
+    let delimiter = u8::try_from(table.delimiter()).ok()?;
+    drop(table);
+    let text = PlainText::read(path)?;
+    struct Part<P> {
+        cells: P,
+        ids: IdLedger,
+        count: usize,
+    }
+    let parts = text.blocks(
+        delimiter,
+        Vec::<(Crs, ToMetric)>::new,
+        |_, bytes| {
+            let mut ids = IdLedger::default();
+            ids.reserve(bytes / 64);
+            Part {
+                cells: part(bytes),
+                ids,
+                count: 0,
+            }
+        },
+        |transforms, p, fields| {
+            let RowCheck::Cell {
+                inspire,
+                canonical,
+                corner,
+                values: Ok(numbers),
+            } = columns.check(fields)
+            else {
+                return false;
+            };
+            let id = cell(fields, columns.id);
+            p.ids.record(canonical, id);
+            let Ok(to_metric) = to_metric_for(transforms, inspire.crs, target) else {
+                return false;
+            };
+            let Ok(ring) = cell_corners(to_metric, corner, inspire.size) else {
+                return false;
+            };
+            let view = CellView {
+                id,
+                ring: &ring,
+                values: &grid_values(numbers),
+                imputed: columns.imputed(fields),
+            };
+            add(&mut p.cells, view);
+            p.count += 1;
+            true
+        },
+    )?;
+    let mut ledgers = Vec::with_capacity(parts.len());
+    let mut count = 0;
+    let cells: Vec<P> = parts
+        .into_iter()
+        .map(|p| {
+            ledgers.push(p.ids);
+            count += p.count;
+            p.cells
+        })
+        .collect();
+    (count > 0 && !IdLedger::join(ledgers).has_duplicates()).then_some(cells)
 }
 
 /// [`read_grid_where`]: the duplicate ids are looked for once the file has been read (an
@@ -284,20 +405,12 @@ fn check_grid_filtered(
         if !wanted(inspire.crs, square) {
             return Ok(());
         }
-        let imputed = columns
-            .imputed
-            .is_some_and(|c| matches!(cell(fields, c), "1" | "true" | "TRUE" | "oui"));
+        let imputed = columns.imputed(fields);
         let to_metric = to_metric_for(&mut transforms, inspire.crs, target)?;
-        let ring = match cell_ring(to_metric, corner, inspire.size) {
-            Ok(ring) => ring,
+        match grid_cell(id, imputed, &inspire, corner, numbers, to_metric) {
+            Ok(c) => each(c),
             Err(e) => return problem(e.message, e.hint),
-        };
-        each(GridCell {
-            id: id.to_string(),
-            polygon: Polygon::new(LineString(ring), vec![]),
-            values: grid_values(numbers),
-            imputed,
-        });
+        }
         Ok(())
     })?;
     if count == 0 && problems.is_empty() {
@@ -335,9 +448,45 @@ enum RowCheck {
     },
 }
 
+/// The fields of one row, however the row was split.
+trait Fields {
+    /// Field `i`, untrimmed; `None` when the row is short.
+    fn field(&self, i: usize) -> Option<&str>;
+}
+
+impl Fields for csv::StringRecord {
+    fn field(&self, i: usize) -> Option<&str> {
+        self.get(i)
+    }
+}
+
+impl Fields for [&str] {
+    fn field(&self, i: usize) -> Option<&str> {
+        self.get(i).copied()
+    }
+}
+
 /// The trimmed cell of column `i` (empty when the row is short).
-fn cell(fields: &csv::StringRecord, i: usize) -> &str {
-    trim_field(fields.get(i).unwrap_or(""))
+fn cell<F: Fields + ?Sized>(fields: &F, i: usize) -> &str {
+    trim_field(fields.field(i).unwrap_or(""))
+}
+
+/// The cell of a row whose checks all passed, its square reprojected by `to_metric`.
+fn grid_cell(
+    id: &str,
+    imputed: bool,
+    inspire: &InspireId,
+    corner: Coord,
+    numbers: [f64; 11],
+    to_metric: &ToMetric,
+) -> Result<GridCell, crate::crs::Implausible> {
+    let ring = cell_corners(to_metric, corner, inspire.size)?;
+    Ok(GridCell {
+        id: id.to_string(),
+        polygon: Polygon::new(LineString(ring.to_vec()), vec![]),
+        values: grid_values(numbers),
+        imputed,
+    })
 }
 
 /// The columns of a Filosofi grid table.
@@ -381,8 +530,14 @@ impl GridColumns {
         })
     }
 
+    /// Whether the row says its values were imputed.
+    fn imputed<F: Fields + ?Sized>(&self, fields: &F) -> bool {
+        self.imputed
+            .is_some_and(|c| matches!(cell(fields, c), "1" | "true" | "TRUE" | "oui"))
+    }
+
     /// The checks of one row that need nothing but the row.
-    fn check(&self, fields: &csv::StringRecord) -> RowCheck {
+    fn check<F: Fields + ?Sized>(&self, fields: &F) -> RowCheck {
         let id = cell(fields, self.id);
         let (inspire, canonical) = match CanonicalId::parse(id) {
             Some(c) => (canonical_inspire(c), Some(c)),
@@ -403,7 +558,11 @@ impl GridColumns {
     }
 
     /// The lower-left corner: the id's, checked against the x/y columns when there are some.
-    fn corner(&self, fields: &csv::StringRecord, inspire: &InspireId) -> Result<Coord, RowProblem> {
+    fn corner<F: Fields + ?Sized>(
+        &self,
+        fields: &F,
+        inspire: &InspireId,
+    ) -> Result<Coord, RowProblem> {
         let (Some(xc), Some(yc)) = (self.x, self.y) else {
             return Ok(inspire.corner);
         };
@@ -434,7 +593,7 @@ impl GridColumns {
     }
 
     /// The eleven counts, each a number from 0 to its plausible maximum.
-    fn values(&self, fields: &csv::StringRecord) -> Result<[f64; 11], RowProblem> {
+    fn values<F: Fields + ?Sized>(&self, fields: &F) -> Result<[f64; 11], RowProblem> {
         let mut numbers = [0.0f64; 11];
         for (slot, (&col, name)) in numbers
             .iter_mut()
@@ -488,11 +647,11 @@ fn to_metric_for(
 }
 
 /// The closed ring of the square cell of side `size` at `corner`, in the working CRS.
-fn cell_ring(
+fn cell_corners(
     to_metric: &ToMetric,
     corner: Coord,
     size: f64,
-) -> Result<Vec<Coord>, crate::crs::Implausible> {
+) -> Result<[Coord; 5], crate::crs::Implausible> {
     let corners = [
         corner,
         Coord {
@@ -508,11 +667,11 @@ fn cell_ring(
             y: corner.y + size,
         },
     ];
-    let mut ring = Vec::with_capacity(5);
-    for c in corners {
-        ring.push(to_metric.coord(c)?);
+    let mut ring = [Coord::zero(); 5];
+    for (slot, c) in ring.iter_mut().zip(corners) {
+        *slot = to_metric.coord(c)?;
     }
-    ring.push(ring[0]);
+    ring[4] = ring[0];
     Ok(ring)
 }
 
@@ -602,7 +761,7 @@ mod tests {
                 .imputed
                 .is_some_and(|c| matches!(cell(fields, c), "1" | "true" | "TRUE" | "oui"));
             let to_metric = to_metric_for(&mut transforms, inspire.crs, target)?;
-            match cell_ring(to_metric, corner, size) {
+            match cell_corners(to_metric, corner, size).map(|r| r.to_vec()) {
                 Ok(ring) => cells.push(GridCell {
                     id: id.to_string(),
                     polygon: Polygon::new(LineString(ring), vec![]),
@@ -635,6 +794,25 @@ mod tests {
             Ok(cells) => format!("{cells:?}\n{problems:?}"),
             Err(e) => format!("error: {e}\n{problems:?}"),
         }
+    }
+
+    /// The field separator and the line ending of a generated file.
+    fn separators(semicolon: bool, crlf: bool) -> (&'static str, &'static str) {
+        (
+            if semicolon { ";" } else { "," },
+            if crlf { "\r\n" } else { "\n" },
+        )
+    }
+
+    /// The header line of a generated file (without its ending).
+    fn header(sep: &str, xy: bool) -> String {
+        let mut head = vec!["IdINSPIRE"];
+        if xy {
+            head.extend(["x_laea", "y_laea"]);
+        }
+        head.extend(VALUE_COLUMNS);
+        head.push("imputed");
+        head.join(sep)
     }
 
     /// A random grid file: ids canonical or not, repeated, bad; corners right, wrong or
@@ -681,20 +859,13 @@ mod tests {
             any::<bool>(),
         )
             .prop_map(|(rows, semicolon, bom, crlf, xy)| {
-                let sep = if semicolon { ";" } else { "," };
-                let end = if crlf { "\r\n" } else { "\n" };
-                let mut head = vec!["IdINSPIRE"];
-                if xy {
-                    head.extend(["x_laea", "y_laea"]);
-                }
-                head.extend(VALUE_COLUMNS);
-                head.push("imputed");
+                let (sep, end) = separators(semicolon, crlf);
                 let mut text = if bom {
                     "\u{feff}".to_string()
                 } else {
                     String::new()
                 };
-                text.push_str(&head.join(sep));
+                text.push_str(&header(sep, xy));
                 text.push_str(end);
                 for (id, corner, values, imputed) in rows {
                     let mut fields = vec![id];
@@ -759,6 +930,138 @@ mod tests {
             let strip = |s: &str| s.rsplit(".csv").next().unwrap_or("").to_string();
             prop_assert_eq!(strip(&got), strip(&want), "{}", String::from_utf8_lossy(&bytes));
         }
+    }
+
+    /// A grid file most often plain (ASCII, no quotes) and right, of up to a few hundred rows
+    /// (several blocks each): `\n` or `\r\n`, blank lines, x/y columns or not, sometimes a
+    /// bad row (id, corner, value, duplicate, a lone `\r`, a quote, a Latin-1 byte)
+    /// anywhere, so also at the edges of blocks; sometimes no row at all.
+    fn plain_grid_file() -> impl Strategy<Value = Vec<u8>> {
+        let bad = prop_oneof![
+            Just("CRS3035RES200mN2730200"),
+            Just("dup"),
+            Just("x"),
+            Just("-1"),
+            Just("1e300"),
+            Just("\r"),
+            Just("\""),
+            Just("\u{e9}"),
+            Just("CRS3035RES200mN02730200E4079600"),
+        ];
+        let row = (
+            0u32..400,
+            0u32..1000,
+            0usize..4,
+            proptest::option::weighted(0.003, bad),
+        );
+        (
+            proptest::collection::vec(row, 0..400),
+            any::<bool>(),
+            any::<bool>(),
+            any::<bool>(),
+            any::<bool>(),
+        )
+            .prop_map(|(rows, semicolon, crlf, xy, last_end)| {
+                let (sep, end) = separators(semicolon, crlf);
+                let mut text = header(sep, xy);
+                text.push_str(end);
+                let mut previous = String::new();
+                for (i, (n, ind, blank, bad)) in rows.iter().enumerate() {
+                    if *blank == 0 {
+                        text.push_str(end);
+                    }
+                    // Every id its own (by `i`), all in France.
+                    let (n, e) = (2_500_000 + 200 * n, 3_800_000 + 200 * i as u32);
+                    let mut id = format!("CRS3035RES200mN{n}E{e}");
+                    let mut value = ind.to_string();
+                    match *bad {
+                        Some("dup") if !previous.is_empty() => id = previous.clone(),
+                        Some(
+                            b @ ("CRS3035RES200mN2730200" | "CRS3035RES200mN02730200E4079600"),
+                        ) => {
+                            id = b.to_string();
+                        }
+                        Some(b) => value = format!("{value}{b}"),
+                        None => {}
+                    }
+                    previous = id.clone();
+                    let mut fields = vec![id];
+                    if xy {
+                        fields.extend([e.to_string(), n.to_string()]);
+                    }
+                    fields.push(value);
+                    fields.extend(
+                        ["4", "1", "150000", "1", "0", "0", "2", "2", "2", "300"].map(String::from),
+                    );
+                    fields.push(["1", "0", "oui", ""][*blank].to_string());
+                    text.push_str(&fields.join(sep));
+                    if i + 1 < rows.len() || last_end {
+                        text.push_str(end);
+                    }
+                }
+                text.into_bytes()
+            })
+    }
+
+    /// What [`read_grid_parts`] (`parts`) or [`read_grid_each`] gave on `bytes` written to a
+    /// file: the cells in order, or the error; and the number of parts.
+    fn parts_outcome(bytes: &[u8], parts: bool) -> (String, usize) {
+        let path = std::env::temp_dir().join(format!(
+            "qpv-grid-parts-{}-{:?}.csv",
+            std::process::id(),
+            std::thread::current().id()
+        ));
+        std::fs::write(&path, bytes).unwrap();
+        let read = if parts {
+            read_grid_parts(
+                &path,
+                Crs::LAMBERT93,
+                |_| Vec::new(),
+                |p, c| p.push(c.to_cell()),
+            )
+        } else {
+            let mut cells = Vec::new();
+            read_grid_each(&path, Crs::LAMBERT93, |c| cells.push(c)).map(|()| vec![cells])
+        };
+        std::fs::remove_file(&path).unwrap();
+        match read {
+            Ok(parts) => (format!("{:?}", parts.concat()), parts.len()),
+            Err(e) => (format!("error: {e}"), 0),
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(48))]
+        // Oracle: the reader of one thread, row by row ([`read_grid_each`]): same cells in
+        // the same order, or the same error (its file, line and message).
+        #[test]
+        fn parts_give_what_the_row_by_row_reader_gave(bytes in plain_grid_file()) {
+            let (got, _) = parts_outcome(&bytes, true);
+            let (want, _) = parts_outcome(&bytes, false);
+            prop_assert_eq!(got, want, "{}", String::from_utf8_lossy(&bytes));
+        }
+    }
+
+    #[test]
+    fn a_plain_right_file_is_read_in_blocks_and_anything_else_whole() {
+        let mut text = String::from(
+            "IdINSPIRE;Ind;Men;Men_pauv;Ind_snv;Men_1ind;Men_5ind;Men_fmp;Men_prop;Men_coll;Men_mais;Men_surf\r\n",
+        );
+        for i in 0..3000 {
+            text.push_str(&format!(
+                "CRS3035RES200mN{}E{};{};4;1;150000;1;0;0;2;2;2;300\r\n",
+                2_500_000 + 200 * (i % 50),
+                3_800_000 + 200 * (i / 50),
+                i % 7
+            ));
+        }
+        let (cells, parts) = parts_outcome(text.as_bytes(), true);
+        assert!(parts > 1, "{parts}");
+        assert_eq!(cells, parts_outcome(text.as_bytes(), false).0);
+        // A quote anywhere: read whole, the same cells.
+        let quoted = text.replacen(";4;", ";\"4\";", 1);
+        let (cells_q, parts_q) = parts_outcome(quoted.as_bytes(), true);
+        assert_eq!((cells_q, parts_q), (cells, 1));
     }
 
     #[test]

@@ -194,6 +194,34 @@ impl IdLedger {
         self.room = ids;
     }
 
+    /// The ids recorded in `parts` (the parts of one file) in one ledger, each list copied
+    /// once into room made for all of its pair.
+    pub fn join(parts: Vec<IdLedger>) -> IdLedger {
+        let mut sizes: Vec<((u32, u32), usize)> = Vec::new();
+        for (pair, keys) in parts.iter().flat_map(|p| &p.canonical) {
+            match sizes.iter_mut().find(|(p, _)| p == pair) {
+                Some((_, size)) => *size += keys.len(),
+                None => sizes.push((*pair, keys.len())),
+            }
+        }
+        let mut all = IdLedger {
+            canonical: sizes
+                .into_iter()
+                .map(|(pair, size)| (pair, Vec::with_capacity(size)))
+                .collect(),
+            ..IdLedger::default()
+        };
+        for part in parts {
+            for (pair, keys) in part.canonical {
+                if let Some((_, mine)) = all.canonical.iter_mut().find(|(p, _)| *p == pair) {
+                    mine.extend_from_slice(&keys);
+                }
+            }
+            all.other.extend(part.other);
+        }
+        all
+    }
+
     /// Whether an id was recorded twice (sorts the ids, in parallel).
     pub fn has_duplicates(&mut self) -> bool {
         use rayon::slice::ParallelSliceMut;
@@ -212,6 +240,31 @@ impl IdLedger {
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    proptest! {
+        // Oracle: one ledger that recorded every id of every part.
+        #[test]
+        fn joined_parts_have_duplicates_as_one_ledger_would(
+            ids in proptest::collection::vec((0u32..3, 0u32..40, any::<bool>()), 0..60),
+            cuts in proptest::collection::vec(0usize..60, 0..4),
+        ) {
+            let text = |(pair, n, odd): (u32, u32, bool)| {
+                let zero = if odd { "0" } else { "" };
+                format!("CRS3035RES{}mN{zero}{}E0", 200 * (pair + 1), 200 * n)
+            };
+            let mut one = IdLedger::default();
+            let mut parts = vec![IdLedger::default()];
+            for (i, id) in ids.into_iter().enumerate() {
+                if cuts.contains(&i) {
+                    parts.push(IdLedger::default());
+                }
+                let t = text(id);
+                one.record(CanonicalId::parse(&t), &t);
+                parts.last_mut().unwrap().record(CanonicalId::parse(&t), &t);
+            }
+            prop_assert_eq!(IdLedger::join(parts).has_duplicates(), one.has_duplicates());
+        }
+    }
 
     #[test]
     fn other_spellings_are_not_canonical() {

@@ -10,6 +10,7 @@ pub mod geojson;
 pub mod grid;
 pub mod grid_key;
 pub mod line_limit;
+pub mod plain_blocks;
 pub mod points;
 pub mod problems;
 pub mod row_batches;

@@ -73,7 +73,83 @@ impl GridCell {
     /// assert!((c.x - (ring[0].x + ring[2].x) / 2.0).abs() < 1e-3);
     /// ```
     pub fn centre(&self) -> geo::Coord<f64> {
-        let ring = &self.polygon.exterior().0;
+        self.view().centre()
+    }
+
+    /// The cell borrowed.
+    pub fn view(&self) -> CellView<'_> {
+        CellView {
+            id: &self.id,
+            ring: &self.polygon.exterior().0,
+            values: &self.values,
+            imputed: self.imputed,
+        }
+    }
+}
+
+/// A grid cell borrowed from where it was read (its row, its ring on the stack): what a
+/// reader hands on when most cells are summarised and few kept, so that a cell not kept costs
+/// no allocation.
+///
+/// ```
+/// use geo::Coord;
+/// use qpv::model::{CellView, GridValues};
+/// let ring = [(0.0, 0.0), (2.0, 0.0), (2.0, 2.0), (0.0, 2.0), (0.0, 0.0)].map(Coord::from);
+/// let values = GridValues { ind: 3.0, ..GridValues::default() };
+/// let view = CellView { id: "a", ring: &ring, values: &values, imputed: false };
+/// assert_eq!(view.centre(), Coord { x: 1.0, y: 1.0 });
+/// let cell = view.to_cell();
+/// assert_eq!((cell.id.as_str(), cell.centre(), cell.values.ind), ("a", view.centre(), 3.0));
+/// ```
+#[derive(Debug, Clone, Copy)]
+pub struct CellView<'a> {
+    /// INSPIRE id.
+    pub id: &'a str,
+    /// The closed ring of the square, as in [`GridCell::polygon`].
+    pub ring: &'a [geo::Coord<f64>],
+    /// Its values.
+    pub values: &'a GridValues,
+    /// True when INSEE imputed the values.
+    pub imputed: bool,
+}
+
+impl CellView<'_> {
+    /// The cell owned.
+    pub fn to_cell(&self) -> GridCell {
+        GridCell {
+            id: self.id.to_string(),
+            polygon: self.polygon(),
+            values: *self.values,
+            imputed: self.imputed,
+        }
+    }
+
+    /// The square as a polygon.
+    pub fn polygon(&self) -> Polygon<f64> {
+        Polygon::new(geo::LineString(self.ring.to_vec()), vec![])
+    }
+
+    /// The bounding box of the square (`None` for an empty ring), as the polygon's.
+    pub fn bounding_rect(&self) -> Option<geo::Rect<f64>> {
+        let first = *self.ring.first()?;
+        let (min, max) = self.ring.iter().fold((first, first), |(lo, hi), c| {
+            (
+                geo::Coord {
+                    x: lo.x.min(c.x),
+                    y: lo.y.min(c.y),
+                },
+                geo::Coord {
+                    x: hi.x.max(c.x),
+                    y: hi.y.max(c.y),
+                },
+            )
+        });
+        Some(geo::Rect::new(min, max))
+    }
+
+    /// See [`GridCell::centre`].
+    pub fn centre(&self) -> geo::Coord<f64> {
+        let ring = self.ring;
         let n = ring.len().saturating_sub(1).max(1);
         let (sx, sy) = ring
             .iter()

@@ -11,5 +11,5 @@ mod zone;
 
 pub use attributes::{AttrValue, Attributes};
 pub use facility::{Category, Facility};
-pub use grid::{GridCell, GridSource, GridValues};
+pub use grid::{CellView, GridCell, GridSource, GridValues};
 pub use zone::Zone;
