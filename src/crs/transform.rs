@@ -77,8 +77,8 @@ fn projection_step(proj: &Proj) -> Option<(Proj, String)> {
 /// database search and the verification (about 10 ms each).
 static STEPS: std::sync::Mutex<Vec<(Crs, Crs, String)>> = std::sync::Mutex::new(Vec::new());
 
-/// A whole transformation built through PROJ's database, waiting in [`POOL`] for its next
-/// [`Reprojector`].
+/// A built PROJ object (a whole transformation or its projection step), waiting in [`POOL`]
+/// for its next [`Reprojector`].
 struct Pooled(Proj);
 
 // SAFETY: the proj crate builds every `Proj` with a PROJ context of its own, and PROJ allows an
@@ -88,18 +88,30 @@ struct Pooled(Proj);
 // so it then stays on that thread).
 unsafe impl Send for Pooled {}
 
-/// Whole transformations given back by dropped [`Reprojector`]s, by pair: their next
-/// `Reprojector` takes one instead of searching PROJ's database again. PROJ chooses the
-/// operation for each point from the point alone, so a used transformation gives the same bits
-/// as a new one.
-static POOL: std::sync::Mutex<Vec<(Crs, Crs, Pooled)>> = std::sync::Mutex::new(Vec::new());
+/// PROJ objects given back by dropped [`Reprojector`]s, by pair and kind (`true`: a projection
+/// step): their next `Reprojector` takes one instead of building it again (a search in PROJ's
+/// database, or at least an open of it: 5-20 ms). PROJ chooses the operation for each point
+/// from the point alone, so a used transformation gives the same bits as a new one.
+static POOL: std::sync::Mutex<Vec<(Crs, Crs, bool, Pooled)>> = std::sync::Mutex::new(Vec::new());
+
+/// A PROJ object of the pair and kind from [`POOL`], if one waits there.
+fn from_pool(from: Crs, to: Crs, step: bool) -> Option<Proj> {
+    let mut pool = POOL.lock().ok()?;
+    let i = pool
+        .iter()
+        .position(|(f, t, s, _)| (*f, *t, *s) == (from, to, step))?;
+    Some(pool.swap_remove(i).3.0)
+}
 
 impl Drop for Reprojector {
     fn drop(&mut self) {
-        if let Some(proj) = self.proj.take()
-            && let Ok(mut pool) = POOL.lock()
-        {
-            pool.push((self.from, self.to, Pooled(proj)));
+        if let Ok(mut pool) = POOL.lock() {
+            if let Some(proj) = self.proj.take() {
+                pool.push((self.from, self.to, false, Pooled(proj)));
+            }
+            if let Some(step) = self.step.take() {
+                pool.push((self.from, self.to, true, Pooled(step)));
+            }
         }
     }
 }
@@ -122,14 +134,12 @@ impl Reprojector {
                 .find(|(f, t, _)| (*f, *t) == (from, to))
                 .map(|(_, _, d)| d.clone())
         });
-        if let Some(step) = known.and_then(|d| Proj::new(&d).ok()) {
+        if let Some(step) =
+            known.and_then(|d| from_pool(from, to, true).or_else(|| Proj::new(&d).ok()))
+        {
             return Ok(built(None, Some(step)));
         }
-        let pooled = POOL.lock().ok().and_then(|mut pool| {
-            let i = pool.iter().position(|(f, t, _)| (*f, *t) == (from, to))?;
-            Some(pool.swap_remove(i).2.0)
-        });
-        if let Some(proj) = pooled {
+        if let Some(proj) = from_pool(from, to, false) {
             return Ok(built(Some(proj), None));
         }
         if let Some(proj) = known_pipeline(from, to).and_then(|text| Proj::new(text).ok()) {
@@ -381,7 +391,7 @@ mod tests {
             POOL.lock()
                 .unwrap()
                 .iter()
-                .filter(|(f, t, _)| (*f, *t) == (cc49, Crs::WGS84))
+                .filter(|(f, t, step, _)| (*f, *t, *step) == (cc49, Crs::WGS84, false))
                 .count()
         };
         let (a, b) = (
@@ -397,6 +407,30 @@ mod tests {
         assert_eq!(waiting(), 1);
         drop(c);
         assert_eq!(waiting(), 2);
+    }
+
+    /// A dropped projection step waits in the pool too, and the next transformation of its
+    /// pair takes it instead of opening PROJ's database again (a pair no other test builds).
+    #[test]
+    fn dropped_projection_steps_are_taken_again() {
+        let utm = Crs::epsg(32631);
+        let waiting = || {
+            POOL.lock()
+                .unwrap()
+                .iter()
+                .filter(|(f, t, step, _)| (*f, *t, *step) == (Crs::WGS84, utm, true))
+                .count()
+        };
+        let paris = coord! { x: 2.35, y: 48.85 };
+        let first = Reprojector::new(Crs::WGS84, utm).unwrap();
+        let expected = first.coord(paris).unwrap();
+        assert!(first.step.is_some());
+        drop(first);
+        assert_eq!(waiting(), 1);
+        let again = Reprojector::new(Crs::WGS84, utm).unwrap();
+        assert!(again.step.is_some() && again.proj.is_none());
+        assert_eq!(waiting(), 0);
+        assert_eq!(again.coord(paris).unwrap(), expected);
     }
 
     /// The written-out pipelines give PROJ's database choice bit for bit (and fail where it
