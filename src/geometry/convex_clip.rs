@@ -8,10 +8,22 @@
 //! no area). Clipping by every edge of a convex polygon therefore gives the signed area of
 //! `ring ∩ convex`; holes, oriented the other way, subtract themselves.
 //!
-//! Which side a vertex is on comes from geo's robust orientation predicate; the crossing point
-//! itself is computed in floating point (an error of about 1e-16 of the coordinates).
+//! Which side a vertex is on is decided exactly: the side value `d × (p − from)` (`d = to −
+//! from`) is computed once per vertex in floating point and its sign is taken when it clears
+//! Shewchuk's static error bound for orientation (`(3 + 16ε)ε·(|left| + |right|)`, the fast
+//! path of geo's robust predicate); only a vertex within that bound of the line goes through
+//! geo's robust (adaptive exact) predicate. The crossing point is computed in floating point
+//! from the two side values already at hand (an error of about 1e-16 of the coordinates).
 
 use geo::{Coord, Kernel, Orientation};
+
+/// Shewchuk's `ccwerrboundA`, `(3 + 16ε)ε` with ε = 2⁻⁵³: when `|l − r|` exceeds this times
+/// `|l| + |r|` (`l`, `r` the two rounded products of a 2 × 2 orientation determinant of
+/// rounded differences), the rounded determinant has the exact determinant's sign
+/// (Shewchuk 1997, "Adaptive precision floating-point arithmetic and fast robust geometric
+/// predicates", section 4.2; the same constant as in the `robust` crate behind geo).
+const ORIENT_ERROR_BOUND: f64 = (3.0 + 16.0 * EPS) * EPS;
+const EPS: f64 = f64::EPSILON / 2.0;
 
 /// A closed half-plane: the points on the left of the directed line through `from` and `to`
 /// (or on it). The inside of a counter-clockwise convex polygon is the intersection of the
@@ -25,21 +37,132 @@ pub struct HalfPlane {
 }
 
 impl HalfPlane {
-    /// Whether `p` is inside or on the line.
+    /// Whether `p` is inside or on the line (exact: the same answer as geo's robust
+    /// orientation predicate).
+    ///
+    /// ```
+    /// use geo::coord;
+    /// use qpv::geometry::convex_clip::HalfPlane;
+    /// let left_of_up = HalfPlane { from: coord! { x: 0.0, y: 0.0 }, to: coord! { x: 0.0, y: 1.0 } };
+    /// assert!(left_of_up.contains(coord! { x: -1e-300, y: 5.0 }));
+    /// assert!(left_of_up.contains(coord! { x: 0.0, y: -7.0 })); // on the line
+    /// assert!(!left_of_up.contains(coord! { x: 1e-300, y: 5.0 }));
+    /// ```
+    #[inline]
     pub fn contains(&self, p: Coord<f64>) -> bool {
-        geo::kernels::RobustKernel::orient2d(self.from, self.to, p) != Orientation::Clockwise
+        Line::new(self).side(p).1
     }
 
-    /// Where the segment `a`–`b` (one end inside, the other outside) crosses the line.
-    fn crossing(&self, a: Coord<f64>, b: Coord<f64>) -> Coord<f64> {
-        let d = self.to - self.from;
-        let side = |p: Coord<f64>| d.x * (p.y - self.from.y) - d.y * (p.x - self.from.x);
-        let (sa, sb) = (side(a), side(b));
-        let t = sa / (sa - sb);
-        Coord {
-            x: a.x + t * (b.x - a.x),
-            y: a.y + t * (b.y - a.y),
+    /// The exact predicate: geo's robust orientation test.
+    #[cold]
+    #[inline(never)]
+    fn contains_exactly(&self, p: Coord<f64>) -> bool {
+        geo::kernels::RobustKernel::orient2d(self.from, self.to, p) != Orientation::Clockwise
+    }
+}
+
+/// A half-plane's line prepared for many side tests (its direction computed once).
+#[derive(Clone, Copy)]
+struct Line<'a> {
+    plane: &'a HalfPlane,
+    d: Coord<f64>,
+}
+
+impl<'a> Line<'a> {
+    #[inline]
+    fn new(plane: &'a HalfPlane) -> Self {
+        Line {
+            plane,
+            d: plane.to - plane.from,
         }
+    }
+
+    /// The side value `d × (p − from)` (positive on the left) and whether `p` is inside (on
+    /// the left or on the line), decided exactly.
+    ///
+    /// The value is `robust::orient2d(to, p, from)`'s floating-point determinant operation for
+    /// operation (`(to − from).x·(p − from).y − (to − from).y·(p − from).x`), whose exact value
+    /// has the sign of `orient2d(from, to, p)` (a cyclic permutation): beyond the static error
+    /// bound its sign is the exact sign, within it geo's robust predicate decides.
+    #[inline(always)]
+    fn side(&self, p: Coord<f64>) -> (f64, bool) {
+        let (side, bound) = self.filtered(p);
+        let inside = if side > bound {
+            true
+        } else if -side > bound {
+            false
+        } else {
+            self.plane.contains_exactly(p)
+        };
+        (side, inside)
+    }
+
+    /// The floating-point side value of `p` and its error bound: beyond the bound, the value
+    /// has the sign of the exact one.
+    #[inline(always)]
+    fn filtered(&self, p: Coord<f64>) -> (f64, f64) {
+        let from = self.plane.from;
+        let left = self.d.x * (p.y - from.y);
+        let right = self.d.y * (p.x - from.x);
+        // The smallest normal number covers products that underflow (absolute errors).
+        let bound = ORIENT_ERROR_BOUND * (left.abs() + right.abs()) + f64::MIN_POSITIVE;
+        (left - right, bound)
+    }
+
+    /// An error bound valid for the side value of every point of `bounds`: the per-point
+    /// bound grows with `|d.x|·|p.y − from.y|` and `|d.y|·|p.x − from.x|`, each at most its
+    /// value at the farther edge of the box (floating-point rounding is monotonic), so this
+    /// bound, computed with the same operations from those extremes, is at least every
+    /// point's.
+    #[inline]
+    fn band(&self, bounds: &Bounds) -> f64 {
+        let from = self.plane.from;
+        let Bounds { min, max } = *bounds;
+        let dy = (max.y - from.y).abs().max((min.y - from.y).abs());
+        let dx = (max.x - from.x).abs().max((min.x - from.x).abs());
+        ORIENT_ERROR_BOUND * (self.d.x.abs() * dy + self.d.y.abs() * dx) + f64::MIN_POSITIVE
+    }
+
+    /// As [`Line::side`] for a point of the box `band` was computed for ([`Line::band`]).
+    #[inline(always)]
+    fn side_within(&self, p: Coord<f64>, band: f64) -> (f64, bool) {
+        let from = self.plane.from;
+        let side = self.d.x * (p.y - from.y) - self.d.y * (p.x - from.x);
+        let inside = if side > band {
+            true
+        } else if side < -band {
+            false
+        } else {
+            self.plane.contains_exactly(p)
+        };
+        (side, inside)
+    }
+
+    /// Whether every point of `bounds` is strictly inside, by the static filter alone (`false`
+    /// when it cannot tell): the side value is affine in the point, so its least value over
+    /// the box is at the corner picked by the signs of the line's direction, and a corner
+    /// whose floating-point side value clears the error bound has an exact side value of
+    /// that sign.
+    #[inline]
+    fn holds(&self, bounds: &Bounds) -> bool {
+        let Bounds { min, max } = *bounds;
+        let low = Coord {
+            x: if self.d.y > 0.0 { max.x } else { min.x },
+            y: if self.d.x > 0.0 { min.y } else { max.y },
+        };
+        let (side, bound) = self.filtered(low);
+        side > bound
+    }
+}
+
+/// Where the segment `a`–`b` (one end inside, the other outside) crosses the line, from the
+/// side values `sa`, `sb` of its ends.
+#[inline(always)]
+fn crossing(a: Coord<f64>, sa: f64, b: Coord<f64>, sb: f64) -> Coord<f64> {
+    let t = sa / (sa - sb);
+    Coord {
+        x: a.x + t * (b.x - a.x),
+        y: a.y + t * (b.y - a.y),
     }
 }
 
@@ -85,48 +208,141 @@ pub fn clipped_signed_area(
 /// `ring` clipped by every half-plane of `planes` (Sutherland–Hodgman), open, in `scratch`'s
 /// buffer. For a convex ring the result is the convex intersection; for a non-convex one it
 /// may run back and forth along a clipping line (degenerate edges, no area).
+///
+/// A pass whose line leaves the ring's whole bounding box inside (one exact corner test) is
+/// skipped: it would give the ring itself.
 pub fn clip_ring<'s>(
     ring: &[Coord<f64>],
     planes: &[HalfPlane],
     scratch: &'s mut ClipScratch,
 ) -> &'s [Coord<f64>] {
     let ClipScratch { a, b } = scratch;
-    let Some((first, rest)) = planes.split_first() else {
+    let mut bounds = Bounds::of(ring);
+    let mut planes = planes.iter();
+    // The first pass that changes the ring reads the ring itself (no copy), the others go
+    // back and forth between the two buffers.
+    let mut changed = false;
+    for plane in planes.by_ref() {
+        if Line::new(plane).holds(&bounds) {
+            continue;
+        }
+        if let Some(out) = clip_by(ring, &bounds, plane, a) {
+            (bounds, changed) = (out, true);
+            break;
+        }
+    }
+    if !changed {
         a.clear();
         a.extend_from_slice(ring);
         return a;
-    };
-    // The first pass reads the ring itself (no copy), the others go back and forth.
-    clip_by(ring, first, a);
-    for plane in rest {
+    }
+    for plane in planes {
         if a.is_empty() {
             break;
         }
-        clip_by(a, plane, b);
-        std::mem::swap(a, b);
+        if Line::new(plane).holds(&bounds) {
+            continue;
+        }
+        if let Some(out) = clip_by(a, &bounds, plane, b) {
+            bounds = out;
+            std::mem::swap(a, b);
+        }
     }
     a
 }
 
-/// One Sutherland–Hodgman pass: the (open) ring `from` clipped by `plane`, into `to`.
-#[inline]
-fn clip_by(from: &[Coord<f64>], plane: &HalfPlane, to: &mut Vec<Coord<f64>>) {
-    to.clear();
-    let Some(&last) = from.last() else {
-        return;
+/// A box holding every vertex of a ring whose coordinates are not NaN (a vertex with a NaN
+/// coordinate is on every line for the predicate, so inside every half-plane).
+#[derive(Clone, Copy)]
+struct Bounds {
+    min: Coord<f64>,
+    max: Coord<f64>,
+}
+
+impl Bounds {
+    /// No vertex yet.
+    const EMPTY: Bounds = Bounds {
+        min: Coord {
+            x: f64::INFINITY,
+            y: f64::INFINITY,
+        },
+        max: Coord {
+            x: f64::NEG_INFINITY,
+            y: f64::NEG_INFINITY,
+        },
     };
+
+    fn of(ring: &[Coord<f64>]) -> Bounds {
+        let mut bounds = Bounds::EMPTY;
+        for &p in ring {
+            bounds.add(p);
+        }
+        bounds
+    }
+
+    #[inline(always)]
+    fn add(&mut self, p: Coord<f64>) {
+        // Comparisons rather than `f64::min`: a NaN coordinate leaves the box as it is.
+        self.min.x = if p.x < self.min.x { p.x } else { self.min.x };
+        self.min.y = if p.y < self.min.y { p.y } else { self.min.y };
+        self.max.x = if p.x > self.max.x { p.x } else { self.max.x };
+        self.max.y = if p.y > self.max.y { p.y } else { self.max.y };
+    }
+}
+
+/// One Sutherland–Hodgman pass: the (open) ring `from`, whose vertices are in `bounds`,
+/// clipped by `plane`, into `to`; returns the box of the output, or `None` (and `to` left
+/// alone) when every vertex is inside: the pass would give `from` itself.
+///
+/// Each vertex's side value is computed once and serves both the inside test and the
+/// crossings; the runs of inside vertices are copied whole.
+#[inline]
+fn clip_by(
+    from: &[Coord<f64>],
+    bounds: &Bounds,
+    plane: &HalfPlane,
+    to: &mut Vec<Coord<f64>>,
+) -> Option<Bounds> {
+    let &last = from.last()?;
+    let line = Line::new(plane);
+    let band = line.band(bounds);
+    let mut out = Bounds::EMPTY;
     let mut prev = last;
-    let mut prev_in = plane.contains(prev);
-    for &cur in from {
-        let cur_in = plane.contains(cur);
+    let (mut prev_side, mut prev_in) = line.side_within(prev, band);
+    // Where the run of inside vertices being read started, and whether `to` was cleared.
+    let (mut run, mut started) = (0, false);
+    for (i, &cur) in from.iter().enumerate() {
+        let (cur_side, cur_in) = line.side_within(cur, band);
         if cur_in != prev_in {
-            to.push(plane.crossing(prev, cur));
+            if !started {
+                to.clear();
+                started = true;
+            }
+            if !cur_in {
+                to.extend_from_slice(&from[run..i]);
+            }
+            let c = crossing(prev, prev_side, cur, cur_side);
+            out.add(c);
+            to.push(c);
+            run = i;
         }
         if cur_in {
-            to.push(cur);
+            out.add(cur);
         }
-        (prev, prev_in) = (cur, cur_in);
+        (prev, prev_side, prev_in) = (cur, cur_side, cur_in);
     }
+    if !started {
+        // No crossing: every vertex inside (the identity) or every one outside (nothing).
+        if prev_in {
+            return None;
+        }
+        to.clear();
+        return Some(out);
+    }
+    if prev_in {
+        to.extend_from_slice(&from[run..]);
+    }
+    Some(out)
 }
 
 /// Shoelace signed area of an open or closed ring, counter-clockwise positive.
@@ -194,5 +410,218 @@ mod tests {
             to: coord! { x: 5.0, y: 1.0 },
         };
         assert_eq!(clipped_signed_area(&ring, &[everything], &mut s), 1.0);
+    }
+
+    /// The clipping of ca7883b, verbatim but for names: geo's robust predicate for every
+    /// vertex, the crossing's side values computed again, every pass done. The oracle of the
+    /// same points to the bit.
+    mod plain {
+        use geo::{Coord, Kernel, Orientation};
+
+        use super::HalfPlane;
+
+        fn contains(plane: &HalfPlane, p: Coord<f64>) -> bool {
+            geo::kernels::RobustKernel::orient2d(plane.from, plane.to, p) != Orientation::Clockwise
+        }
+
+        fn crossing(plane: &HalfPlane, a: Coord<f64>, b: Coord<f64>) -> Coord<f64> {
+            let d = plane.to - plane.from;
+            let side = |p: Coord<f64>| d.x * (p.y - plane.from.y) - d.y * (p.x - plane.from.x);
+            let (sa, sb) = (side(a), side(b));
+            let t = sa / (sa - sb);
+            Coord {
+                x: a.x + t * (b.x - a.x),
+                y: a.y + t * (b.y - a.y),
+            }
+        }
+
+        pub fn clip_ring(ring: &[Coord<f64>], planes: &[HalfPlane]) -> Vec<Coord<f64>> {
+            let mut a = ring.to_vec();
+            for plane in planes {
+                if a.is_empty() {
+                    break;
+                }
+                let mut b = Vec::new();
+                let Some(&last) = a.last() else {
+                    break;
+                };
+                let mut prev = last;
+                let mut prev_in = contains(plane, prev);
+                for &cur in &a {
+                    let cur_in = contains(plane, cur);
+                    if cur_in != prev_in {
+                        b.push(crossing(plane, prev, cur));
+                    }
+                    if cur_in {
+                        b.push(cur);
+                    }
+                    (prev, prev_in) = (cur, cur_in);
+                }
+                a = b;
+            }
+            a
+        }
+    }
+
+    fn bits(ring: &[Coord<f64>]) -> Vec<(u64, u64)> {
+        ring.iter()
+            .map(|c| (c.x.to_bits(), c.y.to_bits()))
+            .collect()
+    }
+
+    /// `x` moved by `ulps` units in the last place (toward +∞ for positive `ulps`).
+    fn nudge(x: f64, ulps: i64) -> f64 {
+        let mut x = x;
+        for _ in 0..ulps.unsigned_abs() {
+            x = if ulps > 0 { x.next_up() } else { x.next_down() };
+        }
+        x
+    }
+
+    /// A point on or within a few ulps of the line through `from` and `to`, or anywhere.
+    fn point_near(from: Coord<f64>, to: Coord<f64>) -> impl Strategy<Value = Coord<f64>> {
+        prop_oneof![
+            // On the line up to the rounding of `from + t (to − from)`, then nudged.
+            (-2.0f64..3.0, -3i64..=3, -3i64..=3).prop_map(move |(t, ux, uy)| {
+                let p = from + (to - from) * t;
+                coord! { x: nudge(p.x, ux), y: nudge(p.y, uy) }
+            }),
+            // Exactly on the line: `from + k (to − from)` for a small integer k, exact when the
+            // coordinates are small integers.
+            (-4i32..6).prop_map(move |k| from + (to - from) * f64::from(k)),
+            Just(from),
+            Just(to),
+            (-2000.0f64..2000.0, -2000.0f64..2000.0).prop_map(|(x, y)| coord! { x: x, y: y }),
+        ]
+    }
+
+    fn any_coord() -> impl Strategy<Value = Coord<f64>> {
+        prop_oneof![
+            // Small integers: many exactly collinear triples.
+            (-8i32..8, -8i32..8).prop_map(|(x, y)| coord! { x: f64::from(x), y: f64::from(y) }),
+            // Local Lambert-93 metres (what disc_cover passes).
+            (-3000.0f64..3000.0, -3000.0f64..3000.0).prop_map(|(x, y)| coord! { x: x, y: y }),
+            // Raw Lambert-93 magnitudes.
+            (900_000.0f64..1_000_000.0, 6_700_000.0f64..6_800_000.0)
+                .prop_map(|(x, y)| coord! { x: x, y: y }),
+        ]
+    }
+
+    fn plane_and_points() -> impl Strategy<Value = (HalfPlane, Vec<Coord<f64>>)> {
+        (any_coord(), any_coord()).prop_flat_map(|(from, to)| {
+            (
+                Just(HalfPlane { from, to }),
+                proptest::collection::vec(point_near(from, to), 1..40),
+            )
+        })
+    }
+
+    use proptest::prelude::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(2000))]
+
+        /// The filtered side test (per point, and with the bound of a box holding the points)
+        /// says inside exactly when geo's robust predicate does, on random, nearly collinear
+        /// and exactly collinear points.
+        #[test]
+        fn the_filtered_side_test_is_the_robust_predicate((plane, points) in plane_and_points()) {
+            let line = Line::new(&plane);
+            let bounds = Bounds::of(&points);
+            let band = line.band(&bounds);
+            for &p in &points {
+                let robust = geo::kernels::RobustKernel::orient2d(plane.from, plane.to, p)
+                    != Orientation::Clockwise;
+                prop_assert_eq!(line.side(p).1, robust);
+                prop_assert_eq!(plane.contains(p), robust);
+                prop_assert_eq!(line.side_within(p, band).1, robust);
+                // The side value is the one the crossing formula of ca7883b used.
+                let d = plane.to - plane.from;
+                let side = d.x * (p.y - plane.from.y) - d.y * (p.x - plane.from.x);
+                prop_assert_eq!(line.side_within(p, band).0.to_bits(), side.to_bits());
+            }
+            // A box said to be inside has every point inside.
+            if line.holds(&bounds) {
+                prop_assert!(points.iter().all(|&p| plane.contains(p)));
+            }
+        }
+
+        /// Clipping a ring (random, with vertices on and near the lines) gives the very points
+        /// of the plain pass-by-pass clipping of ca7883b, to the bit.
+        #[test]
+        fn clipping_gives_the_points_of_the_plain_clipping(
+            (plane, ring) in plane_and_points(),
+            more in proptest::collection::vec((any_coord(), any_coord()), 0..12),
+        ) {
+            let mut planes = vec![plane];
+            planes.extend(more.into_iter().map(|(from, to)| HalfPlane { from, to }));
+            let mut scratch = ClipScratch::default();
+            let fast = clip_ring(&ring, &planes, &mut scratch).to_vec();
+            prop_assert_eq!(bits(&fast), bits(&plain::clip_ring(&ring, &planes)));
+        }
+
+        /// The same with the planes of a regular polygon's edges around the ring (the shape
+        /// of disc_cover's clips: many passes, most leaving the ring whole).
+        #[test]
+        fn clipping_by_a_polygon_gives_the_points_of_the_plain_clipping(
+            ring in proptest::collection::vec(
+                (-1000.0f64..1000.0, -1000.0f64..1000.0).prop_map(|(x, y)| coord! { x: x, y: y }),
+                3..60,
+            ),
+            centre in (-800.0f64..800.0, -800.0f64..800.0),
+            radius in 10.0f64..1500.0,
+            sides in 8usize..130,
+        ) {
+            let step = std::f64::consts::TAU / sides as f64;
+            let vertex = |k: usize| {
+                let a = step * k as f64;
+                coord! { x: centre.0 + radius * a.cos(), y: centre.1 + radius * a.sin() }
+            };
+            let planes: Vec<HalfPlane> = (0..sides)
+                .map(|k| HalfPlane { from: vertex(k), to: vertex((k + 1) % sides) })
+                .collect();
+            let mut scratch = ClipScratch::default();
+            let fast = clip_ring(&ring, &planes, &mut scratch).to_vec();
+            prop_assert_eq!(bits(&fast), bits(&plain::clip_ring(&ring, &planes)));
+        }
+    }
+
+    #[test]
+    fn degenerate_planes_and_rings_as_the_plain_clipping() {
+        let p = |x: f64, y: f64| coord! { x: x, y: y };
+        let ring = [
+            p(0.0, 0.0),
+            p(2.0, 0.0),
+            p(2.0, 2.0),
+            p(f64::NAN, 1.0),
+            p(0.0, 2.0),
+        ];
+        let planes = [
+            // A point, not a line: every vertex is on it (inside).
+            HalfPlane {
+                from: p(1.0, 1.0),
+                to: p(1.0, 1.0),
+            },
+            // Through two vertices.
+            HalfPlane {
+                from: p(2.0, 0.0),
+                to: p(0.0, 2.0),
+            },
+            HalfPlane {
+                from: p(0.0, 1.0),
+                to: p(1.0, 1.0),
+            },
+        ];
+        for n in 0..=planes.len() {
+            let mut scratch = ClipScratch::default();
+            let fast = clip_ring(&ring, &planes[..n], &mut scratch).to_vec();
+            assert_eq!(
+                bits(&fast),
+                bits(&plain::clip_ring(&ring, &planes[..n])),
+                "{n} planes"
+            );
+        }
+        let mut scratch = ClipScratch::default();
+        assert!(clip_ring(&[], &planes, &mut scratch).is_empty());
     }
 }
