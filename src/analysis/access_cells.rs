@@ -110,20 +110,25 @@ impl AccessCells {
             // vectors are not copied as they grow (room never used is never touched either).
             let cells = (bytes / 64).min(1 << 28);
             part.cells.reserve(cells);
-            part.inhabitants.reserve(cells);
+            if kind != DemandKind::Inhabitants {
+                part.inhabitants.reserve(cells);
+            }
             part
         };
         let add = |part: &mut Part, cell: CellView<'_>| {
-            part.inhabitants.push(cell.values.ind);
+            if kind != DemandKind::Inhabitants {
+                part.inhabitants.push(cell.values.ind);
+            }
             b.add(&mut part.cells, cell);
         };
         let parts = read_grid_parts(path, crs, part, add)?;
         let count: usize = parts.iter().map(|p| p.cells.len()).sum();
-        // Summed in grid order, as cell by cell.
-        let population = parts
-            .iter()
-            .flat_map(|p| &p.inhabitants)
-            .fold(0.0, |sum, ind| sum + ind);
+        // Summed in grid order, as cell by cell; the demand is the inhabitants when they are
+        // the demand (not kept twice).
+        let population = parts.iter().fold(0.0, |sum, p| match kind {
+            DemandKind::Inhabitants => p.cells.demand.iter().fold(sum, |s, d| s + d.demand),
+            DemandKind::PoorHouseholds => p.inhabitants.iter().fold(sum, |s, ind| s + ind),
+        });
         let mut parts = parts.into_iter();
         let Some(first) = parts.next() else {
             return Ok(b.finish());
@@ -241,8 +246,8 @@ impl IdBlock {
     }
 }
 
-/// The cells of one part of a grid file, and the inhabitants of each (the population is
-/// summed in grid order once the parts are joined).
+/// The cells of one part of a grid file, and the inhabitants of each when they are not the
+/// demand (the population is summed in grid order once the parts are joined).
 struct Part {
     cells: AccessCells,
     inhabitants: Vec<f64>,
@@ -296,11 +301,6 @@ impl CellsBuilder {
                 ..AccessCells::default()
             },
         }
-    }
-
-    /// Makes room for `cells` more cells.
-    pub fn reserve(&mut self, cells: usize) {
-        self.cells.reserve(cells);
     }
 
     /// Adds the next cell.

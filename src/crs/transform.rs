@@ -382,18 +382,21 @@ mod tests {
         );
     }
 
+    /// How many PROJ objects of the pair and kind (`true`: a projection step) wait in the pool.
+    fn waiting_in_pool(from: Crs, to: Crs, step: bool) -> usize {
+        POOL.lock()
+            .unwrap()
+            .iter()
+            .filter(|(f, t, s, _)| (*f, *t, *s) == (from, to, step))
+            .count()
+    }
+
     /// A dropped transformation waits in the pool and the next one of its pair takes it (a
     /// pair no other test builds, so the count is exact).
     #[test]
     fn dropped_transformations_are_taken_again() {
         let cc49 = Crs::epsg(3949);
-        let waiting = || {
-            POOL.lock()
-                .unwrap()
-                .iter()
-                .filter(|(f, t, step, _)| (*f, *t, *step) == (cc49, Crs::WGS84, false))
-                .count()
-        };
+        let waiting = || waiting_in_pool(cc49, Crs::WGS84, false);
         let (a, b) = (
             Reprojector::new(cc49, Crs::WGS84).unwrap(),
             Reprojector::new(cc49, Crs::WGS84).unwrap(),
@@ -414,13 +417,7 @@ mod tests {
     #[test]
     fn dropped_projection_steps_are_taken_again() {
         let utm = Crs::epsg(32631);
-        let waiting = || {
-            POOL.lock()
-                .unwrap()
-                .iter()
-                .filter(|(f, t, step, _)| (*f, *t, *step) == (Crs::WGS84, utm, true))
-                .count()
-        };
+        let waiting = || waiting_in_pool(Crs::WGS84, utm, true);
         let paris = coord! { x: 2.35, y: 48.85 };
         let first = Reprojector::new(Crs::WGS84, utm).unwrap();
         let expected = first.coord(paris).unwrap();

@@ -359,6 +359,13 @@ pub fn signed_area(ring: &[Coord<f64>]) -> f64 {
     twice / 2.0
 }
 
+/// The clipping before the side values were shared, kept in tests/reference_disc_cover/ as
+/// the oracle of tests/coverage_area_bits.rs: geo's robust predicate for every vertex, the
+/// crossing's side values computed again, every pass done.
+#[cfg(test)]
+#[path = "../../tests/reference_disc_cover/convex_clip.rs"]
+mod reference;
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -412,54 +419,22 @@ mod tests {
         assert_eq!(clipped_signed_area(&ring, &[everything], &mut s), 1.0);
     }
 
-    /// The clipping of ca7883b, verbatim but for names: geo's robust predicate for every
-    /// vertex, the crossing's side values computed again, every pass done. The oracle of the
-    /// same points to the bit.
+    /// The plain clipping as the oracle of the same points to the bit.
     mod plain {
-        use geo::{Coord, Kernel, Orientation};
+        use geo::Coord;
 
+        use super::super::reference;
         use super::HalfPlane;
 
-        fn contains(plane: &HalfPlane, p: Coord<f64>) -> bool {
-            geo::kernels::RobustKernel::orient2d(plane.from, plane.to, p) != Orientation::Clockwise
-        }
-
-        fn crossing(plane: &HalfPlane, a: Coord<f64>, b: Coord<f64>) -> Coord<f64> {
-            let d = plane.to - plane.from;
-            let side = |p: Coord<f64>| d.x * (p.y - plane.from.y) - d.y * (p.x - plane.from.x);
-            let (sa, sb) = (side(a), side(b));
-            let t = sa / (sa - sb);
-            Coord {
-                x: a.x + t * (b.x - a.x),
-                y: a.y + t * (b.y - a.y),
-            }
-        }
-
         pub fn clip_ring(ring: &[Coord<f64>], planes: &[HalfPlane]) -> Vec<Coord<f64>> {
-            let mut a = ring.to_vec();
-            for plane in planes {
-                if a.is_empty() {
-                    break;
-                }
-                let mut b = Vec::new();
-                let Some(&last) = a.last() else {
-                    break;
-                };
-                let mut prev = last;
-                let mut prev_in = contains(plane, prev);
-                for &cur in &a {
-                    let cur_in = contains(plane, cur);
-                    if cur_in != prev_in {
-                        b.push(crossing(plane, prev, cur));
-                    }
-                    if cur_in {
-                        b.push(cur);
-                    }
-                    (prev, prev_in) = (cur, cur_in);
-                }
-                a = b;
-            }
-            a
+            let planes: Vec<reference::HalfPlane> = planes
+                .iter()
+                .map(|p| reference::HalfPlane {
+                    from: p.from,
+                    to: p.to,
+                })
+                .collect();
+            reference::clip_ring(ring, &planes, &mut reference::ClipScratch::default()).to_vec()
         }
     }
 

@@ -7,7 +7,7 @@
 
 use std::path::Path;
 
-use geo::{Coord, LineString, Polygon, Rect};
+use geo::{Coord, Rect};
 
 use crate::crs::{Crs, ToMetric};
 use crate::error::{Error, Location, Result};
@@ -481,12 +481,13 @@ fn grid_cell(
     to_metric: &ToMetric,
 ) -> Result<GridCell, crate::crs::Implausible> {
     let ring = cell_corners(to_metric, corner, inspire.size)?;
-    Ok(GridCell {
-        id: id.to_string(),
-        polygon: Polygon::new(LineString(ring.to_vec()), vec![]),
-        values: grid_values(numbers),
+    let view = CellView {
+        id,
+        ring: &ring,
+        values: &grid_values(numbers),
         imputed,
-    })
+    };
+    Ok(view.to_cell())
 }
 
 /// The columns of a Filosofi grid table.
@@ -696,6 +697,7 @@ fn grid_values(n: [f64; 11]) -> GridValues {
 mod tests {
     use super::*;
     use crate::io::table::TableOptions;
+    use geo::{LineString, Polygon};
     use proptest::prelude::*;
     use std::collections::HashSet;
 

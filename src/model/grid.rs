@@ -131,20 +131,7 @@ impl CellView<'_> {
 
     /// The bounding box of the square (`None` for an empty ring), as the polygon's.
     pub fn bounding_rect(&self) -> Option<geo::Rect<f64>> {
-        let first = *self.ring.first()?;
-        let (min, max) = self.ring.iter().fold((first, first), |(lo, hi), c| {
-            (
-                geo::Coord {
-                    x: lo.x.min(c.x),
-                    y: lo.y.min(c.y),
-                },
-                geo::Coord {
-                    x: hi.x.max(c.x),
-                    y: hi.y.max(c.y),
-                },
-            )
-        });
-        Some(geo::Rect::new(min, max))
+        crate::geometry::bounds::of_points(self.ring.iter().copied())
     }
 
     /// See [`GridCell::centre`].
