@@ -196,6 +196,22 @@ impl AccessCells {
         block.id(i - block.first)
     }
 
+    /// The ids of the cells `rows`, in order: [`Self::id`] of each, without searching for
+    /// each one's block.
+    pub fn ids(&self, rows: std::ops::Range<usize>) -> impl Iterator<Item = &str> + '_ {
+        let mut b = self
+            .ids
+            .partition_point(|b| b.first <= rows.start)
+            .saturating_sub(1);
+        rows.map(move |i| {
+            // Past the end of a block: on to the next (skipping empty ones).
+            while i >= self.ids[b].first + self.ids[b].ends.len() {
+                b += 1;
+            }
+            self.ids[b].id(i - self.ids[b].first)
+        })
+    }
+
     /// The polygon of cell `i`, if polygons were kept.
     pub fn polygon(&self, i: usize) -> Option<&Polygon<f64>> {
         self.polygons.as_ref().map(|p| &p[i])

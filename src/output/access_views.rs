@@ -201,14 +201,15 @@ fn cell_columns(report: &AccessReport) -> Vec<String> {
     columns
 }
 
-/// Rows per block of the `--scores` file formatted at once (by one thread).
-const SCORE_ROWS: usize = 1 << 14;
+/// Rows per block of the `--scores` file formatted at once (by one thread): small enough that
+/// the blocks in flight take little memory (fresh memory is costly to touch).
+const SCORE_ROWS: usize = 1 << 12;
 
 /// Writes one CSV row per cell (id, demand, in_communes, `score_<method>`): the `--scores`
 /// file, of a million rows on a national grid. Byte for byte the rows of the layer's values
 /// through the plain [`super::csv_style::CsvStyle`] (numbers as JSON writes them, non-finite ones empty, ids
 /// neutralised against formulas), formatted straight into bytes in blocks of rows, blocks
-/// in parallel and written in order.
+/// in parallel, and written in order by this thread while the next blocks are formatted.
 ///
 /// # Errors
 /// A write error.
@@ -223,27 +224,42 @@ pub fn write_cell_scores(
     w.write_all(&head).map_err(io_err)?;
     let scores: Vec<&[f64]> = report.methods.iter().map(|m| m.scores.as_slice()).collect();
     let starts: Vec<usize> = (0..cells.len()).step_by(SCORE_ROWS).collect();
-    // A few blocks per thread at a time: memory stays bounded whatever the grid.
-    for batch in starts.chunks(4 * rayon::current_num_threads().max(1)) {
-        let blocks: Vec<Vec<u8>> = batch
-            .par_iter()
-            .map(|&start| {
-                let end = (start + SCORE_ROWS).min(cells.len());
-                score_rows(cells, &scores, start..end)
-            })
-            .collect();
-        for block in blocks {
-            w.write_all(&block).map_err(io_err)?;
+    // A few blocks per thread at a time, at most two batches waiting: memory stays bounded
+    // whatever the grid.
+    let batch = 4 * rayon::current_num_threads().max(1);
+    std::thread::scope(|s| {
+        let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<Vec<u8>>>(1);
+        let scores = &scores;
+        s.spawn(move || {
+            for batch in starts.chunks(batch) {
+                let blocks = batch
+                    .par_iter()
+                    .map(|&start| {
+                        let end = (start + SCORE_ROWS).min(cells.len());
+                        score_rows(cells, scores, start..end)
+                    })
+                    .collect();
+                // The writer stopped (a write error): nothing more to format.
+                if tx.send(blocks).is_err() {
+                    break;
+                }
+            }
+        });
+        for blocks in rx {
+            for block in blocks {
+                w.write_all(&block).map_err(io_err)?;
+            }
         }
-    }
+        Ok(())
+    })?;
     w.flush().map_err(io_err)
 }
 
 /// The `--scores` rows of the cells `rows`.
 fn score_rows(cells: &AccessCells, scores: &[&[f64]], rows: std::ops::Range<usize>) -> Vec<u8> {
     let mut out = Vec::with_capacity(rows.len() * (48 + 24 * scores.len()));
-    for i in rows {
-        push_text_field(&mut out, cells.id(i).as_bytes());
+    for (i, id) in rows.clone().zip(cells.ids(rows)) {
+        push_text_field(&mut out, id.as_bytes());
         out.push(b',');
         push_json_number(&mut out, cells.demand[i].demand);
         out.push(b',');
@@ -262,11 +278,13 @@ fn score_rows(cells: &AccessCells, scores: &[&[f64]], rows: std::ops::Range<usiz
 }
 
 /// A number as `serde_json` writes it (`json!(v)`, then [`super::csv_style::CsvStyle::cell`]): its shortest
-/// round-trip form, `.0` on integers; nothing for NaN and infinities (JSON null).
+/// round-trip form, `.0` on integers; nothing for NaN and infinities (JSON null). Through
+/// `serde_json`'s own number writer, without the formatting machinery of `write!`.
 fn push_json_number(out: &mut Vec<u8>, v: f64) {
-    use std::io::Write as _;
-    if let Some(n) = serde_json::Number::from_f64(v) {
-        let _ = write!(out, "{n}");
+    use serde_json::ser::{CompactFormatter, Formatter};
+    if v.is_finite() {
+        // Writing into a vector cannot fail.
+        let _ = CompactFormatter.write_f64(out, v);
     }
 }
 
