@@ -25,9 +25,9 @@ use crate::geometry::bounds::{of_points, widened};
 pub struct Plausibility {
     source_geographic: bool,
     /// Area of use of the working CRS in WGS84 degrees, widened by a margin.
-    area_wgs84: Rect<f64>,
+    pub(crate) area_wgs84: Rect<f64>,
     /// The same area as an envelope in the working CRS.
-    area_target: Rect<f64>,
+    pub(crate) area_target: Rect<f64>,
     target: Crs,
 }
 
@@ -141,6 +141,18 @@ impl Plausibility {
             });
         }
         Ok(())
+    }
+
+    /// True when the source CRS is geographic (degrees).
+    pub fn is_geographic_source(&self) -> bool {
+        self.source_geographic
+    }
+
+    /// True when `c` is finite and lies in the working CRS's area (a rectangle, widened by
+    /// a margin): in the identity between projected CRSs, exactly the coordinates that pass
+    /// both [`Self::check_source`] and [`Self::check_target`].
+    pub fn in_target_area(&self, c: Coord<f64>) -> bool {
+        c.x.is_finite() && c.y.is_finite() && self.area_target.intersects(&c)
     }
 
     /// Checks a coordinate after reprojection into the working CRS.

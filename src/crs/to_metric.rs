@@ -85,6 +85,63 @@ impl ToMetric {
         }
     }
 
+    /// The closed ring of the square cell of lower-left `corner` and side `size` (in the
+    /// source CRS): its corners counter-clockwise from `corner`, each checked and
+    /// transformed by [`Self::coord`] in that order, the first failure returned.
+    ///
+    /// # Examples
+    /// ```
+    /// use qpv::crs::{Crs, ToMetric};
+    /// let laea = ToMetric::new(Crs::LAEA_EUROPE, Crs::LAEA_EUROPE).unwrap();
+    /// let ring = laea.cell(geo::coord! { x: 4079600.0, y: 2730200.0 }, 200.0).unwrap();
+    /// assert_eq!((ring[2].x, ring[2].y, ring[4]), (4079800.0, 2730400.0, ring[0]));
+    /// ```
+    ///
+    /// # Performance
+    /// In the identity between projected CRSs (a grid read in its own CRS), a square whose
+    /// lower-left and upper-right corners pass the checks has its four corners inside the
+    /// working CRS's area (a rectangle): the ring is written directly, without checking each
+    /// corner again. Any other cell takes the corners one by one, with the same errors.
+    pub fn cell(&self, corner: Coord<f64>, size: f64) -> Result<[Coord<f64>; 5], Implausible> {
+        let far = Coord {
+            x: corner.x + size,
+            y: corner.y + size,
+        };
+        let corners = [
+            corner,
+            Coord {
+                x: far.x,
+                y: corner.y,
+            },
+            far,
+            Coord {
+                x: corner.x,
+                y: far.y,
+            },
+        ];
+        let source = self.reprojector.from();
+        let direct = self.reprojector.is_identity()
+            && !self.plausibility.is_geographic_source()
+            && [corner, far]
+                .iter()
+                .all(|&c| self.plausibility.in_target_area(c))
+            // The scale is measured at the first corner, as the first `coord` call would.
+            && self
+                .scale
+                .get_or_init(|| self.check_scale(corner, source))
+                .is_ok();
+        let mut ring = [Coord::zero(); 5];
+        if direct {
+            ring[..4].copy_from_slice(&corners);
+        } else {
+            for (slot, c) in ring.iter_mut().zip(corners) {
+                *slot = self.coord(c)?;
+            }
+        }
+        ring[4] = ring[0];
+        Ok(ring)
+    }
+
     /// Checks and transforms every coordinate of a geometry in place; the first failure is
     /// returned and the geometry is then left partly transformed.
     pub fn geometry(&self, g: &mut Geometry<f64>) -> Result<(), Implausible> {
@@ -96,6 +153,86 @@ impl ToMetric {
 mod tests {
     use super::*;
     use geo::coord;
+
+    /// Oracle: the four corners through `coord` one by one, in order (the general way).
+    fn by_corners(m: &ToMetric, c: Coord<f64>, size: f64) -> Result<[Coord<f64>; 5], Implausible> {
+        let far = coord! { x: c.x + size, y: c.y + size };
+        let corners = [
+            c,
+            coord! { x: far.x, y: c.y },
+            far,
+            coord! { x: c.x, y: far.y },
+        ];
+        let mut ring = [Coord::zero(); 5];
+        for (slot, c) in ring.iter_mut().zip(corners) {
+            *slot = m.coord(c)?;
+        }
+        ring[4] = ring[0];
+        Ok(ring)
+    }
+
+    // Cells inside, across and outside each edge of the working CRS's area, in the identity
+    // (the direct way) and through real transformations: the same rings, bit for bit, and
+    // the same first error.
+    #[test]
+    fn cell_rings_are_those_of_the_corners_one_by_one() {
+        for (source, target, size) in [
+            (Crs::LAEA_EUROPE, Crs::LAEA_EUROPE, 200.0),
+            (Crs::LAMBERT93, Crs::LAMBERT93, 1000.0),
+            (Crs::LAEA_EUROPE, Crs::LAMBERT93, 200.0),
+            (Crs::WGS84, Crs::LAMBERT93, 0.01),
+        ] {
+            let probe = ToMetric::new(source, target).unwrap();
+            let area = probe.plausibility.area_target;
+            let mut xs = vec![area.min().x, area.max().x, area.center().x];
+            let mut ys = vec![area.min().y, area.max().y, area.center().y];
+            if source == Crs::WGS84 {
+                let a = probe.plausibility.area_wgs84;
+                (xs, ys) = (
+                    vec![a.min().x, a.max().x, a.center().x, 6.8, 47.6],
+                    vec![a.min().y, a.max().y, a.center().y, 47.6, 6.8],
+                );
+            }
+            let mut cells = 0;
+            for &x in &xs {
+                for &y in &ys {
+                    for dx in [-2.5, -1.0, -0.5, 0.0, 0.5, 1.0] {
+                        for dy in [-2.5, -1.0, -0.5, 0.0, 0.5, 1.0] {
+                            let c = coord! { x: x + dx * size, y: y + dy * size };
+                            // Fresh each time: the scale is measured at the first corner.
+                            let (one, other) = (
+                                ToMetric::new(source, target).unwrap(),
+                                ToMetric::new(source, target).unwrap(),
+                            );
+                            let bits = |r: Result<[Coord<f64>; 5], Implausible>| {
+                                r.map(|ring| ring.map(|c| (c.x.to_bits(), c.y.to_bits())))
+                            };
+                            assert_eq!(
+                                bits(one.cell(c, size)),
+                                bits(by_corners(&other, c, size)),
+                                "{source} -> {target} at {c:?}"
+                            );
+                            cells += 1;
+                        }
+                    }
+                }
+            }
+            assert!(cells >= 324);
+        }
+        // Both ways were taken: a cell inside is direct, one across the edge is not.
+        let m = ToMetric::new(Crs::LAEA_EUROPE, Crs::LAEA_EUROPE).unwrap();
+        let area = m.plausibility.area_target;
+        // Europe's centre first (where the scale is measured), then a cell across the edge.
+        let inside = m
+            .cell(coord! { x: 4321000.0, y: 3210000.0 }, 200.0)
+            .unwrap();
+        assert_eq!(inside[2], coord! { x: 4321200.0, y: 3210200.0 });
+        let edge = area.max();
+        let e = m
+            .cell(coord! { x: edge.x - 100.0, y: edge.y - 300.0 }, 200.0)
+            .unwrap_err();
+        assert!(e.message.contains(&format!("{}", edge.x + 100.0)), "{e:?}");
+    }
 
     #[test]
     fn swapped_lat_lon_is_named() {

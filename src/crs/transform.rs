@@ -163,6 +163,11 @@ impl Reprojector {
         self.to
     }
 
+    /// True when coordinates come out as they go in (the same CRS on both sides).
+    pub fn is_identity(&self) -> bool {
+        self.proj.is_none() && self.step.is_none()
+    }
+
     /// Transforms one coordinate. Non-finite results are errors.
     ///
     /// ```

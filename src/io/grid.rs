@@ -176,7 +176,7 @@ fn read_plain_parts<P: Send>(
             let Ok(to_metric) = to_metric_for(transforms, inspire.crs, target) else {
                 return false;
             };
-            let Ok(ring) = cell_corners(to_metric, corner, inspire.size) else {
+            let Ok(ring) = to_metric.cell(corner, inspire.size) else {
                 return false;
             };
             let view = CellView {
@@ -480,7 +480,7 @@ fn grid_cell(
     numbers: [f64; 11],
     to_metric: &ToMetric,
 ) -> Result<GridCell, crate::crs::Implausible> {
-    let ring = cell_corners(to_metric, corner, inspire.size)?;
+    let ring = to_metric.cell(corner, inspire.size)?;
     let view = CellView {
         id,
         ring: &ring,
@@ -647,35 +647,6 @@ fn to_metric_for(
     Ok(&transforms[slot].1)
 }
 
-/// The closed ring of the square cell of side `size` at `corner`, in the working CRS.
-fn cell_corners(
-    to_metric: &ToMetric,
-    corner: Coord,
-    size: f64,
-) -> Result<[Coord; 5], crate::crs::Implausible> {
-    let corners = [
-        corner,
-        Coord {
-            x: corner.x + size,
-            y: corner.y,
-        },
-        Coord {
-            x: corner.x + size,
-            y: corner.y + size,
-        },
-        Coord {
-            x: corner.x,
-            y: corner.y + size,
-        },
-    ];
-    let mut ring = [Coord::zero(); 5];
-    for (slot, c) in ring.iter_mut().zip(corners) {
-        *slot = to_metric.coord(c)?;
-    }
-    ring[4] = ring[0];
-    Ok(ring)
-}
-
 /// The eleven counts in [`VALUE_COLUMNS`] order as named values.
 fn grid_values(n: [f64; 11]) -> GridValues {
     GridValues {
@@ -763,7 +734,7 @@ mod tests {
                 .imputed
                 .is_some_and(|c| matches!(cell(fields, c), "1" | "true" | "TRUE" | "oui"));
             let to_metric = to_metric_for(&mut transforms, inspire.crs, target)?;
-            match cell_corners(to_metric, corner, size).map(|r| r.to_vec()) {
+            match to_metric.cell(corner, size).map(|r| r.to_vec()) {
                 Ok(ring) => cells.push(GridCell {
                     id: id.to_string(),
                     polygon: Polygon::new(LineString(ring), vec![]),
