@@ -15,7 +15,7 @@ use crate::crs::Crs;
 use crate::error::Result;
 use crate::index::ZoneIndex;
 use crate::io::grid::read_grid_parts;
-use crate::model::{CellView, GridCell, GridValues, Zone};
+use crate::model::{CanonicalId, CellView, GridCell, GridValues, Zone};
 
 use super::access::Demand;
 
@@ -59,9 +59,11 @@ pub struct AccessCells {
     pub demand: Vec<Demand>,
     /// Whether each cell's centre lies in the communes (every cell when there are none).
     pub in_communes: Vec<bool>,
-    /// The ids, in blocks of consecutive cells (one per part of the file read on its own, so
-    /// that joining the parts copies no id).
+    /// The ids, in blocks of consecutive cells (at least one per part of the file read on its
+    /// own, so that joining the parts copies no id).
     ids: Vec<IdBlock>,
+    /// Room to make in the first block of ids.
+    id_room: usize,
     /// Positions of the cells whose bounding box meets a QPV's, ascending, and those cells.
     near: Vec<usize>,
     near_cells: Vec<GridCell>,
@@ -149,7 +151,7 @@ impl AccessCells {
         self.in_communes.reserve(cells);
         match self.ids.last_mut() {
             Some(block) => block.reserve(cells),
-            None => self.ids.push(IdBlock::with_room(self.demand.len(), cells)),
+            None => self.id_room = cells,
         }
     }
 
@@ -189,23 +191,20 @@ impl AccessCells {
     }
 
     /// The id of cell `i`.
-    pub fn id(&self, i: usize) -> &str {
-        // The last block starting at or before `i` (an empty block is followed by one
-        // starting at the same cell, or ends the list).
+    pub fn id(&self, i: usize) -> CellId<'_> {
         let block = &self.ids[self.ids.partition_point(|b| b.first <= i) - 1];
         block.id(i - block.first)
     }
 
     /// The ids of the cells `rows`, in order: [`Self::id`] of each, without searching for
     /// each one's block.
-    pub fn ids(&self, rows: std::ops::Range<usize>) -> impl Iterator<Item = &str> + '_ {
+    pub fn ids(&self, rows: std::ops::Range<usize>) -> impl Iterator<Item = CellId<'_>> + '_ {
         let mut b = self
             .ids
             .partition_point(|b| b.first <= rows.start)
             .saturating_sub(1);
         rows.map(move |i| {
-            // Past the end of a block: on to the next (skipping empty ones).
-            while i >= self.ids[b].first + self.ids[b].ends.len() {
+            while i >= self.ids[b].first + self.ids[b].len() {
                 b += 1;
             }
             self.ids[b].id(i - self.ids[b].first)
@@ -223,42 +222,136 @@ impl AccessCells {
     }
 }
 
-/// The ids of consecutive cells, end to end.
-#[derive(Debug, Clone, Default)]
+/// The id of a cell: its text, or its numbers when written the canonical way (which print
+/// as that text exactly).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CellId<'a> {
+    /// Any id, as read.
+    Text(&'a str),
+    /// A canonical id.
+    Canonical(CanonicalId),
+}
+
+impl CellId<'_> {
+    /// Appends the id as text.
+    pub fn write(self, out: &mut Vec<u8>) {
+        match self {
+            CellId::Text(text) => out.extend_from_slice(text.as_bytes()),
+            CellId::Canonical(id) => id.write(out),
+        }
+    }
+}
+
+impl std::fmt::Display for CellId<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            CellId::Text(text) => f.write_str(text),
+            CellId::Canonical(id) => {
+                let mut text = Vec::with_capacity(32);
+                id.write(&mut text);
+                f.write_str(&String::from_utf8_lossy(&text))
+            }
+        }
+    }
+}
+
+impl Serialize for CellId<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+/// The ids of consecutive cells.
+#[derive(Debug, Clone)]
 struct IdBlock {
     /// The position in the grid of the first cell.
     first: usize,
-    /// The ids, end to end; `ends[j]` is where the id of cell `first + j` ends.
-    text: String,
-    ends: Vec<usize>,
+    ids: BlockIds,
+}
+
+/// The ids of a block: canonical ids of one `(crs, size)` at 8 bytes each (instead of 30 and
+/// more as text), or any ids as text.
+#[derive(Debug, Clone)]
+enum BlockIds {
+    /// Canonical ids of one `(crs, size)`: their corners ([`CanonicalId::corner_key`]).
+    Canonical {
+        crs: u32,
+        size: u32,
+        corners: Vec<u64>,
+    },
+    /// Ids end to end; `ends[j]` is where the id of cell `first + j` ends.
+    Text { text: String, ends: Vec<u32> },
 }
 
 impl IdBlock {
-    /// No id yet, from cell `first` on, with room for `cells` ids.
-    fn with_room(first: usize, cells: usize) -> Self {
-        let mut block = IdBlock {
-            first,
-            ..IdBlock::default()
+    /// A block from cell `first` on, of the kind of `canonical`, with room for `cells` ids.
+    fn new(first: usize, canonical: Option<CanonicalId>, cells: usize) -> Self {
+        let ids = match canonical {
+            Some(id) => BlockIds::Canonical {
+                crs: id.crs,
+                size: id.size,
+                corners: Vec::with_capacity(cells),
+            },
+            // INSPIRE ids take 30 bytes.
+            None => BlockIds::Text {
+                text: String::with_capacity(cells * 30),
+                ends: Vec::with_capacity(cells),
+            },
         };
-        block.reserve(cells);
-        block
+        IdBlock { first, ids }
     }
 
-    /// Makes room for `cells` more ids (INSPIRE ids take 30 bytes).
+    fn len(&self) -> usize {
+        match &self.ids {
+            BlockIds::Canonical { corners, .. } => corners.len(),
+            BlockIds::Text { ends, .. } => ends.len(),
+        }
+    }
+
+    /// Makes room for `cells` more ids.
     fn reserve(&mut self, cells: usize) {
-        self.text.reserve(cells * 30);
-        self.ends.reserve(cells);
+        match &mut self.ids {
+            BlockIds::Canonical { corners, .. } => corners.reserve(cells),
+            BlockIds::Text { text, ends } => {
+                text.reserve(cells * 30);
+                ends.reserve(cells);
+            }
+        }
     }
 
-    fn push(&mut self, id: &str) {
-        self.text.push_str(id);
-        self.ends.push(self.text.len());
+    /// Adds the next id; `false` when this block cannot hold it (a canonical block holds
+    /// canonical ids of its `(crs, size)` only; a text block up to 4 GiB of text).
+    fn push(&mut self, id: &str, canonical: Option<CanonicalId>) -> bool {
+        match (&mut self.ids, canonical) {
+            (BlockIds::Canonical { crs, size, corners }, Some(c))
+                if (c.crs, c.size) == (*crs, *size) =>
+            {
+                corners.push(c.corner_key());
+                true
+            }
+            (BlockIds::Canonical { .. }, _) => false,
+            (BlockIds::Text { text, ends }, _) => match u32::try_from(text.len() + id.len()) {
+                Ok(end) => {
+                    text.push_str(id);
+                    ends.push(end);
+                    true
+                }
+                Err(_) => false,
+            },
+        }
     }
 
     /// The id of cell `first + j`.
-    fn id(&self, j: usize) -> &str {
-        let start = if j == 0 { 0 } else { self.ends[j - 1] };
-        &self.text[start..self.ends[j]]
+    fn id(&self, j: usize) -> CellId<'_> {
+        match &self.ids {
+            BlockIds::Canonical { crs, size, corners } => {
+                CellId::Canonical(CanonicalId::from_corner_key(*crs, *size, corners[j]))
+            }
+            BlockIds::Text { text, ends } => {
+                let start = if j == 0 { 0 } else { ends[j - 1] as usize };
+                CellId::Text(&text[start..ends[j] as usize])
+            }
+        }
     }
 }
 
@@ -349,11 +442,14 @@ impl CellsBuilder {
                 .as_ref()
                 .is_none_or(|c| c.containing(centre).is_some()),
         );
-        if out.ids.is_empty() {
-            out.ids.push(IdBlock::with_room(i, 0));
-        }
-        if let Some(block) = out.ids.last_mut() {
-            block.push(cell.id);
+        let held = out
+            .ids
+            .last_mut()
+            .is_some_and(|block| block.push(cell.id, cell.canonical));
+        if !held {
+            let mut block = IdBlock::new(i, cell.canonical, std::mem::take(&mut out.id_room));
+            block.push(cell.id, cell.canonical);
+            out.ids.push(block);
         }
         if let Some(polygons) = &mut out.polygons {
             polygons.push(cell.polygon());

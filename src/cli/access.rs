@@ -7,7 +7,7 @@ use clap::{Args, ValueEnum};
 use qpv::analysis::access::AccessMethod;
 use qpv::analysis::access_report::{AccessOptions, DemandKind};
 use qpv::output::OutputFormat;
-use qpv::output::access_views::{AccessGrid, AccessRun, run_access};
+use qpv::output::access_views::{AccessFacilities, AccessGrid, AccessRun, run_access};
 
 use super::GlobalArgs;
 use super::demand_args::DemandArgs;
@@ -165,30 +165,56 @@ pub fn run(args: &AccessArgs, global: &GlobalArgs) -> anyhow::Result<()> {
         methods: args.methods()?,
     };
     common.check_outputs(args.scores.as_ref(), &[])?;
-    let (facilities, _, _) = common.facilities.load_all(crs)?;
-    let zones = common.data.zones(crs)?;
+    let load = || common.facilities.load_all(crs).map(|(f, _, _)| f);
     let grid_input = &common.data.grid;
-    // A grid file is read cell by cell (a national grid does not fit as whole cells).
-    let grid = match &grid_input.grid {
-        Some(path) if !grid_input.grid_within_communes => AccessGrid::File {
+    // A grid file is read cell by cell (a national grid does not fit as whole cells), while
+    // the facilities are read; any other grid after them, as before.
+    let file = match &grid_input.grid {
+        Some(path) if !grid_input.grid_within_communes => Some(AccessGrid::File {
             path: path.clone(),
             vintage: grid_input
                 .grid_year
                 .or_else(|| qpv::io::grid::vintage_in_name(path)),
-        },
-        _ => {
-            let (cells, source) = common.cells(crs)?;
-            AccessGrid::Cells(cells, source)
+        }),
+        _ => None,
+    };
+    let loaded = match file {
+        None => Some(load()?),
+        Some(_) => None,
+    };
+    let inputs = || -> qpv::Result<_> {
+        let zones = common.data.zones(crs)?;
+        let grid = match file {
+            Some(file) => file,
+            None => {
+                let (cells, source) = common.cells(crs)?;
+                AccessGrid::Cells(cells, source)
+            }
+        };
+        // The rest of the agglomeration: the embedded communes go with the embedded QPV only.
+        let communes = match &common.data.zones.qpv {
+            None => Some(qpv::io::embedded::communes(crs)?),
+            Some(_) => None,
+        };
+        Ok((zones, grid, communes))
+    };
+    let (zones, grid, communes) = match inputs() {
+        Ok(inputs) => inputs,
+        // A problem of the facilities is named first, whatever else is wrong.
+        Err(e) => {
+            if loaded.is_none() {
+                load()?;
+            }
+            return Err(e.into());
         }
     };
-    // The rest of the agglomeration: the embedded communes go with the embedded QPV only.
-    let communes = match &common.data.zones.qpv {
-        None => Some(qpv::io::embedded::communes(crs)?),
-        Some(_) => None,
+    let facilities = match &loaded {
+        Some(facilities) => AccessFacilities::Loaded(facilities),
+        None => AccessFacilities::Load(Box::new(load)),
     };
     run_access(AccessRun {
         grid,
-        facilities: &facilities,
+        facilities,
         zones: &zones,
         communes: communes.as_deref(),
         options: &options,

@@ -181,6 +181,7 @@ fn read_plain_parts<P: Send>(
             };
             let view = CellView {
                 id,
+                canonical,
                 ring: &ring,
                 values: &grid_values(numbers),
                 imputed: columns.imputed(fields),
@@ -483,6 +484,7 @@ fn grid_cell(
     let ring = to_metric.cell(corner, inspire.size)?;
     let view = CellView {
         id,
+        canonical: None,
         ring: &ring,
         values: &grid_values(numbers),
         imputed,
@@ -497,6 +499,8 @@ struct GridColumns {
     y: Option<usize>,
     imputed: Option<usize>,
     values: [usize; 11],
+    /// The plausible maximum of each value column ([`max_per_cell`], looked up once).
+    maxima: [f64; 11],
 }
 
 impl GridColumns {
@@ -528,6 +532,7 @@ impl GridColumns {
             y,
             imputed,
             values,
+            maxima: VALUE_COLUMNS.map(max_per_cell),
         })
     }
 
@@ -596,12 +601,13 @@ impl GridColumns {
     /// The eleven counts, each a number from 0 to its plausible maximum.
     fn values<F: Fields + ?Sized>(&self, fields: &F) -> Result<[f64; 11], RowProblem> {
         let mut numbers = [0.0f64; 11];
-        for (slot, (&col, name)) in numbers
+        for ((slot, (&col, name)), &max) in numbers
             .iter_mut()
             .zip(self.values.iter().zip(VALUE_COLUMNS))
+            .zip(&self.maxima)
         {
             match parse_number(cell(fields, col)) {
-                Some(v) if (0.0..=max_per_cell(name)).contains(&v) => *slot = v,
+                Some(v) if (0.0..=max).contains(&v) => *slot = v,
                 _ => {
                     return Err((
                         format!(

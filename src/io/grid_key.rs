@@ -23,65 +23,7 @@ use std::collections::{HashMap, HashSet};
 
 use foldhash::fast::FixedState;
 
-/// A canonical id as numbers: `(crs, size)` and the corner `(north, east)`, each below 10⁹.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct CanonicalId {
-    /// EPSG code.
-    pub crs: u32,
-    /// Cell size, m.
-    pub size: u32,
-    /// `N` (northing of the lower-left corner), m.
-    pub north: u32,
-    /// `E` (easting of the lower-left corner), m.
-    pub east: u32,
-}
-
-impl CanonicalId {
-    /// Reads `CRS<crs>RES<size>mN<north>E<east>` with canonical decimal integers of at most 9
-    /// digits; `None` for any other text (which may still be an id: see the module).
-    ///
-    /// ```
-    /// use qpv::io::grid_key::CanonicalId;
-    /// let id = CanonicalId::parse("CRS3035RES200mN2730200E4079600").unwrap();
-    /// assert_eq!((id.crs, id.size, id.north, id.east), (3035, 200, 2730200, 4079600));
-    /// assert_eq!(CanonicalId::parse("CRS3035RES200mN2730200E04079600"), None);
-    /// assert_eq!(CanonicalId::parse(" CRS3035RES200mN2730200E4079600"), None);
-    /// ```
-    pub fn parse(text: &str) -> Option<Self> {
-        let rest = text.as_bytes().strip_prefix(b"CRS")?;
-        let (crs, rest) = integer(rest)?;
-        let rest = rest.strip_prefix(b"RES")?;
-        let (size, rest) = integer(rest)?;
-        let rest = rest.strip_prefix(b"mN")?;
-        let (north, rest) = integer(rest)?;
-        let rest = rest.strip_prefix(b"E")?;
-        let (east, rest) = integer(rest)?;
-        rest.is_empty().then_some(CanonicalId {
-            crs,
-            size,
-            north,
-            east,
-        })
-    }
-
-    /// The corner as one number (unique within a `(crs, size)` pair).
-    fn corner_key(self) -> u64 {
-        (u64::from(self.north) << 32) | u64::from(self.east)
-    }
-}
-
-/// A canonical decimal integer (no sign, no leading zero, 1 to 9 digits) at the start of
-/// `bytes`, and the bytes after it.
-fn integer(bytes: &[u8]) -> Option<(u32, &[u8])> {
-    let digits = bytes.iter().take_while(|b| b.is_ascii_digit()).count();
-    if digits == 0 || digits > 9 || (digits > 1 && bytes[0] == b'0') {
-        return None;
-    }
-    let value = bytes[..digits]
-        .iter()
-        .fold(0u32, |v, &b| v * 10 + u32::from(b - b'0'));
-    Some((value, &bytes[digits..]))
-}
+pub use crate::model::CanonicalId;
 
 /// The corners met in one `(crs, size)` pair. Corners on the pair's own lattice (multiples of
 /// the size, every INSEE cell) are bits of 8 × 8 blocks of cells: neighbouring rows of a file

@@ -80,6 +80,7 @@ impl GridCell {
     pub fn view(&self) -> CellView<'_> {
         CellView {
             id: &self.id,
+            canonical: super::CanonicalId::parse(&self.id),
             ring: &self.polygon.exterior().0,
             values: &self.values,
             imputed: self.imputed,
@@ -96,7 +97,7 @@ impl GridCell {
 /// use qpv::model::{CellView, GridValues};
 /// let ring = [(0.0, 0.0), (2.0, 0.0), (2.0, 2.0), (0.0, 2.0), (0.0, 0.0)].map(Coord::from);
 /// let values = GridValues { ind: 3.0, ..GridValues::default() };
-/// let view = CellView { id: "a", ring: &ring, values: &values, imputed: false };
+/// let view = CellView { id: "a", canonical: None, ring: &ring, values: &values, imputed: false };
 /// assert_eq!(view.centre(), Coord { x: 1.0, y: 1.0 });
 /// let cell = view.to_cell();
 /// assert_eq!((cell.id.as_str(), cell.centre(), cell.values.ind), ("a", view.centre(), 3.0));
@@ -105,6 +106,8 @@ impl GridCell {
 pub struct CellView<'a> {
     /// INSPIRE id.
     pub id: &'a str,
+    /// The id as numbers, when written the canonical way.
+    pub canonical: Option<super::CanonicalId>,
     /// The closed ring of the square, as in [`GridCell::polygon`].
     pub ring: &'a [geo::Coord<f64>],
     /// Its values.

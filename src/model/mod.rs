@@ -4,12 +4,14 @@
 //! files. Nothing here does I/O.
 
 mod attributes;
+mod cell_id;
 mod facility;
 mod grid;
 pub mod text;
 mod zone;
 
 pub use attributes::{AttrValue, Attributes};
+pub use cell_id::CanonicalId;
 pub use facility::{Category, Facility};
 pub use grid::{CellView, GridCell, GridSource, GridValues};
 pub use zone::Zone;

@@ -4,13 +4,14 @@
 //! (Markdown, text table) is French by default ([`Lang`]); column names of CSV, JSON and
 //! layers stay machine-readable.
 
+use std::borrow::Cow;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
 use serde_json::{Map, Value, json};
 
 use crate::analysis::access::Decay;
-use crate::analysis::access_cells::AccessCells;
+use crate::analysis::access_cells::{AccessCells, CellId};
 use crate::analysis::access_report::{AccessOptions, AccessReport, MethodResult, access_report};
 use crate::crs::Crs;
 use crate::error::{Error, Result};
@@ -50,12 +51,21 @@ pub enum AccessGrid {
     Cells(Vec<GridCell>, GridSource),
 }
 
+/// The facilities of a run: already read, or to be read while the grid file is read (on
+/// another core: they are not needed before the grid is).
+pub enum AccessFacilities<'a> {
+    /// Read.
+    Loaded(&'a [Facility]),
+    /// How to read them; its error comes before any error of the grid.
+    Load(Box<dyn FnOnce() -> Result<Vec<Facility>> + Send + 'a>),
+}
+
 /// Everything `qpv access` needs, flags already turned into values.
 pub struct AccessRun<'a> {
     /// The grid.
     pub grid: AccessGrid,
     /// Every facility (the category is chosen by `options`).
-    pub facilities: &'a [Facility],
+    pub facilities: AccessFacilities<'a>,
     /// The QPV.
     pub zones: &'a [Zone],
     /// The communes of the agglomeration (the `rest` row), if known.
@@ -82,10 +92,17 @@ pub struct AccessRun<'a> {
 pub fn run_access(run: AccessRun<'_>) -> Result<()> {
     let with_layer = matches!(run.format, OutputFormat::Geojson | OutputFormat::Gpkg);
     let kind = run.options.demand;
-    let (cells, source) = match run.grid {
+    let (cells, source, facilities) = match run.grid {
         AccessGrid::File { path, vintage } => {
-            let cells =
-                AccessCells::read(&path, run.crs, kind, run.zones, run.communes, with_layer)?;
+            let read =
+                || AccessCells::read(&path, run.crs, kind, run.zones, run.communes, with_layer);
+            let (facilities, cells) = match run.facilities {
+                AccessFacilities::Loaded(facilities) => (Cow::Borrowed(facilities), read()?),
+                AccessFacilities::Load(load) => {
+                    let (facilities, cells) = rayon::join(load, read);
+                    (Cow::Owned(facilities?), cells?)
+                }
+            };
             let origin = path.file_name().map_or_else(
                 || path.display().to_string(),
                 |n| n.to_string_lossy().into(),
@@ -97,14 +114,18 @@ pub fn run_access(run: AccessRun<'_>) -> Result<()> {
                 cells: cells.len(),
                 population: cells.population,
             };
-            (cells, source)
+            (cells, source, facilities)
         }
         AccessGrid::Cells(grid, source) => {
+            let facilities = match run.facilities {
+                AccessFacilities::Loaded(facilities) => Cow::Borrowed(facilities),
+                AccessFacilities::Load(load) => Cow::Owned(load()?),
+            };
             let cells = AccessCells::from_cells(&grid, kind, run.zones, run.communes, with_layer);
-            (cells, source)
+            (cells, source, facilities)
         }
     };
-    let report = access_report(&cells, source, run.facilities, run.zones, run.options)?;
+    let report = access_report(&cells, source, &facilities, run.zones, run.options)?;
     let views = access_views(&report, &cells, run.crs, run.lang, run.format)?;
     write_views(run.output, run.format, &views)?;
     if let Some(path) = run.scores {
@@ -259,7 +280,11 @@ pub fn write_cell_scores(
 fn score_rows(cells: &AccessCells, scores: &[&[f64]], rows: std::ops::Range<usize>) -> Vec<u8> {
     let mut out = Vec::with_capacity(rows.len() * (48 + 24 * scores.len()));
     for (i, id) in rows.clone().zip(cells.ids(rows)) {
-        push_text_field(&mut out, id.as_bytes());
+        match id {
+            CellId::Text(text) => push_text_field(&mut out, text.as_bytes()),
+            // Letters and digits from "CRS" on: nothing to quote or neutralise.
+            CellId::Canonical(_) => id.write(&mut out),
+        }
         out.push(b',');
         push_json_number(&mut out, cells.demand[i].demand);
         out.push(b',');
@@ -508,8 +533,16 @@ mod tests {
         let n = 2 * SCORE_ROWS + 7;
         for i in 0..n {
             let x = (i % 1000) as f64 * 200.0;
+            // Canonical ids first (of two cell sizes in turn: blocks of numbers), then any
+            // text.
+            let id = if i < n / 2 {
+                let size = [200, 1000][i / 1000 % 2];
+                format!("CRS3035RES{size}mN{}E{}", 2_000_000 + 200 * i, 4_000_000)
+            } else {
+                format!("{}{i}", ids[i % ids.len()])
+            };
             b.push(GridCell {
-                id: format!("{}{i}", ids[i % ids.len()]),
+                id,
                 polygon: Rect::new(coord! { x: x, y: 0.0 }, coord! { x: x + 200.0, y: 200.0 })
                     .to_polygon(),
                 values: GridValues {
