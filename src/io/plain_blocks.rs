@@ -228,34 +228,44 @@ impl PlainText {
 }
 
 /// The fields of an ASCII `line` between the `delimiter`s, into `fields` (what
-/// `line.split(delimiter)` gives). The line is looked at eight bytes at a time: the
-/// separators of each word are found at once ([`zero_bytes`]), then taken in order, instead
-/// of a test and a hard-to-predict branch per byte.
+/// `line.split(delimiter)` gives). The separators of each run of 64 bytes are found at once,
+/// eight bytes at a time ([`zero_bytes`]), as the bits of one number, then taken in order:
+/// one hard-to-predict branch per 64 bytes instead of one per byte.
 fn split_fields<'a>(line: &'a str, delimiter: u8, fields: &mut Vec<&'a str>) {
     fields.clear();
     let bytes = line.as_bytes();
     let pattern = u64::from_ne_bytes([delimiter; 8]);
+    // The separators of 8 bytes as the low 8 bits (byte k at bit k).
+    let separators = |word: u64| -> u64 {
+        (zero_bytes(word ^ pattern) >> 7).wrapping_mul(0x0102_0408_1020_4080) >> 56
+    };
     let mut start = 0;
-    let mut words = bytes.chunks_exact(8);
     let mut base = 0;
-    for word in &mut words {
-        let word = u64::from_le_bytes([
-            word[0], word[1], word[2], word[3], word[4], word[5], word[6], word[7],
-        ]);
-        let mut found = zero_bytes(word ^ pattern);
+    while base < bytes.len() {
+        let end = (base + 64).min(bytes.len());
+        let mut found = 0u64;
+        let mut at = base;
+        while at + 8 <= end {
+            let w = &bytes[at..at + 8];
+            let word = u64::from_le_bytes([w[0], w[1], w[2], w[3], w[4], w[5], w[6], w[7]]);
+            found |= separators(word) << (at - base);
+            at += 8;
+        }
+        if at < end {
+            // The last bytes of the line, the rest of the word zero (never a separator).
+            let word = bytes[at..end]
+                .iter()
+                .enumerate()
+                .fold(0u64, |w, (k, &b)| w | u64::from(b) << (8 * k));
+            found |= separators(word) << (at - base);
+        }
         while found != 0 {
-            let at = base + (found.trailing_zeros() / 8) as usize;
+            let at = base + found.trailing_zeros() as usize;
             fields.push(&line[start..at]);
             start = at + 1;
             found &= found - 1;
         }
-        base += 8;
-    }
-    for (k, &b) in words.remainder().iter().enumerate() {
-        if b == delimiter {
-            fields.push(&line[start..base + k]);
-            start = base + k + 1;
-        }
+        base = end;
     }
     fields.push(&line[start..]);
 }
@@ -362,7 +372,7 @@ mod tests {
         // Oracle: `str::split`. Lines of every length around the 8-byte words, separators
         // (and bytes differing from them by one bit, or with the high bit) anywhere.
         #[test]
-        fn fields_are_those_of_split(line in "[,;a\\-\u{2c}\u{0c}\u{2d}\u{3b}0-9]{0,40}") {
+        fn fields_are_those_of_split(line in "[,;a\\-\u{2c}\u{0c}\u{2d}\u{3b}\u{00}0-9]{0,150}") {
             for delimiter in [b',', b';'] {
                 let mut fields = Vec::new();
                 split_fields(&line, delimiter, &mut fields);

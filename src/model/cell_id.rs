@@ -65,15 +65,16 @@ impl CanonicalId {
     /// assert_eq!(out, text.as_bytes());
     /// ```
     pub fn write(self, out: &mut Vec<u8>) {
+        use super::short_copy::push_short;
         let mut digits = itoa::Buffer::new();
         out.extend_from_slice(b"CRS");
-        out.extend_from_slice(digits.format(self.crs).as_bytes());
+        push_short(out, digits.format(self.crs).as_bytes());
         out.extend_from_slice(b"RES");
-        out.extend_from_slice(digits.format(self.size).as_bytes());
+        push_short(out, digits.format(self.size).as_bytes());
         out.extend_from_slice(b"mN");
-        out.extend_from_slice(digits.format(self.north).as_bytes());
+        push_short(out, digits.format(self.north).as_bytes());
         out.push(b'E');
-        out.extend_from_slice(digits.format(self.east).as_bytes());
+        push_short(out, digits.format(self.east).as_bytes());
     }
 
     /// The corner as one number (unique within a `(crs, size)` pair).

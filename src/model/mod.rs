@@ -7,6 +7,7 @@ mod attributes;
 mod cell_id;
 mod facility;
 mod grid;
+pub mod short_copy;
 pub mod text;
 mod zone;
 
