@@ -349,11 +349,17 @@ impl CoverZone {
         {
             return Meets::Misses;
         }
-        let corners = self.corners.map(|p| p - local);
+        // The box's corners seen from the centre: x among `low.x`, `high.x`, y likewise.
+        let (low, high) = (self.corners[0] - local, self.corners[2] - local);
         let start = planes.len();
         for (k, &(sin, cos)) in unit.normal.iter().enumerate() {
-            // The same products as `(p.x - local.x) * cos + (p.y - local.y) * sin`.
-            if corners.iter().all(|p| p.x * cos + p.y * sin < apothem) {
+            // The corner farthest along the normal, whose product `x * cos + y * sin` (the
+            // same as `(p.x - local.x) * cos + (p.y - local.y) * sin`) is the largest of the
+            // four as computed (rounding is monotonic): every corner is short of the apothem
+            // exactly when this one is.
+            let x = if cos > 0.0 { high.x } else { low.x };
+            let y = if sin > 0.0 { high.y } else { low.y };
+            if x * cos + y * sin < apothem {
                 continue;
             }
             // Global vertices shifted afterwards: the same points as `disc` builds.
