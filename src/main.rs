@@ -11,6 +11,7 @@ mod cli;
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() {
+    keep_freed_memory();
     restore_sigpipe();
     qpv::output::atomic::guard_standard_output();
     let parsed = cli::Cli::parse();
@@ -32,5 +33,23 @@ fn restore_sigpipe() {
     // SAFETY: called first thing in main, before any thread exists; SIG_DFL is a valid handler.
     unsafe {
         libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
+}
+
+/// mimalloc's `purge_delay` option, `mi_option_purge_delay` in the `mi_option_e` enum of the
+/// mimalloc v3 header that libmimalloc-sys builds (c_src/mimalloc/v3/include/mimalloc.h: the
+/// sixteenth option, counted from `mi_option_show_errors` = 0); libmimalloc-sys names no
+/// constant for it.
+const MI_OPTION_PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
+
+/// Tells the allocator to keep the memory freed during the run instead of giving it back to
+/// the system 10 ms later (`purge_delay` −1, as `MIMALLOC_PURGE_DELAY=-1`): a run that frees
+/// then allocates again (national `coverage`: 50 MiB purged) otherwise pays the page faults
+/// and the zeroing of fresh pages a second time (about a tenth of its CPU time); the peak
+/// resident memory grows by about 10 % (187 → 205 MiB on W3). The process is short-lived.
+fn keep_freed_memory() {
+    // SAFETY: sets a process-wide option of the allocator; any value is valid for this one.
+    unsafe {
+        libmimalloc_sys::mi_option_set(MI_OPTION_PURGE_DELAY, -1);
     }
 }

@@ -171,6 +171,36 @@ fn crossing(a: Coord<f64>, sa: f64, b: Coord<f64>, sb: f64) -> Coord<f64> {
 pub struct ClipScratch {
     a: Vec<Coord<f64>>,
     b: Vec<Coord<f64>>,
+    /// The ring as pieces, for [`clip_ring_around`] (two buffers, one pass to the next).
+    pieces: Vec<Piece>,
+    next: Vec<Piece>,
+}
+
+/// A disc inside every half-plane of a clip: every point `p` with
+/// `(p − centre)² < radius²` (computed in floating point) is inside each of them, exactly.
+/// The caller guarantees it, with a margin that covers the rounding of that test.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct InnerDisc {
+    /// Its centre.
+    pub centre: Coord<f64>,
+    /// Its radius (nothing is taken as inside when it is 0 or less).
+    pub radius: f64,
+}
+
+impl InnerDisc {
+    #[inline(always)]
+    fn holds(&self, p: Coord<f64>) -> bool {
+        let d = p - self.centre;
+        self.radius > 0.0 && d.x * d.x + d.y * d.y < self.radius * self.radius
+    }
+}
+
+/// A piece of a ring being clipped by [`clip_ring_around`]: one vertex, or a run of the input
+/// ring's vertices (`start..end`) inside the [`InnerDisc`], hence inside every half-plane.
+#[derive(Debug, Clone, Copy)]
+enum Piece {
+    Vertex(Coord<f64>),
+    Run(usize, usize),
 }
 
 /// Signed area (shoelace, counter-clockwise positive) of `ring` clipped by every half-plane
@@ -216,7 +246,7 @@ pub fn clip_ring<'s>(
     planes: &[HalfPlane],
     scratch: &'s mut ClipScratch,
 ) -> &'s [Coord<f64>] {
-    let ClipScratch { a, b } = scratch;
+    let ClipScratch { a, b, .. } = scratch;
     let mut bounds = Bounds::of(ring);
     let mut planes = planes.iter();
     // The first pass that changes the ring reads the ring itself (no copy), the others go
@@ -251,6 +281,144 @@ pub fn clip_ring<'s>(
     a
 }
 
+/// [`clip_ring`] for half-planes that all hold `inner`: the same points, bit for bit, in the
+/// same order.
+///
+/// Sutherland–Hodgman keeps a vertex inside every half-plane through every pass and computes
+/// a crossing only from the two ends of an edge that changes side, so the runs of input
+/// vertices inside `inner` are carried through the passes whole, untouched: a pass reads each
+/// run's two ends (the side values a crossing needs) instead of every vertex.
+///
+/// # Examples
+///
+/// ```
+/// use geo::coord;
+/// use qpv::geometry::convex_clip::{ClipScratch, HalfPlane, InnerDisc, clip_ring, clip_ring_around};
+/// // A 4 × 4 square, clipped by x ≤ 3 and y ≤ 3; the disc of radius 1 around (1, 1) is inside both.
+/// let square = [coord! { x: 0.0, y: 0.0 }, coord! { x: 4.0, y: 0.0 },
+///     coord! { x: 4.0, y: 4.0 }, coord! { x: 0.0, y: 4.0 }];
+/// let planes = [
+///     HalfPlane { from: coord! { x: 3.0, y: 0.0 }, to: coord! { x: 3.0, y: 1.0 } },
+///     HalfPlane { from: coord! { x: 1.0, y: 3.0 }, to: coord! { x: 0.0, y: 3.0 } },
+/// ];
+/// let inner = InnerDisc { centre: coord! { x: 1.0, y: 1.0 }, radius: 1.5 };
+/// let mut scratch = ClipScratch::default();
+/// let fast = clip_ring_around(&square, &planes, inner, &mut scratch).to_vec();
+/// assert_eq!(fast, clip_ring(&square, &planes, &mut scratch));
+/// assert_eq!(fast.len(), 4);
+/// ```
+pub fn clip_ring_around<'s>(
+    ring: &[Coord<f64>],
+    planes: &[HalfPlane],
+    inner: InnerDisc,
+    scratch: &'s mut ClipScratch,
+) -> &'s [Coord<f64>] {
+    // The box of the vertices inside `inner` (kept by every pass) and of the others.
+    let (mut kept, mut bounds) = (Bounds::EMPTY, Bounds::EMPTY);
+    let pieces = &mut scratch.pieces;
+    pieces.clear();
+    let mut i = 0;
+    while i < ring.len() {
+        let start = i;
+        while i < ring.len() && inner.holds(ring[i]) {
+            kept.add(ring[i]);
+            i += 1;
+        }
+        if i > start {
+            pieces.push(Piece::Run(start, i));
+        } else {
+            bounds.add(ring[i]);
+            pieces.push(Piece::Vertex(ring[i]));
+            i += 1;
+        }
+    }
+    if pieces.len() == ring.len() {
+        // No vertex inside: nothing to carry.
+        return clip_ring(ring, planes, scratch);
+    }
+    let ClipScratch {
+        a, pieces, next, ..
+    } = scratch;
+    for plane in planes {
+        if pieces.is_empty() {
+            break;
+        }
+        let all = bounds.union(&kept);
+        let line = Line::new(plane);
+        if line.holds(&all) {
+            continue;
+        }
+        if let Some(out) = clip_pieces(ring, pieces, &line, line.band(&all), next) {
+            bounds = out;
+            std::mem::swap(pieces, next);
+        }
+    }
+    a.clear();
+    for piece in pieces.iter() {
+        match *piece {
+            Piece::Vertex(p) => a.push(p),
+            Piece::Run(start, end) => a.extend_from_slice(&ring[start..end]),
+        }
+    }
+    a
+}
+
+/// One Sutherland–Hodgman pass over pieces ([`clip_by`]'s vertices and crossings), into `to`;
+/// returns the box of the output's single vertices, or `None` when every vertex is inside.
+fn clip_pieces(
+    ring: &[Coord<f64>],
+    from: &[Piece],
+    line: &Line,
+    band: f64,
+    to: &mut Vec<Piece>,
+) -> Option<Bounds> {
+    let last = match *from.last()? {
+        Piece::Vertex(p) => p,
+        Piece::Run(_, end) => ring[end - 1],
+    };
+    to.clear();
+    let mut out = Bounds::EMPTY;
+    let mut changed = false;
+    let mut prev = last;
+    let (mut prev_side, mut prev_in) = line.side_within(prev, band);
+    for piece in from {
+        match *piece {
+            Piece::Vertex(cur) => {
+                let (cur_side, cur_in) = line.side_within(cur, band);
+                if cur_in != prev_in {
+                    changed = true;
+                    let c = crossing(prev, prev_side, cur, cur_side);
+                    out.add(c);
+                    to.push(Piece::Vertex(c));
+                }
+                if cur_in {
+                    out.add(cur);
+                    to.push(*piece);
+                }
+                (prev, prev_side, prev_in) = (cur, cur_side, cur_in);
+            }
+            Piece::Run(start, end) => {
+                if !prev_in {
+                    changed = true;
+                    let first = ring[start];
+                    let c = crossing(prev, prev_side, first, line.side_within(first, band).0);
+                    out.add(c);
+                    to.push(Piece::Vertex(c));
+                }
+                to.push(*piece);
+                prev = ring[end - 1];
+                (prev_side, prev_in) = (line.side_within(prev, band).0, true);
+            }
+        }
+    }
+    if !changed && !prev_in {
+        // No crossing and the last vertex outside: every vertex outside (no run left).
+        to.clear();
+        return Some(out);
+    }
+    changed.then_some(out)
+}
+
 /// A box holding every vertex of a ring whose coordinates are not NaN (a vertex with a NaN
 /// coordinate is on every line for the predicate, so inside every half-plane).
 #[derive(Clone, Copy)]
@@ -278,6 +446,20 @@ impl Bounds {
             bounds.add(p);
         }
         bounds
+    }
+
+    /// The box of both boxes' points.
+    fn union(&self, other: &Bounds) -> Bounds {
+        Bounds {
+            min: Coord {
+                x: self.min.x.min(other.min.x),
+                y: self.min.y.min(other.min.y),
+            },
+            max: Coord {
+                x: self.max.x.max(other.max.x),
+                y: self.max.y.max(other.max.y),
+            },
+        }
     }
 
     #[inline(always)]
@@ -558,6 +740,87 @@ mod tests {
             let mut scratch = ClipScratch::default();
             let fast = clip_ring(&ring, &planes, &mut scratch).to_vec();
             prop_assert_eq!(bits(&fast), bits(&plain::clip_ring(&ring, &planes)));
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(1000))]
+
+        /// Clipping by some edges of a regular polygon (as disc_cover's cuts), the runs of
+        /// vertices inside its inner disc carried whole, gives the very points of the plain
+        /// pass-by-pass clipping, to the bit: rings of vertices around the polygon's centre,
+        /// inside, across and outside it, some right at the inner disc's edge, at local and
+        /// Lambert-93 magnitudes.
+        #[test]
+        fn clipping_around_an_inner_disc_gives_the_points_of_the_plain_clipping(
+            polar in proptest::collection::vec((0.0f64..2.0, 0.0f64..std::f64::consts::TAU), 3..80),
+            near_edge in proptest::collection::vec(0usize..80, 0..6),
+            centre in prop_oneof![
+                (-800.0f64..800.0, -800.0f64..800.0),
+                (900_000.0f64..1_000_000.0, 6_700_000.0f64..6_800_000.0),
+            ],
+            radius in 10.0f64..1500.0,
+            sides in 8usize..130,
+            keep in proptest::collection::vec(any::<bool>(), 130),
+        ) {
+            let step = std::f64::consts::TAU / sides as f64;
+            let vertex = |k: usize| {
+                let a = step * k as f64;
+                coord! { x: centre.0 + radius * a.cos(), y: centre.1 + radius * a.sin() }
+            };
+            // A subset of the edges, in order (the edges of a cut that meet the zone).
+            let planes: Vec<HalfPlane> = (0..sides)
+                .filter(|&k| keep[k])
+                .map(|k| HalfPlane { from: vertex(k), to: vertex((k + 1) % sides) })
+                .collect();
+            let apothem = radius * (step / 2.0).cos();
+            let inner = InnerDisc {
+                centre: coord! { x: centre.0, y: centre.1 },
+                radius: apothem - 1e-6 * (1.0 + radius)
+                    - 1e-12 * (centre.0.abs() + centre.1.abs() + radius) * (sides as f64 + 1.0),
+            };
+            let mut ring: Vec<Coord<f64>> = polar
+                .iter()
+                .map(|&(f, a)| coord! { x: centre.0 + f * radius * a.cos(), y: centre.1 + f * radius * a.sin() })
+                .collect();
+            for &i in &near_edge {
+                // A vertex just inside the inner disc, or just outside.
+                let (f, a) = polar[i % polar.len()];
+                let r = inner.radius * if f < 1.0 { 1.0 - 1e-12 } else { 1.0 + 1e-12 };
+                ring[i % polar.len()] = coord! { x: centre.0 + r * a.cos(), y: centre.1 + r * a.sin() };
+            }
+            let mut scratch = ClipScratch::default();
+            let fast = clip_ring_around(&ring, &planes, inner, &mut scratch).to_vec();
+            prop_assert_eq!(bits(&fast), bits(&plain::clip_ring(&ring, &planes)));
+        }
+    }
+
+    #[test]
+    fn a_ring_inside_the_inner_disc_or_without_vertices_in_it_as_the_plain_clipping() {
+        let p = |x: f64, y: f64| coord! { x: x, y: y };
+        // The square [-2, 2]² clipped by x ≤ 3 and y ≤ 1: the disc of radius 0.5 around the
+        // origin is inside both.
+        let planes = [
+            HalfPlane {
+                from: p(3.0, 0.0),
+                to: p(3.0, 1.0),
+            },
+            HalfPlane {
+                from: p(0.0, 1.0),
+                to: p(-1.0, 1.0),
+            },
+        ];
+        let inner = InnerDisc {
+            centre: p(0.0, 0.0),
+            radius: 0.5,
+        };
+        let square = square(-2.0, -2.0, 4.0);
+        let small = square.iter().map(|&c| c * 0.1).collect::<Vec<_>>();
+        let far = square.iter().map(|&c| c + p(10.0, 0.0)).collect::<Vec<_>>();
+        for ring in [square, small, far, vec![]] {
+            let mut scratch = ClipScratch::default();
+            let fast = clip_ring_around(&ring, &planes, inner, &mut scratch).to_vec();
+            assert_eq!(bits(&fast), bits(&plain::clip_ring(&ring, &planes)));
         }
     }
 

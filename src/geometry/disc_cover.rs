@@ -22,7 +22,9 @@ use i_overlay::core::fill_rule::FillRule;
 use i_overlay::core::overlay_rule::OverlayRule;
 use i_overlay::float::overlay::FloatOverlay;
 
-use super::convex_clip::{ClipScratch, HalfPlane, clip_ring, clipped_signed_area, signed_area};
+use super::convex_clip::{
+    ClipScratch, HalfPlane, InnerDisc, clip_ring, clip_ring_around, signed_area,
+};
 
 /// Largest group of mutually near discs handled by inclusion–exclusion (at most 2⁵ − 1 terms);
 /// larger groups go through one overlay.
@@ -172,6 +174,8 @@ pub struct CoverScratch {
 struct Cut {
     centre: Coord<f64>,
     planes: std::ops::Range<usize>,
+    /// A disc inside every half-plane of the disc, at the local origin.
+    inner: InnerDisc,
 }
 
 /// How a disc meets the zone.
@@ -297,6 +301,7 @@ impl CoverZone {
                 Meets::Cuts => cuts.push(Cut {
                     centre: c,
                     planes: start..planes.len(),
+                    inner: self.inner_disc(c, &shape),
                 }),
                 Meets::Misses => planes.truncate(start),
             }
@@ -308,7 +313,7 @@ impl CoverZone {
         groups(cuts, 2.0 * reach)
             .iter()
             .map(|group| match group.len() {
-                1 => self.clipped_area(&planes[cuts[group[0]].planes.clone()], clip),
+                1 => self.clipped_area(&cuts[group[0]], planes, clip),
                 n if n <= MAX_INCLUSION_EXCLUSION => {
                     let set = CutSet {
                         cuts,
@@ -344,11 +349,17 @@ impl CoverZone {
         {
             return Meets::Misses;
         }
-        let corners = self.corners.map(|p| p - local);
+        // The box's corners seen from the centre: x among `low.x`, `high.x`, y likewise.
+        let (low, high) = (self.corners[0] - local, self.corners[2] - local);
         let start = planes.len();
         for (k, &(sin, cos)) in unit.normal.iter().enumerate() {
-            // The same products as `(p.x - local.x) * cos + (p.y - local.y) * sin`.
-            if corners.iter().all(|p| p.x * cos + p.y * sin < apothem) {
+            // The corner farthest along the normal, whose product `x * cos + y * sin` (the
+            // same as `(p.x - local.x) * cos + (p.y - local.y) * sin`) is the largest of the
+            // four as computed (rounding is monotonic): every corner is short of the apothem
+            // exactly when this one is.
+            let x = if cos > 0.0 { high.x } else { low.x };
+            let y = if sin > 0.0 { high.y } else { low.y };
+            if x * cos + y * sin < apothem {
                 continue;
             }
             // Global vertices shifted afterwards: the same points as `disc` builds.
@@ -384,12 +395,28 @@ impl CoverZone {
         }
     }
 
-    /// Signed area of the zone clipped by `planes` (their intersection, convex).
-    fn clipped_area(&self, planes: &[HalfPlane], clip: &mut ClipScratch) -> f64 {
+    /// Signed area of the zone clipped by the disc of `cut` (the intersection of its planes in
+    /// `planes`, convex).
+    fn clipped_area(&self, cut: &Cut, planes: &[HalfPlane], clip: &mut ClipScratch) -> f64 {
+        let planes = &planes[cut.planes.clone()];
         self.rings
             .iter()
-            .map(|ring| clipped_signed_area(ring, planes, clip))
+            .map(|ring| signed_area(clip_ring_around(ring, planes, cut.inner, clip)))
             .sum()
+    }
+
+    /// The disc around `c` (global) inside every edge's half-plane of its polygon, at the local
+    /// origin: the apothem less a margin for the rounding of the polygon's vertices (about
+    /// 2ε·(|c| + R) each, which tilts an edge's line by at most that times 1 + n over the
+    /// disc, an edge being longer than 4R/n) and of the distance test, taken a thousand times
+    /// over.
+    fn inner_disc(&self, c: Coord<f64>, shape: &DiscShape) -> InnerDisc {
+        let n = shape.unit.n as f64;
+        let rounding = 1e-12 * (c.x.abs() + c.y.abs() + shape.reach) * (n + 1.0);
+        InnerDisc {
+            centre: c - self.origin,
+            radius: shape.apothem - rounding,
+        }
     }
 
     /// Σ over the subsets S of `set.group[from..]` of ±area(`rings` ∩ ⋂S), `rings` being the
@@ -410,9 +437,10 @@ impl CoverZone {
         let mut total = 0.0;
         for (k, &i) in set.group.iter().enumerate().skip(from) {
             clipped.clear();
-            let planes = &set.planes[set.cuts[i].planes.clone()];
+            let cut = &set.cuts[i];
+            let planes = &set.planes[cut.planes.clone()];
             for ring in rings.iter() {
-                let ring = clip_ring(ring, planes, clip);
+                let ring = clip_ring_around(ring, planes, cut.inner, clip);
                 if ring.len() >= 3 {
                     clipped.push(ring);
                 }

@@ -5,6 +5,7 @@ use std::collections::HashSet;
 use std::path::Path;
 
 use foldhash::fast::FixedState;
+use rayon::slice::ParallelSliceMut;
 
 use crate::crs::Crs;
 use crate::error::{Error, Location, Result};
@@ -164,7 +165,9 @@ pub fn check_facilities(
     if out.is_empty() && problems.is_empty() {
         return Err(no_facilities(&path, fields));
     }
-    out.sort_by(|a, b| a.category.cmp(&b.category).then_with(|| a.id.cmp(&b.id)));
+    // Ids are unique (a duplicate is a problem above), so no two keys are equal and an
+    // unstable sort gives the one order; in parallel, as the other file may be read by then.
+    out.par_sort_unstable_by(|a, b| a.category.cmp(&b.category).then_with(|| a.id.cmp(&b.id)));
     Ok(out)
 }
 
