@@ -64,14 +64,25 @@ pub fn run(args: &CoverageArgs, global: &GlobalArgs) -> anyhow::Result<()> {
     for &d in &args.inputs.distance {
         check_distance(d, "--distance")?;
     }
-    // The two files are read at the same time; a problem with the zones is still the one
-    // reported when both have one.
+    // The two files are read at the same time, each indexed as soon as it is read (the zones,
+    // read first, while the facilities are still being read); a problem with the zones is
+    // still the one reported when both have one.
     let (zones, facilities) = rayon::join(
-        || args.inputs.zones.load(crs),
-        || args.inputs.facilities.load(crs),
+        || {
+            args.inputs.zones.load(crs).map(|zones| {
+                let index = ZoneIndex::new(&zones);
+                (zones, index)
+            })
+        },
+        || {
+            args.inputs.facilities.load(crs).map(|loaded| {
+                let index = FacilityIndex::new(&loaded.0);
+                (loaded, index)
+            })
+        },
     );
-    let zones = zones?;
-    let (facilities, categories, unplaced) = facilities?;
+    let (zones, zone_index) = zones?;
+    let ((facilities, categories, unplaced), facility_index) = facilities?;
     let use_grid =
         !args.no_grid && (args.inputs.grid.grid.is_some() || args.inputs.zones.qpv.is_none());
     let (grid, grid_source): (Option<Vec<GridCell>>, Option<GridSource>) = if use_grid {
@@ -80,8 +91,6 @@ pub fn run(args: &CoverageArgs, global: &GlobalArgs) -> anyhow::Result<()> {
     } else {
         (None, None)
     };
-    let zone_index = ZoneIndex::new(&zones);
-    let facility_index = FacilityIndex::new(&facilities);
     let options = CoverageOptions {
         distances_m: args.inputs.distance.clone(),
         categories,
