@@ -400,7 +400,7 @@ struct Part {
 /// let grid = embedded::grid(GridYear::Y2019, crs).unwrap();
 /// grid.iter().cloned().for_each(|c| b.push(c));
 /// let cells = b.finish();
-/// assert_eq!((cells.len(), cells.id(0)), (grid.len(), grid[0].id.as_str()));
+/// assert_eq!((cells.len(), cells.id(0).to_string()), (grid.len(), grid[0].id.clone()));
 /// assert_eq!(cells.demand[3].demand, grid[3].values.ind);
 /// ```
 pub struct CellsBuilder {
