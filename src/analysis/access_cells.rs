@@ -270,11 +270,7 @@ impl std::fmt::Display for CellId<'_> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             CellId::Text(text) => f.write_str(text),
-            CellId::Canonical(id) => {
-                let mut text = Vec::with_capacity(32);
-                id.write(&mut text);
-                f.write_str(&String::from_utf8_lossy(&text))
-            }
+            CellId::Canonical(id) => id.fmt(f),
         }
     }
 }

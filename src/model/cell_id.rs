@@ -83,6 +83,17 @@ impl CanonicalId {
     }
 }
 
+impl std::fmt::Display for CanonicalId {
+    /// The id's text, as [`CanonicalId::write`] appends it.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "CRS{}RES{}mN{}E{}",
+            self.crs, self.size, self.north, self.east
+        )
+    }
+}
+
 /// A canonical decimal integer (no sign, no leading zero, 1 to 9 digits) at the start of
 /// `bytes`, and the bytes after it.
 fn integer(bytes: &[u8]) -> Option<(u32, &[u8])> {
@@ -118,6 +129,7 @@ mod tests {
             let mut out = Vec::new();
             id.write(&mut out);
             prop_assert_eq!(&out, text.as_bytes());
+            prop_assert_eq!(id.to_string(), text.clone());
             let key = CanonicalId::from_corner_key(crs, size, id.corner_key());
             prop_assert_eq!(key, id);
             let padded = format!("CRS{crs}RES{size}mN{}{north}E{east}", if zero { "0" } else { "+" });

@@ -21,6 +21,7 @@ use rayon::prelude::*;
 
 use super::atomic::write_atomic;
 use super::csv_record::{push_record, push_text_field};
+use super::number::push_json;
 use super::report_html::Lang;
 use super::report_markdown::int;
 use super::{GeoFeature, GeoLayer, OutputFormat, Table, Views, write_views};
@@ -60,6 +61,23 @@ pub enum AccessFacilities<'a> {
     Load(Box<dyn FnOnce() -> Result<Vec<Facility>> + Send + 'a>),
 }
 
+impl<'a> AccessFacilities<'a> {
+    /// The facilities and what `other` gives, `other` run while they are read (on another
+    /// core); an error of the facilities comes before any error of `other`.
+    fn alongside<T: Send>(
+        self,
+        other: impl FnOnce() -> Result<T> + Send,
+    ) -> Result<(Cow<'a, [Facility]>, T)> {
+        match self {
+            AccessFacilities::Loaded(facilities) => Ok((Cow::Borrowed(facilities), other()?)),
+            AccessFacilities::Load(load) => {
+                let (facilities, other) = rayon::join(load, other);
+                Ok((Cow::Owned(facilities?), other?))
+            }
+        }
+    }
+}
+
 /// Everything `qpv access` needs, flags already turned into values.
 pub struct AccessRun<'a> {
     /// The grid.
@@ -94,15 +112,9 @@ pub fn run_access(run: AccessRun<'_>) -> Result<()> {
     let kind = run.options.demand;
     let (cells, source, facilities) = match run.grid {
         AccessGrid::File { path, vintage } => {
-            let read =
-                || AccessCells::read(&path, run.crs, kind, run.zones, run.communes, with_layer);
-            let (facilities, cells) = match run.facilities {
-                AccessFacilities::Loaded(facilities) => (Cow::Borrowed(facilities), read()?),
-                AccessFacilities::Load(load) => {
-                    let (facilities, cells) = rayon::join(load, read);
-                    (Cow::Owned(facilities?), cells?)
-                }
-            };
+            let (facilities, cells) = run.facilities.alongside(|| {
+                AccessCells::read(&path, run.crs, kind, run.zones, run.communes, with_layer)
+            })?;
             let origin = path.file_name().map_or_else(
                 || path.display().to_string(),
                 |n| n.to_string_lossy().into(),
@@ -117,11 +129,15 @@ pub fn run_access(run: AccessRun<'_>) -> Result<()> {
             (cells, source, facilities)
         }
         AccessGrid::Cells(grid, source) => {
-            let facilities = match run.facilities {
-                AccessFacilities::Loaded(facilities) => Cow::Borrowed(facilities),
-                AccessFacilities::Load(load) => Cow::Owned(load()?),
-            };
-            let cells = AccessCells::from_cells(&grid, kind, run.zones, run.communes, with_layer);
+            let (facilities, cells) = run.facilities.alongside(|| {
+                Ok(AccessCells::from_cells(
+                    &grid,
+                    kind,
+                    run.zones,
+                    run.communes,
+                    with_layer,
+                ))
+            })?;
             (cells, source, facilities)
         }
     };
@@ -286,7 +302,7 @@ fn score_rows(cells: &AccessCells, scores: &[&[f64]], rows: std::ops::Range<usiz
             CellId::Canonical(_) => id.write(&mut out),
         }
         out.push(b',');
-        push_json_number(&mut out, cells.demand[i].demand);
+        push_json(&mut out, cells.demand[i].demand);
         out.push(b',');
         out.extend_from_slice(if cells.in_communes[i] {
             b"true"
@@ -295,21 +311,11 @@ fn score_rows(cells: &AccessCells, scores: &[&[f64]], rows: std::ops::Range<usiz
         });
         for s in scores {
             out.push(b',');
-            push_json_number(&mut out, s[i]);
+            push_json(&mut out, s[i]);
         }
         out.push(b'\n');
     }
     out
-}
-
-/// A number as `serde_json` writes it (`json!(v)`, then [`super::csv_style::CsvStyle::cell`]): its shortest
-/// round-trip form, `.0` on integers; nothing for NaN and infinities (JSON null).
-fn push_json_number(out: &mut Vec<u8>, v: f64) {
-    // What serde_json's writer of finite numbers writes (`zmij`'s shortest form), appended
-    // without a call to `memcpy` per number.
-    if v.is_finite() {
-        crate::model::short_copy::push_short(out, zmij::Buffer::new().format_finite(v).as_bytes());
-    }
 }
 
 fn cell_layer(report: &AccessReport, cells: &AccessCells, crs: Crs) -> GeoLayer {

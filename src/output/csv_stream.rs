@@ -80,21 +80,15 @@ fn push_centesimal(out: &mut Vec<u8>, x: f64) -> bool {
     true
 }
 
-/// Appends one cell as a CSV field; numbers are formatted in `scratch`.
+/// Appends one cell as a CSV field.
 #[inline]
-fn push_cell(out: &mut Vec<u8>, cell: &Cell, scratch: &mut String) {
-    use std::fmt::Write as _;
+fn push_cell(out: &mut Vec<u8>, cell: &Cell) {
     match cell {
         Cell::Text(t) => push_text_field(out, t.as_bytes()),
         Cell::Null => {}
         Cell::Number(x) => {
-            if !push_centesimal(out, *x)
-                && let Some(n) = serde_json::Number::from_f64(*x)
-            {
-                scratch.clear();
-                // Writing into a String cannot fail.
-                let _ = write!(scratch, "{n}");
-                out.extend_from_slice(scratch.as_bytes());
+            if !push_centesimal(out, *x) {
+                super::number::push_json(out, *x);
             }
         }
         Cell::Int(i) => out.extend_from_slice(itoa::Buffer::new().format(*i).as_bytes()),
@@ -110,7 +104,6 @@ fn push_csv_cells(
     (fields, n_fields): (&csv::StringRecord, usize),
     cells: &[Cell],
     select: &ColumnSelection,
-    scratch: &mut String,
 ) {
     let start = out.len();
     if select.is_all() {
@@ -130,7 +123,7 @@ fn push_csv_cells(
             if i > 0 || n_fields > 0 {
                 out.push(b',');
             }
-            push_cell(out, cell, scratch);
+            push_cell(out, cell);
         }
     } else {
         for (n, &i) in select.picks().iter().enumerate() {
@@ -140,7 +133,7 @@ fn push_csv_cells(
             if i < n_fields {
                 push_text_field(out, fields.get(i).unwrap_or("").as_bytes());
             } else {
-                push_cell(out, &cells[i - n_fields], scratch);
+                push_cell(out, &cells[i - n_fields]);
             }
         }
         // One empty column is written `""`, as the csv crate does: an empty line would be
@@ -234,7 +227,6 @@ impl<X> Buffers<X> {
         } = self;
         bytes.clear();
         results.clear();
-        let mut scratch = String::new();
         for ((i, p), x) in points.iter().zip(analysed.drain(..)) {
             let Some(x) = x else { break };
             let fields = &chunk[*i as usize].fields;
@@ -250,7 +242,7 @@ impl<X> Buffers<X> {
                     failed = Some(unequal_length_error(select.available(), &values));
                 } else {
                     let n_fields = width - added.len();
-                    push_csv_cells(bytes, (fields, n_fields), added, select, &mut scratch);
+                    push_csv_cells(bytes, (fields, n_fields), added, select);
                 }
             });
             if failed.is_some() {
@@ -393,7 +385,7 @@ mod tests {
             }
             let select = ColumnSelection::new(&names, &wanted).unwrap();
             let mut ours = Vec::new();
-            push_csv_cells(&mut ours, (&record, n_fields), &cells, &select, &mut String::new());
+            push_csv_cells(&mut ours, (&record, n_fields), &cells, &select);
             let mut all: Vec<String> = fields.clone();
             all.resize(n_fields, String::new());
             all.extend(cells.iter().map(|c| match c.to_value() {
