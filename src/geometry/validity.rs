@@ -1,8 +1,8 @@
 //! Polygon validity in near-linear time: the same checks, in the same order, with the same first
 //! error as `geo`'s `Validation::check_validation`, whose ring self-intersection test compares
 //! every pair of edges (a 1 M-vertex polygon took over two minutes). Here the edges of a ring
-//! go into an R-tree and each edge is tested only against the edges whose bounding boxes touch
-//! its own; polygons of a multipolygon are related only when their bounding boxes touch (two
+//! are swept along x (an R-tree for rings that fold back on themselves many times) and each edge
+//! is tested only against the edges whose bounding boxes touch its own; polygons of a multipolygon are related only when their bounding boxes touch (two
 //! polygons with disjoint boxes can neither overlap nor share a line).
 //!
 //! # Examples
@@ -220,8 +220,10 @@ fn edges_cross(a: &Line<f64>, b: &Line<f64>) -> bool {
     a.intersects(b) && a.start != b.end && a.end != b.start
 }
 
-/// Whether two edges of `ring` break `geo`'s rule, testing each edge against the edges whose
-/// bounding boxes touch its own (an R-tree of the edges' boxes).
+/// Whether two edges of `ring` break `geo`'s rule, testing each edge only against the edges
+/// whose bounding boxes touch its own: found by a sweep along x, or, for a ring that folds
+/// back on itself so often that the sweep would near the pairwise test, an R-tree of the
+/// edges' boxes.
 pub fn ring_has_self_intersection(ring: &LineString<f64>) -> bool {
     let finite = ring.0.iter().all(|c| c.x.is_finite() && c.y.is_finite());
     if !finite {
@@ -230,6 +232,47 @@ pub fn ring_has_self_intersection(ring: &LineString<f64>) -> bool {
         return ring_has_self_intersection_pairwise(ring);
     }
     let lines: Vec<Line<f64>> = ring.lines().collect();
+    edges_crossing(&lines, SWEEP_PAIRS_PER_EDGE * lines.len() + 1024)
+}
+
+/// The sweep's budget: pairs of edges overlapping in x, per edge, before the R-tree is used
+/// instead (a zone's ring has a few: the edges on the other side of the zone at that x).
+const SWEEP_PAIRS_PER_EDGE: usize = 64;
+
+/// Whether two of `lines` (finite) break `geo`'s rule: a sweep along x that gives up after
+/// `budget` pairs of edges overlapping in x, then an R-tree.
+fn edges_crossing(lines: &[Line<f64>], budget: usize) -> bool {
+    // (min x, max x, min y, max y, index), by min x.
+    let mut boxes: Vec<([f64; 4], usize)> = lines
+        .iter()
+        .enumerate()
+        .map(|(i, l)| {
+            let (a, b) = (l.start, l.end);
+            ([a.x.min(b.x), a.x.max(b.x), a.y.min(b.y), a.y.max(b.y)], i)
+        })
+        .collect();
+    boxes.sort_unstable_by(|a, b| a.0[0].total_cmp(&b.0[0]));
+    let mut spent = 0usize;
+    for (k, (a, i)) in boxes.iter().enumerate() {
+        for (b, j) in &boxes[k + 1..] {
+            if b[0] > a[1] {
+                break;
+            }
+            spent += 1;
+            if spent > budget {
+                return edges_crossing_indexed(lines);
+            }
+            // The boxes touch; the pair in index order, as the pairwise test takes it.
+            if b[2] <= a[3] && a[2] <= b[3] && edges_cross(&lines[*i.min(j)], &lines[*i.max(j)]) {
+                return true;
+            }
+        }
+    }
+    false
+}
+
+/// Whether two of `lines` (finite) break `geo`'s rule, through an R-tree of their boxes.
+fn edges_crossing_indexed(lines: &[Line<f64>]) -> bool {
     let boxes: Vec<GeomWithData<Rectangle<[f64; 2]>, usize>> = lines
         .iter()
         .enumerate()
@@ -251,4 +294,71 @@ pub fn ring_has_self_intersection_pairwise(ring: &LineString<f64>) -> bool {
 
 fn xy(c: Coord<f64>) -> [f64; 2] {
     [c.x, c.y]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Rings of random points in a small square (many crossings, many touching boxes, shared
+    /// vertices), and star-shaped rings (mostly simple).
+    fn rings() -> Vec<LineString<f64>> {
+        let mut x: u64 = 0x9e37_79b9_7f4a_7c15;
+        let mut next = |m: u64| {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            (x % m) as f64
+        };
+        (0..2_000)
+            .map(|k| {
+                let n = 3 + (k % 40);
+                let mut points: Vec<Coord<f64>> = if k % 2 == 0 {
+                    (0..n)
+                        .map(|_| Coord {
+                            x: next(8),
+                            y: next(8),
+                        })
+                        .collect()
+                } else {
+                    // Star-shaped around the origin, angles increasing: simple, with edges
+                    // whose boxes overlap on both sides of the centre.
+                    (0..n)
+                        .map(|i| {
+                            let angle = std::f64::consts::TAU * i as f64 / n as f64;
+                            let r = 500.0 + next(500);
+                            Coord {
+                                x: (r * angle.cos()).round(),
+                                y: (r * angle.sin()).round(),
+                            }
+                        })
+                        .collect()
+                };
+                points.push(points[0]);
+                LineString(points)
+            })
+            .collect()
+    }
+
+    // Oracle: every pair of edges. The sweep (no budget), the R-tree (no sweep at all) and the
+    // two together (a budget spent half-way) give its answer.
+    #[test]
+    fn sweep_and_index_answer_as_the_pairwise_test() {
+        let mut crossing = 0;
+        for ring in rings() {
+            let lines: Vec<Line<f64>> = ring.lines().collect();
+            let expected = ring_has_self_intersection_pairwise(&ring);
+            crossing += usize::from(expected);
+            assert_eq!(edges_crossing(&lines, usize::MAX), expected, "{lines:?}");
+            assert_eq!(edges_crossing(&lines, 0), expected, "{lines:?}");
+            assert_eq!(
+                edges_crossing(&lines, lines.len() / 2),
+                expected,
+                "{lines:?}"
+            );
+            assert_eq!(edges_crossing_indexed(&lines), expected, "{lines:?}");
+        }
+        // Both answers are common.
+        assert!((500..1_500).contains(&crossing), "{crossing}");
+    }
 }
