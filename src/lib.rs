@@ -15,5 +15,7 @@ pub mod index;
 pub mod io;
 pub mod model;
 pub mod output;
+#[cfg(test)]
+mod test_random;
 
 pub use error::{Error, ErrorKind, Location, Result};

@@ -42,6 +42,13 @@ const CASES: &[(&str, &str, &[&str], &str, &str)] = &[
         "self-intersection",
     ),
     (
+        "touching_lobes.geojson",
+        "zones",
+        &[],
+        "feature 0",
+        "self-intersection",
+    ),
+    (
         "empty_collection.geojson",
         "zones",
         &[],

@@ -316,14 +316,8 @@ fn clean_proj(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::test_random::xorshift;
     use geo::coord;
-
-    /// One step of Marsaglia's xorshift64: the tests' points, the same on every run.
-    fn xorshift(x: &mut u64) {
-        *x ^= *x << 13;
-        *x ^= *x >> 7;
-        *x ^= *x << 17;
-    }
 
     /// The projection-step shortcut: taken for lon/lat to Lambert-93 and to UTM 40S (La
     /// Réunion), bit for bit PROJ's whole transformation on 20,000 points; not taken where the

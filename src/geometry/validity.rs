@@ -1,9 +1,10 @@
 //! Polygon validity in near-linear time: the same checks, in the same order, with the same first
 //! error as `geo`'s `Validation::check_validation`, whose ring self-intersection test compares
-//! every pair of edges (a 1 M-vertex polygon took over two minutes). Here the edges of a ring
-//! are swept along x (an R-tree for rings that fold back on themselves many times) and each edge
-//! is tested only against the edges whose bounding boxes touch its own; polygons of a multipolygon are related only when their bounding boxes touch (two
-//! polygons with disjoint boxes can neither overlap nor share a line).
+//! every pair of edges (a 1 M-vertex polygon took over two minutes). Here each edge of a ring
+//! is tested only against the edges whose bounding boxes touch its own, found by a sweep along
+//! x (an R-tree for rings that fold back on themselves many times); polygons of a multipolygon
+//! are related only when their bounding boxes touch (two polygons with disjoint boxes can
+//! neither overlap nor share a line).
 //!
 //! # Examples
 //!
@@ -304,12 +305,7 @@ mod tests {
     /// vertices), and star-shaped rings (mostly simple).
     fn rings() -> Vec<LineString<f64>> {
         let mut x: u64 = 0x9e37_79b9_7f4a_7c15;
-        let mut next = |m: u64| {
-            x ^= x << 13;
-            x ^= x >> 7;
-            x ^= x << 17;
-            (x % m) as f64
-        };
+        let mut next = |m: u64| (crate::test_random::xorshift(&mut x) % m) as f64;
         (0..2_000)
             .map(|k| {
                 let n = 3 + (k % 40);

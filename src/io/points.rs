@@ -782,9 +782,7 @@ mod tests {
         // Every 7-decimal coordinate of a sweep, bit for bit.
         let mut x: u64 = 0x2545_f491_4f6c_dd1d;
         for _ in 0..200_000 {
-            x ^= x << 13;
-            x ^= x >> 7;
-            x ^= x << 17;
+            crate::test_random::xorshift(&mut x);
             let t = format!(
                 "{}{}.{:07}",
                 if x & 1 == 0 { "-" } else { "" },

@@ -427,9 +427,7 @@ mod tests {
         ];
         let mut x: u64 = 0x9e37_79b9_7f4a_7c15;
         for _ in 0..100_000 {
-            x ^= x << 13;
-            x ^= x >> 7;
-            x ^= x << 17;
+            crate::test_random::xorshift(&mut x);
             let v = ((x % 2_000_000_000) as f64 - 1e9) * 0.37;
             values.push((v * 100.0).round() / 100.0);
             values.push(v);

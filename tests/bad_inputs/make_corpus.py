@@ -56,6 +56,12 @@ west, east = min(ring, key=lambda c: c[0]), max(ring, key=lambda c: c[0])
 south, north = min(ring, key=lambda c: c[1]), max(ring, key=lambda c: c[1])
 bowtie = [west, east, south, north, west]
 write("self_intersecting.geojson", fc([feat({"type": "Polygon", "coordinates": [bowtie]})]))
+# Two lobes joined at one vertex (a "figure eight", a quarter drawn as two blocks touching at a
+# corner): west, south, the vertex nearest the box's centre, east, north, that vertex again.
+centre = ((west[0] + east[0]) / 2, (south[1] + north[1]) / 2)
+pinch = min(ring, key=lambda c: (c[0] - centre[0]) ** 2 + (c[1] - centre[1]) ** 2)
+lobes = [west, south, pinch, east, north, pinch, west]
+write("touching_lobes.geojson", fc([feat({"type": "Polygon", "coordinates": [lobes]})]))
 write("empty_collection.geojson", fc([]))
 write("nan_coordinate.geojson", fc([feat(mpoly(ring))]).replace(str(ring[5][0]), "NaN", 1))
 write("infinity_coordinate.geojson", fc([feat(mpoly(ring))]).replace(str(ring[5][0]), "Infinity", 1))
