@@ -260,6 +260,11 @@ fn without_tests(code: &str) -> String {
                     break;
                 }
                 '{' => depth += 1,
+                // An item that the enclosing block closes (an enum variant, a match arm).
+                '}' if depth == 0 => {
+                    end = k;
+                    break;
+                }
                 '}' => {
                     depth -= 1;
                     if depth == 0 {
@@ -666,6 +671,20 @@ fn checker_reads_inline_paths_and_skips_comments_strings_and_tests() {
             "src/io/zones.rs imports `crate::output::table::write` (module output::table): layer \
              `output` is above `io`"
         ]
+    );
+}
+
+/// A `#[cfg(test)]` on an enum variant or a match arm ends at the brace of the enclosing
+/// block (the checker panicked on the variant, subtracting below zero), and the code after
+/// that block is still read.
+#[test]
+fn checker_skips_a_test_only_variant_or_arm() {
+    let code = "enum E {\n    A,\n    #[cfg(test)]\n    B,\n}\nfn f(e: E) -> u8 { match e { E::A => 0, \
+                #[cfg(test)]\n E::B => 1 } }\nfn g() { crate::output::x(); }";
+    assert_eq!(
+        without_tests(code),
+        "enum E {\n    A,\n    }\nfn f(e: E) -> u8 { match e { E::A => 0, } }\nfn g() { \
+         crate::output::x(); }"
     );
 }
 

@@ -5,13 +5,13 @@ use std::collections::HashSet;
 use std::path::Path;
 
 use foldhash::fast::FixedState;
-use rayon::slice::ParallelSliceMut;
+use rayon::prelude::*;
 
 use crate::crs::Crs;
 use crate::error::{Error, Location, Result};
 use crate::model::{AttrValue, Attributes, Category, Facility};
 
-use super::points::{PointOptions, PointReader};
+use super::points::{PointOptions, PointParser, PointReader, PointRow, RawPoint, RawRows};
 use super::problems::first_problem;
 use super::table::find_column;
 
@@ -96,10 +96,26 @@ pub fn facilities_from_points(
 
 /// Facilities from an open point reader, pushing every per-row problem to `problems` (the row
 /// is skipped); whole-file problems are the error.
+///
+/// The rows of a CSV file are split in batches on the calling thread; each batch's points are
+/// parsed and reprojected and its facilities built on every thread (while the next batch is
+/// split), then taken in file order: the duplicate ids, the row numbers used as ids and the
+/// problems are those of a loop over the rows.
 pub fn check_facilities(
     reader: PointReader,
     fields: &FacilityFields,
     problems: &mut Vec<Error>,
+) -> Result<Vec<Facility>> {
+    check_facilities_by(reader, fields, problems, true)
+}
+
+/// [`check_facilities`]; `batches`: the rows of a CSV file in batches (the tests also take
+/// them one by one through the reader's iterator, as for the other sources, to compare).
+fn check_facilities_by(
+    mut reader: PointReader,
+    fields: &FacilityFields,
+    problems: &mut Vec<Error>,
+    batches: bool,
 ) -> Result<Vec<Facility>> {
     let path = reader.path().to_path_buf();
     let headers = reader.headers().to_vec();
@@ -109,59 +125,30 @@ pub fn check_facilities(
     let fields = with_annuaire_preset(fields, &headers);
     let fields = fields.as_ref();
     let columns = FacilityColumns::find(&path, &headers, fields)?;
-    // foldhash rather than SipHash: the ids of a local file need no protection against
-    // flooding, and hashing 60,000 national ids was a visible part of loading them.
-    let mut seen: HashSet<String, FixedState> = HashSet::default();
-    let mut out = Vec::new();
-    for (n, row) in reader.enumerate() {
-        let row = match row {
-            Ok(r) => r,
-            Err(e) => {
-                // Errors of the table itself (unbalanced quotes...) end the file.
-                if matches!(
-                    &e,
-                    Error::Input {
-                        location: Location::File,
-                        ..
-                    }
-                ) {
-                    return Err(e);
+    let rows = RowFacilities {
+        path: &path,
+        headers: &headers,
+        fields,
+        columns: &columns,
+    };
+    let mut taken = Taken {
+        path: &path,
+        seen: HashSet::default(),
+        out: Vec::new(),
+        rows: 0,
+    };
+    match if batches { reader.raw_csv() } else { None } {
+        Some((raw, parser)) => take_batches(raw, &parser, &rows, &mut taken, problems)?,
+        None => {
+            for row in reader {
+                match row {
+                    Ok(row) => taken.take(rows.of_row(row), problems),
+                    Err(e) => taken.table_error(e, problems)?,
                 }
-                problems.push(e);
-                continue;
             }
-        };
-        let get = |i: Option<usize>| {
-            i.and_then(|i| row.fields.get(i))
-                .map(|s| s.trim())
-                .unwrap_or("")
-        };
-        let Some(category) = row_category(
-            fields,
-            get(columns.category),
-            &path,
-            &row.location,
-            problems,
-        ) else {
-            continue;
-        };
-        let id = match columns.id {
-            Some(_) => get(columns.id).to_string(),
-            None => (n + 1).to_string(),
-        };
-        if let Some(problem) = id_problem(&id, &mut seen) {
-            problems.push(Error::input(&path, row.location, problem.0, problem.1));
-            continue;
         }
-        let name = get(columns.name).to_string();
-        out.push(Facility {
-            id,
-            name,
-            category,
-            point: row.point.into(),
-            attributes: row_attributes(&headers, row.fields),
-        });
     }
+    let mut out = taken.out;
     if out.is_empty() && problems.is_empty() {
         return Err(no_facilities(&path, fields));
     }
@@ -169,6 +156,234 @@ pub fn check_facilities(
     // unstable sort gives the one order; in parallel, as the other file may be read by then.
     out.par_sort_unstable_by(|a, b| a.category.cmp(&b.category).then_with(|| a.id.cmp(&b.id)));
     Ok(out)
+}
+
+/// Takes the rows of a CSV file in batches: each batch is converted on the pool while the
+/// next one is read on this thread, then taken in file order.
+fn take_batches(
+    mut raw: RawRows<'_>,
+    parser: &PointParser,
+    rows: &RowFacilities<'_>,
+    taken: &mut Taken<'_>,
+    problems: &mut Vec<Error>,
+) -> Result<()> {
+    let (mut batch, mut next): (Vec<RawPoint>, Vec<RawPoint>) = (Vec::new(), Vec::new());
+    let mut current = read_batch(&mut raw, &mut batch);
+    if matches!(current.1, BatchEnd::Full) {
+        taken.reserve(estimated_rows(rows.path, &batch[..current.0]));
+    }
+    let rows_of = |batch: &[RawPoint]| -> Vec<RowFacility> {
+        batch.par_iter().map(|r| rows.of_raw(r, parser)).collect()
+    };
+    loop {
+        let (len, end) = current;
+        let mut made = Vec::new();
+        let prefetched = if matches!(end, BatchEnd::Full) {
+            rayon::scope(|s| {
+                s.spawn(|_| made = rows_of(&batch[..len]));
+                Some(read_batch(&mut raw, &mut next))
+            })
+        } else {
+            made = rows_of(&batch[..len]);
+            None
+        };
+        for row in made {
+            taken.take(row, problems);
+        }
+        match end {
+            BatchEnd::Full => {}
+            BatchEnd::File => return Ok(()),
+            BatchEnd::Error(e) => taken.table_error(e, problems)?,
+        }
+        current = match prefetched {
+            Some(read) => read,
+            None => read_batch(&mut raw, &mut next),
+        };
+        std::mem::swap(&mut batch, &mut next);
+    }
+}
+
+/// Rows of a CSV file read at once, their points parsed on every thread.
+const BATCH: usize = 8192;
+
+/// How a batch of rows ended.
+enum BatchEnd {
+    /// Full: more rows may follow.
+    Full,
+    /// At the end of the file.
+    File,
+    /// At a row the table could not read (after the rows before it).
+    Error(Error),
+}
+
+/// Reads up to [`BATCH`] rows into `batch` (reusing its records): how many, and why it ended.
+fn read_batch(raw: &mut RawRows<'_>, batch: &mut Vec<RawPoint>) -> (usize, BatchEnd) {
+    for len in 0..BATCH {
+        if batch.len() == len {
+            batch.push(RawPoint::default());
+        }
+        match raw.read_into(&mut batch[len]) {
+            None => return (len, BatchEnd::File),
+            Some(Err(e)) => return (len, BatchEnd::Error(e)),
+            Some(Ok(())) => {}
+        }
+    }
+    (BATCH, BatchEnd::Full)
+}
+
+/// The rows of the file at `path` guessed from its first `rows` (their mean length), so that
+/// the facilities and ids of a large file are not copied each time their room doubles (two
+/// thirds of the time of reading 600,000 facilities went to touching fresh memory).
+fn estimated_rows(path: &Path, rows: &[RawPoint]) -> usize {
+    let read = rows
+        .last()
+        .and_then(|r| r.fields.position())
+        .map_or(0, |p| p.byte());
+    let size = std::fs::metadata(path).map_or(0, |m| m.len());
+    if read == 0 || rows.is_empty() {
+        return 0;
+    }
+    let per_row = read as f64 / (rows.len() - 1).max(1) as f64;
+    // 2 % over, for rows a little longer further down; at most 2²⁶ rows.
+    ((size as f64 / per_row * 1.02) as usize).min(1 << 26)
+}
+
+/// What one row gives.
+enum RowFacility {
+    /// Nothing, and not counted as a row: no coordinates, skipped on request.
+    Skipped,
+    /// No facility: the row's problem, if any (none: outside the category map).
+    Refused(Option<Error>),
+    /// A facility from the row at `location`; `numbered`: the file has no id column, the id
+    /// is the row's number, given when the rows are taken in order.
+    Facility {
+        facility: Facility,
+        location: Location,
+        numbered: bool,
+    },
+}
+
+/// Makes the facility of each row (anything but the checks across rows).
+struct RowFacilities<'a> {
+    path: &'a Path,
+    headers: &'a [String],
+    fields: &'a FacilityFields,
+    columns: &'a FacilityColumns,
+}
+
+impl RowFacilities<'_> {
+    /// A raw CSV row: its point parsed and reprojected by `parser`, then as [`Self::of_row`]
+    /// (with the fields [`PointReader`]'s iterator gives).
+    fn of_raw(&self, raw: &RawPoint, parser: &PointParser) -> RowFacility {
+        match parser.parse(raw) {
+            Ok(Some(point)) => {
+                // A short row's missing last fields are empty, as in a spreadsheet.
+                let mut fields: Vec<String> = raw.fields.iter().map(str::to_string).collect();
+                fields.resize(self.headers.len(), String::new());
+                self.of_row(PointRow {
+                    location: Location::Line(raw.line),
+                    fields,
+                    point,
+                })
+            }
+            Ok(None) => RowFacility::Skipped,
+            Err(e) => RowFacility::Refused(Some(e)),
+        }
+    }
+
+    /// The facility of a row read with its point.
+    fn of_row(&self, row: PointRow) -> RowFacility {
+        let get = |i: Option<usize>| {
+            i.and_then(|i| row.fields.get(i))
+                .map(|s| s.trim())
+                .unwrap_or("")
+        };
+        let category = match row_category(self.fields, get(self.columns.category)) {
+            Ok(Some(c)) => c,
+            Ok(None) => return RowFacility::Refused(None),
+            Err((message, hint)) => {
+                let e = Error::input(self.path, row.location, message, hint);
+                return RowFacility::Refused(Some(e));
+            }
+        };
+        let numbered = self.columns.id.is_none();
+        let id = get(self.columns.id).to_string();
+        let name = get(self.columns.name).to_string();
+        RowFacility::Facility {
+            facility: Facility {
+                id,
+                name,
+                category,
+                point: row.point.into(),
+                attributes: row_attributes(self.headers, row.fields),
+            },
+            location: row.location,
+            numbered,
+        }
+    }
+}
+
+/// The facilities taken so far, in file order, with the checks across rows.
+struct Taken<'a> {
+    path: &'a Path,
+    // foldhash rather than SipHash: the ids of a local file need no protection against
+    // flooding, and hashing 60,000 national ids was a visible part of loading them.
+    seen: HashSet<String, FixedState>,
+    out: Vec<Facility>,
+    /// Rows counted so far (the row number of a facility of a file without ids).
+    rows: usize,
+}
+
+impl Taken<'_> {
+    /// Makes room for `rows` more rows.
+    fn reserve(&mut self, rows: usize) {
+        self.out.reserve(rows);
+        self.seen.reserve(rows);
+    }
+
+    /// Takes the next row's outcome.
+    fn take(&mut self, row: RowFacility, problems: &mut Vec<Error>) {
+        match row {
+            RowFacility::Skipped => {}
+            RowFacility::Refused(problem) => {
+                self.rows += 1;
+                problems.extend(problem);
+            }
+            RowFacility::Facility {
+                mut facility,
+                location,
+                numbered,
+            } => {
+                self.rows += 1;
+                if numbered {
+                    facility.id = self.rows.to_string();
+                }
+                match id_problem(&facility.id, &mut self.seen) {
+                    Some((message, hint)) => {
+                        problems.push(Error::input(self.path, location, message, hint));
+                    }
+                    None => self.out.push(facility),
+                }
+            }
+        }
+    }
+
+    /// A row the table could not read: the error when it ends the file (unbalanced
+    /// quotes...), else a problem of its row.
+    fn table_error(&mut self, e: Error, problems: &mut Vec<Error>) -> Result<()> {
+        if matches!(
+            &e,
+            Error::Input {
+                location: Location::File,
+                ..
+            }
+        ) {
+            return Err(e);
+        }
+        self.rows += 1;
+        problems.push(e);
+        Ok(())
+    }
 }
 
 /// An export of the Annuaire de l'éducation without a category column: use its nature codes.
@@ -260,27 +475,17 @@ impl FacilityColumns {
     }
 }
 
-/// The category of a row (`raw` is its category cell); `None` skips the row, after pushing a
-/// problem when the category is missing (rows outside a category map are skipped silently: the
-/// map selects the rows).
+/// The category of a row (`raw` is its category cell): `None` skips the row silently (rows
+/// outside a category map: the map selects the rows); the problem of a missing category.
 fn row_category(
     fields: &FacilityFields,
     raw: &str,
-    path: &Path,
-    location: &Location,
-    problems: &mut Vec<Error>,
-) -> Option<Category> {
-    match &fields.category {
+) -> std::result::Result<Option<Category>, (&'static str, &'static str)> {
+    Ok(match &fields.category {
         CategorySource::Fixed(c) => Some(c.clone()),
         _ if fields.category_map.is_empty() => {
             if raw.is_empty() {
-                problems.push(Error::input(
-                    path,
-                    location.clone(),
-                    "empty category",
-                    "give every facility a category",
-                ));
-                return None;
+                return Err(("empty category", "give every facility a category"));
             }
             Some(Category::new(raw))
         }
@@ -289,7 +494,7 @@ fn row_category(
             .iter()
             .find(|(k, _)| k.trim().eq_ignore_ascii_case(raw))
             .map(|(_, c)| c.clone()),
-    }
+    })
 }
 
 /// What is wrong with a row's id (message, hint), if anything; records it in `seen`.
@@ -341,4 +546,129 @@ fn no_facilities(path: &Path, fields: &FacilityFields) -> Error {
         },
         "give at least one facility",
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::Write;
+
+    /// A facilities CSV of `rows` rows over three batches, with every kind of row problem
+    /// spread through it: coordinates empty or not numbers, empty categories and ids,
+    /// duplicate ids, short rows, and near the end a row in another text encoding (which ends
+    /// the reading).
+    fn messy_csv(dir: &Path, with_ids: bool, rows: usize) -> std::path::PathBuf {
+        let path = dir.join(if with_ids { "ids.csv" } else { "no_ids.csv" });
+        let mut f = std::io::BufWriter::new(std::fs::File::create(&path).unwrap());
+        let head = if with_ids {
+            "id,name,category,lon,lat,extra"
+        } else {
+            "name,category,lon,lat,extra"
+        };
+        writeln!(f, "{head}").unwrap();
+        for i in 0..rows {
+            let id = match i {
+                _ if i % 3001 == 3000 => format!("F{}", i / 2),
+                _ if i % 4001 == 4000 => String::new(),
+                _ => format!("F{i}"),
+            };
+            let category = match i % 7 {
+                _ if i % 2003 == 2002 => "",
+                0 | 1 => "college",
+                2 => "ecole_elementaire",
+                _ => "centre_social",
+            };
+            let (lon, lat) = match i {
+                _ if i % 997 == 996 => (String::new(), String::new()),
+                _ if i % 1499 == 1498 => ("abc".into(), "47.6".into()),
+                _ if i % 5003 == 5002 => ("200.0".into(), "47.6".into()),
+                _ => (
+                    format!("{:.6}", 6.80 + (i % 173) as f64 * 1e-3),
+                    format!("{:.6}", 47.60 + (i % 211) as f64 * 1e-3),
+                ),
+            };
+            let id_field = if with_ids {
+                format!("{id},")
+            } else {
+                String::new()
+            };
+            if i % 6007 == 6006 {
+                writeln!(f, "{id_field}short").unwrap();
+            } else if i == rows - 200 {
+                f.write_all(id_field.as_bytes()).unwrap();
+                f.write_all(b"bad \xff name,college,6.8,47.6,x\n").unwrap();
+            } else {
+                // An accent in UTF-8 early on: the byte 0xFF further down is then a row in
+                // another encoding, which the table refuses (a problem of that row).
+                let site = if i == 5 { "Sité" } else { "Site" };
+                writeln!(f, "{id_field}{site} {i},{category},{lon},{lat},{}", i % 5).unwrap();
+            }
+        }
+        path
+    }
+
+    fn run(
+        path: &Path,
+        fields: &FacilityFields,
+        batches: bool,
+    ) -> (Result<Vec<Facility>>, Vec<String>) {
+        let reader = PointReader::open(path, &fields.points, Crs::LAMBERT93).unwrap();
+        let mut problems = Vec::new();
+        let out = check_facilities_by(reader, fields, &mut problems, batches);
+        (out, problems.iter().map(|e| e.to_string()).collect())
+    }
+
+    fn key(f: &Facility) -> (String, String, String, u64, u64, String) {
+        (
+            f.id.clone(),
+            f.name.clone(),
+            f.category.0.clone(),
+            f.point.x().to_bits(),
+            f.point.y().to_bits(),
+            format!("{:?}", f.attributes),
+        )
+    }
+
+    /// Oracle: the rows taken one by one through the reader's iterator, as before the
+    /// batches: the same facilities, in the same order, to the bit, and the same problems in
+    /// the same order, with ids, without ids (row numbers), with a category map and with
+    /// empty coordinates skipped.
+    #[test]
+    fn batches_give_what_rows_one_by_one_give() {
+        let dir = tempfile::tempdir().unwrap();
+        let map = vec![
+            ("college".to_string(), Category::new("college")),
+            ("centre_social".to_string(), Category::new("centre_social")),
+        ];
+        let mut checked = 0;
+        for with_ids in [true, false] {
+            let path = messy_csv(dir.path(), with_ids, 2 * BATCH + 1234);
+            for (category_map, skip_empty) in [(vec![], false), (map.clone(), true)] {
+                let fields = FacilityFields {
+                    category_map,
+                    points: PointOptions {
+                        skip_empty,
+                        ..PointOptions::default()
+                    },
+                    ..FacilityFields::default()
+                };
+                let (batched, batched_problems) = run(&path, &fields, true);
+                let (one, one_problems) = run(&path, &fields, false);
+                let (batched, one) = (batched.unwrap(), one.unwrap());
+                assert_eq!(batched_problems, one_problems);
+                let keys: Vec<_> = batched.iter().map(key).collect();
+                assert_eq!(keys, one.iter().map(key).collect::<Vec<_>>());
+                assert!(batched.len() > 10_000, "{}", batched.len());
+                let has = |what: &str| batched_problems.iter().any(|p| p.contains(what));
+                assert!(has("mixes text encodings"), "{batched_problems:?}");
+                assert!(has("is not a finite number") && has("looks like metres"));
+                assert_eq!(has("empty coordinate"), !skip_empty);
+                assert_eq!(has("empty category"), !skip_empty);
+                assert_eq!(has("duplicate facility id"), with_ids);
+                assert_eq!(has("empty facility id"), with_ids);
+                checked += 1;
+            }
+        }
+        assert_eq!(checked, 4);
+    }
 }
