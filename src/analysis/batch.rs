@@ -7,6 +7,8 @@
 
 use rayon::prelude::*;
 
+use crate::io::row_batches::refill;
+
 /// Default number of rows per parallel chunk.
 pub const DEFAULT_CHUNK: usize = 65_536;
 
@@ -198,27 +200,6 @@ where
         Some(e) => Err(e),
         None => Ok(total),
     }
-}
-
-/// Reads up to `chunk` rows into `buffer` (reusing its rows); the count read, and the error
-/// that stopped reading early, if any.
-fn refill<T: Default, E>(
-    read: &mut impl FnMut(&mut T) -> Option<Result<(), E>>,
-    buffer: &mut Vec<T>,
-    chunk: usize,
-) -> (usize, Option<E>) {
-    let mut n = 0;
-    while n < chunk {
-        if n == buffer.len() {
-            buffer.push(T::default());
-        }
-        match read(&mut buffer[n]) {
-            Some(Ok(())) => n += 1,
-            Some(Err(e)) => return (n, Some(e)),
-            None => break,
-        }
-    }
-    (n, None)
 }
 
 fn map_chunk<T: Sync, R: Send>(items: &[T], map: &(impl Fn(&T) -> R + Sync)) -> Vec<R> {

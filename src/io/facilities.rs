@@ -13,6 +13,7 @@ use crate::model::{AttrValue, Attributes, Category, Facility};
 
 use super::points::{PointOptions, PointParser, PointReader, PointRow, RawPoint, RawRows};
 use super::problems::first_problem;
+use super::row_batches::refill;
 use super::table::find_column;
 
 /// Column names tried for the category.
@@ -159,7 +160,8 @@ fn check_facilities_by(
 }
 
 /// Takes the rows of a CSV file in batches: each batch is converted on the pool while the
-/// next one is read on this thread, then taken in file order.
+/// next one is read on this thread, then taken in file order. A row the table cannot read is
+/// a problem of its row, and the reading goes on, as in the row loop.
 fn take_batches(
     mut raw: RawRows<'_>,
     parser: &PointParser,
@@ -167,21 +169,26 @@ fn take_batches(
     taken: &mut Taken<'_>,
     problems: &mut Vec<Error>,
 ) -> Result<()> {
+    let read = |raw: &mut RawRows<'_>, batch: &mut Vec<RawPoint>| {
+        refill(&mut |row: &mut RawPoint| raw.read_into(row), batch, BATCH)
+    };
     let (mut batch, mut next): (Vec<RawPoint>, Vec<RawPoint>) = (Vec::new(), Vec::new());
-    let mut current = read_batch(&mut raw, &mut batch);
-    if matches!(current.1, BatchEnd::Full) {
-        taken.reserve(estimated_rows(rows.path, &batch[..current.0]));
+    let mut current = read(&mut raw, &mut batch);
+    if matches!(current, (BATCH, None)) {
+        taken.reserve(estimated_rows(rows.path, &batch));
     }
     let rows_of = |batch: &[RawPoint]| -> Vec<RowFacility> {
         batch.par_iter().map(|r| rows.of_raw(r, parser)).collect()
     };
     loop {
-        let (len, end) = current;
+        let (len, error) = current;
+        // A full batch without error: more rows may follow.
+        let full = len == BATCH && error.is_none();
         let mut made = Vec::new();
-        let prefetched = if matches!(end, BatchEnd::Full) {
+        let prefetched = if full {
             rayon::scope(|s| {
                 s.spawn(|_| made = rows_of(&batch[..len]));
-                Some(read_batch(&mut raw, &mut next))
+                Some(read(&mut raw, &mut next))
             })
         } else {
             made = rows_of(&batch[..len]);
@@ -190,14 +197,14 @@ fn take_batches(
         for row in made {
             taken.take(row, problems);
         }
-        match end {
-            BatchEnd::Full => {}
-            BatchEnd::File => return Ok(()),
-            BatchEnd::Error(e) => taken.table_error(e, problems)?,
+        match error {
+            Some(e) => taken.table_error(e, problems)?,
+            None if !full => return Ok(()),
+            None => {}
         }
         current = match prefetched {
             Some(read) => read,
-            None => read_batch(&mut raw, &mut next),
+            None => read(&mut raw, &mut next),
         };
         std::mem::swap(&mut batch, &mut next);
     }
@@ -205,31 +212,6 @@ fn take_batches(
 
 /// Rows of a CSV file read at once, their points parsed on every thread.
 const BATCH: usize = 8192;
-
-/// How a batch of rows ended.
-enum BatchEnd {
-    /// Full: more rows may follow.
-    Full,
-    /// At the end of the file.
-    File,
-    /// At a row the table could not read (after the rows before it).
-    Error(Error),
-}
-
-/// Reads up to [`BATCH`] rows into `batch` (reusing its records): how many, and why it ended.
-fn read_batch(raw: &mut RawRows<'_>, batch: &mut Vec<RawPoint>) -> (usize, BatchEnd) {
-    for len in 0..BATCH {
-        if batch.len() == len {
-            batch.push(RawPoint::default());
-        }
-        match raw.read_into(&mut batch[len]) {
-            None => return (len, BatchEnd::File),
-            Some(Err(e)) => return (len, BatchEnd::Error(e)),
-            Some(Ok(())) => {}
-        }
-    }
-    (BATCH, BatchEnd::Full)
-}
 
 /// The rows of the file at `path` guessed from its first `rows` (their mean length), so that
 /// the facilities and ids of a large file are not copied each time their room doubles (two
@@ -272,20 +254,10 @@ struct RowFacilities<'a> {
 }
 
 impl RowFacilities<'_> {
-    /// A raw CSV row: its point parsed and reprojected by `parser`, then as [`Self::of_row`]
-    /// (with the fields [`PointReader`]'s iterator gives).
+    /// A raw CSV row: its point parsed and reprojected by `parser`, then as [`Self::of_row`].
     fn of_raw(&self, raw: &RawPoint, parser: &PointParser) -> RowFacility {
-        match parser.parse(raw) {
-            Ok(Some(point)) => {
-                // A short row's missing last fields are empty, as in a spreadsheet.
-                let mut fields: Vec<String> = raw.fields.iter().map(str::to_string).collect();
-                fields.resize(self.headers.len(), String::new());
-                self.of_row(PointRow {
-                    location: Location::Line(raw.line),
-                    fields,
-                    point,
-                })
-            }
+        match parser.row(raw, self.headers.len()) {
+            Ok(Some(row)) => self.of_row(row),
             Ok(None) => RowFacility::Skipped,
             Err(e) => RowFacility::Refused(Some(e)),
         }

@@ -828,7 +828,7 @@ mod tests {
             }
         }
         assert!(
-            layers >= 5 && errors >= 10,
+            layers >= 15 && errors >= 10,
             "{layers} layers, {errors} errors"
         );
     }

@@ -375,18 +375,8 @@ impl PointReader {
                     line: row.line,
                     fields: row.fields,
                 };
-                match c.parser.parse(&raw) {
-                    Ok(Some(point)) => {
-                        // A short row's missing last fields are empty, as in a spreadsheet.
-                        let mut fields: Vec<String> =
-                            raw.fields.iter().map(str::to_string).collect();
-                        fields.resize(self.headers.len(), String::new());
-                        return Some(Ok(PointRow {
-                            location: Location::Line(raw.line),
-                            fields,
-                            point,
-                        }));
-                    }
+                match c.parser.row(&raw, self.headers.len()) {
+                    Ok(Some(row)) => return Some(Ok(row)),
                     Ok(None) => self.skipped += 1,
                     Err(e) => return Some(Err(e)),
                 }
@@ -538,6 +528,22 @@ fn parse_crs_cached(text: &str) -> Result<Crs> {
 }
 
 impl PointParser {
+    /// The row with its point in the working CRS and its fields as text, `width` of them (a
+    /// short row's missing last fields are empty, as in a spreadsheet); `None` for a row
+    /// without coordinates skipped on request (`skip_empty`).
+    pub fn row(&self, raw: &RawPoint, width: usize) -> Result<Option<PointRow>> {
+        let Some(point) = self.parse(raw)? else {
+            return Ok(None);
+        };
+        let mut fields: Vec<String> = raw.fields.iter().map(str::to_string).collect();
+        fields.resize(width, String::new());
+        Ok(Some(PointRow {
+            location: Location::Line(raw.line),
+            fields,
+            point,
+        }))
+    }
+
     /// The row's point in the working CRS; `None` for a row without coordinates skipped on
     /// request (`skip_empty`).
     pub fn parse(&self, row: &RawPoint) -> Result<Option<Coord<f64>>> {

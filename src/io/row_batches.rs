@@ -27,6 +27,37 @@ use csv::StringRecord;
 use super::table::TableReader;
 use crate::error::{Error, Result};
 
+/// Reads up to `chunk` rows into `buffer` with `read` (reusing the rows already there; `read`
+/// gives `None` at the end); the count read, and the error that stopped reading early, if any.
+///
+/// ```
+/// use qpv::io::row_batches::refill;
+/// let mut input = 0..5u32;
+/// let mut read = |x: &mut u32| input.next().map(|v| { *x = v; Ok::<_, String>(()) });
+/// let mut buffer = Vec::new();
+/// assert_eq!(refill(&mut read, &mut buffer, 3), (3, None));
+/// assert_eq!(refill(&mut read, &mut buffer, 3), (2, None));
+/// assert_eq!(buffer[..2], [3, 4]);
+/// ```
+pub fn refill<T: Default, E>(
+    read: &mut impl FnMut(&mut T) -> Option<Result<(), E>>,
+    buffer: &mut Vec<T>,
+    chunk: usize,
+) -> (usize, Option<E>) {
+    let mut n = 0;
+    while n < chunk {
+        if n == buffer.len() {
+            buffer.push(T::default());
+        }
+        match read(&mut buffer[n]) {
+            Some(Ok(())) => n += 1,
+            Some(Err(e)) => return (n, Some(e)),
+            None => break,
+        }
+    }
+    (n, None)
+}
+
 /// Rows per batch: large enough that the hand-over costs nothing per row, small enough that
 /// the batches in flight hold a few megabytes.
 const BATCH_ROWS: usize = 4096;
