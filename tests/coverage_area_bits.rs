@@ -1,10 +1,19 @@
 //! The covered area of `qpv coverage` is an optimisation of session 3's computation, not a new
 //! one: [`CoverZone::covered_area`] (the n-gon's trigonometry computed once, the disc's edges
 //! classified against the zone's convex hull instead of every vertex, buffers reused) must give
-//! the same `f64`, bit for bit, as the implementation at d2871ba, kept verbatim in
-//! `tests/reference_disc_cover/` as the oracle. Random zones (star-shaped rings at Lambert-93
-//! magnitudes, with holes, some of two parts), random facility sets (scattered, or clustered so
-//! that groups of more than 5 discs take the overlay path), 8 to 128 sides, 50 m to 1 km.
+//! the area of the implementation at d2871ba, kept verbatim in `tests/reference_disc_cover/`
+//! as the oracle. Random zones (star-shaped rings at Lambert-93 magnitudes, with holes, some
+//! of two parts), random facility sets (scattered, or clustered so that groups of more than 5
+//! discs take the overlay path), 8 to 128 sides, 50 m to 1 km.
+//!
+//! Up to session 10 the two were equal bit for bit. Since session 11 each ring is first cut
+//! to the disc's bounding box, then by the disc's edges: the same part of the ring, but a
+//! crossing with a disc's edge may be computed from a point of the box's edge instead of the
+//! ring's vertex beyond it, which changes its last bits. The areas may therefore differ by the
+//! rounding of a few crossings: [`same_area`] allows 1e-12 of the zone's area plus 1e-7 m².
+//! Over 20,000 random cases the largest difference was 6.5e-10 m² (2.8e-15 of the zone's
+//! area), about 700 times less; leaving out one edge of a 128-gon of 10 m would lose about
+//! 1e-3 m².
 
 #[path = "reference_disc_cover/convex_clip.rs"]
 mod convex_clip;
@@ -89,7 +98,7 @@ proptest! {
     #![proptest_config(ProptestConfig { cases: 600, ..ProptestConfig::default() })]
 
     #[test]
-    fn covered_area_is_the_reference_bit_for_bit((zone, centres, d, sides) in case()) {
+    fn covered_area_is_the_reference_area((zone, centres, d, sides) in case()) {
         let reference = disc_cover::CoverZone::new(&zone);
         let mut reference_scratch = disc_cover::CoverScratch::default();
         let want = reference.covered_area(&centres, d, sides, &mut reference_scratch);
@@ -103,16 +112,22 @@ proptest! {
             } else {
                 reference.covered_area(&centres, d, segments, &mut reference_scratch)
             };
-            prop_assert_eq!(got.to_bits(), want.to_bits(), "{} sides: {} vs {}", segments, got, want);
+            prop_assert!(same_area(got, want, &fast), "{} sides: {} vs {}", segments, got, want);
         }
         prop_assert_eq!(fast.area().to_bits(), reference.area().to_bits());
     }
 }
 
+/// Whether `got` is the reference's area `want` for `zone`, to the rounding of a few crossings
+/// (see the module's documentation).
+fn same_area(got: f64, want: f64, zone: &CoverZone) -> bool {
+    (got - want).abs() <= 1e-12 * zone.area() + 1e-7
+}
+
 /// The overlay path (a group of more than 5 near discs) and a zone of one triangle (a hull of
 /// three points) are among the cases above; this pins one of each explicitly.
 #[test]
-fn overlay_groups_and_triangles_are_the_reference_bit_for_bit() {
+fn overlay_groups_and_triangles_are_the_reference_area() {
     let triangle = MultiPolygon(vec![Polygon::new(
         LineString(vec![
             Coord {
@@ -146,7 +161,7 @@ fn overlay_groups_and_triangles_are_the_reference_bit_for_bit() {
     for d in [20.0, 60.0, 150.0, 400.0] {
         let want = reference.covered_area(&centres, d, 128, &mut a);
         let got = fast.covered_area(&centres, d, 128, &mut b);
-        assert_eq!(got.to_bits(), want.to_bits(), "D = {d}: {got} vs {want}");
+        assert!(same_area(got, want, &fast), "D = {d}: {got} vs {want}");
         assert!(got > 0.0);
     }
 }

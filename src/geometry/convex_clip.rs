@@ -343,11 +343,13 @@ pub fn clip_ring_around<'s>(
         if pieces.is_empty() {
             break;
         }
-        let all = bounds.union(&kept);
         let line = Line::new(plane);
-        if line.holds(&all) {
+        // The runs are inside every half-plane: a pass whose line holds the single vertices
+        // changes nothing.
+        if line.holds(&bounds) {
             continue;
         }
+        let all = bounds.union(&kept);
         if let Some(out) = clip_pieces(ring, pieces, &line, line.band(&all), next) {
             bounds = out;
             std::mem::swap(pieces, next);

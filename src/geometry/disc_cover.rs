@@ -17,6 +17,8 @@
 //! All of it at a local origin (the zone's lower-left corner): the shoelace sums then lose no
 //! digits to Lambert-93 magnitudes.
 
+use std::sync::OnceLock;
+
 use geo::{ConvexHull, Coord, LineString, MultiPoint, MultiPolygon, Point, Polygon};
 use i_overlay::core::fill_rule::FillRule;
 use i_overlay::core::overlay_rule::OverlayRule;
@@ -125,6 +127,9 @@ pub struct CoverZone {
     hull: Vec<Coord<f64>>,
     corners: [Coord<f64>; 4],
     area: f64,
+    /// For the `n`-gon's edge normals (`n` the first key), the largest and smallest
+    /// projection of the hull's vertices on each (see [`CoverZone::support`]).
+    support: OnceLock<(usize, Vec<(f64, f64)>)>,
 }
 
 /// Rings stored end to end (one allocation, reused from one clip to the next).
@@ -158,6 +163,8 @@ impl Rings {
 #[derive(Debug, Default)]
 pub struct CoverScratch {
     clip: ClipScratch,
+    /// A ring cut to a disc's bounding box, before the disc's own edges (see [`Cut::frame`]).
+    near: ClipScratch,
     unit: UnitPolygon,
     /// The half-planes of every cut, end to end (see [`Cut::planes`]).
     planes: Vec<HalfPlane>,
@@ -176,6 +183,44 @@ struct Cut {
     planes: std::ops::Range<usize>,
     /// A disc inside every half-plane of the disc, at the local origin.
     inner: InnerDisc,
+    /// The disc's circumradius.
+    reach: f64,
+}
+
+impl Cut {
+    /// The four half-planes of a box around the disc, at the local origin: the box holds
+    /// every vertex of the disc's polygon (their rounding is below a micrometre, the margin a
+    /// millimetre), so a ring cut to the box then to the disc keeps the part inside the disc.
+    fn frame(&self) -> [HalfPlane; 4] {
+        let c = self.inner.centre;
+        let half = self.reach * (1.0 + 1e-9) + 1e-3;
+        let (x0, x1, y0, y1) = (c.x - half, c.x + half, c.y - half, c.y + half);
+        let plane = |fx, fy, tx, ty| HalfPlane {
+            from: Coord { x: fx, y: fy },
+            to: Coord { x: tx, y: ty },
+        };
+        [
+            plane(x1, y0, x1, y1),
+            plane(x1, y1, x0, y1),
+            plane(x0, y1, x0, y0),
+            plane(x0, y0, x1, y0),
+        ]
+    }
+
+    /// `ring` (at the local origin) clipped by the disc: first by [`Self::frame`], which drops
+    /// the vertices far from the disc in four cheap passes, then by the disc's `planes`, which
+    /// only see what is near. The same part of the ring as clipping by the disc alone (the
+    /// crossings are computed from other points of the same edges: the same to rounding).
+    fn clip<'s>(
+        &self,
+        ring: &[Coord<f64>],
+        planes: &[HalfPlane],
+        clip: &'s mut ClipScratch,
+        near: &mut ClipScratch,
+    ) -> &'s [Coord<f64>] {
+        let ring = clip_ring(ring, &self.frame(), near);
+        clip_ring_around(ring, planes, self.inner, clip)
+    }
 }
 
 /// How a disc meets the zone.
@@ -189,10 +234,34 @@ enum Meets {
 }
 
 /// A disc's circumradius, the apothem it is tested against, and the n-gon's trigonometry.
+#[derive(Clone, Copy)]
 struct DiscShape<'a> {
     reach: f64,
     apothem: f64,
+    /// The apothem itself (the edges' distance to the centre).
+    edge: f64,
+    /// The hull's projections on the edges' normals ([`CoverZone::support`]), if known.
+    support: Option<&'a [(f64, f64)]>,
     unit: &'a UnitPolygon,
+}
+
+impl<'a> DiscShape<'a> {
+    /// The disc of radius `r` as `unit`'s polygon (see [`disc`]).
+    fn new(r: f64, unit: &'a UnitPolygon, support: Option<&'a [(f64, f64)]>) -> Self {
+        let reach = circumradius(r, unit.n);
+        let step = std::f64::consts::TAU / unit.n as f64;
+        let edge = reach * (step / 2.0).cos();
+        // An edge's line is at the apothem from the centre, along the normal at the middle
+        // angle: a box corner clearly short of it (by far more than rounding) is inside, and
+        // the exact predicate is left to the edges that come near the zone's box.
+        DiscShape {
+            reach,
+            apothem: edge - 1e-6 * (1.0 + reach),
+            edge,
+            support,
+            unit,
+        }
+    }
 }
 
 impl CoverZone {
@@ -238,7 +307,30 @@ impl CoverZone {
                 Coord { x: 0.0, y: max.y },
             ],
             area,
+            support: OnceLock::new(),
         }
+    }
+
+    /// The largest and smallest of `v · normal` over the hull's vertices `v`, for each edge
+    /// normal of `unit`: computed once per zone for the first polygon asked (the one every
+    /// distance of a run uses), `None` for another.
+    fn support(&self, unit: &UnitPolygon) -> Option<&[(f64, f64)]> {
+        let (n, support) = self.support.get_or_init(|| {
+            let support = unit
+                .normal
+                .iter()
+                .map(|&(sin, cos)| {
+                    self.hull
+                        .iter()
+                        .map(|p| p.x * cos + p.y * sin)
+                        .fold((f64::NEG_INFINITY, f64::INFINITY), |(hi, lo), t| {
+                            (hi.max(t), lo.min(t))
+                        })
+                })
+                .collect();
+            (unit.n, support)
+        });
+        (*n == unit.n).then_some(support.as_slice())
     }
 
     /// The zone's area, m² (computed at the local origin).
@@ -274,6 +366,7 @@ impl CoverZone {
     ) -> f64 {
         let CoverScratch {
             clip,
+            near,
             unit,
             planes,
             cuts,
@@ -281,17 +374,9 @@ impl CoverZone {
             ring,
         } = scratch;
         unit.prepare(segments);
-        let n = unit.n;
-        let reach = circumradius(r, n);
-        let step = std::f64::consts::TAU / n as f64;
-        // An edge's line is at the apothem from the centre, along the normal at the middle
-        // angle: a box corner clearly short of it (by far more than rounding) is inside, and
-        // the exact predicate is left to the edges that come near the zone's box.
-        let shape = DiscShape {
-            reach,
-            apothem: reach * (step / 2.0).cos() - 1e-6 * (1.0 + reach),
-            unit,
-        };
+        let support = self.support(unit).filter(|_| !self.hull.is_empty());
+        let shape = DiscShape::new(r, unit, support);
+        let reach = shape.reach;
         planes.clear();
         cuts.clear();
         for &c in centres {
@@ -302,6 +387,7 @@ impl CoverZone {
                     centre: c,
                     planes: start..planes.len(),
                     inner: self.inner_disc(c, &shape),
+                    reach,
                 }),
                 Meets::Misses => planes.truncate(start),
             }
@@ -313,14 +399,14 @@ impl CoverZone {
         groups(cuts, 2.0 * reach)
             .iter()
             .map(|group| match group.len() {
-                1 => self.clipped_area(&cuts[group[0]], planes, clip),
+                1 => self.clipped_area(&cuts[group[0]], planes, clip, near),
                 n if n <= MAX_INCLUSION_EXCLUSION => {
                     let set = CutSet {
                         cuts,
                         planes,
                         group,
                     };
-                    Self::inclusion_exclusion(&self.rings, &set, 0, 1.0, clip, levels)
+                    Self::inclusion_exclusion(&self.rings, &set, 0, 1.0, (clip, near), levels)
                 }
                 _ => {
                     let centres = group.iter().map(|&i| cuts[i].centre);
@@ -338,10 +424,17 @@ impl CoverZone {
         let DiscShape {
             reach,
             apothem,
+            edge,
+            support,
             unit,
         } = *shape;
         let n = unit.n;
         let far = self.corners[2];
+        // Where an edge's line lies against the hull, from the hull's projections on its
+        // normal, when that is clear by far more than rounding: the vertices' (about
+        // 1e-9 m at Lambert-93 magnitudes) and the tilt this gives an edge's line over the
+        // zone (about 1e-9 m over the edge's length, times the zone's width).
+        let tolerance = 1e-6 * (1.0 + reach + far.x + far.y);
         if local.x + reach < 0.0
             || local.y + reach < 0.0
             || local.x - reach > far.x
@@ -370,6 +463,24 @@ impl CoverZone {
             if self.corners.iter().all(|&p| plane.contains(p)) {
                 continue;
             }
+            if let Some(support) = support {
+                let (hi, lo) = support[k];
+                let along = local.x * cos + local.y * sin;
+                let (hi, lo) = (hi - along, lo - along);
+                if hi < edge - tolerance {
+                    // Every vertex of the hull inside.
+                    continue;
+                }
+                if lo > edge + tolerance {
+                    // None inside.
+                    return Meets::Misses;
+                }
+                if lo < edge - tolerance && hi > edge + tolerance {
+                    planes.push(plane);
+                    continue;
+                }
+            }
+            // Too near to tell: the exact predicate for each vertex.
             let (mut any_in, mut any_out) = (false, false);
             for &p in &self.hull {
                 if plane.contains(p) {
@@ -397,11 +508,17 @@ impl CoverZone {
 
     /// Signed area of the zone clipped by the disc of `cut` (the intersection of its planes in
     /// `planes`, convex).
-    fn clipped_area(&self, cut: &Cut, planes: &[HalfPlane], clip: &mut ClipScratch) -> f64 {
+    fn clipped_area(
+        &self,
+        cut: &Cut,
+        planes: &[HalfPlane],
+        clip: &mut ClipScratch,
+        near: &mut ClipScratch,
+    ) -> f64 {
         let planes = &planes[cut.planes.clone()];
         self.rings
             .iter()
-            .map(|ring| signed_area(clip_ring_around(ring, planes, cut.inner, clip)))
+            .map(|ring| signed_area(cut.clip(ring, planes, clip, near)))
             .sum()
     }
 
@@ -428,7 +545,7 @@ impl CoverZone {
         set: &CutSet,
         from: usize,
         sign: f64,
-        clip: &mut ClipScratch,
+        (clip, near): (&mut ClipScratch, &mut ClipScratch),
         levels: &mut [Rings],
     ) -> f64 {
         let Some((clipped, deeper)) = levels.split_first_mut() else {
@@ -440,7 +557,7 @@ impl CoverZone {
             let cut = &set.cuts[i];
             let planes = &set.planes[cut.planes.clone()];
             for ring in rings.iter() {
-                let ring = clip_ring_around(ring, planes, cut.inner, clip);
+                let ring = cut.clip(ring, planes, clip, near);
                 if ring.len() >= 3 {
                     clipped.push(ring);
                 }
@@ -448,7 +565,14 @@ impl CoverZone {
             let area: f64 = clipped.iter().map(signed_area).sum();
             if area > 0.0 {
                 total += sign * area;
-                total += Self::inclusion_exclusion(clipped, set, k + 1, -sign, clip, deeper);
+                total += Self::inclusion_exclusion(
+                    clipped,
+                    set,
+                    k + 1,
+                    -sign,
+                    (&mut *clip, &mut *near),
+                    deeper,
+                );
             }
         }
         total
@@ -584,4 +708,93 @@ fn groups(cuts: &[Cut], reach: f64) -> Vec<Vec<usize>> {
         out[slot[r]].push(i);
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::test_random::xorshift;
+
+    /// A number in [0, 1) from the generator.
+    fn uniform(seed: &mut u64) -> f64 {
+        (xorshift(seed) >> 11) as f64 / (1u64 << 53) as f64
+    }
+
+    /// A star-shaped zone of `n` vertices around a Lambert-93 point.
+    fn star(seed: &mut u64, n: usize) -> MultiPolygon<f64> {
+        let (cx, cy) = (
+            600_000.0 + 4e5 * uniform(seed),
+            6_300_000.0 + 7e5 * uniform(seed),
+        );
+        let mut ring: Vec<Coord<f64>> = (0..n)
+            .map(|i| {
+                let a = std::f64::consts::TAU * (i as f64 + 0.4 * uniform(seed)) / n as f64;
+                let r = 50.0 + 900.0 * uniform(seed);
+                Coord {
+                    x: cx + r * a.cos(),
+                    y: cy + r * a.sin(),
+                }
+            })
+            .collect();
+        ring.push(ring[0]);
+        MultiPolygon(vec![Polygon::new(LineString(ring), vec![])])
+    }
+
+    fn kind(m: &Meets) -> u8 {
+        match m {
+            Meets::Misses => 0,
+            Meets::Covers => 1,
+            Meets::Cuts => 2,
+        }
+    }
+
+    /// Oracle: the edges classified against every hull vertex with the exact predicate
+    /// (`support` left out). Centres are random near the zone, and also placed so that a
+    /// hull vertex lies on an edge's line, where only the exact predicate can tell.
+    #[test]
+    fn the_hull_projections_classify_the_edges_as_the_exact_predicate() {
+        let mut seed = 0x9e37_79b9_7f4a_7c15u64;
+        let (mut unit, mut cases, mut near) = (UnitPolygon::default(), 0, 0);
+        for zone_no in 0..60 {
+            let polygon = star(&mut seed, 5 + zone_no % 40);
+            for &(r, segments) in &[(300.0, 128), (1000.0, 128), (1.0, 128), (50.0, 8)] {
+                // The projections are kept for the first polygon asked: a zone per polygon.
+                let zone = CoverZone::new(&polygon);
+                unit.prepare(segments);
+                let n = unit.n;
+                let exact = DiscShape::new(r, &unit, None);
+                let fast = DiscShape::new(r, &unit, zone.support(&unit));
+                assert!(fast.support.is_some());
+                for i in 0..200 {
+                    let c = if i % 2 == 0 {
+                        let spread = 2.0 * (1200.0 + r);
+                        zone.origin
+                            + Coord {
+                                x: spread * uniform(&mut seed) - 300.0 - r,
+                                y: spread * uniform(&mut seed) - 300.0 - r,
+                            }
+                    } else {
+                        // A hull vertex on the line of edge k (to rounding).
+                        near += 1;
+                        let v = zone.hull[xorshift(&mut seed) as usize % zone.hull.len()];
+                        let k = xorshift(&mut seed) as usize % n;
+                        let (sin, cos) = unit.normal[k];
+                        zone.origin + v
+                            - Coord {
+                                x: fast.edge * cos,
+                                y: fast.edge * sin,
+                            }
+                    };
+                    let (mut a, mut b) = (Vec::new(), Vec::new());
+                    let (want, got) = (zone.cut(c, &exact, &mut a), zone.cut(c, &fast, &mut b));
+                    assert_eq!(kind(&got), kind(&want), "{c:?} r = {r}");
+                    if kind(&want) == 2 {
+                        assert_eq!(a, b, "{c:?} r = {r}");
+                    }
+                    cases += 1;
+                }
+            }
+        }
+        assert_eq!((cases, near), (48_000, 24_000));
+    }
 }
