@@ -194,17 +194,8 @@ impl Cut {
     fn frame(&self) -> [HalfPlane; 4] {
         let c = self.inner.centre;
         let half = self.reach * (1.0 + 1e-9) + 1e-3;
-        let (x0, x1, y0, y1) = (c.x - half, c.x + half, c.y - half, c.y + half);
-        let plane = |fx, fy, tx, ty| HalfPlane {
-            from: Coord { x: fx, y: fy },
-            to: Coord { x: tx, y: ty },
-        };
-        [
-            plane(x1, y0, x1, y1),
-            plane(x1, y1, x0, y1),
-            plane(x0, y1, x0, y0),
-            plane(x0, y0, x1, y0),
-        ]
+        let half = Coord { x: half, y: half };
+        box_planes(c - half, c + half)
     }
 
     /// `ring` (at the local origin) clipped by the disc: first by [`Self::frame`], which drops
@@ -313,8 +304,11 @@ impl CoverZone {
 
     /// The largest and smallest of `v · normal` over the hull's vertices `v`, for each edge
     /// normal of `unit`: computed once per zone for the first polygon asked (the one every
-    /// distance of a run uses), `None` for another.
+    /// distance of a run uses), `None` for another, and for a zone without vertices.
     fn support(&self, unit: &UnitPolygon) -> Option<&[(f64, f64)]> {
+        if self.hull.is_empty() {
+            return None;
+        }
         let (n, support) = self.support.get_or_init(|| {
             let support = unit
                 .normal
@@ -374,8 +368,7 @@ impl CoverZone {
             ring,
         } = scratch;
         unit.prepare(segments);
-        let support = self.support(unit).filter(|_| !self.hull.is_empty());
-        let shape = DiscShape::new(r, unit, support);
+        let shape = DiscShape::new(r, unit, self.support(unit));
         let reach = shape.reach;
         planes.clear();
         cuts.clear();
@@ -588,31 +581,13 @@ impl CoverZone {
         ring: &mut Vec<Coord<f64>>,
     ) -> f64 {
         let far = self.corners[2];
-        let frame = [
-            (Coord { x: -1.0, y: 0.0 }, Coord { x: -1.0, y: -1.0 }),
-            (Coord { x: 0.0, y: -1.0 }, Coord { x: 1.0, y: -1.0 }),
-            (
-                Coord {
-                    x: far.x + 1.0,
-                    y: 0.0,
-                },
-                Coord {
-                    x: far.x + 1.0,
-                    y: 1.0,
-                },
-            ),
-            (
-                Coord {
-                    x: 0.0,
-                    y: far.y + 1.0,
-                },
-                Coord {
-                    x: -1.0,
-                    y: far.y + 1.0,
-                },
-            ),
-        ]
-        .map(|(from, to)| HalfPlane { from, to });
+        let frame = box_planes(
+            Coord { x: -1.0, y: -1.0 },
+            Coord {
+                x: far.x + 1.0,
+                y: far.y + 1.0,
+            },
+        );
         let unit = shape.unit;
         let clip: Vec<Vec<[f64; 2]>> = centres
             .map(|c| {
@@ -641,6 +616,18 @@ impl CoverZone {
             })
             .sum()
     }
+}
+
+/// The half-planes whose intersection is the box from `min` to `max`: x ≥ min.x, y ≥ min.y,
+/// x ≤ max.x, y ≤ max.y, each line given by two points a unit apart.
+fn box_planes(min: Coord<f64>, max: Coord<f64>) -> [HalfPlane; 4] {
+    [
+        (Coord { x: min.x, y: 0.0 }, Coord { x: min.x, y: -1.0 }),
+        (Coord { x: 0.0, y: min.y }, Coord { x: 1.0, y: min.y }),
+        (Coord { x: max.x, y: 0.0 }, Coord { x: max.x, y: 1.0 }),
+        (Coord { x: 0.0, y: max.y }, Coord { x: -1.0, y: max.y }),
+    ]
+    .map(|(from, to)| HalfPlane { from, to })
 }
 
 /// The cuts of one group of near discs, for inclusion–exclusion.
@@ -713,12 +700,7 @@ fn groups(cuts: &[Cut], reach: f64) -> Vec<Vec<usize>> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::test_random::xorshift;
-
-    /// A number in [0, 1) from the generator.
-    fn uniform(seed: &mut u64) -> f64 {
-        (xorshift(seed) >> 11) as f64 / (1u64 << 53) as f64
-    }
+    use crate::test_random::{uniform, xorshift};
 
     /// A star-shaped zone of `n` vertices around a Lambert-93 point.
     fn star(seed: &mut u64, n: usize) -> MultiPolygon<f64> {

@@ -167,12 +167,7 @@ mod tests {
         // A deterministic mix: a lattice (many exact ties), a dense cluster, scattered points.
         let mut points = Vec::new();
         let mut seed = 0x9E37_79B9_7F4A_7C15_u64;
-        let mut rand = || {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            (seed >> 11) as f64 / (1u64 << 53) as f64
-        };
+        let mut rand = || crate::test_random::uniform(&mut seed);
         for i in 0..40 {
             for j in 0..40 {
                 points.push((

@@ -1,6 +1,7 @@
-//! A (multi)polygon prepared for many point queries: an R-tree of its edges gives an exact
-//! point-in-polygon test and exact distances to the boundary in about O(log n) per query,
-//! even on perimeters with thousands of vertices.
+//! A (multi)polygon prepared for many point queries: an exact point-in-polygon test and exact
+//! distances to the boundary, by scanning groups of edges when there are at most 256,
+//! otherwise through an R-tree of the edges, in about O(log n) per query even on perimeters
+//! with thousands of vertices.
 
 use geo::kernels::{Kernel, Orientation, RobustKernel};
 use geo::{Area, BoundingRect, Coord, MultiPolygon, Rect};
@@ -219,11 +220,12 @@ fn crossing(a: Coord<f64>, b: Coord<f64>, p: Coord<f64>) -> Crossing {
     Crossing::Misses
 }
 
-/// A multipolygon with an R-tree over every ring edge (exteriors and holes together).
+/// A multipolygon with its ring edges (exteriors and holes together) in groups of 8 when
+/// there are at most 256, in an R-tree otherwise.
 ///
 /// The point-in-polygon test counts crossings of a horizontal ray going east (even-odd rule over
-/// all rings, exact for valid multipolygons), asking the R-tree only for the edges the ray can
-/// meet, and decides each crossing with robust orientation predicates (`geo`'s
+/// all rings, exact for valid multipolygons), looking only at the edges the ray can meet (the
+/// groups whose box it meets, or what the R-tree returns), and decides each crossing with robust orientation predicates (`geo`'s
 /// [`RobustKernel`]), so that points on vertices and edges are classified exactly.
 #[derive(Debug, Clone)]
 pub struct PreparedPolygon {
