@@ -121,7 +121,7 @@ fi
             END { m = int((NR + 1) / 2); printf "| %s | %d | %s | %s–%s | %s |\n", t, NR, w[m], w[1], w[NR], r[m] }'
     done
     echo
-    echo "Agreement (counts exact, nearest same id or same distance, covered areas within 1e-6 relative or qpv's 0.1 m² rounding):"
+    echo "Agreement (counts exact, nearest same id or same distance, covered areas within 1e-6 relative, unrounded):"
     echo
     printf '%s' "$CHECKS"
 } >"$RESULTS"

@@ -2,8 +2,9 @@
 (scripts/peers/coverage_*.py), value by value on every zone x category x D row.
 
 Counts must be equal; the nearest facility must be the same id or one at the same distance
-(0.01 m); covered areas must agree within 1e-6 relative (or 0.1 m², qpv's JSON rounding of
-`covered_area_m2`, whichever is larger). Prints one summary line; exit 1 on any disagreement.
+(0.01 m); covered areas must agree within 1e-6 relative on every row (qpv's JSON and the peers'
+CSV write them unrounded; 1e-9 m² absolute for an area of zero in one tool). Prints one summary
+line; exit 1 on any disagreement.
 """
 
 import csv
@@ -35,11 +36,10 @@ def main() -> None:
                 if abs(pd_ - (r.get("nearest_distance_m") or float("nan"))) > 0.011:
                     bad.append(f"{key}: nearest qpv {r.get('nearest_id')} peer {row['nearest_id']}")
             a, b = r["covered_area_m2"], float(row["covered_area_m2"])
-            rel = abs(a - b) / max(abs(b), 1e-9)
-            if abs(a - b) > max(1e-6 * abs(b), 0.1):
+            if abs(a - b) > max(1e-6 * max(abs(a), abs(b)), 1e-9):
                 bad.append(f"{key}: covered_area_m2 qpv {a} peer {b}")
-            elif b > 1.0:
-                max_rel = max(max_rel, rel)
+            elif b > 0.0:
+                max_rel = max(max_rel, abs(a - b) / abs(b))
     bad.extend(f"{k}: missing from the peer" for k in ours)
     status = "agree" if not bad else f"{len(bad)} disagreements"
     print(

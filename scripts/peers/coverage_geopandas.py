@@ -104,7 +104,7 @@ def main() -> None:
                 )
             )
     out = pd.concat(rows).sort_values(["code_qp", "category", "distance_m"], kind="stable")
-    out.to_csv(a.out, index=False, float_format="%.6f")
+    out.to_csv(a.out, index=False)  # floats unrounded (shortest round-trip form)
 
 
 if __name__ == "__main__":

@@ -38,6 +38,12 @@ pub fn record_flat(r: &CoverageRecord) -> Map<String, Value> {
 /// One record for JSON: the flat fields with `within` as a list (id, name, distance, and the
 /// geocoding precision of facilities placed by geocoding), plus areas.
 ///
+/// The areas (`zone_area_m2`, `covered_area_m2`, m²) are not rounded: they are the areas of
+/// the zone and of its part inside the 128-gon discs as computed, for comparing with other
+/// tools (GEOS through GeoPandas and DuckDB gives the same to 1.1e-8 relative on the 24,150
+/// national rows, `scripts/bench_national.sh`); rounded to 0.1 m², a sliver of 0.05 m²
+/// would differ by 100 %. The shares, populations and distances are rounded for people.
+///
 /// ```
 /// use qpv::analysis::coverage::CoverageRecord;
 /// use qpv::model::Category;
@@ -49,6 +55,7 @@ pub fn record_flat(r: &CoverageRecord) -> Map<String, Value> {
 ///     population_share_covered: Some(0.0), uncovered: geo::MultiPolygon(vec![]) };
 /// let v = qpv::output::coverage_json::record_json(&r);
 /// assert_eq!(v["population_estimate"], 12.3);
+/// assert_eq!(v["zone_area_m2"], 10.0);
 /// assert_eq!(v["within"], serde_json::json!([]));
 /// ```
 pub fn record_json(r: &CoverageRecord) -> Value {
@@ -132,8 +139,10 @@ struct RecordView<'a> {
     area_share_covered: Rounded,
     population_share_covered: Option<Rounded>,
     population_estimate: Option<Rounded>,
-    zone_area_m2: Rounded,
-    covered_area_m2: Rounded,
+    /// Unrounded (see [`record_json`]).
+    zone_area_m2: f64,
+    /// Unrounded (see [`record_json`]).
+    covered_area_m2: f64,
     population_covered_estimate: Option<Rounded>,
 }
 
@@ -154,8 +163,9 @@ impl<'a> RecordView<'a> {
             area_share_covered: Rounded::new(r.area_share_covered, 4),
             population_share_covered: opt(r.population_share_covered, 4),
             population_estimate: opt(r.population_estimate, 1),
-            zone_area_m2: Rounded::new(r.zone_area_m2, 1),
-            covered_area_m2: Rounded::new(r.covered_area_m2, 1),
+            // +0.0: never a negative zero.
+            zone_area_m2: r.zone_area_m2 + 0.0,
+            covered_area_m2: r.covered_area_m2 + 0.0,
             population_covered_estimate: opt(r.population_covered_estimate, 1),
         }
     }
@@ -288,8 +298,8 @@ mod tests {
             })
             .collect();
         m.insert("within".into(), Value::Array(within));
-        m.insert("zone_area_m2".into(), number(r.zone_area_m2, 1));
-        m.insert("covered_area_m2".into(), number(r.covered_area_m2, 1));
+        m.insert("zone_area_m2".into(), json!(r.zone_area_m2 + 0.0));
+        m.insert("covered_area_m2".into(), json!(r.covered_area_m2 + 0.0));
         m.insert(
             "population_covered_estimate".into(),
             opt_number(r.population_covered_estimate, 1),
