@@ -539,3 +539,44 @@ fn layer_points_get_x_y_columns_in_csv_but_not_in_geojson() {
     let properties = geojson["features"][0]["properties"].as_object().unwrap();
     assert!(!properties.contains_key("x") && properties.contains_key("nearest_1_id"));
 }
+
+/// The binary asks Linux not to give it transparent huge pages (`no_transparent_huge_pages` in
+/// src/main.rs; their faults made national runs up to twice slower): seen in /proc while
+/// `locate` waits for its standard input. Without the call the flag stays 1 and this fails.
+#[cfg(target_os = "linux")]
+#[test]
+fn the_binary_runs_without_transparent_huge_pages() {
+    use std::io::Write;
+    use std::process::Stdio;
+    use std::time::{Duration, Instant};
+    let mut child = qpv()
+        .args(["-q", "locate", "-"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let status = format!("/proc/{}/status", child.id());
+    let flag = || {
+        let text = std::fs::read_to_string(&status).unwrap_or_default();
+        text.lines()
+            .find_map(|l| l.strip_prefix("THP_enabled:"))
+            .map(|v| v.trim().to_string())
+    };
+    let deadline = Instant::now() + Duration::from_secs(20);
+    let mut seen = flag();
+    while seen.as_deref() != Some("0") && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(5));
+        seen = flag();
+    }
+    let mut stdin = child.stdin.take().unwrap();
+    stdin.write_all(b"id,x,y\n1,993000,6734000\n").unwrap();
+    drop(stdin);
+    let out = child.wait_with_output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(seen.as_deref(), Some("0"), "THP_enabled of the running qpv");
+}
