@@ -188,14 +188,24 @@ fn markdown_is_french_by_default() {
         "# Accessibilité : france_services depuis les carreaux de 200 m",
         "Grille : grille carroyée Filosofi 2015 de l'Insee (carreaux de 200 m)",
         "à vol d'oiseau du centre du carreau à l'équipement",
-        "poids par palier ≤ 333 m : 1, ≤ 667 m : 0.68, ≤ 1,000 m : 0.22",
+        // French numbers: "1,000 m" would read as one metre.
+        "rayon ≤ 1\u{202f}000 m",
+        "poids par palier ≤ 333 m : 1, ≤ 667 m : 0,68, ≤ 1\u{202f}000 m : 0,22",
+        "(extrait intégré autour de Belfort et d'Offemont), 619 carreaux",
         "| méthode | code | nom | demande | score moyen | rapport au reste |",
         "reste de l'agglomération",
         "Par QPV : score moyen pondéré",
     ] {
         assert!(text.contains(want), "{want}\n{text}");
     }
-    for english in ["Grid:", "catchment", "Per QPV", "rest of the agglomeration"] {
+    for english in [
+        "Grid:",
+        "catchment",
+        "Per QPV",
+        "rest of the agglomeration",
+        "embedded extract",
+        "1,000",
+    ] {
         assert!(!text.contains(english), "{english}\n{text}");
     }
 }

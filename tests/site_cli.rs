@@ -79,7 +79,12 @@ fn site_markdown(lang: &[&str]) -> String {
 fn markdown_french_by_default_english_on_request() {
     let fr = site_markdown(&[]);
     for want in [
-        "# Nouveaux sites `social_centre` : les 1 nouveaux sites couvrant le plus de demande",
+        // One site: singular (was "les 1 nouveaux sites").
+        "# Nouveaux sites `social_centre` : le nouveau site couvrant le plus de demande",
+        // The embedded grid named in French, French numbers ("3,490" / "22.6 %" before).
+        "(extrait intégré : emprise du Grand Belfort + 1 km, avec Héricourt et le nord du Pays \
+         de Montbéliard), 3\u{202f}490 carreaux",
+        "Couvert : 2\u{202f}589 sur 11\u{202f}436 avant (22,6\u{a0}%)",
         "Demande : habitants des QPV (part de chaque carreau dans un QPV), d'après la grille \
          carroyée Filosofi 2019",
         "Méthode : exacte (programme linéaire en nombres entiers, good_lp + microlp).",
@@ -100,17 +105,25 @@ fn markdown_french_by_default_english_on_request() {
     ] {
         assert!(en.contains(want), "{want}\n{en}");
     }
-    // The covered figures are the same numbers in both languages.
-    let figures = |t: &str| -> Vec<String> {
-        t.lines()
+    // The covered figures are the same numbers in both languages, each written its way
+    // (French "2 589" and "22,6", English "2,589" and "22.6").
+    let figures = |t: &str, french: bool| -> Vec<String> {
+        let line = t
+            .lines()
             .find(|l| l.starts_with("Couvert") || l.starts_with("Covered"))
-            .unwrap()
-            .split(|c: char| !(c.is_ascii_digit() || c == ','))
-            .filter(|w| !w.is_empty() && w != &",")
+            .unwrap();
+        let line = if french {
+            line.replace('\u{202f}', "").replace(',', ".")
+        } else {
+            line.replace(',', "")
+        };
+        line.split(|c: char| !(c.is_ascii_digit() || c == '.'))
+            .filter(|w| !w.is_empty() && w != &".")
             .map(String::from)
             .collect()
     };
-    assert_eq!(figures(&fr), figures(&en));
+    assert_eq!(figures(&fr, true), figures(&en, false));
+    assert_eq!(figures(&en, false).len(), 5, "{en}");
 }
 
 // The swap local search never loses demand and finds the optimum the greedy misses on a

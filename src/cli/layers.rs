@@ -213,7 +213,7 @@ impl GridInput {
         };
         let cells = if self.grid_within_communes {
             let communes = ZoneIndex::new(&qpv::io::embedded::communes(crs)?);
-            source.restricted_to = Some("the 52 communes of CA Grand Belfort".into());
+            source.restricted_to = Some(qpv::io::embedded::COMMUNES_RESTRICTION.into());
             restrict_to_zones(cells, &communes)
         } else {
             cells

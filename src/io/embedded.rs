@@ -112,6 +112,39 @@ impl GridYear {
             }
         }
     }
+
+    /// [`Self::extent`] in French, for reports in French.
+    pub fn extent_fr(self) -> &'static str {
+        match self {
+            GridYear::Y2015 => "extrait intégré autour de Belfort et d'Offemont",
+            GridYear::Y2019 => {
+                "extrait intégré : emprise du Grand Belfort + 1 km, avec Héricourt et le nord \
+                 du Pays de Montbéliard"
+            }
+        }
+    }
+}
+
+/// What a grid restricted with `--grid-within-communes` is restricted to
+/// ([`GridSource::restricted_to`]).
+pub const COMMUNES_RESTRICTION: &str = "the 52 communes of CA Grand Belfort";
+
+/// A [`GridSource`]'s origin or restriction as written by this module, in French; `None` for
+/// any other text (a file name stays as it is).
+///
+/// ```
+/// use qpv::io::embedded::{GridYear, in_french};
+/// assert_eq!(in_french(GridYear::Y2015.extent()), Some(GridYear::Y2015.extent_fr()));
+/// assert_eq!(in_french("grid.csv"), None);
+/// ```
+pub fn in_french(text: &str) -> Option<&'static str> {
+    if text == COMMUNES_RESTRICTION {
+        return Some("les 52 communes de la CA du Grand Belfort");
+    }
+    [GridYear::Y2015, GridYear::Y2019]
+        .into_iter()
+        .find(|y| y.extent() == text)
+        .map(GridYear::extent_fr)
 }
 
 /// The embedded Filosofi cells of `year`, in file order: 2015 = 619 cells (63,478.5

@@ -23,7 +23,6 @@ use super::atomic::write_atomic;
 use super::csv_record::{push_record, push_text_field};
 use super::number::push_json;
 use super::report_html::Lang;
-use super::report_markdown::int;
 use super::{GeoFeature, GeoLayer, OutputFormat, Table, Views, write_views};
 
 /// Rounds to `digits` significant digits, so that layers stay readable and byte-stable.
@@ -346,7 +345,7 @@ fn decay_text(decay: &Decay, lang: Lang) -> String {
         Decay::Steps { bands } => {
             let parts: Vec<String> = bands
                 .iter()
-                .map(|(b, w)| format!("≤ {} m : {w}", int(*b)))
+                .map(|(b, w)| format!("≤ {} m : {}", int_in(*b, lang), decimal_in(*w, lang)))
                 .collect();
             let parts = parts.join(", ");
             if fr {
@@ -356,9 +355,9 @@ fn decay_text(decay: &Decay, lang: Lang) -> String {
             }
         }
         Decay::Gaussian { sigma_m } if fr => {
-            format!("décroissance gaussienne, σ = {} m", int(*sigma_m))
+            format!("décroissance gaussienne, σ = {} m", int_in(*sigma_m, lang))
         }
-        Decay::Gaussian { sigma_m } => format!("Gaussian decay, σ = {} m", int(*sigma_m)),
+        Decay::Gaussian { sigma_m } => format!("Gaussian decay, σ = {} m", int_in(*sigma_m, lang)),
         Decay::Power {
             scale_m,
             alpha,
@@ -370,19 +369,19 @@ fn decay_text(decay: &Decay, lang: Lang) -> String {
             } else {
                 "gravity decay"
             },
-            int(*min_m),
-            int(*scale_m)
+            int_in(*min_m, lang),
+            int_in(*scale_m, lang)
         ),
     }
 }
 
 fn method_text(m: &MethodResult, lang: Lang) -> String {
-    let c = int(m.method.catchment_m);
+    let c = int_in(m.method.catchment_m, lang);
     let decay = decay_text(&m.method.decay, lang);
     let (name, cells, facilities) = (
         &m.method.name,
-        m.unreached_cells,
-        m.facilities_without_demand,
+        int_in(m.unreached_cells as f64, lang),
+        int_in(m.facilities_without_demand as f64, lang),
     );
     match (lang, m.method.two_step) {
         (Lang::Fr, two_step) => {
@@ -411,6 +410,28 @@ fn method_text(m: &MethodResult, lang: Lang) -> String {
     }
 }
 
+/// `x` rounded to a whole number, grouped as a reader of `lang` expects (`1 000` in French,
+/// `1,000` in English): in French, `1,000 m` reads as one metre.
+///
+/// ```
+/// use qpv::output::access_views::int_in;
+/// use qpv::output::report_html::Lang;
+/// assert_eq!(int_in(1000.0, Lang::Fr), "1\u{202f}000");
+/// assert_eq!(int_in(1000.0, Lang::En), "1,000");
+/// ```
+pub fn int_in(x: f64, lang: Lang) -> String {
+    super::report_html::format_number(x, 0, lang)
+}
+
+/// `x` in its shortest form, with a decimal comma in French (`0,68`).
+fn decimal_in(x: f64, lang: Lang) -> String {
+    let text = x.to_string();
+    match lang {
+        Lang::Fr => text.replace('.', ","),
+        Lang::En => text,
+    }
+}
+
 /// The grid named in `lang` ([`GridSource::label`] in English).
 pub fn grid_label(g: &GridSource, lang: Lang) -> String {
     if lang == Lang::En {
@@ -420,14 +441,19 @@ pub fn grid_label(g: &GridSource, lang: Lang) -> String {
         Some(y) => format!("grille carroyée Filosofi {y} de l'Insee (carreaux de 200 m)"),
         None => "grille carroyée Filosofi (200 m) de millésime non précisé".to_string(),
     };
+    let french =
+        |text: &str| crate::io::embedded::in_french(text).map_or(text.to_string(), String::from);
     let restricted = match &g.restricted_to {
-        Some(r) => format!(", réduite aux carreaux dont le centre est dans {r}"),
+        Some(r) => format!(
+            ", réduite aux carreaux dont le centre est dans {}",
+            french(r)
+        ),
         None => String::new(),
     };
     format!(
         "{vintage} ({}){restricted}, {} carreaux",
-        g.origin,
-        int(g.cells as f64)
+        french(&g.origin),
+        int_in(g.cells as f64, lang)
     )
 }
 

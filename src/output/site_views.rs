@@ -7,9 +7,8 @@ use std::fmt::Write;
 use geo::{Geometry, MultiPolygon};
 use serde_json::{Map, Value, json};
 
-use super::access_views::grid_label;
+use super::access_views::{grid_label, int_in};
 use super::report_html::Lang;
-use super::report_markdown::int;
 use super::{GeoFeature, GeoLayer, OutputFormat, Table, Views};
 use crate::analysis::site::SolveMethod;
 use crate::analysis::site::demand::DemandKind;
@@ -22,9 +21,13 @@ fn r1(x: f64) -> Value {
     super::number::json(x, 1)
 }
 
-fn pct(part: f64, whole: f64) -> String {
+/// `part / whole` as a percentage with one decimal, written as a reader of `lang` expects
+/// (`22,6 %` in French, `22.6 %` in English).
+fn pct(part: f64, whole: f64, lang: Lang) -> String {
     if whole > 0.0 {
-        format!("{:.1} %", 100.0 * part / whole)
+        let space = if lang == Lang::Fr { "\u{a0}" } else { " " };
+        let share = super::report_html::format_number(100.0 * part / whole, 1, lang);
+        format!("{share}{space}%")
     } else {
         "–".into()
     }
@@ -92,6 +95,9 @@ fn method_label(method: SolveMethod, lang: Lang) -> &'static str {
 
 fn question(o: &crate::analysis::site::plan::SiteOptions, lang: Lang) -> String {
     match (o.problem, lang) {
+        (Problem::Mclp { k: 1 }, Lang::Fr) => {
+            "le nouveau site couvrant le plus de demande".to_string()
+        }
         (Problem::Mclp { k }, Lang::Fr) => {
             format!("les {k} nouveaux sites couvrant le plus de demande")
         }
@@ -108,7 +114,8 @@ fn question(o: &crate::analysis::site::plan::SiteOptions, lang: Lang) -> String 
 fn totals(s: &mut String, plan: &SitePlan, lang: Lang) {
     let (before, after) = (plan.covered_before, plan.covered_after);
     let total = plan.demand_total;
-    let (pb, pa) = (pct(before, total), pct(after, total));
+    let (pb, pa) = (pct(before, total, lang), pct(after, total, lang));
+    let int = |x: f64| int_in(x, lang);
     let (before, after, total) = (int(before), int(after), int(total));
     let _ = match lang {
         Lang::Fr => writeln!(
@@ -122,7 +129,7 @@ fn totals(s: &mut String, plan: &SitePlan, lang: Lang) {
     };
     if let (Some(b), SolveMethod::Greedy) = (plan.covered_after_bound, plan.method) {
         let (before, after) = (plan.covered_before, plan.covered_after);
-        let share = pct(after - before, b - before);
+        let share = pct(after - before, b - before, lang);
         let _ = match lang {
             Lang::Fr => writeln!(
                 s,
@@ -148,7 +155,10 @@ fn totals(s: &mut String, plan: &SitePlan, lang: Lang) {
         };
     }
     if !plan.unreachable_cells.is_empty() {
-        let (n, d) = (plan.unreachable_cells.len(), plan.options.distance_m);
+        let (n, d) = (
+            int_in(plan.unreachable_cells.len() as f64, lang),
+            plan.options.distance_m,
+        );
         let _ = match lang {
             Lang::Fr => writeln!(
                 s,
@@ -171,7 +181,7 @@ pub fn markdown_preamble(plan: &SitePlan, grid_name: &str, lang: Lang) -> Result
     let method = method_label(plan.method, lang);
     let (demand, question) = (demand_label(o.demand, lang), question(o, lang));
     let (category, distance, existing) = (&o.category, o.distance_m, plan.existing);
-    let candidates = plan.candidates;
+    let candidates = int_in(plan.candidates as f64, lang);
     let _ = match lang {
         Lang::Fr => writeln!(
             s,
@@ -196,11 +206,11 @@ pub fn markdown_preamble(plan: &SitePlan, grid_name: &str, lang: Lang) -> Result
         Lang::En => ["QPV", "name", "demand", "covered before", "covered after"],
     });
     for q in &plan.qpv {
-        let cov = |c: f64| json!(format!("{} ({})", int(c), pct(c, q.demand)));
+        let cov = |c: f64| json!(format!("{} ({})", int_in(c, lang), pct(c, q.demand, lang)));
         t.push(vec![
             json!(q.code),
             json!(q.name),
-            json!(int(q.demand)),
+            json!(int_in(q.demand, lang)),
             cov(q.covered_before),
             cov(q.covered_after),
         ]);
