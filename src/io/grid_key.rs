@@ -164,18 +164,61 @@ impl IdLedger {
         all
     }
 
-    /// Whether an id was recorded twice (sorts the ids, in parallel).
+    /// Whether an id was recorded twice: the corners of each `(crs, size)` pair are marked in
+    /// a bit per cell of their extent when they lie on one lattice of that size and the
+    /// extent is at most 64 bits per id ([`repeated_on_lattice`]); otherwise (and for other
+    /// spellings) the ids are sorted, in parallel.
     pub fn has_duplicates(&mut self) -> bool {
         use rayon::slice::ParallelSliceMut;
-        let repeated = |sorted: &[u64]| sorted.windows(2).any(|w| w[0] == w[1]);
-        self.canonical.iter_mut().any(|(_, keys)| {
-            keys.par_sort_unstable();
-            repeated(keys)
+        self.canonical.iter_mut().any(|((_, size), keys)| {
+            repeated_on_lattice(keys, *size).unwrap_or_else(|| {
+                keys.par_sort_unstable();
+                keys.windows(2).any(|w| w[0] == w[1])
+            })
         }) || {
             self.other.par_sort_unstable();
             self.other.windows(2).any(|w| w[0] == w[1])
         }
     }
+}
+
+/// Whether a corner key ([`CanonicalId::corner_key`]) occurs twice in `keys`, read from a
+/// bitmap of the cells of their extent (one pass, about 3 MB for the 2.3 M cells of a
+/// national grid, where sorting 8 bytes an id took a tenth of `access`'s CPU time); `None`
+/// when a corner is off the lattice of `size` m through the smallest corners, or when the
+/// extent holds more than 64 cells per id (then sort).
+fn repeated_on_lattice(keys: &[u64], size: u32) -> Option<bool> {
+    let (north, east) = (|k: u64| k >> 32, |k: u64| k & u64::from(u32::MAX));
+    let size = u64::from(size);
+    if keys.len() < 2 || size == 0 {
+        return (keys.len() < 2).then_some(false);
+    }
+    let (mut n0, mut n1, mut e0, mut e1) = (u64::MAX, 0, u64::MAX, 0);
+    for &k in keys {
+        (n0, n1) = (n0.min(north(k)), n1.max(north(k)));
+        (e0, e1) = (e0.min(east(k)), e1.max(east(k)));
+    }
+    // Cells of the extent, each dimension at most 2^32 / size: no overflow in u64 below
+    // 2^64 unless both are huge, which the bound then refuses.
+    let (rows, columns) = ((n1 - n0) / size + 1, (e1 - e0) / size + 1);
+    let cells = rows.checked_mul(columns)?;
+    if cells > 64 * keys.len() as u64 {
+        return None;
+    }
+    let mut seen = vec![0u64; usize::try_from(cells.div_ceil(64)).ok()?];
+    for &k in keys {
+        let (dn, de) = (north(k) - n0, east(k) - e0);
+        if dn % size != 0 || de % size != 0 {
+            return None;
+        }
+        let cell = (dn / size) * columns + de / size;
+        let (word, bit) = ((cell / 64) as usize, 1u64 << (cell % 64));
+        if seen[word] & bit != 0 {
+            return Some(true);
+        }
+        seen[word] |= bit;
+    }
+    Some(false)
 }
 
 #[cfg(test)]
@@ -206,6 +249,50 @@ mod tests {
             }
             prop_assert_eq!(IdLedger::join(parts).has_duplicates(), one.has_duplicates());
         }
+    }
+
+    proptest! {
+        // Oracle: a set of every key. Corners on and off the lattice, dense and sparse
+        // extents, sizes that divide or not, so that both the bitmap and the sort answer.
+        #[test]
+        fn duplicates_are_found_as_a_set_finds_them(
+            corners in proptest::collection::vec((0u32..30, 0u32..30, 0u32..4), 0..80),
+            size in prop_oneof![Just(200u32), Just(1000u32), 1u32..500],
+            spread in prop_oneof![Just(1u32), Just(50u32)],
+            base in (0u32..3_000_000, 0u32..3_000_000),
+        ) {
+            let keys: Vec<u64> = corners
+                .iter()
+                .map(|&(n, e, off)| {
+                    let off = if off == 0 { 7 } else { 0 };
+                    let north = base.0 + n * size * spread + off;
+                    let east = base.1 + e * size + off;
+                    (u64::from(north) << 32) | u64::from(east)
+                })
+                .collect();
+            let set: std::collections::HashSet<u64> = keys.iter().copied().collect();
+            let mut ledger = IdLedger {
+                canonical: vec![((3035, size), keys.clone())],
+                ..IdLedger::default()
+            };
+            prop_assert_eq!(ledger.has_duplicates(), set.len() < keys.len());
+            if let Some(found) = repeated_on_lattice(&keys, size) {
+                prop_assert_eq!(found, set.len() < keys.len());
+            }
+        }
+    }
+
+    #[test]
+    fn the_bitmap_answers_on_a_lattice_and_not_off_it() {
+        let key = |n: u64, e: u64| (n << 32) | e;
+        let lattice = [key(2_000_000, 4_000_000), key(2_000_200, 4_000_200)];
+        assert_eq!(repeated_on_lattice(&lattice, 200), Some(false));
+        let twice = [lattice[0], lattice[1], lattice[0]];
+        assert_eq!(repeated_on_lattice(&twice, 200), Some(true));
+        let off = [lattice[0], key(2_000_100, 4_000_000)];
+        assert_eq!(repeated_on_lattice(&off, 200), None);
+        let sparse = [key(0, 0), key(200 * 1000, 200 * 1000)];
+        assert_eq!(repeated_on_lattice(&sparse, 200), None);
     }
 
     #[test]
