@@ -166,7 +166,7 @@ impl IdLedger {
 
     /// Whether an id was recorded twice: the corners of each `(crs, size)` pair are marked in
     /// a bit per cell of their extent when they lie on one lattice of that size and the
-    /// extent is at most 64 bits per id ([`repeated_on_lattice`]); otherwise (and for other
+    /// extent is at most 64 bits per id (`repeated_on_lattice`); otherwise (and for other
     /// spellings) the ids are sorted, in parallel.
     pub fn has_duplicates(&mut self) -> bool {
         use rayon::slice::ParallelSliceMut;
