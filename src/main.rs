@@ -60,8 +60,8 @@ fn keep_freed_memory() {
 /// what the allocator reserved before `main`). mimalloc asks for them (`madvise`), and a
 /// fault on a 2 MiB page zeroes all of it, however little of it the run uses: after a pause or
 /// another program's run, on a virtual machine that hands memory back to its host, national
-/// `coverage` spent 0.77 s of system time in these faults for 0.4 s of work (median wall
-/// 1.20 → 0.65 s with them off, `access` on 1 M cells 1.26 → 0.73 s, `interpolate` on the
+/// `coverage` spent 0.70 s of system time in these faults for 0.4 s of work (median wall
+/// 1.09 → 0.69 s with them off, `access` on 1 M cells 1.20 → 0.69 s, `interpolate` on the
 /// national grid 2.71 → 1.99 s, `locate` on 10 M points unchanged; BENCHMARKS.md, session 12).
 /// Where the call is refused (another system), the run goes on as before.
 fn no_transparent_huge_pages() {

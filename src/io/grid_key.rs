@@ -190,16 +190,18 @@ impl IdLedger {
 fn repeated_on_lattice(keys: &[u64], size: u32) -> Option<bool> {
     let (north, east) = (|k: u64| k >> 32, |k: u64| k & u64::from(u32::MAX));
     let size = u64::from(size);
-    if keys.len() < 2 || size == 0 {
-        return (keys.len() < 2).then_some(false);
+    if keys.len() < 2 {
+        return Some(false);
+    }
+    if size == 0 {
+        return None;
     }
     let (mut n0, mut n1, mut e0, mut e1) = (u64::MAX, 0, u64::MAX, 0);
     for &k in keys {
         (n0, n1) = (n0.min(north(k)), n1.max(north(k)));
         (e0, e1) = (e0.min(east(k)), e1.max(east(k)));
     }
-    // Cells of the extent, each dimension at most 2^32 / size: no overflow in u64 below
-    // 2^64 unless both are huge, which the bound then refuses.
+    // Cells of the extent (each side below 2^32; their product may overflow: then sort).
     let (rows, columns) = ((n1 - n0) / size + 1, (e1 - e0) / size + 1);
     let cells = rows.checked_mul(columns)?;
     if cells > 64 * keys.len() as u64 {

@@ -22,7 +22,7 @@ use rayon::prelude::*;
 use super::atomic::write_atomic;
 use super::csv_record::{push_record, push_text_field};
 use super::number::push_json;
-use super::report_html::Lang;
+use super::report_html::{Lang, decimal_in, int_in};
 use super::{GeoFeature, GeoLayer, OutputFormat, Table, Views, write_views};
 
 /// Rounds to `digits` significant digits, so that layers stay readable and byte-stable.
@@ -407,28 +407,6 @@ fn method_text(m: &MethodResult, lang: Lang) -> String {
                  facility; {facilities} facilities have no demand in reach."
             )
         }
-    }
-}
-
-/// `x` rounded to a whole number, grouped as a reader of `lang` expects (`1 000` in French,
-/// `1,000` in English): in French, `1,000 m` reads as one metre.
-///
-/// ```
-/// use qpv::output::access_views::int_in;
-/// use qpv::output::report_html::Lang;
-/// assert_eq!(int_in(1000.0, Lang::Fr), "1\u{202f}000");
-/// assert_eq!(int_in(1000.0, Lang::En), "1,000");
-/// ```
-pub fn int_in(x: f64, lang: Lang) -> String {
-    super::report_html::format_number(x, 0, lang)
-}
-
-/// `x` in its shortest form, with a decimal comma in French (`0,68`).
-fn decimal_in(x: f64, lang: Lang) -> String {
-    let text = x.to_string();
-    match lang {
-        Lang::Fr => text.replace('.', ","),
-        Lang::En => text,
     }
 }
 

@@ -40,7 +40,7 @@ pub fn record_flat(r: &CoverageRecord) -> Map<String, Value> {
 ///
 /// The areas (`zone_area_m2`, `covered_area_m2`, m²) are not rounded: they are the areas of
 /// the zone and of its part inside the 128-gon discs as computed, for comparing with other
-/// tools (GEOS through GeoPandas and DuckDB gives the same to 1.1e-8 relative on the 24,150
+/// tools (GEOS through GeoPandas and DuckDB gives the same to 2.1e-9 relative on the 24,150
 /// national rows, `scripts/bench_national.sh`); rounded to 0.1 m², a sliver of 0.05 m²
 /// would differ by 100 %. The shares, populations and distances are rounded for people.
 ///

@@ -7,8 +7,8 @@ use std::fmt::Write;
 use geo::{Geometry, MultiPolygon};
 use serde_json::{Map, Value, json};
 
-use super::access_views::{grid_label, int_in};
-use super::report_html::Lang;
+use super::access_views::grid_label;
+use super::report_html::{Lang, int_in, share_text as pct};
 use super::{GeoFeature, GeoLayer, OutputFormat, Table, Views};
 use crate::analysis::site::SolveMethod;
 use crate::analysis::site::demand::DemandKind;
@@ -19,18 +19,6 @@ use crate::model::{GridCell, GridSource};
 
 fn r1(x: f64) -> Value {
     super::number::json(x, 1)
-}
-
-/// `part / whole` as a percentage with one decimal, written as a reader of `lang` expects
-/// (`22,6 %` in French, `22.6 %` in English).
-fn pct(part: f64, whole: f64, lang: Lang) -> String {
-    if whole > 0.0 {
-        let space = if lang == Lang::Fr { "\u{a0}" } else { " " };
-        let share = super::report_html::format_number(100.0 * part / whole, 1, lang);
-        format!("{share}{space}%")
-    } else {
-        "–".into()
-    }
 }
 
 /// `fr` or `en` text.

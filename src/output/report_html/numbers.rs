@@ -45,6 +45,52 @@ pub fn format_number(value: f64, decimals: usize, lang: Lang) -> String {
     out
 }
 
+/// `x` rounded to a whole number, grouped as a reader of `lang` expects (`1 000` in French,
+/// `1,000` in English): in French, `1,000 m` reads as one metre.
+///
+/// ```
+/// use qpv::output::report_html::{Lang, int_in};
+/// assert_eq!(int_in(1000.0, Lang::Fr), "1\u{202f}000");
+/// assert_eq!(int_in(1000.0, Lang::En), "1,000");
+/// ```
+pub fn int_in(x: f64, lang: Lang) -> String {
+    format_number(x, 0, lang)
+}
+
+/// `x` in its shortest form, with a decimal comma in French (`0,68`).
+///
+/// ```
+/// use qpv::output::report_html::{Lang, decimal_in};
+/// assert_eq!(decimal_in(0.68, Lang::Fr), "0,68");
+/// assert_eq!(decimal_in(0.68, Lang::En), "0.68");
+/// ```
+pub fn decimal_in(x: f64, lang: Lang) -> String {
+    let text = x.to_string();
+    match lang {
+        Lang::Fr => text.replace('.', ","),
+        Lang::En => text,
+    }
+}
+
+/// `part / whole` as a percentage with one decimal in plain text, as a reader of `lang`
+/// expects (`22,6 %` with a no-break space in French, `22.6 %` in English); `–` when `whole`
+/// is not positive.
+///
+/// ```
+/// use qpv::output::report_html::{Lang, share_text};
+/// assert_eq!(share_text(1.0, 4.0, Lang::Fr), "25,0\u{a0}%");
+/// assert_eq!(share_text(1.0, 4.0, Lang::En), "25.0 %");
+/// assert_eq!(share_text(1.0, 0.0, Lang::En), "–");
+/// ```
+pub fn share_text(part: f64, whole: f64, lang: Lang) -> String {
+    if whole > 0.0 {
+        let space = if lang == Lang::Fr { "\u{a0}" } else { " " };
+        format!("{}{space}%", format_number(100.0 * part / whole, 1, lang))
+    } else {
+        "–".into()
+    }
+}
+
 /// A number shown with `decimals` decimals inside `<span data-v="value">`.
 pub fn number_html(value: f64, decimals: usize, lang: Lang, tag: &str) -> String {
     format!(
