@@ -12,7 +12,6 @@ static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() {
     keep_freed_memory();
-    no_transparent_huge_pages();
     restore_sigpipe();
     qpv::output::atomic::guard_standard_output();
     let parsed = cli::Cli::parse();
@@ -56,19 +55,31 @@ fn keep_freed_memory() {
 }
 
 /// Asks Linux not to back this process's memory with transparent huge pages
-/// (`prctl(PR_SET_THP_DISABLE)`; the kernel checks it at every page fault, so it also covers
-/// what the allocator reserved before `main`). mimalloc asks for them (`madvise`), and a
-/// fault on a 2 MiB page zeroes all of it, however little of it the run uses: after a pause or
-/// another program's run, on a virtual machine that hands memory back to its host, national
-/// `coverage` spent 0.70 s of system time in these faults for 0.4 s of work (median wall
-/// 1.09 → 0.69 s with them off, `access` on 1 M cells 1.20 → 0.69 s, `interpolate` on the
-/// national grid 2.71 → 1.99 s, `locate` on 10 M points unchanged; BENCHMARKS.md, session 12).
-/// Where the call is refused (another system), the run goes on as before.
-fn no_transparent_huge_pages() {
-    #[cfg(target_os = "linux")]
-    // SAFETY: prctl with PR_SET_THP_DISABLE takes an integer flag and four unused zeros; it
-    // touches no memory of the process.
-    unsafe {
-        libc::prctl(libc::PR_SET_THP_DISABLE, 1, 0, 0, 0);
+/// (`prctl(PR_SET_THP_DISABLE)`, which the kernel checks at every page fault). mimalloc asks
+/// for them (`madvise`), and a fault on a 2 MiB page zeroes all of it, however little of it
+/// the run uses: after a pause or another program's run, on a virtual machine that hands
+/// memory back to its host, national `coverage` spent 0.70 s of system time in these faults
+/// for 0.4 s of work (median wall 1.09 → 0.69 s with them off, `access` on 1 M cells 1.20 →
+/// 0.69 s, `interpolate` on the national grid 2.71 → 1.99 s, `locate` on 10 M points
+/// unchanged; BENCHMARKS.md, session 12). Where the call is refused (another system), the run
+/// goes on as before.
+///
+/// It runs before `main`, before the Rust runtime's first allocation (the main thread's
+/// name): that allocation sets up mimalloc's first arena, which had two huge pages (4 MiB,
+/// zeroed) when this ran at the start of `main`; in a profiled national `access` run that
+/// zeroing was 4 % of the samples, about 30 ms (session 13). A constructor of priority 99
+/// (`.init_array.00099`) runs before those of priority 101 and more (the allocator's own) and
+/// before `main`.
+#[cfg(target_os = "linux")]
+#[used]
+#[unsafe(link_section = ".init_array.00099")]
+static NO_TRANSPARENT_HUGE_PAGES: extern "C" fn() = {
+    extern "C" fn no_transparent_huge_pages() {
+        // SAFETY: prctl with PR_SET_THP_DISABLE takes an integer flag and four unused zeros;
+        // it touches no memory of the process.
+        unsafe {
+            libc::prctl(libc::PR_SET_THP_DISABLE, 1, 0, 0, 0);
+        }
     }
-}
+    no_transparent_huge_pages
+};

@@ -6,8 +6,8 @@
 
 use geo::{BoundingRect, Coord, Polygon};
 use rayon::prelude::*;
-use rstar::RTree;
 use rstar::primitives::Rectangle;
+use rstar::{Envelope, RTree};
 use serde::Serialize;
 
 use std::path::Path;
@@ -476,10 +476,13 @@ impl CellsBuilder {
         }
         let near = cell.bounding_rect().is_some_and(|r| {
             let env = rstar::AABB::from_corners([r.min().x, r.min().y], [r.max().x, r.max().y]);
-            self.zone_boxes
-                .locate_in_envelope_intersecting(&env)
-                .next()
-                .is_some()
+            // The box of all zones first: most cells of a national grid are far from them.
+            self.zone_boxes.root().envelope().intersects(&env)
+                && self
+                    .zone_boxes
+                    .locate_in_envelope_intersecting(&env)
+                    .next()
+                    .is_some()
         });
         if near {
             out.near.push(i);

@@ -128,12 +128,15 @@ impl Reach {
         self.starts = starts;
     }
 
+    // `v.max(0.0) as usize` is `v.floor().max(0.0) as usize` for every `v` (NaN included: 0),
+    // without a call to `floor`, which x86-64 has no baseline instruction for: a value at
+    // least 0 is truncated towards zero, which is its floor.
     fn column(&self, x: f64) -> usize {
-        (((x - self.origin.x) / self.size).floor().max(0.0) as usize).min(self.columns - 1)
+        (((x - self.origin.x) / self.size).max(0.0) as usize).min(self.columns - 1)
     }
 
     fn row(&self, y: f64) -> usize {
-        (((y - self.origin.y) / self.size).floor().max(0.0) as usize).min(self.rows - 1)
+        (((y - self.origin.y) / self.size).max(0.0) as usize).min(self.rows - 1)
     }
 
     /// The catchment radius (metres).
@@ -294,6 +297,49 @@ mod tests {
         assert_eq!((found[0].facility, found[0].distance), (1, 1.0));
         reach.within(Coord { x: -5.0, y: 0.0 }, &mut found);
         assert!(found.is_empty());
+    }
+
+    /// Oracle: the bucket of `floor`, for values on both sides of every bucket edge, far
+    /// outside, infinite and NaN.
+    #[test]
+    fn buckets_are_those_of_floor() {
+        let facilities = [
+            Coord { x: -500.0, y: 10.0 },
+            Coord {
+                x: 9_500.0,
+                y: 7_010.0,
+            },
+        ];
+        let reach = Reach::new(&facilities, 1000.0);
+        let floor_column = |x: f64| {
+            (((x - reach.origin.x) / reach.size).floor().max(0.0) as usize).min(reach.columns - 1)
+        };
+        let floor_row = |y: f64| {
+            (((y - reach.origin.y) / reach.size).floor().max(0.0) as usize).min(reach.rows - 1)
+        };
+        let mut values = vec![
+            f64::NAN,
+            f64::INFINITY,
+            f64::NEG_INFINITY,
+            -0.0,
+            0.0,
+            -1e300,
+            1e300,
+        ];
+        for k in -3..14 {
+            let edge = -500.0 + 1000.0 * f64::from(k);
+            values.extend([
+                edge,
+                edge.next_down(),
+                edge.next_up(),
+                edge + 0.5,
+                edge - 0.5,
+            ]);
+        }
+        for v in values {
+            assert_eq!(reach.column(v), floor_column(v), "x = {v}");
+            assert_eq!(reach.row(v + 510.0), floor_row(v + 510.0), "y = {v}");
+        }
     }
 
     #[test]

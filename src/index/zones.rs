@@ -12,7 +12,7 @@
 
 use geo::{Coord, Rect};
 use rstar::primitives::{GeomWithData, Rectangle};
-use rstar::{AABB, RTree};
+use rstar::{AABB, Envelope, RTree};
 
 use super::polygon::{Position, PreparedPolygon};
 use super::zone_cells::{CellCandidate, ZoneCells, point_rect_distance_2, rect_distance_2};
@@ -154,6 +154,11 @@ impl ZoneIndex {
     /// The zone containing `p` (interior or boundary; lowest code when several) and whether
     /// `p` is on its boundary.
     pub fn containing(&self, p: Coord<f64>) -> Option<(usize, Position)> {
+        // Outside the box of every zone (most of a national grid around a few zones): no
+        // query of the R-tree, whose iterator costs more to set up than this test.
+        if !self.boxes.root().envelope().contains_point(&[p.x, p.y]) {
+            return None;
+        }
         self.containing_among(
             p,
             self.boxes.locate_all_at_point(&[p.x, p.y]).map(|c| c.data),

@@ -29,7 +29,26 @@ impl CanonicalId {
     /// assert_eq!(CanonicalId::parse(" CRS3035RES200mN2730200E4079600"), None);
     /// ```
     pub fn parse(text: &str) -> Option<Self> {
-        let rest = text.as_bytes().strip_prefix(b"CRS")?;
+        // Fast path, same answer: every id of INSEE's 200 m grid of metropolitan France.
+        let b = text.as_bytes();
+        if b.len() == FILOSOFI_LEN
+            && b[..FILOSOFI.len()] == *FILOSOFI
+            && b[22] == b'E'
+            && let (Some(north), Some(east)) = (seven_digits(&b[15..22]), seven_digits(&b[23..]))
+        {
+            return Some(CanonicalId {
+                crs: 3035,
+                size: 200,
+                north,
+                east,
+            });
+        }
+        Self::parse_general(b)
+    }
+
+    /// [`Self::parse`] of any text.
+    fn parse_general(text: &[u8]) -> Option<Self> {
+        let rest = text.strip_prefix(b"CRS")?;
         let (crs, rest) = integer(rest)?;
         let rest = rest.strip_prefix(b"RES")?;
         let (size, rest) = integer(rest)?;
@@ -66,6 +85,22 @@ impl CanonicalId {
     /// ```
     pub fn write(self, out: &mut Vec<u8>) {
         use super::short_copy::push_short;
+        // Fast path, same text: an id of INSEE's 200 m grid of metropolitan France, written
+        // whole on the stack and appended at once.
+        let seven = 1_000_000..10_000_000;
+        if self.crs == 3035
+            && self.size == 200
+            && seven.contains(&self.north)
+            && seven.contains(&self.east)
+        {
+            let mut text = [0u8; FILOSOFI_LEN];
+            text[..FILOSOFI.len()].copy_from_slice(FILOSOFI);
+            put_seven_digits(&mut text[15..22], self.north);
+            text[22] = b'E';
+            put_seven_digits(&mut text[23..], self.east);
+            out.extend_from_slice(&text);
+            return;
+        }
         let mut digits = itoa::Buffer::new();
         out.extend_from_slice(b"CRS");
         push_short(out, digits.format(self.crs).as_bytes());
@@ -94,6 +129,31 @@ impl std::fmt::Display for CanonicalId {
     }
 }
 
+/// The start of every id of INSEE's 200 m grid of metropolitan France, up to the northing.
+const FILOSOFI: &[u8; 15] = b"CRS3035RES200mN";
+
+/// The length of such an id: the prefix, seven digits, `E`, seven digits.
+const FILOSOFI_LEN: usize = 30;
+
+/// Seven digits, the first not a zero (a canonical integer of seven digits), as a number.
+fn seven_digits(b: &[u8]) -> Option<u32> {
+    if b.len() != 7 || b[0] == b'0' {
+        return None;
+    }
+    b.iter().try_fold(0u32, |v, &c| {
+        let digit = c.wrapping_sub(b'0');
+        (digit <= 9).then_some(v * 10 + u32::from(digit))
+    })
+}
+
+/// Writes `v` (below 10⁷) as seven digits into `to`.
+fn put_seven_digits(to: &mut [u8], mut v: u32) {
+    for slot in to.iter_mut().rev() {
+        *slot = b'0' + (v % 10) as u8;
+        v /= 10;
+    }
+}
+
 /// A canonical decimal integer (no sign, no leading zero, 1 to 9 digits) at the start of
 /// `bytes`, and the bytes after it.
 fn integer(bytes: &[u8]) -> Option<(u32, &[u8])> {
@@ -111,6 +171,18 @@ fn integer(bytes: &[u8]) -> Option<(u32, &[u8])> {
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    /// Seven digits, the first not a zero, mostly; else one change away: a leading zero, a
+    /// sign or a space instead of a digit, a digit more or less.
+    fn seven_digits_or_near() -> impl Strategy<Value = String> {
+        prop_oneof![
+            3 => "[1-9][0-9]{6}",
+            1 => "0[0-9]{6}",
+            1 => "[1-9][0-9]{0,5}[+ ][0-9]{0,5}",
+            1 => "[1-9][0-9]{5}",
+            1 => "[1-9][0-9]{7}",
+        ]
+    }
 
     proptest! {
         // Oracle: the text read. Every canonical id prints back as read; any text that is not
@@ -134,6 +206,34 @@ mod tests {
             prop_assert_eq!(key, id);
             let padded = format!("CRS{crs}RES{size}mN{}{north}E{east}", if zero { "0" } else { "+" });
             prop_assert_eq!(CanonicalId::parse(&padded), None);
+        }
+
+        // Oracle: the general reader, and the general writer (`Display`). The ids of the fast
+        // path, and texts one character away from them (another digit, a leading zero, a
+        // sign, another letter, a digit more or less).
+        #[test]
+        fn the_fast_path_reads_and_writes_as_the_general_one(
+            north in seven_digits_or_near(),
+            east in seven_digits_or_near(),
+            letter in prop::sample::select(vec!['E', 'E', 'E', 'e', 'x']),
+        ) {
+            let text = format!("CRS3035RES200mN{north}{letter}{east}");
+            let id = CanonicalId::parse(&text);
+            prop_assert_eq!(id, CanonicalId::parse_general(text.as_bytes()));
+            if let Some(id) = id {
+                let mut out = Vec::new();
+                id.write(&mut out);
+                prop_assert_eq!(&out, text.as_bytes());
+                prop_assert_eq!(id.to_string(), text);
+            }
+        }
+
+        #[test]
+        fn the_fast_writer_writes_what_display_writes(north in 0u32..20_000_000, east in 0u32..20_000_000) {
+            let id = CanonicalId { crs: 3035, size: 200, north, east };
+            let mut out = Vec::new();
+            id.write(&mut out);
+            prop_assert_eq!(String::from_utf8(out).unwrap(), id.to_string());
         }
     }
 }

@@ -42,6 +42,16 @@ pub fn json(v: f64, decimals: i32) -> Value {
 /// ```
 #[inline]
 pub fn push_json(out: &mut Vec<u8>, v: f64) {
+    // Fast path, same text: a whole number from 0 to 10^9 (a count of people, a score of 0)
+    // is its digits and `.0`. A NaN fails `v < 1e9`; -0.0 is not sign-positive.
+    if v.is_sign_positive() && v < 1e9 {
+        let n = v as u32;
+        if f64::from(n) == v {
+            crate::model::short_copy::push_short(out, itoa::Buffer::new().format(n).as_bytes());
+            out.extend_from_slice(b".0");
+            return;
+        }
+    }
     // zmij's shortest form is what serde_json writes for a finite float.
     if v.is_finite() {
         crate::model::short_copy::push_short(out, zmij::Buffer::new().format_finite(v).as_bytes());
@@ -62,6 +72,51 @@ mod tests {
         for v in [-0.0, -0.004, -1e-12] {
             assert!(round(v, 2).is_sign_positive(), "{v}");
             assert_eq!(json(v, 2).to_string(), "0.0");
+        }
+    }
+
+    /// Oracle: `serde_json`. Whole numbers on both sides of the fast path's bounds, and
+    /// values next to them that are not whole (random bits are rarely whole numbers).
+    #[test]
+    fn push_json_writes_whole_numbers_as_serde_json_does() {
+        let mut values = vec![
+            0.0,
+            -0.0,
+            0.5,
+            1e9,
+            1e9 - 1.0,
+            1e9 + 1.0,
+            1e15,
+            1e16,
+            4294967296.0,
+        ];
+        values.extend([
+            f64::NAN,
+            f64::INFINITY,
+            f64::NEG_INFINITY,
+            f64::MIN_POSITIVE,
+        ]);
+        for k in 0..=9 {
+            let p = 10f64.powi(k);
+            values.extend([
+                p,
+                p - 1.0,
+                -p,
+                p.next_up(),
+                p.next_down(),
+                12_345.0 * p / 1e4,
+            ]);
+        }
+        values.extend((0..2000).map(f64::from));
+        for v in values {
+            let mut out = Vec::new();
+            push_json(&mut out, v);
+            let want = if v.is_finite() {
+                serde_json::json!(v).to_string()
+            } else {
+                String::new()
+            };
+            assert_eq!(String::from_utf8(out).unwrap(), want, "{v:e}");
         }
     }
 
