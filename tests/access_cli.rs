@@ -208,6 +208,20 @@ fn markdown_is_french_by_default() {
     ] {
         assert!(!text.contains(english), "{english}\n{text}");
     }
+    // The per-QPV table writes its numbers the French way too (it wrote `644.4`), right-aligned.
+    assert!(text.contains("|---|---|---|---:|---:|---:|"), "{text}");
+    let rows: Vec<&str> = text
+        .lines()
+        .filter(|l| l.starts_with("| 2sfca |"))
+        .collect();
+    assert!(!rows.is_empty(), "{text}");
+    for row in rows {
+        let b = row.as_bytes();
+        let point = b
+            .windows(3)
+            .any(|w| w[0].is_ascii_digit() && w[1] == b'.' && w[2].is_ascii_digit());
+        assert!(!point && row.contains(','), "{row}");
+    }
 }
 
 // The CSV keeps machine-readable column names whatever the language.

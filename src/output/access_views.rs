@@ -182,6 +182,9 @@ pub fn access_views(
         ],
     };
     let mut table = Table::new(columns);
+    if for_people && lang == Lang::Fr {
+        table.number_lang = Some(Lang::Fr);
+    }
     for m in &report.methods {
         for a in &m.areas {
             let name = match (for_people, lang, a.code.as_str()) {

@@ -7,6 +7,7 @@ use serde_json::Value;
 
 use super::csv_style::CsvStyle;
 pub use super::csv_style::cell_text;
+use super::report_html::Lang;
 use crate::error::{Error, Result};
 
 /// Rows of values under named columns.
@@ -16,6 +17,10 @@ pub struct Table {
     pub columns: Vec<String>,
     /// Rows, each as long as `columns`.
     pub rows: Vec<Vec<Value>>,
+    /// The language in which the views for people (aligned text, Markdown) write numbers:
+    /// `Some(Lang::Fr)` writes `5\u{202f}227,4` for 5227.4; `None` (and CSV, always) as JSON
+    /// does.
+    pub number_lang: Option<Lang>,
 }
 
 impl Table {
@@ -24,6 +29,15 @@ impl Table {
         Table {
             columns: columns.into_iter().map(Into::into).collect(),
             rows: Vec::new(),
+            number_lang: None,
+        }
+    }
+
+    /// A value as the views for people write it ([`Self::number_lang`]).
+    fn people_text(&self, v: &Value) -> String {
+        match (self.number_lang, v) {
+            (Some(Lang::Fr), Value::Number(n)) => french_number(&n.to_string()),
+            _ => cell_text(v),
         }
     }
 
@@ -37,7 +51,7 @@ impl Table {
         let cells: Vec<Vec<String>> = self
             .rows
             .iter()
-            .map(|r| r.iter().map(cell_text).collect())
+            .map(|r| r.iter().map(|v| self.people_text(v)).collect())
             .collect();
         let mut widths: Vec<usize> = self.columns.iter().map(|c| c.chars().count()).collect();
         for row in &cells {
@@ -110,12 +124,58 @@ impl Table {
         for row in &self.rows {
             let cells: Vec<String> = row
                 .iter()
-                .map(|v| cell_text(v).replace('|', "\\|"))
+                .map(|v| self.people_text(v).replace('|', "\\|"))
                 .collect();
             out.push_str(&format!("| {} |\n", cells.join(" | ")));
         }
         w.write_all(out.as_bytes()).map_err(io_err)
     }
+}
+
+/// A JSON number's text as a French reader writes it: a decimal comma, the digits before it
+/// grouped by three with a narrow no-break space (as `format_number` groups them); a small
+/// number that JSON writes with an exponent is written out with the same digits (`5.15262e-6`
+/// → `0,00000515262`), a large one keeps its exponent.
+///
+/// ```
+/// use qpv::output::table::french_number;
+/// assert_eq!(french_number("85040.1"), "85\u{202f}040,1");
+/// assert_eq!(french_number("-1234"), "-1\u{202f}234");
+/// assert_eq!(french_number("0.000059461"), "0,000059461");
+/// assert_eq!(french_number("5.15262e-6"), "0,00000515262");
+/// assert_eq!(french_number("1.5e21"), "1,5e21");
+/// ```
+pub fn french_number(text: &str) -> String {
+    if let Some((mantissa, exponent)) = text.split_once(['e', 'E']) {
+        let decimals = mantissa.split_once('.').map_or(0, |(_, f)| f.len()) as i64;
+        if let (Ok(e), Ok(v)) = (exponent.parse::<i64>(), text.parse::<f64>())
+            && e < 0
+            && decimals - e <= 24
+        {
+            return french_number(&format!("{:.*}", (decimals - e) as usize, v));
+        }
+        return text.replace('.', ",");
+    }
+    let (sign, digits) = match text.strip_prefix('-') {
+        Some(rest) => ("-", rest),
+        None => ("", text),
+    };
+    let (int_part, frac) = match digits.split_once('.') {
+        Some((i, f)) => (i, Some(f)),
+        None => (digits, None),
+    };
+    let mut out = String::from(sign);
+    for (i, ch) in int_part.chars().enumerate() {
+        if i > 0 && (int_part.len() - i) % 3 == 0 {
+            out.push('\u{202f}');
+        }
+        out.push(ch);
+    }
+    if let Some(f) = frac {
+        out.push(',');
+        out.push_str(f);
+    }
+    out
 }
 
 fn pad(text: &str, width: usize, right: bool) -> String {
@@ -168,6 +228,36 @@ mod tests {
         assert_eq!(
             String::from_utf8(b).unwrap(),
             "code_qp,inside_count,name\nQN09001I,3,\"École, \"\"A\"\"\"\nQN09002M,12,\n"
+        );
+    }
+
+    /// In French, numbers keep their place (right-aligned) and are written the French way;
+    /// CSV keeps the JSON spelling.
+    #[test]
+    fn french_numbers_in_the_views_for_people_only() {
+        let mut t = Table::new(["code", "demand", "score"]);
+        t.push(vec![json!("QN09004M"), json!(5227.4), json!(0.000108859)]);
+        t.push(vec![json!("rest"), json!(85040.1), json!(1.0)]);
+        t.number_lang = Some(Lang::Fr);
+        let mut md = Vec::new();
+        t.write_markdown(&mut md).unwrap();
+        assert_eq!(
+            String::from_utf8(md).unwrap(),
+            "| code | demand | score |\n|---|---:|---:|\n| QN09004M | 5\u{202f}227,4 | 0,000108859 |\n| rest | 85\u{202f}040,1 | 1,0 |\n"
+        );
+        let mut text = Vec::new();
+        t.write_text(&mut text).unwrap();
+        assert!(
+            String::from_utf8(text)
+                .unwrap()
+                .contains("  5\u{202f}227,4  0,000108859")
+        );
+        let mut csv = Vec::new();
+        t.write_csv(&mut csv).unwrap();
+        assert!(
+            String::from_utf8(csv)
+                .unwrap()
+                .contains("QN09004M,5227.4,0.000108859")
         );
     }
 
