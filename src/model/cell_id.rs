@@ -33,8 +33,11 @@ impl CanonicalId {
         let b = text.as_bytes();
         if b.len() == FILOSOFI_LEN
             && b[..FILOSOFI.len()] == *FILOSOFI
-            && b[22] == b'E'
-            && let (Some(north), Some(east)) = (seven_digits(&b[15..22]), seven_digits(&b[23..]))
+            && b[FILOSOFI_E] == b'E'
+            && let (Some(north), Some(east)) = (
+                seven_digits(&b[FILOSOFI.len()..FILOSOFI_E]),
+                seven_digits(&b[FILOSOFI_E + 1..]),
+            )
         {
             return Some(CanonicalId {
                 crs: 3035,
@@ -95,9 +98,9 @@ impl CanonicalId {
         {
             let mut text = [0u8; FILOSOFI_LEN];
             text[..FILOSOFI.len()].copy_from_slice(FILOSOFI);
-            put_seven_digits(&mut text[15..22], self.north);
-            text[22] = b'E';
-            put_seven_digits(&mut text[23..], self.east);
+            put_seven_digits(&mut text[FILOSOFI.len()..FILOSOFI_E], self.north);
+            text[FILOSOFI_E] = b'E';
+            put_seven_digits(&mut text[FILOSOFI_E + 1..], self.east);
             out.extend_from_slice(&text);
             return;
         }
@@ -132,8 +135,11 @@ impl std::fmt::Display for CanonicalId {
 /// The start of every id of INSEE's 200 m grid of metropolitan France, up to the northing.
 const FILOSOFI: &[u8; 15] = b"CRS3035RES200mN";
 
+/// Where the `E` of such an id is: after the prefix and the seven digits of the northing.
+const FILOSOFI_E: usize = FILOSOFI.len() + 7;
+
 /// The length of such an id: the prefix, seven digits, `E`, seven digits.
-const FILOSOFI_LEN: usize = 30;
+const FILOSOFI_LEN: usize = FILOSOFI_E + 1 + 7;
 
 /// Seven digits, the first not a zero (a canonical integer of seven digits), as a number.
 fn seven_digits(b: &[u8]) -> Option<u32> {

@@ -7,7 +7,7 @@ use serde_json::Value;
 
 use super::csv_style::CsvStyle;
 pub use super::csv_style::cell_text;
-use super::report_html::Lang;
+use super::report_html::{Lang, digits_in};
 use crate::error::{Error, Result};
 
 /// Rows of values under named columns.
@@ -133,7 +133,7 @@ impl Table {
 }
 
 /// A JSON number's text as a French reader writes it: a decimal comma, the digits before it
-/// grouped by three with a narrow no-break space (as `format_number` groups them); a small
+/// grouped by three with a narrow no-break space ([`digits_in`], as `format_number`); a small
 /// number that JSON writes with an exponent is written out with the same digits (`5.15262e-6`
 /// → `0,00000515262`), a large one keeps its exponent.
 ///
@@ -160,22 +160,7 @@ pub fn french_number(text: &str) -> String {
         Some(rest) => ("-", rest),
         None => ("", text),
     };
-    let (int_part, frac) = match digits.split_once('.') {
-        Some((i, f)) => (i, Some(f)),
-        None => (digits, None),
-    };
-    let mut out = String::from(sign);
-    for (i, ch) in int_part.chars().enumerate() {
-        if i > 0 && (int_part.len() - i) % 3 == 0 {
-            out.push('\u{202f}');
-        }
-        out.push(ch);
-    }
-    if let Some(f) = frac {
-        out.push(',');
-        out.push_str(f);
-    }
-    out
+    format!("{sign}{}", digits_in(digits, Lang::Fr))
 }
 
 fn pad(text: &str, width: usize, right: bool) -> String {
@@ -239,26 +224,17 @@ mod tests {
         t.push(vec![json!("QN09004M"), json!(5227.4), json!(0.000108859)]);
         t.push(vec![json!("rest"), json!(85040.1), json!(1.0)]);
         t.number_lang = Some(Lang::Fr);
-        let mut md = Vec::new();
-        t.write_markdown(&mut md).unwrap();
+        let view = |write: fn(&Table, &mut dyn Write) -> Result<()>| {
+            let mut out = Vec::new();
+            write(&t, &mut out).unwrap();
+            String::from_utf8(out).unwrap()
+        };
         assert_eq!(
-            String::from_utf8(md).unwrap(),
+            view(Table::write_markdown),
             "| code | demand | score |\n|---|---:|---:|\n| QN09004M | 5\u{202f}227,4 | 0,000108859 |\n| rest | 85\u{202f}040,1 | 1,0 |\n"
         );
-        let mut text = Vec::new();
-        t.write_text(&mut text).unwrap();
-        assert!(
-            String::from_utf8(text)
-                .unwrap()
-                .contains("  5\u{202f}227,4  0,000108859")
-        );
-        let mut csv = Vec::new();
-        t.write_csv(&mut csv).unwrap();
-        assert!(
-            String::from_utf8(csv)
-                .unwrap()
-                .contains("QN09004M,5227.4,0.000108859")
-        );
+        assert!(view(Table::write_text).contains("  5\u{202f}227,4  0,000108859"));
+        assert!(view(Table::write_csv).contains("QN09004M,5227.4,0.000108859"));
     }
 
     #[test]

@@ -21,7 +21,7 @@ pub use model::{
     CoverageReport, GridNote, ProximityRow, ProximityTable, Quarter, QuarterIndicators,
     ReportInput, ReportOptions, SourceNote, build_report, grid_vintage,
 };
-pub use numbers::{decimal_in, format_number, int_in, share_text};
+pub use numbers::{decimal_in, digits_in, format_number, int_in, share_text};
 pub use perimeter::{PerimeterMapLayers, perimeter_html};
 pub use render::render_html;
 

@@ -19,19 +19,30 @@ pub fn format_number(value: f64, decimals: usize, lang: Lang) -> String {
     // Half away from zero, as `report_markdown::int` (the formatter alone rounds half to even).
     let scale = 10f64.powi(decimals as i32);
     let text = format!("{:.*}", decimals, (value.abs() * scale).round() / scale);
-    let (int_part, frac) = match text.split_once('.') {
+    let negative = value < 0.0 && text.chars().any(|c| c.is_ascii_digit() && c != '0');
+    let sign = if negative { "-" } else { "" };
+    format!("{sign}{}", digits_in(&text, lang))
+}
+
+/// Unsigned decimal `digits` (`1234.5`) with the language's separators: the whole part grouped
+/// by three (a narrow no-break space in French, a comma in English), a decimal comma in
+/// French.
+///
+/// ```
+/// use qpv::output::report_html::{Lang, digits_in};
+/// assert_eq!(digits_in("85040.1", Lang::Fr), "85\u{202f}040,1");
+/// assert_eq!(digits_in("1234", Lang::En), "1,234");
+/// ```
+pub fn digits_in(digits: &str, lang: Lang) -> String {
+    let (int_part, frac) = match digits.split_once('.') {
         Some((i, f)) => (i, Some(f)),
-        None => (text.as_str(), None),
+        None => (digits, None),
     };
     let (group, point) = match lang {
         Lang::Fr => ('\u{202f}', ','),
         Lang::En => (',', '.'),
     };
     let mut out = String::new();
-    let negative = value < 0.0 && text.chars().any(|c| c.is_ascii_digit() && c != '0');
-    if negative {
-        out.push('-');
-    }
     for (i, ch) in int_part.chars().enumerate() {
         if i > 0 && (int_part.len() - i) % 3 == 0 {
             out.push(group);
