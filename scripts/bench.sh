@@ -46,7 +46,7 @@ has_task() { [[ " $TASKS " == *" $1 "* ]]; }
 
 # --- build and set up -------------------------------------------------------------------------
 echo "== building qpv and the generator (release)" >&2
-cargo build --release --quiet --bin qpv --example gen_national
+cargo build --release --quiet --bins --example gen_national
 QPV=${BENCH_QPV:-$ROOT/target/release/qpv}
 if has_tool geopandas || has_tool duckdb; then
     "$ROOT/scripts/setup_peers.sh"

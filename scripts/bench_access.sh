@@ -33,7 +33,7 @@ if [ ! -x "$VENV/bin/python" ] || ! cmp -s "$REQ" "$VENV/.requirements.txt"; the
     "$VENV/bin/pip" install -q --disable-pip-version-check -r "$REQ"
     cp "$REQ" "$VENV/.requirements.txt"
 fi
-cargo build --release --bin qpv --example gen_access
+cargo build --release --bins --example gen_access
 if [ ! -f "$DATA/grid.csv" ]; then
     target/release/examples/gen_access --out "$DATA" --cells "$CELLS" --facilities "$FACILITIES"
 fi

@@ -31,7 +31,7 @@ mkdir -p "$ROOT/benches/results"
 
 if [ -z "${BENCH_QPV:-}" ]; then
     echo "== building qpv and the generator (release)" >&2
-    cargo build --release --quiet --bin qpv --example gen_national
+    cargo build --release --quiet --bins --example gen_national
     export BENCH_QPV=$ROOT/target/release/qpv
 fi
 export BENCH_GEN=${BENCH_GEN:-$ROOT/target/release/examples/gen_national}

@@ -42,7 +42,7 @@ if [ -n "${BENCH_QPV_OLD:-}" ] && [[ " $TOOLS " != *" qpv_old "* ]]; then
 fi
 if [ -z "${BENCH_QPV:-}" ] || { [ -z "${BENCH_GEN:-}" ] && [ "$REUSE" = 0 ]; }; then
     echo "== building qpv and the generator (release)" >&2
-    cargo build --release --quiet --bin qpv --example gen_national
+    cargo build --release --quiet --bins --example gen_national
 fi
 QPV=${BENCH_QPV:-$ROOT/target/release/qpv}
 GEN=${BENCH_GEN:-$ROOT/target/release/examples/gen_national}

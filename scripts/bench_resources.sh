@@ -14,7 +14,7 @@ cd "$(dirname "$0")/.."
 command -v /usr/bin/time >/dev/null || { sudo apt-get install -y time || apt-get install -y time; }
 QPV=${1:-target/release/qpv}
 MB=${2:-1024}
-if [[ ! -x $QPV ]]; then cargo build --release --bin qpv; fi
+if [[ ! -x $QPV ]]; then cargo build --release --bins; fi
 DIR=target/bench-resources
 mkdir -p "$DIR"
 

@@ -28,7 +28,7 @@ mkdir -p "$OUT" "$ROOT/benches/results"
 
 if [ -z "${BENCH_QPV:-}" ]; then
     echo "== building qpv (release)" >&2
-    cargo build --release --quiet --bin qpv
+    cargo build --release --quiet --bins
 fi
 QPV=${BENCH_QPV:-$ROOT/target/release/qpv}
 if [ ! -f "$DATA/grid.csv" ] || [ ! -f "$DATA/zones.geojson" ]; then

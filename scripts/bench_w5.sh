@@ -26,7 +26,7 @@ mkdir -p "$OUT" "$ROOT/benches/results"
 
 if [ -z "${BENCH_QPV:-}" ] || [ -z "${BENCH_GEN:-}" ]; then
     echo "== building qpv and the generator (release)" >&2
-    cargo build --release --quiet --bin qpv --example gen_national
+    cargo build --release --quiet --bins --example gen_national
 fi
 QPV=${BENCH_QPV:-$ROOT/target/release/qpv}
 GEN=${BENCH_GEN:-$ROOT/target/release/examples/gen_national}

@@ -69,6 +69,17 @@ pub enum Error {
     /// A bug or an unexpected library failure (not the user's fault).
     #[error("internal error: {0}")]
     Internal(String),
+    /// A file in a format read or written through GDAL (GeoPackage, Shapefile...), in a
+    /// program that has not enabled GDAL ([`enable`](crate::output::gdal_formats::enable)).
+    /// The `qpv` binary never shows it: it hands such runs to `qpv-gdal`.
+    #[error(
+        "{}: this format is read and written through GDAL, which this program has not enabled (call qpv::output::gdal_formats::enable() first)",
+        path.display()
+    )]
+    NeedsGdal {
+        /// The file.
+        path: PathBuf,
+    },
 }
 
 fn hint_suffix(hint: &str) -> String {
@@ -149,6 +160,7 @@ impl Error {
             Error::Input { .. } => ErrorKind::Input,
             Error::Usage { .. } => ErrorKind::Usage,
             Error::Crs(_) => ErrorKind::Crs,
+            Error::NeedsGdal { .. } => ErrorKind::Internal,
             Error::Io { cause, .. }
                 if matches!(
                     cause.kind(),

@@ -137,6 +137,8 @@ fn geojson_files(dir: &Path, crs: Crs) -> (PathBuf, PathBuf) {
 /// Writes a point layer and a polygon layer with GDAL; GeoPackage holds both in one file,
 /// Shapefile needs one file per layer.
 fn gdal_files(dir: &Path, driver: &str, crs: Crs) -> (PathBuf, PathBuf) {
+    // These files are read back through the library, which reads GDAL formats once enabled.
+    qpv::output::gdal_formats::enable();
     let srs = SpatialRef::from_epsg(crs.code()).unwrap();
     let drv = DriverManager::get_driver_by_name(driver).unwrap();
     let tag = crs.code();

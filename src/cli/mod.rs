@@ -20,6 +20,7 @@ mod nearest;
 mod perimeter;
 mod perimeter_build;
 mod points;
+pub mod process;
 mod progress;
 mod proxy;
 mod report;

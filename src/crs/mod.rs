@@ -11,13 +11,15 @@
 
 use std::fmt;
 
+mod database;
 mod parse;
 mod plausibility;
 mod to_metric;
 mod transform;
 mod working;
 
-pub use parse::{CrsInfo, parse_user_point};
+pub use database::{CrsInfo, wkt_and_proj4};
+pub use parse::parse_user_point;
 pub use plausibility::{Implausible, Plausibility};
 pub use to_metric::ToMetric;
 pub use transform::Reprojector;
@@ -62,11 +64,4 @@ impl fmt::Display for Crs {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "EPSG:{}", self.0)
     }
-}
-
-/// GDAL's own stderr messages silenced (once, process-wide): errors are reported by this
-/// crate, with the file and a hint.
-pub(crate) fn quiet_gdal() {
-    static QUIET: std::sync::Once = std::sync::Once::new();
-    QUIET.call_once(|| gdal::config::set_error_handler(|_, _, _| {}));
 }

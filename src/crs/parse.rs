@@ -3,7 +3,8 @@
 
 use geo::{Coord, Rect};
 
-use super::{Crs, ToMetric, quiet_gdal};
+use super::database::{CrsInfo, describe};
+use super::{Crs, ToMetric};
 use crate::error::{Error, Result};
 
 impl Crs {
@@ -88,34 +89,7 @@ impl Crs {
     }
 
     fn info_uncached(self) -> Result<CrsInfo> {
-        quiet_gdal();
-        let srs =
-            gdal::spatial_ref::SpatialRef::from_epsg(self.code()).map_err(|_| self.unknown())?;
-        let area = srs.area_of_use().map(|a| {
-            Rect::new(
-                Coord {
-                    x: a.west_lon_degree,
-                    y: a.south_lat_degree,
-                },
-                Coord {
-                    x: a.east_lon_degree,
-                    y: a.north_lat_degree,
-                },
-            )
-        });
-        Ok(CrsInfo {
-            crs: self,
-            name: srs.name().unwrap_or_default(),
-            geographic: srs.is_geographic(),
-            geocentric: srs.is_geocentric(),
-            projected: srs.is_projected(),
-            metres_per_unit: if srs.is_projected() {
-                srs.linear_units()
-            } else {
-                0.0
-            },
-            area_of_use_wgs84: area,
-        })
+        describe(self)?.ok_or_else(|| self.unknown())
     }
 
     /// The error for a code the EPSG database does not hold (no PROJ or GDAL text in it).
@@ -185,25 +159,6 @@ pub fn parse_user_point(text: &str, flag: &str, working: Crs) -> Result<Coord<f6
             e.hint,
         )
     })
-}
-
-/// What PROJ's database says about a CRS.
-#[derive(Debug, Clone, PartialEq)]
-pub struct CrsInfo {
-    /// The CRS.
-    pub crs: Crs,
-    /// Its name, e.g. "RGF93 v1 / Lambert-93".
-    pub name: String,
-    /// True for longitude/latitude CRSs (degrees), false for projected ones (metres).
-    pub geographic: bool,
-    /// True for Earth-centred x, y, z CRSs (EPSG:4978).
-    pub geocentric: bool,
-    /// True for projected CRSs (map coordinates).
-    pub projected: bool,
-    /// Metres per unit of a projected CRS's coordinates (1.0 for metres; 0.0 otherwise).
-    pub metres_per_unit: f64,
-    /// Where the CRS may be used, in WGS84 degrees.
-    pub area_of_use_wgs84: Option<Rect<f64>>,
 }
 
 #[cfg(test)]

@@ -7,9 +7,9 @@ use geo::{BoundingRect, Coord, Geometry, Rect, Validation};
 use serde::Serialize;
 
 use crate::crs::{Crs, Reprojector};
-use crate::error::{Error, Location, Result};
+use crate::error::Result;
 
-use super::gdal_source::{layer_names, open_dataset, read_layer};
+use super::gdal_readers::gdal_readers;
 use super::geojson::read_geojson;
 use super::points::{CoordinateColumns, PointOptions, coordinate_columns};
 use super::source::{SourceKind, detect};
@@ -86,26 +86,10 @@ pub fn describe_file(path: &Path, layer: Option<&str>) -> Result<Vec<LayerInfo>>
             &PointOptions::default(),
         )?]),
         SourceKind::GeoJson => Ok(vec![describe_layer(&read_geojson(path)?)]),
-        SourceKind::Gdal => {
-            let dataset = open_dataset(path)?;
-            let names = layer_names(&dataset);
-            let selected: Vec<String> = match layer {
-                Some(l) if names.iter().any(|n| n == l) => vec![l.to_string()],
-                Some(l) => {
-                    return Err(Error::input(
-                        path,
-                        Location::File,
-                        format!("no layer '{l}'"),
-                        format!("layers are: {}", names.join(", ")),
-                    ));
-                }
-                None => names.clone(),
-            };
-            selected
-                .iter()
-                .map(|n| read_layer(path, &dataset, n, names.clone()).map(|l| describe_layer(&l)))
-                .collect()
-        }
+        SourceKind::Gdal => Ok((gdal_readers(path)?.read_layers)(path, layer)?
+            .iter()
+            .map(describe_layer)
+            .collect()),
     }
 }
 

@@ -23,7 +23,7 @@ use super::vector::{Field, FieldKind, GeometryError, VectorFeature, VectorLayer}
 /// GDAL's own stderr messages are silenced (once, process-wide): the last one is part of the
 /// error this crate returns, with the file name and a hint.
 pub fn open_dataset(path: &Path) -> Result<Dataset> {
-    crate::crs::quiet_gdal();
+    quiet_gdal();
     if !path.exists() {
         return Err(Error::io(
             path,
@@ -44,6 +44,13 @@ pub fn open_dataset(path: &Path) -> Result<Dataset> {
     })
 }
 
+/// GDAL's own stderr messages silenced (once, process-wide): errors are reported by this
+/// crate, with the file and a hint.
+pub(crate) fn quiet_gdal() {
+    static QUIET: std::sync::Once = std::sync::Once::new();
+    QUIET.call_once(|| gdal::config::set_error_handler(|_, _, _| {}));
+}
+
 /// Names of the layers of a vector dataset.
 ///
 /// A GeoPackage's `layer_styles` table (the QGIS default styles that qpv and QGIS write) holds
@@ -53,6 +60,28 @@ pub fn layer_names(dataset: &Dataset) -> Vec<String> {
         .layers()
         .map(|l| l.name())
         .filter(|n| n != "layer_styles")
+        .collect()
+}
+
+/// Reads `layer` of a GDAL vector source, or every layer when `None`.
+pub fn read_layers(path: &Path, layer: Option<&str>) -> Result<Vec<VectorLayer>> {
+    let dataset = open_dataset(path)?;
+    let names = layer_names(&dataset);
+    let selected: Vec<String> = match layer {
+        Some(l) if names.iter().any(|n| n == l) => vec![l.to_string()],
+        Some(l) => {
+            return Err(Error::input(
+                path,
+                Location::File,
+                format!("no layer '{l}'"),
+                format!("layers are: {}", names.join(", ")),
+            ));
+        }
+        None => names.clone(),
+    };
+    selected
+        .iter()
+        .map(|n| read_layer(path, &dataset, n, names.clone()))
         .collect()
 }
 

@@ -5,6 +5,7 @@ pub mod check;
 pub mod describe;
 pub mod embedded;
 pub mod facilities;
+pub mod gdal_readers;
 pub mod gdal_source;
 pub mod geojson;
 pub mod grid;

@@ -50,6 +50,14 @@ pub fn is_stdin(path: &Path) -> bool {
     path.as_os_str() == "-"
 }
 
+static STDIN_READ: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// Whether this process has started reading standard input ([`open_stdin`]): a run that did
+/// cannot be started again from the beginning.
+pub fn stdin_was_read() -> bool {
+    STDIN_READ.load(std::sync::atomic::Ordering::Relaxed)
+}
+
 /// The name standard input goes by in messages.
 pub fn stdin_name() -> &'static Path {
     Path::new("<stdin>")
@@ -59,6 +67,7 @@ pub fn stdin_name() -> &'static Path {
 /// character that is not white space is `{`, else [`SourceKind::Csv`] (other formats cannot be
 /// streamed through a pipe).
 pub fn open_stdin() -> Result<(SourceKind, BufReader<Stdin>)> {
+    STDIN_READ.store(true, std::sync::atomic::Ordering::Relaxed);
     let mut input = BufReader::with_capacity(64 * 1024, std::io::stdin());
     let first = loop {
         let head = input.fill_buf().map_err(|e| Error::io(stdin_name(), e))?;
@@ -109,7 +118,7 @@ pub fn read_vector(path: &Path, layer: Option<&str>) -> Result<VectorLayer> {
     }
     match detect(path) {
         SourceKind::GeoJson => super::geojson::read_geojson(path),
-        SourceKind::Gdal => super::gdal_source::read_gdal(path, layer),
+        SourceKind::Gdal => (super::gdal_readers::gdal_readers(path)?.read_layer)(path, layer),
         SourceKind::Csv => Err(Error::input(
             path,
             Location::File,

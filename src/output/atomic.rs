@@ -145,10 +145,19 @@ pub fn write_text(output: Option<&Path>, text: &str) -> Result<()> {
     })
 }
 
+static STDOUT_WRITTEN: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// Whether this process has started writing standard output ([`write_atomic`] to `-`): a run
+/// that did cannot be started again from the beginning.
+pub fn stdout_was_written() -> bool {
+    STDOUT_WRITTEN.load(std::sync::atomic::Ordering::Relaxed)
+}
+
 /// Writes `path` safely through `fill`: see the module documentation. `-` is standard output.
 pub fn write_atomic(path: &Path, fill: impl FnOnce(&mut dyn Write) -> Result<()>) -> Result<()> {
     if is_stdout(path) {
         ensure_stdout_open()?;
+        STDOUT_WRITTEN.store(true, std::sync::atomic::Ordering::Relaxed);
         let stdout = io::stdout();
         return write_through(Path::new("<standard output>"), stdout.lock(), fill);
     }

@@ -111,7 +111,7 @@ impl GpkgWriter {
     /// Starts a GeoPackage that [`GpkgWriter::finish`] renames onto `path`.
     pub fn create(path: &Path) -> Result<Self> {
         let temp = temp_path_beside(path)?;
-        crate::crs::quiet_gdal();
+        crate::io::gdal_source::quiet_gdal();
         gdal::config::set_thread_local_config_option("OGR_CURRENT_DATE", &timestamp())
             .map_err(|e| gdal_error(path, e))?;
         let ds = DriverManager::get_driver_by_name("GPKG")

@@ -15,6 +15,7 @@ pub mod csv_record;
 pub mod csv_stream;
 pub mod csv_style;
 mod format;
+pub mod gdal_formats;
 pub mod geocoded;
 pub mod geojson;
 pub mod gpkg;

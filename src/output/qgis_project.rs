@@ -31,6 +31,7 @@ use geo::{BoundingRect, Geometry, Rect};
 use super::atomic::write_atomic;
 use super::qgis_style::{LayerStyle, xml_escape};
 use super::{GeoLayer, OutputFormat};
+use crate::crs::Crs;
 use crate::error::{Error, Result};
 
 /// Where `--qgis-project` writes: the path given, else the GeoPackage's path with `.qgs`;
@@ -131,11 +132,8 @@ pub fn write_qgis_project(
 
 /// The CRS as QGIS stores it (QGIS reads the WKT; the EPSG code alone is not enough).
 fn spatialrefsys(code: u32) -> Result<String> {
-    crate::crs::quiet_gdal();
-    let srs = gdal::spatial_ref::SpatialRef::from_epsg(code)
-        .map_err(|_| Error::Internal(format!("no definition of EPSG:{code}")))?;
-    let wkt = srs.to_wkt().unwrap_or_default();
-    let proj4 = srs.to_proj4().unwrap_or_default();
+    let (wkt, proj4) = crate::crs::wkt_and_proj4(Crs::epsg(code))?
+        .ok_or_else(|| Error::Internal(format!("no definition of EPSG:{code}")))?;
     Ok(format!(
         "<spatialrefsys nativeFormat=\"Wkt\"><wkt>{}</wkt><proj4>{}</proj4><srid>{code}</srid>\
          <authid>EPSG:{code}</authid><geographicflag>false</geographicflag></spatialrefsys>",

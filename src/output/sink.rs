@@ -31,8 +31,8 @@ use geo::Geometry;
 use serde_json::{Map, Value, json};
 
 use super::csv_style::CsvStyle;
+use super::gdal_formats::{LayerStream, gdal_writers};
 use super::geojson::GeoJsonWriter;
-use super::gpkg::GpkgWriter;
 use super::qgis_style::LayerStyle;
 use super::{ColumnSelection, GeoFeature, GeoLayer, OutputFormat, Table};
 use crate::crs::Crs;
@@ -75,7 +75,7 @@ enum Target<'w> {
     /// Collected rows and features.
     Collect(Table, Vec<GeoFeature>),
     /// GeoPackage features, streamed in bounded transactions.
-    Gpkg(Box<GpkgWriter>, Vec<String>),
+    Gpkg(Box<dyn LayerStream>, Vec<String>),
 }
 
 /// An I/O error of the output.
@@ -122,10 +122,10 @@ impl<'w> Sink<'w> {
         layer: &str,
         crs: Crs,
     ) -> crate::error::Result<Self> {
-        let mut gpkg = GpkgWriter::create(path)?;
+        let mut gpkg = (gdal_writers(path)?.create_gpkg)(path)?;
         gpkg.begin_layer(layer, crs, LayerStyle::for_layer_name(layer))?;
         Ok(Sink {
-            sink: Target::Gpkg(Box::new(gpkg), select.columns().to_vec()),
+            sink: Target::Gpkg(gpkg, select.columns().to_vec()),
             select,
         })
     }

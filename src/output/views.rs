@@ -9,7 +9,7 @@ use super::atomic::write_atomic;
 use super::csv_style::CsvStyle;
 use super::layer::GeoLayer;
 use super::table::Table;
-use super::{OutputFormat, geojson, gpkg};
+use super::{OutputFormat, geojson};
 use crate::error::{Error, Result};
 
 /// The views of one result.
@@ -36,7 +36,7 @@ pub fn write_views(output: Option<&Path>, format: OutputFormat, views: &Views) -
             if views.layers.is_empty() {
                 return Err(no_geometry());
             }
-            gpkg::write_gpkg(path, &views.layers)
+            (super::gdal_formats::gdal_writers(path)?.write_gpkg)(path, &views.layers)
         }
         OutputFormat::Geojson => {
             let layer = views.layers.first().ok_or_else(no_geometry)?;
