@@ -201,7 +201,7 @@ fn read_plain_parts<P: Send>(
             p.cells
         })
         .collect();
-    (count > 0 && !IdLedger::join(ledgers).has_duplicates()).then_some(cells)
+    (count > 0 && !IdLedger::parts_have_duplicates(&ledgers)).then_some(cells)
 }
 
 /// [`read_grid_where`]: the duplicate ids are looked for once the file has been read (an

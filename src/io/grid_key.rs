@@ -169,58 +169,121 @@ impl IdLedger {
     /// extent is at most 64 bits per id (`repeated_on_lattice`); otherwise (and for other
     /// spellings) the ids are sorted, in parallel.
     pub fn has_duplicates(&mut self) -> bool {
-        use rayon::slice::ParallelSliceMut;
-        self.canonical.iter_mut().any(|((_, size), keys)| {
-            repeated_on_lattice(keys, *size).unwrap_or_else(|| {
-                keys.par_sort_unstable();
-                keys.windows(2).any(|w| w[0] == w[1])
-            })
-        }) || {
-            self.other.par_sort_unstable();
-            self.other.windows(2).any(|w| w[0] == w[1])
-        }
+        repeated_in(&[self])
+    }
+
+    /// Whether an id was recorded twice in all of `parts` (the parts of one file), as
+    /// [`IdLedger::join`] then [`IdLedger::has_duplicates`] would say, without copying the
+    /// corners into one list when they lie on a lattice: every part marks its corners in one
+    /// bitmap, in parallel. Only the pairs that must be sorted are joined.
+    pub fn parts_have_duplicates(parts: &[IdLedger]) -> bool {
+        repeated_in(&parts.iter().collect::<Vec<_>>())
     }
 }
 
-/// Whether a corner key ([`CanonicalId::corner_key`]) occurs twice in `keys`, read from a
-/// bitmap of the cells of their extent (one pass, about 3 MB for the 2.3 M cells of a
-/// national grid, where sorting 8 bytes an id took a tenth of `access`'s CPU time); `None`
-/// when a corner is off the lattice of `size` m through the smallest corners, or when the
-/// extent holds more than 64 cells per id (then sort).
-fn repeated_on_lattice(keys: &[u64], size: u32) -> Option<bool> {
+/// [`IdLedger::parts_have_duplicates`] of `parts`.
+fn repeated_in(parts: &[&IdLedger]) -> bool {
+    use rayon::slice::ParallelSliceMut;
+    let mut pairs: Vec<(u32, u32)> = Vec::new();
+    for (pair, _) in parts.iter().flat_map(|p| &p.canonical) {
+        if !pairs.contains(pair) {
+            pairs.push(*pair);
+        }
+    }
+    let repeated = pairs.iter().any(|&pair| {
+        let lists: Vec<&[u64]> = parts
+            .iter()
+            .flat_map(|p| &p.canonical)
+            .filter(|(p, _)| *p == pair)
+            .map(|(_, keys)| keys.as_slice())
+            .collect();
+        repeated_on_lattice(&lists, pair.1).unwrap_or_else(|| {
+            let mut keys = lists.concat();
+            keys.par_sort_unstable();
+            keys.windows(2).any(|w| w[0] == w[1])
+        })
+    });
+    repeated || {
+        let mut other: Vec<&str> = parts
+            .iter()
+            .flat_map(|p| p.other.iter().map(String::as_str))
+            .collect();
+        other.par_sort_unstable();
+        other.windows(2).any(|w| w[0] == w[1])
+    }
+}
+
+/// Whether a corner key ([`CanonicalId::corner_key`]) occurs twice in `lists`, read from a
+/// bitmap of the cells of their extent (about 3 MB for the 2.3 M cells of a national grid,
+/// where sorting 8 bytes an id took a tenth of `access`'s CPU time), the lists marked in
+/// parallel blocks (an atomic bit test-and-set per corner); `None` when a corner is off the
+/// lattice of `size` m through the smallest corners, or when the extent holds more than 64
+/// cells per id (then sort).
+fn repeated_on_lattice(lists: &[&[u64]], size: u32) -> Option<bool> {
+    use rayon::prelude::*;
+    use std::sync::atomic::{AtomicU64, Ordering};
+    /// Corners per parallel task.
+    const BLOCK: usize = 1 << 15;
     let (north, east) = (|k: u64| k >> 32, |k: u64| k & u64::from(u32::MAX));
     let size = u64::from(size);
-    if keys.len() < 2 {
+    let count: usize = lists.iter().map(|l| l.len()).sum();
+    if count < 2 {
         return Some(false);
     }
     if size == 0 {
         return None;
     }
-    let (mut n0, mut n1, mut e0, mut e1) = (u64::MAX, 0, u64::MAX, 0);
-    for &k in keys {
-        (n0, n1) = (n0.min(north(k)), n1.max(north(k)));
-        (e0, e1) = (e0.min(east(k)), e1.max(east(k)));
-    }
+    let blocks = || lists.par_iter().flat_map(|l| l.par_chunks(BLOCK));
+    let (n0, n1, e0, e1) = blocks()
+        .map(|block| {
+            block
+                .iter()
+                .fold((u64::MAX, 0, u64::MAX, 0), |(n0, n1, e0, e1), &k| {
+                    (
+                        n0.min(north(k)),
+                        n1.max(north(k)),
+                        e0.min(east(k)),
+                        e1.max(east(k)),
+                    )
+                })
+        })
+        .reduce(
+            || (u64::MAX, 0, u64::MAX, 0),
+            |a, b| (a.0.min(b.0), a.1.max(b.1), a.2.min(b.2), a.3.max(b.3)),
+        );
     // Cells of the extent (each side below 2^32; their product may overflow: then sort).
     let (rows, columns) = ((n1 - n0) / size + 1, (e1 - e0) / size + 1);
     let cells = rows.checked_mul(columns)?;
-    if cells > 64 * keys.len() as u64 {
+    if cells > 64 * count as u64 {
         return None;
     }
-    let mut seen = vec![0u64; usize::try_from(cells.div_ceil(64)).ok()?];
-    for &k in keys {
-        let (dn, de) = (north(k) - n0, east(k) - e0);
-        if dn % size != 0 || de % size != 0 {
-            return None;
-        }
-        let cell = (dn / size) * columns + de / size;
-        let (word, bit) = ((cell / 64) as usize, 1u64 << (cell % 64));
-        if seen[word] & bit != 0 {
-            return Some(true);
-        }
-        seen[word] |= bit;
+    let words = usize::try_from(cells.div_ceil(64)).ok()?;
+    let seen: Vec<AtomicU64> = (0..words).map(|_| AtomicU64::new(0)).collect();
+    // (a corner met twice, a corner off the lattice): a repeat found among corners on the
+    // lattice is a repeat whatever the others are.
+    let (repeated, off) = blocks()
+        .map(|block| {
+            for &k in block {
+                let (dn, de) = (north(k) - n0, east(k) - e0);
+                if dn % size != 0 || de % size != 0 {
+                    return (false, true);
+                }
+                let cell = (dn / size) * columns + de / size;
+                let (word, bit) = ((cell / 64) as usize, 1u64 << (cell % 64));
+                if seen[word].fetch_or(bit, Ordering::Relaxed) & bit != 0 {
+                    return (true, false);
+                }
+            }
+            (false, false)
+        })
+        .reduce(|| (false, false), |a, b| (a.0 || b.0, a.1 || b.1));
+    if repeated {
+        Some(true)
+    } else if off {
+        None
+    } else {
+        Some(false)
     }
-    Some(false)
 }
 
 #[cfg(test)]
@@ -249,7 +312,9 @@ mod tests {
                 one.record(CanonicalId::parse(&t), &t);
                 parts.last_mut().unwrap().record(CanonicalId::parse(&t), &t);
             }
-            prop_assert_eq!(IdLedger::join(parts).has_duplicates(), one.has_duplicates());
+            let expected = one.has_duplicates();
+            prop_assert_eq!(IdLedger::parts_have_duplicates(&parts), expected);
+            prop_assert_eq!(IdLedger::join(parts).has_duplicates(), expected);
         }
     }
 
@@ -278,7 +343,7 @@ mod tests {
                 ..IdLedger::default()
             };
             prop_assert_eq!(ledger.has_duplicates(), set.len() < keys.len());
-            if let Some(found) = repeated_on_lattice(&keys, size) {
+            if let Some(found) = repeated_on_lattice(&[&keys], size) {
                 prop_assert_eq!(found, set.len() < keys.len());
             }
         }
@@ -288,13 +353,13 @@ mod tests {
     fn the_bitmap_answers_on_a_lattice_and_not_off_it() {
         let key = |n: u64, e: u64| (n << 32) | e;
         let lattice = [key(2_000_000, 4_000_000), key(2_000_200, 4_000_200)];
-        assert_eq!(repeated_on_lattice(&lattice, 200), Some(false));
+        assert_eq!(repeated_on_lattice(&[&lattice[..]], 200), Some(false));
         let twice = [lattice[0], lattice[1], lattice[0]];
-        assert_eq!(repeated_on_lattice(&twice, 200), Some(true));
+        assert_eq!(repeated_on_lattice(&[&twice[..]], 200), Some(true));
         let off = [lattice[0], key(2_000_100, 4_000_000)];
-        assert_eq!(repeated_on_lattice(&off, 200), None);
+        assert_eq!(repeated_on_lattice(&[&off[..]], 200), None);
         let sparse = [key(0, 0), key(200 * 1000, 200 * 1000)];
-        assert_eq!(repeated_on_lattice(&sparse, 200), None);
+        assert_eq!(repeated_on_lattice(&[&sparse[..]], 200), None);
     }
 
     #[test]
