@@ -167,7 +167,11 @@ fn markdown(lang: Option<&str>) -> String {
 fn markdown_names_the_grid_the_method_and_the_distance_used() {
     let text = markdown(Some("en"));
     for want in [
-        "# Access to france_services from the 200 m grid",
+        "# Access to France Services centres from the 200 m grid",
+        "Supply: 1 per facility (4 facilities).",
+        "499 cells reach no facility; 2 facilities have no demand in reach.",
+        // One-step methods do not count facilities without demand (they wrote "0").
+        "sum of the supply in reach, no competition. 499 cells reach no facility.\n",
         "Grid: INSEE Filosofi 2015 200 m grid",
         "straight lines from cell centre to facility",
         "step weights ≤ 333 m: 1, ≤ 667 m: 0.68, ≤ 1,000 m: 0.22",
@@ -185,7 +189,11 @@ fn markdown_is_french_by_default() {
     let text = markdown(None);
     assert_eq!(text, markdown(Some("fr")));
     for want in [
-        "# Accessibilité : france_services depuis les carreaux de 200 m",
+        "# Accessibilité aux France Services depuis les carreaux de 200 m",
+        "Offre : 1 par équipement (4 équipements).",
+        "499 carreaux n'atteignent aucun équipement ; 2 équipements n'ont aucune demande à portée.",
+        "sans concurrence. 499 carreaux n'atteignent aucun équipement.\n",
+        "Reste de l'agglomération (code `rest`) : carreaux dont le centre",
         "Grille : grille carroyée Filosofi 2015 de l'Insee (carreaux de 200 m)",
         "à vol d'oiseau du centre du carreau à l'équipement",
         // French numbers: "1,000 m" would read as one metre.
@@ -199,6 +207,8 @@ fn markdown_is_french_by_default() {
         assert!(text.contains(want), "{want}\n{text}");
     }
     for english in [
+        "france_services",
+        "`rest` :",
         "Grid:",
         "catchment",
         "Per QPV",

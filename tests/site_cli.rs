@@ -80,7 +80,8 @@ fn markdown_french_by_default_english_on_request() {
     let fr = site_markdown(&[]);
     for want in [
         // One site: singular (was "les 1 nouveaux sites").
-        "# Nouveaux sites `social_centre` : le nouveau site couvrant le plus de demande",
+        "# Nouveaux centres sociaux : le nouveau site couvrant le plus de demande",
+        "Centres sociaux existants conservés : 2.",
         // The embedded grid named in French, French numbers ("3,490" / "22.6 %" before).
         "(extrait intégré : emprise du Grand Belfort + 1 km, avec Héricourt et le nord du Pays \
          de Montbéliard), 3\u{202f}490 carreaux",
@@ -98,7 +99,8 @@ fn markdown_french_by_default_english_on_request() {
     }
     let en = site_markdown(&["--lang", "en"]);
     for want in [
-        "# New `social_centre` sites: the 1 new site(s) covering the most demand",
+        "# New social centres: the new site covering the most demand",
+        "Existing social centres kept: 2.",
         "Method: exact (mixed integer programme, good_lp + microlp).",
         "## Per QPV",
         "| rank | id | name | x | y | newly_covered |",

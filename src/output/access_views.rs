@@ -394,11 +394,8 @@ fn decay_text(decay: &Decay, lang: Lang) -> String {
 fn method_text(m: &MethodResult, lang: Lang) -> String {
     let c = int_in(m.method.catchment_m, lang);
     let decay = decay_text(&m.method.decay, lang);
-    let (name, cells, facilities) = (
-        &m.method.name,
-        int_in(m.unreached_cells as f64, lang),
-        int_in(m.facilities_without_demand as f64, lang),
-    );
+    let name = &m.method.name;
+    let (cells, facilities) = (m.unreached_cells, m.facilities_without_demand);
     match (lang, m.method.two_step) {
         (Lang::Fr, two_step) => {
             let kind = if two_step {
@@ -407,10 +404,25 @@ fn method_text(m: &MethodResult, lang: Lang) -> String {
             } else {
                 "une étape : somme pondérée de l'offre à portée, sans concurrence"
             };
-            format!(
-                "- `{name}` : rayon ≤ {c} m, {decay} ; {kind}. {cells} carreaux n'atteignent \
-                 aucun équipement ; {facilities} équipements n'ont aucune demande à portée."
-            )
+            let cells = counted(
+                cells,
+                lang,
+                "carreau n'atteint aucun équipement",
+                "carreaux n'atteignent aucun équipement",
+            );
+            // Counted by the two-step methods only (their first step).
+            let facilities = two_step.then(|| {
+                counted(
+                    facilities,
+                    lang,
+                    "équipement n'a aucune demande à portée",
+                    "équipements n'ont aucune demande à portée",
+                )
+            });
+            match facilities {
+                Some(f) => format!("- `{name}` : rayon ≤ {c} m, {decay} ; {kind}. {cells} ; {f}."),
+                None => format!("- `{name}` : rayon ≤ {c} m, {decay} ; {kind}. {cells}."),
+            }
         }
         (Lang::En, two_step) => {
             let kind = if two_step {
@@ -418,11 +430,60 @@ fn method_text(m: &MethodResult, lang: Lang) -> String {
             } else {
                 "one-step: weighted sum of the supply in reach, no competition"
             };
-            format!(
-                "- `{name}`: catchment ≤ {c} m, {decay}; {kind}. {cells} cells reach no \
-                 facility; {facilities} facilities have no demand in reach."
-            )
+            let cells = counted(
+                cells,
+                lang,
+                "cell reaches no facility",
+                "cells reach no facility",
+            );
+            let facilities = two_step.then(|| {
+                counted(
+                    facilities,
+                    lang,
+                    "facility has no demand in reach",
+                    "facilities have no demand in reach",
+                )
+            });
+            match facilities {
+                Some(f) => format!("- `{name}`: catchment ≤ {c} m, {decay}; {kind}. {cells}; {f}."),
+                None => format!("- `{name}`: catchment ≤ {c} m, {decay}; {kind}. {cells}."),
+            }
         }
+    }
+}
+
+/// `n` and the words that follow it, singular or plural as `lang` wants: French takes the
+/// singular for 0 and 1 ("0 carreau n'atteint"), English for 1 only ("0 cells reach").
+///
+/// ```
+/// use qpv::output::access_views::counted;
+/// use qpv::output::report_html::Lang;
+/// assert_eq!(counted(0, Lang::Fr, "équipement n'a", "équipements n'ont"), "0 équipement n'a");
+/// assert_eq!(counted(1200, Lang::Fr, "carreau", "carreaux"), "1\u{202f}200 carreaux");
+/// assert_eq!(counted(0, Lang::En, "cell reaches", "cells reach"), "0 cells reach");
+/// assert_eq!(counted(1, Lang::En, "cell reaches", "cells reach"), "1 cell reaches");
+/// ```
+pub fn counted(n: usize, lang: Lang, singular: &str, plural: &str) -> String {
+    let one = match lang {
+        Lang::Fr => n <= 1,
+        Lang::En => n == 1,
+    };
+    format!(
+        "{} {}",
+        int_in(n as f64, lang),
+        if one { singular } else { plural }
+    )
+}
+
+/// The category as people call it, in the plural ("centres sociaux", "social centres"); the
+/// code itself for a category of the user's own.
+pub(crate) fn category_plural(code: &str, lang: Lang) -> String {
+    match super::category_style::find(code) {
+        Some(style) => match lang {
+            Lang::Fr => style.fr.1.to_string(),
+            Lang::En => style.en.1.to_string(),
+        },
+        None => format!("`{code}`"),
     }
 }
 
@@ -454,22 +515,29 @@ pub fn grid_label(g: &GridSource, lang: Lang) -> String {
 fn preamble(r: &AccessReport, lang: Lang) -> String {
     let mut out = String::new();
     if lang == Lang::En {
-        let _ = writeln!(out, "# Access to {} from the 200 m grid\n", r.category);
+        let _ = writeln!(
+            out,
+            "# Access to {} from the 200 m grid\n",
+            category_plural(&r.category, lang)
+        );
         let _ = writeln!(
             out,
             "Grid: {}. Demand: {} of every cell (the whole extract, for edge effects). Supply: {} \
-             ({} facilities). Distances: straight lines from cell centre to facility in the \
-             working CRS, not walking or driving routes.\n",
+             ({}). Distances: straight lines from cell centre to facility in the working CRS, \
+             not walking or driving routes.\n",
             r.grid.label(),
             r.demand.label(),
             r.supply,
-            r.facilities
+            counted(r.facilities, lang, "facility", "facilities")
         );
     } else {
+        let category = match super::category_style::find(&r.category) {
+            Some(_) => format!("aux {}", category_plural(&r.category, lang)),
+            None => format!(": {}", category_plural(&r.category, lang)),
+        };
         let _ = writeln!(
             out,
-            "# Accessibilité : {} depuis les carreaux de 200 m\n",
-            r.category
+            "# Accessibilité {category} depuis les carreaux de 200 m\n"
         );
         let demand = match r.demand {
             crate::analysis::access_report::DemandKind::Inhabitants => "habitants (Ind)",
@@ -484,11 +552,11 @@ fn preamble(r: &AccessReport, lang: Lang) -> String {
         let _ = writeln!(
             out,
             "Grille : {}. Demande : {demand} de chaque carreau (tout l'extrait, pour les effets \
-             de bord). Offre : {supply} ({} équipements). Distances : à vol d'oiseau du centre \
-             du carreau à l'équipement dans le système de coordonnées de travail, pas à pied \
-             ni en voiture.\n",
+             de bord). Offre : {supply} ({}). Distances : à vol d'oiseau du centre du carreau \
+             à l'équipement dans le système de coordonnées de travail, pas à pied ni en \
+             voiture.\n",
             grid_label(&r.grid, lang),
-            r.facilities
+            counted(r.facilities, lang, "équipement", "équipements")
         );
     }
     for m in &r.methods {
@@ -518,7 +586,8 @@ fn rest_note(r: &AccessReport, lang: Lang) -> String {
             };
             format!(
                 "Par QPV : score moyen pondéré par la demande de la part de chaque carreau \
-                 située dans le QPV. `rest` : {rest} ; un « rapport au reste » < 1 signifie que \
+                 située dans le QPV. Reste de l'agglomération (code `rest`) : {rest} ; un \
+                 « rapport au reste » < 1 signifie que \
                  les habitants du QPV ont un accès moindre que le reste de l'agglomération."
             )
         }

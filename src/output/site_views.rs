@@ -7,7 +7,7 @@ use std::fmt::Write;
 use geo::{Geometry, MultiPolygon};
 use serde_json::{Map, Value, json};
 
-use super::access_views::grid_label;
+use super::access_views::{category_plural, grid_label};
 use super::report_html::{Lang, int_in, share_text as pct};
 use super::{GeoFeature, GeoLayer, OutputFormat, Table, Views};
 use crate::analysis::site::SolveMethod;
@@ -89,7 +89,8 @@ fn question(o: &crate::analysis::site::plan::SiteOptions, lang: Lang) -> String 
         (Problem::Mclp { k }, Lang::Fr) => {
             format!("les {k} nouveaux sites couvrant le plus de demande")
         }
-        (Problem::Mclp { k }, Lang::En) => format!("the {k} new site(s) covering the most demand"),
+        (Problem::Mclp { k: 1 }, Lang::En) => "the new site covering the most demand".into(),
+        (Problem::Mclp { k }, Lang::En) => format!("the {k} new sites covering the most demand"),
         (Problem::Lscp, _) => tr(
             lang,
             "le moins de nouveaux sites couvrant toute la demande",
@@ -163,29 +164,54 @@ fn totals(s: &mut String, plan: &SitePlan, lang: Lang) {
 
 /// The Markdown text above the sites table: question, method, totals, per-QPV table, in
 /// `lang`.
+///
+/// The category is named as people call it ("centres sociaux", "social centres"); a category
+/// of the user's own keeps its code.
 pub fn markdown_preamble(plan: &SitePlan, grid_name: &str, lang: Lang) -> Result<String> {
     let o = &plan.options;
     let mut s = String::new();
     let method = method_label(plan.method, lang);
     let (demand, question) = (demand_label(o.demand, lang), question(o, lang));
-    let (category, distance, existing) = (&o.category, o.distance_m, plan.existing);
+    let (distance, existing) = (o.distance_m, plan.existing);
     let candidates = int_in(plan.candidates as f64, lang);
+    // The category as people call it ("centres sociaux"), or the user's own code.
+    let known = super::category_style::find(&o.category).is_some();
+    let named = category_plural(&o.category, lang);
     let _ = match lang {
-        Lang::Fr => writeln!(
-            s,
-            "# Nouveaux sites `{category}` : {question}\n\nDemande : {demand}, d'après la \
-             {grid_name} ; un point par carreau, en son centre ; un carreau est couvert quand \
-             son centre est à {distance} m au plus (à vol d'oiseau) d'un équipement. \
-             Équipements `{category}` existants conservés : {existing}. Candidats : \
-             {candidates}. Méthode : {method}.\n"
-        ),
-        Lang::En => writeln!(
-            s,
-            "# New `{category}` sites: {question}\n\nDemand: {demand} from the {grid_name}; one \
-             point per cell at its centre; a cell is covered when its centre lies within \
-             {distance} m (straight line) of a facility. Existing `{category}` facilities \
-             kept: {existing}. Candidates: {candidates}. Method: {method}.\n"
-        ),
+        Lang::Fr => {
+            let (title, kept) = if known {
+                (format!("Nouveaux {named}"), capitalised(&named))
+            } else {
+                (
+                    format!("Nouveaux sites {named}"),
+                    format!("Équipements {named}"),
+                )
+            };
+            writeln!(
+                s,
+                "# {title} : {question}\n\nDemande : {demand}, d'après la {grid_name} ; un point \
+                 par carreau, en son centre ; un carreau est couvert quand son centre est à \
+                 {distance} m au plus (à vol d'oiseau) d'un équipement. {kept} existants \
+                 conservés : {existing}. Candidats : {candidates}. Méthode : {method}.\n"
+            )
+        }
+        Lang::En => {
+            let (title, kept) = if known {
+                (format!("New {named}"), format!("Existing {named}"))
+            } else {
+                (
+                    format!("New {named} sites"),
+                    format!("Existing {named} facilities"),
+                )
+            };
+            writeln!(
+                s,
+                "# {title}: {question}\n\nDemand: {demand} from the {grid_name}; one point per \
+                 cell at its centre; a cell is covered when its centre lies within {distance} m \
+                 (straight line) of a facility. {kept} kept: {existing}. Candidates: \
+                 {candidates}. Method: {method}.\n"
+            )
+        }
     };
     totals(&mut s, plan, lang);
     let _ = writeln!(s, "\n## {}\n", tr(lang, "Par QPV", "Per QPV"));
@@ -283,5 +309,13 @@ pub fn views(
         },
         layers: layers(plan, cells, crs),
         markdown_preamble: markdown_preamble(plan, &grid_label(grid, lang), lang)?,
+    })
+}
+
+/// `text` with its first letter in capitals ("centres sociaux" → "Centres sociaux").
+fn capitalised(text: &str) -> String {
+    let mut chars = text.chars();
+    chars.next().map_or_else(String::new, |first| {
+        first.to_uppercase().chain(chars).collect()
     })
 }
