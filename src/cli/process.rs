@@ -88,7 +88,6 @@ fn exit_with(err: anyhow::Error) -> ! {
 /// Replaces this process by [`GDAL_BINARY`] with the same arguments; returns only the error
 /// when it cannot. `found` is the file that showed GDAL was needed, when the run had started.
 fn hand_over_to_gdal(args: &[OsString], found: Option<&Path>) -> anyhow::Error {
-    use std::os::unix::process::CommandExt;
     let what = found.map_or_else(
         || "this command names a GeoPackage, Shapefile or other GDAL format".to_string(),
         |p| format!("{}: this format", p.display()),
@@ -103,10 +102,19 @@ fn hand_over_to_gdal(args: &[OsString], found: Option<&Path>) -> anyhow::Error {
         .into();
     }
     let binary = sibling(GDAL_BINARY);
-    let err = std::process::Command::new(&binary)
-        .arg0(&args[0])
-        .args(&args[1..])
-        .exec();
+    let mut command = std::process::Command::new(&binary);
+    command.args(&args[1..]);
+    #[cfg(unix)]
+    let err = {
+        use std::os::unix::process::CommandExt;
+        command.arg0(&args[0]).exec()
+    };
+    // No exec elsewhere: run it and leave with its exit code.
+    #[cfg(not(unix))]
+    let err = match command.status() {
+        Ok(status) => std::process::exit(status.code().unwrap_or(1)),
+        Err(e) => e,
+    };
     qpv::Error::usage(
         format!(
             "{what} needs {GDAL_BINARY} (qpv with GDAL), which is not beside qpv in {} ({})",
