@@ -12,7 +12,7 @@
 //! cargo run --example cite_educative -- [OUTPUT_DIR]   # default target/cite_educative
 //! ```
 //!
-//! Writes `report.md`, `result.json`, `candidate.geojson`, `added.geojson`,
+//! Writes `report.md` (in French), `result.json`, `candidate.geojson`, `added.geojson`,
 //! `removed.geojson` and prints the key figures.
 
 use std::path::PathBuf;
@@ -23,6 +23,7 @@ use qpv::analysis::perimeter::{FacilityStatus, PerimeterOptions, test_perimeter}
 use qpv::crs::Crs;
 use qpv::io::embedded;
 use qpv::output::atomic::write_atomic;
+use qpv::output::report_html::Lang;
 use qpv::output::report_markdown::{ha, int, share};
 use qpv::output::{geojson, perimeter_layers, report_markdown};
 
@@ -68,6 +69,7 @@ fn main() -> anyhow::Result<()> {
         &t,
         qpv::analysis::perimeter::Baseline::Touched,
         &embedded::grid_source(embedded::GridYear::Y2015, &cells),
+        Lang::Fr,
     );
     write_atomic(&dir.join("report.md"), |w| {
         w.write_all(report.as_bytes())

@@ -21,6 +21,7 @@ use qpv::analysis::perimeter::{FacilityStatus, PerimeterOptions, test_perimeter}
 use qpv::crs::Crs;
 use qpv::io::{embedded, source::read_vector};
 use qpv::output::atomic::write_atomic;
+use qpv::output::report_html::Lang;
 use qpv::output::report_markdown::{int, pct};
 use qpv::output::{GeoFeature, GeoLayer, geojson, report_markdown};
 
@@ -77,6 +78,7 @@ fn main() -> anyhow::Result<()> {
         &t,
         qpv::analysis::perimeter::Baseline::Touched,
         &embedded::grid_source(embedded::GridYear::Y2015, &cells),
+        Lang::Fr,
     );
     let out = dir.join("report.md");
     write_atomic(&out, |w| {

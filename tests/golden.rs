@@ -323,6 +323,11 @@ fn cases() -> Vec<Case> {
         case!(
             "perimeter_test_markdown",
             Stdout("md"),
+            ["perimeter", "test", CANDIDATE, "--lang", "en"]
+        ),
+        case!(
+            "perimeter_test_markdown_fr",
+            Stdout("md"),
             ["perimeter", "test", CANDIDATE]
         ),
         case!(
@@ -364,6 +369,18 @@ fn cases() -> Vec<Case> {
         case!(
             "perimeter_compare_markdown",
             Stdout("md"),
+            [
+                "perimeter",
+                "compare",
+                CANDIDATE,
+                CANDIDATE_B,
+                "--lang",
+                "en"
+            ]
+        ),
+        case!(
+            "perimeter_compare_markdown_fr",
+            Stdout("md"),
             ["perimeter", "compare", CANDIDATE, CANDIDATE_B]
         ),
         case!(
@@ -403,7 +420,12 @@ fn cases() -> Vec<Case> {
             ]
         ),
         // simulate
-        case!("simulate_markdown", Stdout("md"), ["simulate"]),
+        case!(
+            "simulate_markdown",
+            Stdout("md"),
+            ["simulate", "--lang", "en"]
+        ),
+        case!("simulate_markdown_fr", Stdout("md"), ["simulate"]),
         case!(
             "simulate_json",
             Stdout("json"),

@@ -12,6 +12,8 @@ fn simulate_on_a_2019_file_says_2019() {
         "simulate",
         "--grid",
         "geodata/filosofi2019_200m_grand_belfort.csv",
+        "--lang",
+        "en",
     ]);
     assert_eq!(code, 0, "{err}");
     assert!(
@@ -31,7 +33,7 @@ fn default_grid_is_the_embedded_2019_one_and_2015_stays_selectable() {
     assert_eq!(v["grid"]["vintage"], 2019);
     assert_eq!(v["grid"]["cells"], 3490);
     assert_eq!(v["grid"]["restricted_to"], serde_json::Value::Null);
-    let (code, out, err) = qpv(&["-q", "simulate", "--grid-year", "2015"]);
+    let (code, out, err) = qpv(&["-q", "simulate", "--grid-year", "2015", "--lang", "en"]);
     assert_eq!(code, 0, "{err}");
     assert!(out.contains("INSEE Filosofi 2015 200 m grid"), "{out}");
     assert!(out.contains("619 cells"), "{out}");
@@ -58,7 +60,7 @@ fn restriction_to_the_52_communes_keeps_the_cells_centred_in_them_and_says_so() 
         v["grid"]["restricted_to"],
         "the 52 communes of CA Grand Belfort"
     );
-    let (code, out, err) = qpv(&["-q", "simulate", "--grid-within-communes"]);
+    let (code, out, err) = qpv(&["-q", "simulate", "--grid-within-communes", "--lang", "en"]);
     assert_eq!(code, 0, "{err}");
     assert!(
         out.contains("restricted to the cells whose centre lies in the 52 communes of CA Grand Belfort, 1792 cells"),

@@ -91,12 +91,12 @@ fn markdown_report_and_comparison() {
         &s(&b),
     ]);
     assert_eq!(code, 0, "{err}");
-    let (code, out, err) = qpv(&["perimeter", "test", &s(&b), "-q"]);
+    let (code, out, err) = qpv(&["perimeter", "test", &s(&b), "-q", "--lang", "en"]);
     assert_eq!(code, 0, "{err}");
     assert!(out.starts_with("# Perimeter test: candidate"), "{out}");
     assert!(out.contains("| QN09002M | Les Glacis Du Château |"));
     assert!(out.contains("**12,200 €**"));
-    let (code, out, err) = qpv(&["perimeter", "compare", &s(&a), &s(&b), "-q"]);
+    let (code, out, err) = qpv(&["perimeter", "compare", &s(&a), &s(&b), "-q", "--lang", "en"]);
     assert_eq!(code, 0, "{err}");
     let rows: Vec<&str> = out
         .lines()

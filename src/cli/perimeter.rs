@@ -81,11 +81,16 @@ struct TestOptions {
     /// CRS of a candidate file that declares none (e.g. EPSG:2154).
     #[arg(long, value_name = "EPSG:CODE")]
     source_crs: Option<String>,
+    /// Language of the reports for people (Markdown, and HTML for `test`): fr (default) or
+    /// en. CSV, JSON, the text table and layers do not change.
+    #[arg(long, default_value = "fr", value_name = "fr|en")]
+    lang: String,
 }
 
 /// The loaded inputs of `perimeter test` and `perimeter compare`.
 struct Prepared {
     crs: Crs,
+    lang: Lang,
     options: PerimeterOptions,
     format: OutputFormat,
     candidates: Vec<(String, MultiPolygon<f64>)>,
@@ -141,6 +146,7 @@ impl TestOptions {
         global: &GlobalArgs,
     ) -> anyhow::Result<Prepared> {
         let crs = global.crs()?;
+        let lang = Lang::parse(&self.lang)?;
         let mut options = self.options()?;
         let format = OutputFormat::resolve(
             output.format,
@@ -163,6 +169,7 @@ impl TestOptions {
         options.eligibility.calibration = resolved.calibration;
         Ok(Prepared {
             crs,
+            lang,
             options,
             format,
             candidates,
@@ -201,9 +208,6 @@ struct TestArgs {
     /// Also write the layers candidate.geojson, added.geojson, removed.geojson here.
     #[arg(long, value_name = "DIR")]
     layers: Option<PathBuf>,
-    /// Language of `--format html`: fr (default) or en.
-    #[arg(long, default_value = "fr", value_name = "fr|en")]
-    lang: String,
     #[command(flatten)]
     output: OutputArgs,
 }
@@ -229,7 +233,6 @@ pub fn run(args: &PerimeterArgs, global: &GlobalArgs) -> anyhow::Result<()> {
 }
 
 fn run_test(args: &TestArgs, global: &GlobalArgs) -> anyhow::Result<()> {
-    let lang = Lang::parse(&args.lang)?;
     let layer_files = args.layers.as_deref().map_or_else(Vec::new, |dir| {
         perimeter_layers::layer_files(dir, &perimeter_layers::TEST_LAYER_NAMES)
     });
@@ -239,7 +242,7 @@ fn run_test(args: &TestArgs, global: &GlobalArgs) -> anyhow::Result<()> {
         layer_files,
         global,
     )?;
-    let (crs, format) = (run.crs, run.format);
+    let (crs, format, lang) = (run.crs, run.format, run.lang);
     let (name, geometry) = &run.candidates[0];
     let grid = GridIndex::new(&run.cells);
     let (zones, facilities, options) = (&run.zones, &run.facilities, &run.options);
@@ -249,7 +252,7 @@ fn run_test(args: &TestArgs, global: &GlobalArgs) -> anyhow::Result<()> {
         perimeter_layers::write_layer_dir(dir, &layers)?;
     }
     if format == OutputFormat::Markdown {
-        let text = report_markdown::perimeter_test(&t, run.options.baseline, &run.grid);
+        let text = report_markdown::perimeter_test(&t, run.options.baseline, &run.grid, lang);
         write_text(args.output.output.as_deref(), &text)?;
     } else if format == OutputFormat::Html {
         let communes = qpv::io::embedded::communes(crs)?;
@@ -261,7 +264,7 @@ fn run_test(args: &TestArgs, global: &GlobalArgs) -> anyhow::Result<()> {
         let text = perimeter_html(&t, &layers, lang)?;
         write_text(args.output.output.as_deref(), &text)?;
     } else {
-        let line = report_markdown::test_baseline_line(&t, run.options.baseline);
+        let line = report_markdown::test_baseline_line(&t, run.options.baseline, Lang::En);
         let views = perimeter_views::test_views(&t, run.options.baseline, &run.grid, layers)?;
         write_views_noted(args.output.output.as_deref(), format, &views, &line)?;
     }
@@ -294,10 +297,10 @@ fn run_compare(args: &CompareArgs, global: &GlobalArgs) -> anyhow::Result<()> {
     if format == OutputFormat::Markdown {
         write_text(
             args.output.output.as_deref(),
-            &report_markdown::comparison(&c, run.options.baseline, &run.grid),
+            &report_markdown::comparison(&c, run.options.baseline, &run.grid, run.lang),
         )?;
     } else {
-        let line = report_markdown::comparison_baseline_line(&c, run.options.baseline);
+        let line = report_markdown::comparison_baseline_line(&c, run.options.baseline, Lang::En);
         let views = perimeter_views::comparison_views(&c, run.options.baseline, &run.grid, crs)?;
         write_views_noted(args.output.output.as_deref(), format, &views, &line)?;
     }

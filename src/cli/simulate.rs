@@ -7,6 +7,7 @@ use clap::{Args, ValueEnum};
 use qpv::analysis::eligibility::{EligibilityOptions, IncomeProxy};
 use qpv::analysis::simulate::{Contiguity, Criterion, SimulateOptions, simulate};
 use qpv::output::atomic::{check_destinations, write_text};
+use qpv::output::report_html::Lang;
 use qpv::output::{OutputFormat, perimeter_layers, perimeter_views, report_markdown, write_views};
 
 use super::layers::DataArgs;
@@ -42,11 +43,16 @@ pub struct SimulateArgs {
     data: DataArgs,
     #[command(flatten)]
     output: OutputArgs,
+    /// Language of the Markdown report: fr (default) or en. CSV, JSON, the text table and
+    /// layers do not change.
+    #[arg(long, default_value = "fr", value_name = "fr|en")]
+    lang: String,
 }
 
 /// Runs `qpv simulate`.
 pub fn run(args: &SimulateArgs, global: &GlobalArgs) -> anyhow::Result<()> {
     let crs = global.crs()?;
+    let lang = Lang::parse(&args.lang)?;
     let format = OutputFormat::resolve(
         args.output.format,
         args.output.output.as_deref(),
@@ -89,7 +95,7 @@ pub fn run(args: &SimulateArgs, global: &GlobalArgs) -> anyhow::Result<()> {
         perimeter_layers::write_layer_dir(dir, std::slice::from_ref(&layer))?;
     }
     if format == OutputFormat::Markdown {
-        let text = report_markdown::simulation(&s, &grid);
+        let text = report_markdown::simulation(&s, &grid, lang);
         write_text(args.output.output.as_deref(), &text)?;
     } else {
         let views = perimeter_views::simulation_views(&s, &grid, layer)?;

@@ -20,6 +20,7 @@ use serde_json::{Value, json};
 
 use super::number::{json as round, json_opt as opt};
 use super::qgis_style::LayerStyle;
+use super::report_html::Lang;
 use super::{GeoFeature, GeoLayer, Table, Views, perimeter_layers, report_markdown};
 use crate::analysis::interpolate::{Indicators, local_area_multi};
 use crate::analysis::perimeter::{Baseline, Comparison, PerimeterTest};
@@ -39,7 +40,7 @@ pub fn test_views(
     grid: &GridSource,
     layers: Vec<GeoLayer>,
 ) -> Result<Views> {
-    let line = report_markdown::test_baseline_line(t, baseline);
+    let line = report_markdown::test_baseline_line(t, baseline, Lang::En);
     let mut json = to_json(t)?;
     json["baseline_rule"] = json!(line);
     json["grid"] = to_json(grid)?;
@@ -131,7 +132,7 @@ pub fn comparison_views(
             json!(r.eligible_parts),
         ]);
     }
-    let line = report_markdown::comparison_baseline_line(c, baseline);
+    let line = report_markdown::comparison_baseline_line(c, baseline, Lang::En);
     let mut json = to_json(c)?;
     json["baseline_rule"] = json!(line);
     json["grid"] = to_json(grid)?;

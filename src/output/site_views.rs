@@ -21,8 +21,8 @@ fn r1(x: f64) -> Value {
     super::number::json(x, 1)
 }
 
-/// `fr` or `en` text.
-fn tr(lang: Lang, fr: &'static str, en: &'static str) -> &'static str {
+/// `fr` or `en` text, as `lang` asks.
+pub(crate) fn tr<'a>(lang: Lang, fr: &'a str, en: &'a str) -> &'a str {
     match lang {
         Lang::Fr => fr,
         Lang::En => en,
