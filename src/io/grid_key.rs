@@ -136,46 +136,18 @@ impl IdLedger {
         self.room = ids;
     }
 
-    /// The ids recorded in `parts` (the parts of one file) in one ledger, each list copied
-    /// once into room made for all of its pair.
-    pub fn join(parts: Vec<IdLedger>) -> IdLedger {
-        let mut sizes: Vec<((u32, u32), usize)> = Vec::new();
-        for (pair, keys) in parts.iter().flat_map(|p| &p.canonical) {
-            match sizes.iter_mut().find(|(p, _)| p == pair) {
-                Some((_, size)) => *size += keys.len(),
-                None => sizes.push((*pair, keys.len())),
-            }
-        }
-        let mut all = IdLedger {
-            canonical: sizes
-                .into_iter()
-                .map(|(pair, size)| (pair, Vec::with_capacity(size)))
-                .collect(),
-            ..IdLedger::default()
-        };
-        for part in parts {
-            for (pair, keys) in part.canonical {
-                if let Some((_, mine)) = all.canonical.iter_mut().find(|(p, _)| *p == pair) {
-                    mine.extend_from_slice(&keys);
-                }
-            }
-            all.other.extend(part.other);
-        }
-        all
-    }
-
     /// Whether an id was recorded twice: the corners of each `(crs, size)` pair are marked in
     /// a bit per cell of their extent when they lie on one lattice of that size and the
     /// extent is at most 64 bits per id (`repeated_on_lattice`); otherwise (and for other
     /// spellings) the ids are sorted, in parallel.
-    pub fn has_duplicates(&mut self) -> bool {
+    pub fn has_duplicates(&self) -> bool {
         repeated_in(&[self])
     }
 
-    /// Whether an id was recorded twice in all of `parts` (the parts of one file), as
-    /// [`IdLedger::join`] then [`IdLedger::has_duplicates`] would say, without copying the
-    /// corners into one list when they lie on a lattice: every part marks its corners in one
-    /// bitmap, in parallel. Only the pairs that must be sorted are joined.
+    /// Whether an id was recorded twice in all of `parts` (the parts of one file), as one
+    /// ledger of them all would say, without copying the corners into one list when they lie
+    /// on a lattice: every part marks its corners in one bitmap, in parallel. Only the pairs
+    /// that must be sorted are joined.
     pub fn parts_have_duplicates(parts: &[IdLedger]) -> bool {
         repeated_in(&parts.iter().collect::<Vec<_>>())
     }
@@ -314,7 +286,6 @@ mod tests {
             }
             let expected = one.has_duplicates();
             prop_assert_eq!(IdLedger::parts_have_duplicates(&parts), expected);
-            prop_assert_eq!(IdLedger::join(parts).has_duplicates(), expected);
         }
     }
 
@@ -338,7 +309,7 @@ mod tests {
                 })
                 .collect();
             let set: std::collections::HashSet<u64> = keys.iter().copied().collect();
-            let mut ledger = IdLedger {
+            let ledger = IdLedger {
                 canonical: vec![((3035, size), keys.clone())],
                 ..IdLedger::default()
             };

@@ -22,7 +22,7 @@ use rayon::prelude::*;
 use super::atomic::write_atomic;
 use super::csv_record::{push_record, push_text_field};
 use super::number::push_json;
-use super::report_html::{Lang, decimal_in, int_in};
+use super::report_html::{Lang, decimal_in, int_in, tr};
 use super::{GeoFeature, GeoLayer, OutputFormat, Table, Views, write_views};
 
 /// Rounds to `digits` significant digits, so that layers stay readable and byte-stable.
@@ -395,61 +395,58 @@ fn method_text(m: &MethodResult, lang: Lang) -> String {
     let c = int_in(m.method.catchment_m, lang);
     let decay = decay_text(&m.method.decay, lang);
     let name = &m.method.name;
-    let (cells, facilities) = (m.unreached_cells, m.facilities_without_demand);
-    match (lang, m.method.two_step) {
-        (Lang::Fr, two_step) => {
-            let kind = if two_step {
-                "deux étapes : l'offre de chaque équipement est partagée entre la demande de son \
-                 rayon"
-            } else {
-                "une étape : somme pondérée de l'offre à portée, sans concurrence"
-            };
-            let cells = counted(
-                cells,
+    // French puts a space before `:` and `;`.
+    let (colon, semicolon) = (tr(lang, " :", ":"), tr(lang, " ;", ";"));
+    let kind = if m.method.two_step {
+        tr(
+            lang,
+            "deux étapes : l'offre de chaque équipement est partagée entre la demande de son \
+             rayon",
+            "two-step: facility supply shared among the demand in its catchment",
+        )
+    } else {
+        tr(
+            lang,
+            "une étape : somme pondérée de l'offre à portée, sans concurrence",
+            "one-step: weighted sum of the supply in reach, no competition",
+        )
+    };
+    let cells = counted(
+        m.unreached_cells,
+        lang,
+        tr(
+            lang,
+            "carreau n'atteint aucun équipement",
+            "cell reaches no facility",
+        ),
+        tr(
+            lang,
+            "carreaux n'atteignent aucun équipement",
+            "cells reach no facility",
+        ),
+    );
+    // Counted by the two-step methods only (their first step).
+    let facilities = if m.method.two_step {
+        let f = counted(
+            m.facilities_without_demand,
+            lang,
+            tr(
                 lang,
-                "carreau n'atteint aucun équipement",
-                "carreaux n'atteignent aucun équipement",
-            );
-            // Counted by the two-step methods only (their first step).
-            let facilities = two_step.then(|| {
-                counted(
-                    facilities,
-                    lang,
-                    "équipement n'a aucune demande à portée",
-                    "équipements n'ont aucune demande à portée",
-                )
-            });
-            match facilities {
-                Some(f) => format!("- `{name}` : rayon ≤ {c} m, {decay} ; {kind}. {cells} ; {f}."),
-                None => format!("- `{name}` : rayon ≤ {c} m, {decay} ; {kind}. {cells}."),
-            }
-        }
-        (Lang::En, two_step) => {
-            let kind = if two_step {
-                "two-step: facility supply shared among the demand in its catchment"
-            } else {
-                "one-step: weighted sum of the supply in reach, no competition"
-            };
-            let cells = counted(
-                cells,
+                "équipement n'a aucune demande à portée",
+                "facility has no demand in reach",
+            ),
+            tr(
                 lang,
-                "cell reaches no facility",
-                "cells reach no facility",
-            );
-            let facilities = two_step.then(|| {
-                counted(
-                    facilities,
-                    lang,
-                    "facility has no demand in reach",
-                    "facilities have no demand in reach",
-                )
-            });
-            match facilities {
-                Some(f) => format!("- `{name}`: catchment ≤ {c} m, {decay}; {kind}. {cells}; {f}."),
-                None => format!("- `{name}`: catchment ≤ {c} m, {decay}; {kind}. {cells}."),
-            }
-        }
-    }
+                "équipements n'ont aucune demande à portée",
+                "facilities have no demand in reach",
+            ),
+        );
+        format!("{semicolon} {f}")
+    } else {
+        String::new()
+    };
+    let radius = tr(lang, "rayon", "catchment");
+    format!("- `{name}`{colon} {radius} ≤ {c} m, {decay}{semicolon} {kind}. {cells}{facilities}.")
 }
 
 /// `n` and the words that follow it, singular or plural as `lang` wants: French takes the

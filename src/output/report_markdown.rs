@@ -7,8 +7,7 @@ use std::fmt::Write;
 
 use super::access_views::{counted, grid_label};
 use super::category_style;
-use super::report_html::{Lang, digits_in, int_in};
-use super::site_views::tr;
+use super::report_html::{Lang, digits_in, int_in, tr};
 use crate::analysis::calibration::Calibration;
 use crate::analysis::eligibility::{Assessment, EligibilityOptions, IncomeProxy, Threshold};
 use crate::analysis::interpolate::Indicators;
@@ -683,61 +682,58 @@ fn simulation_summary(s: &Simulation, lang: Lang) -> String {
     let (threshold, min_population) = (o.threshold, int_in(o.min_population, lang));
     let (cells, marked_population) = (count_in(s.cells, lang), int_in(s.marked_population, lang));
     let iou = iou_in(s.overall_iou, lang);
+    let crit = match o.criterion {
+        Criterion::MeanIncomeBelow => format!(
+            "{} {}",
+            tr(
+                lang,
+                "le niveau de vie moyen est inférieur à",
+                "mean standard of living below"
+            ),
+            euros(Some(threshold), lang)
+        ),
+        Criterion::PoorShareAtLeast => format!(
+            "{} {}",
+            tr(
+                lang,
+                "la part de ménages pauvres est d'au moins",
+                "poor-household share at least"
+            ),
+            share_in(Some(threshold), lang)
+        ),
+    };
+    let cont = match o.contiguity {
+        Contiguity::Rook => tr(
+            lang,
+            "ont un côté commun (contiguïté « tour »)",
+            "rook (shared edge)",
+        ),
+        Contiguity::Queen => tr(
+            lang,
+            "ont un côté ou un coin commun (contiguïté « reine »)",
+            "queen (shared edge or corner)",
+        ),
+    };
+    let group = if o.group_test {
+        tr(
+            lang,
+            " et que le groupe dans son ensemble passe le même critère",
+            " and the group-level figure passing the same test",
+        )
+    } else {
+        ""
+    };
     match lang {
-        Lang::En => {
-            let crit = match o.criterion {
-                Criterion::MeanIncomeBelow => {
-                    format!(
-                        "mean standard of living below {}",
-                        euros(Some(threshold), lang)
-                    )
-                }
-                Criterion::PoorShareAtLeast => {
-                    format!(
-                        "poor-household share at least {}",
-                        share_in(Some(threshold), lang)
-                    )
-                }
-            };
-            let cont = match o.contiguity {
-                Contiguity::Rook => "rook (shared edge)",
-                Contiguity::Queen => "queen (shared edge or corner)",
-            };
-            let group = if o.group_test {
-                " and the group-level figure passing the same test"
-            } else {
-                ""
-            };
-            format!(
-                "Cells marked when the {crit}; marked cells joined by {cont} contiguity; groups \
-                 kept with at least {min_population} inhabitants{group}.\n\n{} of {cells} cells \
-                 marked ({marked_population} inhabitants), {} connected groups, {} zones kept. \
-                 IoU of all simulated zones with all official QPV: {iou}.\n",
-                s.marked_cells,
-                s.groups,
-                s.zones.len()
-            )
-        }
+        Lang::En => format!(
+            "Cells marked when the {crit}; marked cells joined by {cont} contiguity; groups \
+             kept with at least {min_population} inhabitants{group}.\n\n{} of {cells} cells \
+             marked ({marked_population} inhabitants), {} connected groups, {} zones kept. \
+             IoU of all simulated zones with all official QPV: {iou}.\n",
+            s.marked_cells,
+            s.groups,
+            s.zones.len()
+        ),
         Lang::Fr => {
-            let crit = match o.criterion {
-                Criterion::MeanIncomeBelow => format!(
-                    "le niveau de vie moyen est inférieur à {}",
-                    euros(Some(threshold), lang)
-                ),
-                Criterion::PoorShareAtLeast => format!(
-                    "la part de ménages pauvres est d'au moins {}",
-                    share_in(Some(threshold), lang)
-                ),
-            };
-            let cont = match o.contiguity {
-                Contiguity::Rook => "ont un côté commun (contiguïté « tour »)",
-                Contiguity::Queen => "ont un côté ou un coin commun (contiguïté « reine »)",
-            };
-            let group = if o.group_test {
-                " et que le groupe dans son ensemble passe le même critère"
-            } else {
-                ""
-            };
             let marked = counted(s.marked_cells, lang, "carreau marqué", "carreaux marqués");
             let people = counted(
                 s.marked_population.round().max(0.0) as usize,

@@ -8,7 +8,7 @@ use geo::{Geometry, MultiPolygon};
 use serde_json::{Map, Value, json};
 
 use super::access_views::{category_plural, grid_label};
-use super::report_html::{Lang, int_in, share_text as pct};
+use super::report_html::{Lang, int_in, share_text as pct, tr};
 use super::{GeoFeature, GeoLayer, OutputFormat, Table, Views};
 use crate::analysis::site::SolveMethod;
 use crate::analysis::site::demand::DemandKind;
@@ -19,14 +19,6 @@ use crate::model::{GridCell, GridSource};
 
 fn r1(x: f64) -> Value {
     super::number::json(x, 1)
-}
-
-/// `fr` or `en` text, as `lang` asks.
-pub(crate) fn tr<'a>(lang: Lang, fr: &'a str, en: &'a str) -> &'a str {
-    match lang {
-        Lang::Fr => fr,
-        Lang::En => en,
-    }
 }
 
 /// The table of chosen sites; headings in `lang` when `for_people` (Markdown, text table),

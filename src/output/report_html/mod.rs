@@ -38,6 +38,19 @@ pub enum Lang {
     En,
 }
 
+/// `fr` or `en` text, as `lang` asks.
+///
+/// ```
+/// use qpv::output::report_html::{tr, Lang};
+/// assert_eq!(tr(Lang::Fr, "carreau", "cell"), "carreau");
+/// ```
+pub fn tr<'a>(lang: Lang, fr: &'a str, en: &'a str) -> &'a str {
+    match lang {
+        Lang::Fr => fr,
+        Lang::En => en,
+    }
+}
+
 impl Lang {
     /// Parses `fr` or `en` (any case).
     ///
